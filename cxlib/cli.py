@@ -1,0 +1,136 @@
+"""The ``cx`` command: parses arguments and prints; the work is done in ``batch``, ``synth`` and ``engagement``.
+
+Exit codes: 0 success; 2 bad input (a ``DataError``, or a usage error) — printed as one clear message,
+never a traceback; 1 a run in which some engagement failed for another reason.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .schema import DataError
+
+__all__ = ["main", "cli"]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cxlib")
+def cli() -> None:
+    """cxlib: emotional-connection customer research workbook."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check engagement folders; print what is wrong with each (exit 2 if any is invalid)."""
+    from .engagement import load_engagement
+
+    bad = 0
+    for path in paths:
+        try:
+            eng = load_engagement(path)
+        except DataError as exc:
+            bad += 1
+            click.secho(f"✗ {path}: {exc}", fg="red", err=True)
+            continue
+        n_warn = len(getattr(eng, "warnings", []) or [])
+        click.secho(f"✓ {path}: {eng.client}: {len(eng.survey):,} respondents, {len(eng.customers):,} customers"
+                    + (f" ({n_warn} warning{'s' * (n_warn != 1)})" if n_warn else ""), fg="green")
+        for w in getattr(eng, "warnings", []) or []:
+            click.secho(f"  warning: {w}", fg="yellow")
+    if bad:
+        sys.exit(2)
+
+
+@cli.command()
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--survey", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Survey export (Qualtrics CSV, CSV, Parquet or SPSS .sav).")
+@click.option("--customers", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Customer behaviour file (CSV or Parquet).")
+@click.option("--client", default=None, help="Client display name (default: from the folder name).")
+def init(dest: Path, survey: Path, customers: Path, client: str | None) -> None:
+    """Start a new engagement: copy the files in, draft engagement.yaml and codebook.csv."""
+    from .engagement import init_engagement
+
+    folder = init_engagement(dest, survey=survey, customers=customers, client=client)
+    click.echo(f"Created {folder}. Complete engagement.yaml and codebook.csv, then run: cx validate {folder}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["retailer", "brokerage"]))
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--customers", "n_customers", default=5000, show_default=True, type=click.IntRange(min=50))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--force", is_flag=True, help="Overwrite an existing engagement folder.")
+def synth(kind: str, dest: Path, n_customers: int, seed: int, force: bool) -> None:
+    """Write a synthetic engagement with a planted truth (truth.json beside the data)."""
+    from . import synth as _synth
+
+    if (dest / "engagement.yaml").exists() and not force:
+        _fail(f"{dest} already holds an engagement; use --force to overwrite it")
+    _, truth = _synth.make_engagement(kind=kind, n_customers=n_customers, seed=seed, path=dest)
+    click.echo(f"Wrote {kind} engagement to {dest} ({n_customers:,} customers, seed {seed}); "
+               f"planted value multiplier {truth['value_multiplier']:.2f}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", default=Path("reports"), show_default=True, type=click.Path(path_type=Path))
+@click.option("--notebooks", "select", default=None, help="Comma-separated notebook numbers, e.g. 01,03.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--timeout", default=1800, show_default=True, type=int, help="Seconds allowed per notebook cell.")
+def run(paths: tuple[Path, ...], out: Path, select: str | None, seed: int, timeout: int) -> None:
+    """Execute the notebooks for each engagement and publish reports under OUT."""
+    from tqdm import tqdm
+
+    from . import batch
+
+    try:
+        notebooks = batch.discover_notebooks(select=select.split(",") if select else None)
+    except ValueError as exc:
+        _fail(str(exc))
+    bar = tqdm(total=len(paths), unit="engagement", file=sys.stderr, disable=None)
+
+    def done(res: batch.EngagementRun) -> None:
+        mark = "ok" if res.status == "ok" else "FAILED"
+        line = f"{res.slug:<30} {mark:<7} {res.seconds:6.1f}s"
+        if res.error:
+            line += f"  {res.error.splitlines()[0]}  (log: {res.log})"
+        bar.write(line, file=sys.stderr)
+        bar.update(1)
+
+    results = batch.run(list(paths), out=out, notebooks=notebooks, seed=seed, timeout=timeout, on_done=done)
+    bar.close()
+    failed = [r for r in results if r.status != "ok"]
+    click.echo(f"\n{len(results) - len(failed)} of {len(results)} engagements published to {out}/ "
+               f"(index: {out / 'index.html'})")
+    if failed:
+        click.secho("Failed: " + ", ".join(r.slug for r in failed), fg="red", err=True)
+        sys.exit(2 if all(r.bad_input for r in failed) else 1)
+
+
+def main() -> None:
+    """Console entry point: DataError anywhere becomes one line on stderr and exit code 2."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted", 130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except DataError as exc:
+        _fail(str(exc))
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Headline figures: notebooks record them, the batch gathers them into ``results.json``.
+
+A notebook calls ``record("segment_shares", {...})``; that displays the value under a private MIME type
+(as scrapbook's ``glue`` does), so the notebook writes no file and the rendered HTML shows nothing.
+``collect(notebook)`` reads the executed notebook's outputs back. Estimates are recorded in the
+DESIGN §5 shape ``{"estimate", "ci_low", "ci_high", "n"}`` via ``estimate_dict``.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MIME_TYPE", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes"]
+
+MIME_TYPE = "application/vnd.cxlib.results+json"
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn numpy/pandas scalars and containers into plain JSON values; NaN and inf become None.
+
+    A figure that could not be estimated is recorded as ``None`` (JSON ``null``), never as NaN.
+    """
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return v if math.isfinite(v) else None
+    if value is None or isinstance(value, str):
+        return value
+    if hasattr(value, "item"):  # pandas NA-like scalars
+        try:
+            return to_jsonable(value.item())
+        except (ValueError, TypeError):
+            pass
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    raise TypeError(f"record: cannot store a value of type {type(value).__name__} in results.json")
+
+
+def estimate_dict(estimate: float, ci_low: float, ci_high: float, n: int, **extra: Any) -> dict[str, Any]:
+    """The DESIGN §5 shape of one estimate: ``{"estimate", "ci_low", "ci_high", "n", ...extra}``."""
+    return to_jsonable({"estimate": estimate, "ci_low": ci_low, "ci_high": ci_high, "n": n, **extra})
+
+
+def record(key: str, value: Any) -> None:
+    """Record a headline figure from inside a notebook, for ``results.json``.
+
+    Parameters
+    ----------
+    key : str
+        A DESIGN §5 ``results.json`` key, e.g. ``"segment_shares"``.
+    value : JSON-like
+        Numbers, strings, lists and dicts (numpy scalars are converted; NaN becomes null).
+    """
+    from IPython.display import display
+
+    display({MIME_TYPE: {"key": key, "value": to_jsonable(value)}}, raw=True)
+
+
+def collect(notebook: Any) -> dict[str, Any]:
+    """Headline figures recorded in an executed notebook (an ``nbformat`` node), later keys winning."""
+    found: dict[str, Any] = {}
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = output.get("data", {})
+            if MIME_TYPE in data:
+                payload = data[MIME_TYPE]
+                if isinstance(payload, str):
+                    payload = json.loads(payload)
+                found[payload["key"]] = payload["value"]
+    return found
+
+
+def _pct(v: float) -> str:
+    return "–" if v is None or not math.isfinite(float(v)) else f"{100 * float(v):.0f}%"
+
+
+def share_table(shares: Any, *, label: str = "Group") -> Any:
+    """Reviewer-ready table of shares: ``label, Share, 95% CI, n`` as formatted text.
+
+    Formatting happens only here, at presentation; the statistics stay unrounded.
+    """
+    import pandas as pd
+
+    key = shares.columns[0]
+    return pd.DataFrame({
+        label: [str(v).capitalize() for v in shares[key]],
+        "Share": [_pct(v) for v in shares["share"]],
+        "95% CI": [f"{_pct(lo)} – {_pct(hi)}" for lo, hi in zip(shares["ci_low"], shares["ci_high"])],
+        "n": [f"{int(n):,}" for n in shares["n"]],
+    }).style.hide(axis="index")
+
+
+def sample_notes(eng: Any, frame: Any, shares: Any) -> str:
+    """Plain-language notes on the sample, exclusions, weights and interval method (Markdown)."""
+    from .stats import kish_effective_n
+
+    cfg = eng.config
+    attrs = frame.attrs
+    lines = [
+        f"- **Sample.** {attrs.get('n_survey', len(eng.survey)):,} survey responses; "
+        f"{len(frame):,} could be joined to a customer record and had analytics consent.",
+    ]
+    if attrs.get("n_no_consent"):
+        lines.append(f"- **Consent.** {attrs['n_no_consent']:,} customers withheld consent to analytics: they are "
+                     "counted here but left out of every analysis.")
+    n_unseg = int(shares.attrs.get("n_unsegmented", 0))
+    if n_unseg:
+        lines.append(f"- **Unplaced.** {n_unseg:,} respondents answered fewer than half of the emotional-motivator "
+                     "questions, so they have no connection index and no segment.")
+    threshold = cfg["connection"]["threshold"]
+    sat = cfg["satisfaction"]
+    lines.append(f"- **Segments.** Fully connected: connection index ≥ {threshold:g}. Highly satisfied: not fully "
+                 f"connected and satisfaction ({sat['column']}) ≥ {sat['top_box']:g}. Other: everyone else.")
+    if cfg.get("weight"):
+        n_eff = kish_effective_n(frame[cfg["weight"]])
+        lines.append(f"- **Weights.** Shares are weighted by respondent weight `{cfg['weight']}`; the effective "
+                     f"sample size (Kish) is {n_eff:,.0f} of {len(frame):,}.")
+    lines.append("- **Intervals.** 95% Wilson score intervals for shares" +
+                 (", computed on the effective sample size." if cfg.get("weight") else "."))
+    return "\n".join(lines)
