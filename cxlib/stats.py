@@ -4,11 +4,23 @@ Everything here takes arrays or Series and returns numbers or DataFrames; nothin
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-__all__ = ["kish_effective_n", "wilson_interval", "proportions"]
+__all__ = [
+    "Estimate",
+    "kish_effective_n",
+    "wilson_interval",
+    "proportions",
+    "bootstrap_counts",
+    "weighted_mean_jackknife",
+    "bca_interval",
+    "percentile_interval",
+]
 
 
 def kish_effective_n(weights: np.ndarray | pd.Series) -> float:
@@ -89,3 +101,128 @@ def proportions(
         rows.append({"category": cat, "n": int(hit.sum()), "n_effective": n_eff, "share": share,
                      "ci_low": float(lo), "ci_high": float(hi)})
     return pd.DataFrame(rows, columns=["category", "n", "n_effective", "share", "ci_low", "ci_high"])
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One estimate with its confidence interval and sample size.
+
+    Attributes
+    ----------
+    estimate, ci_low, ci_high : float
+        Point estimate and interval bounds (NaN when it cannot be estimated; ``note`` says why).
+    n : int
+        Respondents the estimate rests on.
+    n_effective : float
+        Kish effective sample size (equals ``n`` without weights).
+    method : str
+        How the interval was computed, in words.
+    note : str
+        Empty, or why the estimate is missing or fragile.
+    """
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    n: int
+    n_effective: float | None = None
+    method: str = ""
+    note: str = ""
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One-row DataFrame of the fields."""
+        return pd.DataFrame([asdict(self)])
+
+    def _repr_html_(self) -> str:
+        return self.summary.to_html(index=False)
+
+    def to_dict(self) -> dict:
+        """DESIGN §5 shape: ``{"estimate", "ci_low", "ci_high", "n", ...}``."""
+        return asdict(self)
+
+
+def bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator, *, max_cells: int = 8_000_000) -> Iterator[np.ndarray]:
+    """Bootstrap resamples of ``n`` cases as count matrices, in memory-bounded chunks.
+
+    Yields float arrays of shape ``(b, n)`` (``b`` resamples per chunk, ``Σ b = n_boot``) whose row ``r``
+    counts how often each case was drawn in resample ``r``: an exact multinomial (ordinary) bootstrap,
+    so a weighted statistic is a matrix product — no Python loop per resample.
+    """
+    per_chunk = max(1, min(n_boot, max_cells // max(n, 1)))
+    done = 0
+    while done < n_boot:
+        b = min(per_chunk, n_boot - done)
+        draws = rng.integers(0, n, size=(b, n))
+        draws += (np.arange(b) * n)[:, None]
+        yield np.bincount(draws.ravel(), minlength=b * n).reshape(b, n).astype(float)
+        done += b
+
+
+def weighted_mean_jackknife(x: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    """Leave-one-out (weighted) means of ``x`` in closed form: ``(Σwx − w_i x_i) / (Σw − w_i)``."""
+    x = np.asarray(x, dtype=float)
+    w = np.ones_like(x) if w is None else np.asarray(w, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (np.dot(w, x) - w * x) / (w.sum() - w)
+
+
+def bca_interval(
+    theta_hat: float,
+    boot: np.ndarray,
+    jackknife: Sequence[np.ndarray],
+    ci: float = 0.95,
+) -> tuple[float, float]:
+    """Bias-corrected and accelerated bootstrap interval (Efron & Tibshirani 1993, §14.3, eq. 14.15).
+
+    Parameters
+    ----------
+    theta_hat : float
+        The estimate on the original data.
+    boot : array
+        Its bootstrap distribution.
+    jackknife : sequence of arrays
+        Leave-one-out estimates, one array per independently resampled sample (group); the
+        acceleration combines them as ``scipy.stats.bootstrap`` does for multi-sample statistics.
+    ci : float
+        Confidence level.
+
+    Notes
+    -----
+    ``z0 = Φ⁻¹(#{θ* < θ̂} + #{θ* ≤ θ̂}) / 2B)``; ``a = Σ_j Σ_i U³/n_j³ / (6 (Σ_j Σ_i U²/n_j²)^{3/2})`` with
+    ``U = (n_j − 1)(θ̄_(·) − θ_(i))``; the interval is the ``Φ(z0 + (z0 + z_α)/(1 − a(z0 + z_α)))`` quantiles of
+    the bootstrap distribution (linear interpolation). Given the same bootstrap distribution it equals
+    ``scipy.stats.bootstrap(method="BCa")`` (checked in tests/test_stats.py).
+    """
+    boot = np.asarray(boot, dtype=float)
+    boot = boot[np.isfinite(boot)]
+    if boot.size == 0 or not np.isfinite(theta_hat):
+        return (np.nan, np.nan)
+    B = boot.size
+    z0 = _st.norm.ppf((np.count_nonzero(boot < theta_hat) + np.count_nonzero(boot <= theta_hat)) / (2 * B))
+    nums = dens = 0.0
+    for jack in jackknife:
+        jack = np.asarray(jack, dtype=float)
+        nj = float(jack.size)
+        u = (nj - 1) * (jack.mean() - jack)
+        nums += np.sum(u**3) / nj**3
+        dens += np.sum(u**2) / nj**2
+    a = nums / (6 * dens**1.5) if dens > 0 else 0.0
+    alpha = (1 - ci) / 2
+    z_a = _st.norm.ppf(alpha)
+    lo_q = _st.norm.cdf(z0 + (z0 + z_a) / (1 - a * (z0 + z_a)))
+    hi_q = _st.norm.cdf(z0 + (z0 - z_a) / (1 - a * (z0 - z_a)))
+    if not (np.isfinite(lo_q) and np.isfinite(hi_q)):
+        return (np.nan, np.nan)
+    lo, hi = np.quantile(boot, [lo_q, hi_q])
+    return float(lo), float(hi)
+
+
+def percentile_interval(boot: np.ndarray, ci: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap interval (the ``(1−ci)/2`` and ``(1+ci)/2`` quantiles), ignoring non-finite draws."""
+    boot = np.asarray(boot, dtype=float)
+    boot = boot[np.isfinite(boot)]
+    if boot.size == 0:
+        return (np.nan, np.nan)
+    lo, hi = np.quantile(boot, [(1 - ci) / 2, (1 + ci) / 2])
+    return float(lo), float(hi)
