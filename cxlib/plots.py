@@ -13,7 +13,8 @@ import seaborn as sns
 
 from .segments import SEGMENTS
 
-__all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution"]
+__all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment",
+           "motivator_ranking", "motivator_profiles"]
 
 #: Okabe–Ito colours: blue, orange, grey — distinguishable with the common colour-vision deficiencies.
 SEGMENT_COLOURS: dict[str, str] = {
@@ -101,4 +102,120 @@ def index_distribution(
     ax.set_ylabel("Respondents")
     ax.set_title(title or f"How strongly customers are connected (n={len(values):,})")
     ax.legend(loc="upper left", frameon=False)
+    return ax
+
+
+def value_by_segment(
+    data: pd.DataFrame,
+    *,
+    label: str,
+    kind: str = "mean",
+    min_cell: int = 0,
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+) -> plt.Axes:
+    """Bars of mean value (or rate) per segment with confidence intervals and n.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of ``cxlib.motivators.value_by_segment``.
+    label : str
+        What the value is, in words (e.g. "Annual spend").
+    kind : {"mean", "rate"}
+        A rate is drawn as a percentage.
+    min_cell : int
+        Segments with fewer respondents are not drawn and are marked as suppressed.
+    ax : Axes, optional
+    title : str, optional
+    """
+    ax = ax or plt.gca()
+    d = data.set_index("segment").reindex(list(SEGMENTS))
+    scale = 100.0 if kind == "rate" else 1.0
+    x = np.arange(len(d))
+    for xi, (seg, row) in zip(x, d.iterrows()):
+        if row["n"] < max(min_cell, 1) or not np.isfinite(row["mean"]):
+            ax.text(xi, 0, f"suppressed\n(n<{min_cell})" if row["n"] < min_cell else "no data",
+                    ha="center", va="bottom", fontsize=9, color="#555")
+            continue
+        ax.bar(xi, row["mean"] * scale, color=SEGMENT_COLOURS[seg], width=0.6)
+        if np.isfinite(row["ci_low"]):
+            ax.errorbar(xi, row["mean"] * scale, yerr=[[(row["mean"] - row["ci_low"]) * scale],
+                                                       [(row["ci_high"] - row["mean"]) * scale]],
+                        fmt="none", ecolor="#222", capsize=5, lw=1.2)
+        ax.text(xi, row["ci_high"] * scale if np.isfinite(row["ci_high"]) else row["mean"] * scale,
+                f" n={int(row['n']):,}", ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(x, [s.capitalize() for s in d.index])
+    ax.set_ylabel(f"{label} ({'% of customers' if kind == 'rate' else 'mean'}), 95% CI")
+    ax.set_xlabel("")
+    ax.set_title(title or f"{label} by segment")
+    ax.margins(y=0.15)
+    return ax
+
+
+def motivator_ranking(
+    data: pd.DataFrame,
+    *,
+    outcome_label: str,
+    n: int | None = None,
+    top: int = 3,
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+) -> plt.Axes:
+    """Motivators ranked by their share of the explained variance in an outcome, with intervals.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of ``cxlib.motivators.rank`` (``motivator, rescaled, ci_low, ci_high``).
+    outcome_label : str
+        The outcome, in words.
+    n : int, optional
+        Respondents used (default ``data.attrs["n"]``).
+    top : int
+        The first ``top`` motivators are highlighted.
+    ax : Axes, optional
+    title : str, optional
+    """
+    ax = ax or plt.gca()
+    d = data.sort_values("rescaled", ascending=True)
+    y = np.arange(len(d))
+    colours = [SEGMENT_COLOURS["fully connected"] if r <= top else "#bbbbbb" for r in d["rank"]]
+    ax.barh(y, d["rescaled"], color=colours, height=0.65)
+    if d["ci_low"].notna().any():
+        ax.errorbar(d["rescaled"], y, xerr=np.vstack([d["rescaled"] - d["ci_low"], d["ci_high"] - d["rescaled"]]),
+                    fmt="none", ecolor="#222", capsize=3, lw=1)
+    ax.set_yticks(y, [m[0].upper() + m[1:] for m in d["motivator"]])
+    n = n if n is not None else data.attrs.get("n")
+    r2 = data.attrs.get("r2")
+    ax.set_xlabel("Share of explained variation (%), with 95% CI" + (f"; model R² = {r2:.2f}" if r2 else ""))
+    ax.set_title(title or f"What drives {outcome_label.lower()}" + (f" (n={n:,})" if n else ""))
+    return ax
+
+
+def motivator_profiles(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
+    """Dot plot of each segment's mean motivator score (0–100) with intervals.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of ``cxlib.motivators.profiles``.
+    ax : Axes, optional
+    title : str, optional
+    """
+    ax = ax or plt.gca()
+    order = (data[data["segment"] == SEGMENTS[0]].sort_values("mean")["motivator"].tolist())
+    ypos = {m: i for i, m in enumerate(order)}
+    offsets = {s: o for s, o in zip(SEGMENTS, (0.22, 0.0, -0.22))}
+    for seg in SEGMENTS:
+        d = data[(data["segment"] == seg) & data["mean"].notna()]
+        y = np.array([ypos[m] for m in d["motivator"]]) + offsets[seg]
+        n = int(d["n"].max()) if len(d) else 0
+        ax.errorbar(d["mean"], y, xerr=np.vstack([d["mean"] - d["ci_low"], d["ci_high"] - d["mean"]]),
+                    fmt="o", color=SEGMENT_COLOURS[seg], ms=5, capsize=2, lw=1, label=f"{seg.capitalize()} (n={n:,})")
+    ax.set_yticks(range(len(order)), [m[0].upper() + m[1:] for m in order])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Mean motivator score (0–100), with 95% CI")
+    ax.set_title(title or "How each segment scores on the emotional motivators")
+    ax.legend(loc="lower right", frameon=False, fontsize=9)
     return ax

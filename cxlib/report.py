@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MIME_TYPE", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes"]
+__all__ = ["MIME_TYPE", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes",
+           "pretty", "ci_text", "estimate_table"]
 
 MIME_TYPE = "application/vnd.cxlib.results+json"
 
@@ -105,7 +106,7 @@ def share_table(shares: Any, *, label: str = "Group") -> Any:
         "Share": [_pct(v) for v in shares["share"]],
         "95% CI": [f"{_pct(lo)} – {_pct(hi)}" for lo, hi in zip(shares["ci_low"], shares["ci_high"])],
         "n": [f"{int(n):,}" for n in shares["n"]],
-    }).style.hide(axis="index")
+    }).style.hide(axis="index").format(escape="html")
 
 
 def sample_notes(eng: Any, frame: Any, shares: Any) -> str:
@@ -136,3 +137,61 @@ def sample_notes(eng: Any, frame: Any, shares: Any) -> str:
     lines.append("- **Intervals.** 95% Wilson score intervals for shares" +
                  (", computed on the effective sample size." if cfg.get("weight") else "."))
     return "\n".join(lines)
+
+
+def pretty(name: str) -> str:
+    """A column name as words: ``annual_spend`` -> ``Annual spend``."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def ci_text(estimate: float, ci_low: float, ci_high: float, *, fmt: str = "{:.2f}", n: int | None = None) -> str:
+    """``2.10 (95% CI 1.90–2.31; n=1,234)``, or ``not estimable`` when the estimate is missing."""
+    def ok(v: Any) -> bool:
+        return v is not None and math.isfinite(float(v))
+
+    if not ok(estimate):
+        return "not estimable"
+    inner = f"95% CI {fmt.format(ci_low)}–{fmt.format(ci_high)}" if ok(ci_low) and ok(ci_high) else "no interval"
+    if n is not None:
+        inner += f"; n={int(n):,}"
+    return f"{fmt.format(estimate)} ({inner})"
+
+
+def estimate_table(data: Any, *, columns: dict[str, str], fmt: str = "{:.2f}", min_cell: int = 0,
+                   n_column: str = "n") -> Any:
+    """Reviewer-ready table: estimate columns formatted with their interval, small cells suppressed.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Holds ``estimate``-like columns plus ``ci_low``, ``ci_high`` and ``n``.
+    columns : dict
+        ``{source column: header}`` for the label columns to show first, then ``"__estimate__": header``
+        names the estimate column (the key after ``__estimate__:``), e.g.
+        ``{"segment": "Segment", "__estimate__:mean": "Mean annual spend"}``.
+    fmt : str
+        Format of the numbers.
+    min_cell : int
+        Rows with ``n`` below this show "suppressed (n < min_cell)" instead of numbers.
+    """
+    import pandas as pd
+
+    out = {}
+    est_col = None
+    for src, header in columns.items():
+        if src.startswith("__estimate__:"):
+            est_col = (src.split(":", 1)[1], header)
+        else:
+            out[header] = [pretty(v) if isinstance(v, str) else v for v in data[src]]
+    if est_col:
+        col, header = est_col
+        cells = []
+        for _, row in data.iterrows():
+            if row[n_column] < min_cell:
+                cells.append(f"suppressed (n < {min_cell})")
+            else:
+                cells.append(ci_text(row[col], row["ci_low"], row["ci_high"], fmt=fmt))
+        out[header] = cells
+    out["n"] = [f"{int(v):,}" for v in data[n_column]]
+    return pd.DataFrame(out).style.hide(axis="index").format(escape="html")
