@@ -1,0 +1,113 @@
+"""cxlib.drivers: relative weights vs a plain eigen-decomposition and the rwa package's published
+mtcars example; exact Shapley vs pingouin's linear_regression(relimp=True)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+
+from cxlib import drivers
+
+MTCARS = pd.read_csv(Path(__file__).parent / "data" / "mtcars_subset.csv")
+
+
+def _rw_by_hand(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Johnson (2000), step by step: eigen-decompose Rxx, Λ = V√D Vᵀ, β = Λ⁻¹ rxy, ε_j = Σ_k Λ_jk² β_k²."""
+    R = np.corrcoef(np.column_stack([X, y]), rowvar=False)
+    rxx, rxy = R[:-1, :-1], R[:-1, -1]
+    evals, evecs = np.linalg.eig(rxx)
+    lam = evecs @ np.diag(np.sqrt(evals)) @ evecs.T
+    beta = np.linalg.solve(lam, rxy)
+    return np.array([sum(lam[j, k] ** 2 * beta[k] ** 2 for k in range(len(beta))) for j in range(len(beta))])
+
+
+def test_relative_weights_match_rwa_published_mtcars_example():
+    """rwa (R) vignette 'Introduction to rwa': mpg ~ cyl + disp + hp + gear, and + wt."""
+    got = drivers.relative_weights(MTCARS[["cyl", "disp", "hp", "gear"]], MTCARS["mpg"]).set_index("predictor")
+    published = {"hp": (0.2321744, 29.79691), "cyl": (0.2284797, 29.32274), "disp": (0.2221469, 28.50999),
+                 "gear": (0.0963886, 12.37037)}
+    for name, (raw, rescaled) in published.items():
+        assert got.loc[name, "raw"] == pytest.approx(raw, abs=1e-7)
+        assert got.loc[name, "rescaled"] == pytest.approx(rescaled, abs=1e-5)
+    assert got["raw"].sum() == pytest.approx(0.7791896, abs=1e-7)
+    got5 = drivers.relative_weights(MTCARS[["cyl", "disp", "hp", "gear", "wt"]], MTCARS["mpg"]).set_index("predictor")
+    assert got5.loc["wt", "raw"] == pytest.approx(0.23642417, abs=1e-8)
+    assert got5.loc["gear", "rescaled"] == pytest.approx(8.630361, abs=1e-6)
+
+
+@pytest.mark.parametrize("p", [2, 5, 12, 40])
+def test_relative_weights_sum_to_r2_and_match_eigen_decomposition(p):
+    rng = np.random.default_rng(p)
+    X = rng.normal(size=(800, p)) + rng.normal(size=(800, 1))  # correlated predictors
+    y = X @ rng.normal(size=p) + rng.normal(size=800) * 3
+    got = drivers.relative_weights(pd.DataFrame(X), pd.Series(y))
+    np.testing.assert_allclose(got["raw"], _rw_by_hand(X, y), rtol=1e-9, atol=1e-12)
+    fit_r2 = 1 - np.var(y - np.column_stack([np.ones(800), X]) @ np.linalg.lstsq(
+        np.column_stack([np.ones(800), X]), y, rcond=None)[0]) / np.var(y)
+    assert got["raw"].sum() == pytest.approx(fit_r2, abs=1e-10)
+    assert got["rescaled"].sum() == pytest.approx(100.0, abs=1e-9)
+
+
+def test_relative_weights_bootstrap_is_seeded_and_brackets_the_estimate():
+    rng = np.random.default_rng(7)
+    X = pd.DataFrame(rng.normal(size=(400, 4)), columns=list("abcd"))
+    y = X["a"] * 2 + X["b"] + rng.normal(size=400)
+    a = drivers.relative_weights(X, y, n_boot=300, seed=3)
+    b = drivers.relative_weights(X, y, n_boot=300, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+    assert ((a["ci_low"] <= a["rescaled"]) & (a["rescaled"] <= a["ci_high"])).all()
+
+
+def test_relative_weights_explain_constant_and_collinear_columns():
+    rng = np.random.default_rng(8)
+    X = pd.DataFrame({"a": rng.normal(size=100), "b": rng.normal(size=100), "k": 3.0})
+    with pytest.raises(ValueError, match=r"\['k'\] are constant"):
+        drivers.relative_weights(X, X["a"])
+    X = X.drop(columns="k").assign(c=lambda d: d["a"] + d["b"])
+    with pytest.raises(ValueError, match="perfectly collinear"):
+        drivers.relative_weights(X, X["a"] + rng.normal(size=100))
+
+
+@pytest.mark.parametrize("dataset,y,xs", [
+    ("penguins", "body_mass_g", ["bill_length_mm", "bill_depth_mm", "flipper_length_mm"]),
+    ("tips", "tip", ["total_bill", "size"]),
+    ("mediation", "Y", ["X", "M", "Mbin"]),
+])
+def test_shapley_equals_pingouin_relimp_on_its_bundled_data(dataset, y, xs):
+    data = pg.read_dataset(dataset).dropna(subset=[y, *xs])
+    ref = pg.linear_regression(data[xs], data[y], relimp=True)
+    got = drivers.shapley(data[xs], data[y])
+    np.testing.assert_allclose(got["raw"], ref["relimp"].to_numpy()[1:], atol=1e-8)
+    np.testing.assert_allclose(got["rescaled"], ref["relimp_perc"].to_numpy()[1:], atol=1e-8)
+
+
+@pytest.mark.parametrize("p", range(3, 13))
+def test_shapley_equals_pingouin_relimp_on_random_data(p):
+    rng = np.random.default_rng(100 + p)
+    X = pd.DataFrame(rng.normal(size=(300, p)) + rng.normal(size=(300, 1)), columns=[f"x{i}" for i in range(p)])
+    y = X @ rng.normal(size=p) + rng.normal(size=300) * 2
+    ref = pg.linear_regression(X, y, relimp=True)
+    got = drivers.shapley(X, y)
+    np.testing.assert_allclose(got["raw"], ref["relimp"].to_numpy()[1:], atol=1e-8)
+    assert got["raw"].sum() == pytest.approx(got.attrs["r2"], abs=1e-12)
+
+
+def test_shapley_refuses_beyond_exact_size_and_points_to_relative_weights():
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(50, drivers.MAX_SHAPLEY_PREDICTORS + 1)))
+    with pytest.raises(ValueError, match="relative_weights"):
+        drivers.shapley(X, X[0])
+
+
+def test_subset_r2_matches_least_squares_for_every_subset():
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(200, 5)) + rng.normal(size=(200, 1))
+    y = X @ rng.normal(size=5) + rng.normal(size=200)
+    r2 = drivers.subset_r2(np.corrcoef(np.column_stack([X, y]), rowvar=False))
+    for mask in range(32):
+        cols = [j for j in range(5) if mask >> j & 1]
+        A = np.column_stack([np.ones(200), X[:, cols]])
+        resid = y - A @ np.linalg.lstsq(A, y, rcond=None)[0]
+        assert r2[mask] == pytest.approx(1 - resid.var() / y.var(), abs=1e-10)
