@@ -1,0 +1,122 @@
+"""cxlib.survival against lifelines (its bundled data) and published values; RMST variance by bootstrap."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from lifelines import CoxPHFitter, KaplanMeierFitter
+from lifelines.datasets import load_rossi, load_waltons
+from lifelines.statistics import multivariate_logrank_test
+
+from cxlib import survival
+
+ROSSI_COVARIATES = ["fin", "age", "race", "wexp", "mar", "paro", "prio"]
+
+
+def test_cox_reproduces_the_published_rossi_coefficients():
+    """Fox (2002), 'Cox proportional-hazards regression for survival data', appendix to An R and S-PLUS
+    Companion to Applied Regression, Table: coxph(Surv(week, arrest) ~ fin + age + race + wexp + mar + paro + prio)."""
+    published = {"fin": -0.3794, "age": -0.0574, "race": 0.3139, "wexp": -0.1498, "mar": -0.4337,
+                 "paro": -0.0849, "prio": 0.0915}
+    got = survival.cox(load_rossi(), "week", "arrest", ROSSI_COVARIATES).set_index("covariate")
+    for name, coef in published.items():
+        assert got.loc[name, "coef"] == pytest.approx(coef, abs=5e-5)
+
+
+def test_cox_equals_lifelines_coxphfitter():
+    rossi = load_rossi()
+    ref = CoxPHFitter().fit(rossi, "week", "arrest").summary
+    got = survival.cox(rossi, "week", "arrest", ROSSI_COVARIATES).set_index("covariate")
+    for name in ROSSI_COVARIATES:
+        assert got.loc[name, "coef"] == pytest.approx(ref.loc[name, "coef"], abs=1e-6)
+        assert got.loc[name, "hazard_ratio"] == pytest.approx(ref.loc[name, "exp(coef)"], rel=1e-6)
+        assert got.loc[name, "ci_low"] == pytest.approx(ref.loc[name, "exp(coef) lower 95%"], rel=1e-6)
+        assert got.loc[name, "p_value"] == pytest.approx(ref.loc[name, "p"], rel=1e-6)
+
+
+def test_cox_returns_the_proportional_hazards_test_as_data():
+    got = survival.cox(load_rossi(), "week", "arrest", ROSSI_COVARIATES)
+    ph = got.attrs["ph_test"].set_index("covariate")
+    # lifelines' own documentation flags age and wexp in this model.
+    assert ph.loc["age", "violated"] and ph.loc["wexp", "violated"] and not ph.loc["fin", "violated"]
+
+
+def test_cox_explains_constant_and_collinear_covariates():
+    rossi = load_rossi().assign(const=1.0, prio2=lambda d: d["prio"] * 2)
+    with pytest.raises(ValueError, match=r"\['const'\] take a single value"):
+        survival.cox(rossi, "week", "arrest", ["fin", "const"])
+    with pytest.raises(ValueError, match="collinear"):
+        survival.cox(rossi, "week", "arrest", ["fin", "prio", "prio2"])
+
+
+def test_cox_categorical_covariate_uses_the_reference_level():
+    w = load_waltons()
+    got = survival.cox(w, "T", "E", ["group"], reference={"group": "control"})
+    assert got["covariate"].tolist() == ["group[miR-137]"]
+    ref = CoxPHFitter().fit(w.assign(g=(w.group == "miR-137").astype(float))[["T", "E", "g"]], "T", "E").summary
+    assert got.loc[0, "hazard_ratio"] == pytest.approx(ref.loc["g", "exp(coef)"], rel=1e-6)
+
+
+def test_km_matches_lifelines_on_waltons():
+    w = load_waltons()
+    got = survival.km(w, "T", "E", by="group")
+    for name, g in w.groupby("group"):
+        kmf = KaplanMeierFitter().fit(g["T"], g["E"])
+        mine = got[got.group == name].set_index("time")
+        np.testing.assert_allclose(mine["survival"], kmf.survival_function_.iloc[:, 0].to_numpy())
+        np.testing.assert_allclose(mine["ci_low"], kmf.confidence_interval_.iloc[:, 0].to_numpy())
+        np.testing.assert_allclose(mine["at_risk"], kmf.event_table["at_risk"].to_numpy())
+
+
+def test_attrition_at_horizon_matches_lifelines_on_rossi():
+    rossi = load_rossi()
+    got = survival.attrition(rossi, "week", "arrest", 26, by="fin").set_index("group")
+    for level, g in rossi.groupby("fin"):
+        kmf = KaplanMeierFitter().fit(g["week"], g["arrest"])
+        assert got.loc[str(level), "attrition"] == pytest.approx(1 - float(kmf.survival_function_at_times(26).iloc[0]))
+
+
+def test_attrition_beyond_follow_up_is_missing_not_extrapolated():
+    got = survival.attrition(load_rossi(), "week", "arrest", 500)
+    assert np.isnan(got.loc[0, "attrition"]) and not got.loc[0, "followed_to_horizon"]
+
+
+def test_logrank_matches_lifelines():
+    w = load_waltons()
+    ref = multivariate_logrank_test(w["T"], w["group"], w["E"])
+    got = survival.logrank(w, "T", "E", by="group")
+    assert got.statistic == pytest.approx(ref.test_statistic) and got.p_value == pytest.approx(ref.p_value)
+
+
+def test_rmst_matches_lifelines_point_and_its_variance_matches_a_bootstrap():
+    from lifelines.utils import restricted_mean_survival_time
+
+    rossi = load_rossi()
+    got = survival.rmst(rossi, "week", "arrest", 40).iloc[0]
+    kmf = KaplanMeierFitter().fit(rossi["week"], rossi["arrest"])
+    assert got["rmst"] == pytest.approx(restricted_mean_survival_time(kmf, t=40), rel=1e-9)
+    rng = np.random.default_rng(0)
+    t, e = rossi["week"].to_numpy(float), rossi["arrest"].to_numpy(int)
+    boots = []
+    for _ in range(2000):
+        i = rng.integers(0, len(t), len(t))
+        boots.append(survival._rmst_one(t[i], e[i], 40)[0])
+    assert got["se"] == pytest.approx(np.std(boots, ddof=1), rel=0.06)
+
+
+def test_rmst_difference_adds_independent_variances():
+    rossi = load_rossi()
+    per = survival.rmst(rossi, "week", "arrest", 52, by="fin").set_index("group")
+    diff = survival.rmst_difference(rossi, "week", "arrest", 52, by="fin", a="1", b="0").iloc[0]
+    assert diff["difference"] == pytest.approx(per.loc["1", "rmst"] - per.loc["0", "rmst"])
+    assert diff["se"] == pytest.approx(np.hypot(per.loc["1", "se"], per.loc["0", "se"]))
+
+
+def test_recency_score_weights_recent_contacts_more():
+    contacts = pd.DataFrame({"id": ["a", "a", "b", "b"],
+                             "timestamp": ["2025-01-01", "2025-12-01", "2025-01-01", "2025-12-01"],
+                             "rating": [2, -2, -2, 2]})
+    got = survival.recency_score(contacts, id_column="id", as_of=pd.Timestamp("2025-12-31"), half_life_days=90)
+    assert got.loc["a", "experience"] < 0 < got.loc["b", "experience"]  # the recent contact dominates
+    w_old, w_new = 0.5 ** (364 / 90), 0.5 ** (30 / 90)
+    assert got.loc["a", "experience"] == pytest.approx((2 * w_old - 2 * w_new) / (w_old + w_new))
