@@ -1,0 +1,72 @@
+"""Privacy: scrubbing free text, small-cell suppression, consent, pseudonymous ids.
+
+Nothing here writes files. Reports call these before anything derived from a customer is shown.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+
+import pandas as pd
+
+__all__ = ["scrub", "escape", "safe_verbatim", "suppress", "pseudonymise"]
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\b[A-Za-z0-9\-]+\.(?:com|net|org|io|co|uk|de|fr|info|biz)(?:/\S*)?\b",
+                  re.IGNORECASE)
+# A phone number: optional +country, then 7+ digits with spaces, dots, dashes or brackets between them.
+_PHONE = re.compile(r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?\d(?:[\s.\-]?\d){6,}")
+_DIGITS = re.compile(r"\d{5,}")
+
+
+def scrub(text: str | None) -> str:
+    """Remove contact details and identifiers from free text.
+
+    E-mail addresses become ``[email]``, URLs ``[link]``, phone numbers ``[phone]`` and any other run of
+    five or more digits (account, card or order numbers) ``[number]``.
+
+    Examples
+    --------
+    >>> scrub("Call me on +44 20 7946 0958 or mail jo.bloggs@example.com, order 123456")
+    'Call me on [phone] or mail [email], order [number]'
+    """
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    out = _EMAIL.sub("[email]", str(text))
+    out = _URL.sub("[link]", out)
+    out = _PHONE.sub("[phone]", out)
+    return _DIGITS.sub("[number]", out)
+
+
+def escape(text: str) -> str:
+    """HTML-escape text so that markup in it is shown, never executed."""
+    return html.escape(text, quote=True)
+
+
+def safe_verbatim(text: str | None, *, max_chars: int = 400) -> str:
+    """A verbatim ready for a report: scrubbed, shortened to ``max_chars``, HTML-escaped."""
+    clean = scrub(text).strip()
+    if len(clean) > max_chars:
+        clean = clean[: max_chars - 1].rstrip() + "…"
+    return escape(clean)
+
+
+def suppress(table: pd.DataFrame, *, min_cell: int, n_column: str = "n", columns: list[str] | None = None) -> pd.DataFrame:
+    """Blank the estimates of rows resting on fewer than ``min_cell`` customers.
+
+    Returns a copy with the estimate ``columns`` (default: every numeric column except ``n_column``) set to
+    NaN where ``n < min_cell`` and a boolean ``suppressed`` column. The input is not changed.
+    """
+    out = table.copy()
+    small = out[n_column] < min_cell
+    cols = columns or [c for c in out.columns if c != n_column and pd.api.types.is_numeric_dtype(out[c])
+                       and out[c].dtype != bool]
+    out.loc[small, cols] = float("nan")
+    out["suppressed"] = small
+    return out
+
+
+def pseudonymise(ids: pd.Series, *, salt: str) -> pd.Series:
+    """Replace customer ids by salted SHA-256 pseudonyms (stable within an engagement, not reversible)."""
+    return ids.astype(str).map(lambda v: "c_" + hashlib.sha256(f"{salt}:{v}".encode()).hexdigest()[:16])
