@@ -6,7 +6,7 @@
 """
 from importlib.metadata import PackageNotFoundError, version
 
-from . import segments
+from . import advocacy, drivers, motivators, report, segments, stats, survival, synth
 from .engagement import Engagement, from_frames, load_engagement
 from .schema import DataError
 
@@ -15,4 +15,5 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
-__all__ = ["DataError", "Engagement", "from_frames", "load_engagement", "segments", "__version__"]
+__all__ = ["DataError", "Engagement", "from_frames", "load_engagement", "advocacy", "drivers", "motivators", "report",
+           "segments", "stats", "survival", "synth", "__version__"]

@@ -120,8 +120,8 @@ def reliability(frame: pd.DataFrame, codebook: pd.DataFrame, *, ci: float = 0.95
 def item_loadings(frame: pd.DataFrame, codebook: pd.DataFrame, *, min_loading: float = 0.3) -> pd.DataFrame:
     """Exploratory factor analysis of the motivator items: does each item load on its own motivator?
 
-    One factor per motivator is extracted (minimum residual, oblimin rotation, since motivators
-    correlate). Each motivator's factor is the one most of its items load on most strongly.
+    One factor per motivator is extracted (maximum likelihood, statsmodels ``Factor``; oblimin rotation,
+    since motivators correlate). Each motivator's factor is the one most of its items load on most strongly.
 
     Returns
     -------
@@ -131,15 +131,16 @@ def item_loadings(frame: pd.DataFrame, codebook: pd.DataFrame, *, min_loading: f
         factor or its loading on its own factor is below ``min_loading``. ``attrs["n"]`` is the number of
         complete respondents used.
     """
-    from factor_analyzer import FactorAnalyzer
+    from statsmodels.multivariate.factor import Factor
 
     groups = motivator_items(codebook)
     cols = [c for cs in groups.values() for c in cs]
     data = frame[cols].astype(float).dropna()
     n_factors = len(groups)
-    fa = FactorAnalyzer(n_factors=n_factors, rotation="oblimin" if n_factors > 1 else None, method="minres")
-    fa.fit(data.to_numpy())
-    load = pd.DataFrame(fa.loadings_, index=cols)
+    fa = Factor(data.to_numpy(), n_factor=n_factors, method="ml").fit()
+    if n_factors > 1:
+        fa.rotate("oblimin")
+    load = pd.DataFrame(fa.loadings, index=cols)
     primary = load.abs().idxmax(axis=1)
     rows = []
     for motivator, items in groups.items():

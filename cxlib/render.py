@@ -30,6 +30,7 @@ def _exporter():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         exclude_output_stdin=True,
+        exclude_anchor_links=True,
         embed_images=True,
     )
 

@@ -79,7 +79,7 @@ cells = [
        "The highlighted motivators are this client's top three; intervals come from bootstrap resampling, and "
        "*in top 3* is how often a motivator ranked in the top three across resamples."),
     code("ax = plots.motivator_ranking(ranking, outcome_label=report.pretty(headline))\nplt.show()\n"
-         "display(report.estimate_table(ranking.assign(share=ranking['rescaled']),\n"
+         "display(report.estimate_table(ranking.assign(share=ranking['rescaled'], n=ranking.attrs['n']),\n"
          "        columns={'rank': 'Rank', 'motivator': 'Motivator', '__estimate__:share': 'Share of explained variation, % (95% CI)'},\n"
          "        fmt='{:.1f}'))"),
     md("## How the segments differ on each motivator\n\n"
