@@ -314,6 +314,10 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
     out[id_col] = _ids(out[id_col], file, id_col)
     if wave_col:
         out[wave_col] = out[wave_col].map(lambda v: None if pd.isna(v) else str(v).strip()).astype(object)
+    for col in codebook.loc[codebook["role"] == "verbatim", "column"]:
+        # Free text: blank answers are missing, whatever the file format made of them.
+        out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
+                                or str(v).strip() == "" else str(v)).astype(object)
     numeric = codebook.loc[codebook["role"] != "verbatim", "column"].tolist() + ([weight_col] if weight_col else [])
     out = _to_float(out, numeric, file, decimal)
     checks: dict[str, tuple[Any, str, bool]] = {}

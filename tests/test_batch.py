@@ -1,0 +1,91 @@
+"""cx run: notebooks executed with Papermill, rendered for reviewers, published atomically."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cxlib as cx
+from cxlib import batch
+
+
+@pytest.fixture(scope="module")
+def small_engagements(tmp_path_factory):
+    root = tmp_path_factory.mktemp("data")
+    good = root / "small-retailer"
+    cx.synth.make_engagement("retailer", n_customers=900, seed=3, path=good)
+    broken = root / "broken-one"
+    shutil.copytree(good, broken)
+    (broken / "customers.csv").write_text("customer_id\n", encoding="utf-8")  # a customers file with no rows
+    return good, broken
+
+
+@pytest.fixture(scope="module")
+def batch_run(small_engagements, tmp_path_factory):
+    good, broken = small_engagements
+    out = tmp_path_factory.mktemp("reports")
+    proc = subprocess.run([sys.executable, "-m", "cxlib.cli", "run", str(good), str(broken), "--out", str(out),
+                           "--notebooks", "01", "--seed", "0"], capture_output=True, text=True, timeout=600)
+    return proc, out
+
+
+def test_run_publishes_good_and_names_the_broken_engagement(batch_run):
+    proc, out = batch_run
+    assert proc.returncode == 2, proc.stderr  # the only failure is bad input
+    assert "broken-one" in proc.stderr and "customers.csv" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    report = out / "small-retailer"
+    for name in ("01_motivator_discovery.ipynb", "01_motivator_discovery.html", "results.json", "run.json"):
+        assert (report / name).is_file(), name
+    assert not (out / "broken-one").exists()
+    assert (out / ".logs" / "broken-one.log").is_file()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "small-retailer/01_motivator_discovery.html" in index and "broken-one" in index
+
+
+def test_html_report_has_no_code_and_embeds_figures(batch_run):
+    _, out = batch_run
+    html = (out / "small-retailer" / "01_motivator_discovery.html").read_text(encoding="utf-8")
+    assert "import cxlib" not in html and "load_engagement" not in html
+    assert "jp-InputArea" not in html
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 4
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "Traceback" not in html and "Error" not in html.split("</style>")[-1]
+
+
+def test_results_and_provenance(batch_run, small_engagements):
+    _, out = batch_run
+    results = json.loads((out / "small-retailer" / "results.json").read_text())
+    assert results["client"] == "Demo Retailer"
+    assert set(results["segment_shares"]) == {"fully connected", "highly satisfied", "other"}
+    for est in results["segment_shares"].values():
+        assert {"estimate", "ci_low", "ci_high", "n"} <= set(est)
+    assert {"estimate", "ci_low", "ci_high", "n"} <= set(results["value_multiplier"])
+    assert len(results["top_motivators"]) == 3
+    run = json.loads((out / "small-retailer" / "run.json").read_text())
+    good, _ = small_engagements
+    assert run["seed"] == 0 and "survey.csv" in run["inputs"]
+    assert run["inputs"]["survey.csv"] == batch.input_hashes(good)["survey.csv"]
+    assert run["packages"]["cxlib"] == cx.__version__
+
+
+def test_failed_rerun_keeps_the_last_good_report(batch_run, small_engagements, tmp_path, monkeypatch):
+    good, _ = small_engagements
+    _, out = batch_run
+    before = {p.name: p.read_bytes() for p in (out / "small-retailer").iterdir()}
+    failing = tmp_path / "nb"
+    failing.mkdir()
+    nb = json.loads((batch.NOTEBOOKS_DIR / "01_motivator_discovery.ipynb").read_text())
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                        "source": "raise RuntimeError('boom in the last cell')"})
+    (failing / "01_motivator_discovery.ipynb").write_text(json.dumps(nb))
+    res = batch.run_engagement(good, out=out, notebooks=[failing / "01_motivator_discovery.ipynb"], seed=0)
+    assert res.status == "failed" and "boom in the last cell" in res.error
+    after = {p.name: p.read_bytes() for p in (out / "small-retailer").iterdir()}
+    assert after == before
+    assert not list(out.glob(".staging-*"))
