@@ -52,7 +52,10 @@ def test_html_report_has_no_code_and_embeds_figures(batch_run):
     _, out = batch_run
     html = (out / "small-retailer" / "01_motivator_discovery.html").read_text(encoding="utf-8")
     assert "import cxlib" not in html and "load_engagement" not in html
-    assert "jp-InputArea" not in html
+    from bs4 import BeautifulSoup
+
+    body = BeautifulSoup(html, "html.parser").body
+    assert not body.select(".jp-CodeMirrorEditor, .jp-InputPrompt, .highlight")  # no code input anywhere
     assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 4
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "Traceback" not in html and "Error" not in html.split("</style>")[-1]
