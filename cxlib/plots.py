@@ -149,6 +149,7 @@ def value_by_segment(
     ax.set_ylabel(f"{label} ({'% of customers' if kind == 'rate' else 'mean'}), 95% CI")
     ax.set_xlabel("")
     ax.set_title(title or f"{label} by segment")
+    ax.set_title(f"{ax.get_title()} (n={int(d['n'].sum()):,})")
     ax.margins(y=0.15)
     return ax
 
@@ -216,6 +217,7 @@ def motivator_profiles(data: pd.DataFrame, *, ax: plt.Axes | None = None, title:
     ax.set_yticks(range(len(order)), [m[0].upper() + m[1:] for m in order])
     ax.set_xlim(0, 100)
     ax.set_xlabel("Mean motivator score (0–100), with 95% CI")
-    ax.set_title(title or "How each segment scores on the emotional motivators")
+    n_all = int(data.groupby("segment", observed=True)["n"].max().sum())
+    ax.set_title(title or f"How each segment scores on the emotional motivators (n={n_all:,})")
     ax.legend(loc="lower right", frameon=False, fontsize=9)
     return ax

@@ -102,3 +102,45 @@ def test_multiplier_reports_why_it_cannot_be_estimated():
     f = pd.DataFrame({"segment": ["fully connected"] * 5, "value": np.arange(5.0)})
     est = motivators.value_multiplier(f, "value", n_boot=100)
     assert np.isnan(est.estimate) and "too few" in est.note
+
+
+# -- acceptance on the demo engagements and synthetic data with a planted truth ----------------------
+
+from pathlib import Path  # noqa: E402
+
+import cxlib as cx  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module", params=["demo-retailer", "demo-brokerage"])
+def demo(request):
+    eng = cx.load_engagement(DATA / request.param)
+    return eng, eng.frame(), __import__("json").loads((DATA / request.param / "truth.json").read_text())
+
+
+def test_alpha_equals_pingouin_on_the_demo_engagements(demo):
+    eng, f, _ = demo
+    got = motivators.reliability(f, eng.codebook).set_index("motivator")
+    for m, cols in motivators.motivator_items(eng.codebook).items():
+        assert got.loc[m, "alpha"] == pytest.approx(pg.cronbach_alpha(f[cols])[0], abs=1e-10)
+
+
+def test_planted_top3_motivators_recovered_on_the_demo_engagements(demo):
+    eng, f, truth = demo
+    ranking = motivators.rank(f, eng.codebook, eng.config["value"][0], weight=eng.config.get("weight"), n_boot=200)
+    assert set(ranking["motivator"].head(3)) == set(truth["top_motivators"])
+
+
+@pytest.mark.slow
+def test_multiplier_interval_covers_the_planted_multiplier(slow):
+    """At least 90% of 100 seeds (10 seeds in the quick form, where at least 8 must cover)."""
+    seeds = range(100) if slow else range(10)
+    covered = []
+    for seed in seeds:
+        eng, truth = cx.synth.make_engagement("retailer", 3000, seed=1000 + seed)
+        est = motivators.value_multiplier(eng.frame(), "annual_spend", weight="resp_weight", n_boot=1000, seed=seed)
+        covered.append(est.ci_low <= truth["value_multiplier"] <= est.ci_high)
+    share = float(np.mean(covered))
+    print(f"\nvalue multiplier: 95% CI covered the planted value in {sum(covered)} of {len(covered)} seeds")
+    assert share >= (0.9 if slow else 0.8)
