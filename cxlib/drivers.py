@@ -154,12 +154,26 @@ def _prepare(X: pd.DataFrame, y: pd.Series, weights: pd.Series | None, missing: 
     return Z, present, ww
 
 
-def _corr_stack(Z: np.ndarray, present: np.ndarray, cw: np.ndarray, pairwise: bool) -> np.ndarray:
+def _corr_stack(Z: np.ndarray, present: np.ndarray, cw: np.ndarray, pairwise: bool,
+                products: np.ndarray | None = None) -> np.ndarray:
+    """Weighted correlation matrices of ``Z``, one per row of case weights ``cw`` (b, n).
+
+    With ``products`` (the n × q(q+1)/2 cross-products of ``Z``'s columns, precomputed once), every second
+    moment of every resample comes from a single matrix product ``cw @ products``.
+    """
     if pairwise and not present.all():
         return _nearest_correlation(_pairwise_corr(Z, present, cw))
     s0 = cw.sum(1)
     s1 = cw @ Z
-    s2 = np.matmul((cw[:, :, None] * Z[None]).transpose(0, 2, 1), Z)
+    q = Z.shape[1]
+    if products is not None:
+        iu = np.triu_indices(q)
+        tri = cw @ products
+        s2 = np.empty((len(cw), q, q))
+        s2[:, iu[0], iu[1]] = tri
+        s2[:, iu[1], iu[0]] = tri
+    else:
+        s2 = np.matmul((cw[:, :, None] * Z[None]).transpose(0, 2, 1), Z)
     return _weighted_corr_from_moments(s0, s1, s2)
 
 
@@ -287,14 +301,19 @@ def relative_weights(
     if n_boot > 0:
         rng = np.random.default_rng(seed)
         boots = []
+        q = Z.shape[1]
+        products = None
+        if not pairwise and not logistic and n * q * (q + 1) // 2 <= 30_000_000:
+            iu = np.triu_indices(q)
+            products = Z[:, iu[0]] * Z[:, iu[1]]
         # Fewer resamples per chunk where each costs more (pairwise moments, many predictors).
-        per_case = Z.shape[1] * (4 if pairwise else 1)
+        per_case = 8 if products is not None else q * (4 if pairwise else 1)
         for counts in bootstrap_counts(n, n_boot, rng, max_cells=max(4_000_000 // per_case, n)):
             if logistic:
                 rb = np.vstack([_logistic_weights(Z[c > 0], Z[c > 0, -1] - Z[:, -1].min(), (c * ww)[c > 0])[0]
                                 for c in counts])
             else:
-                rb = weights_from_correlation(_corr_stack(Z, present, counts * ww, pairwise))
+                rb = weights_from_correlation(_corr_stack(Z, present, counts * ww, pairwise, products))
             boots.append(rb / rb.sum(axis=1, keepdims=True) * 100)
         boot = np.vstack(boots)
         lo = np.quantile(boot, (1 - ci) / 2, axis=0)

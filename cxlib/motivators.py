@@ -12,7 +12,7 @@ from scipy import stats as _st
 
 from . import drivers
 from .segments import SEGMENTS
-from .stats import Estimate, bca_interval, bootstrap_counts, kish_effective_n, weighted_mean_jackknife
+from .stats import Estimate, bca_interval, kish_effective_n, weighted_mean_jackknife
 
 __all__ = [
     "MOTIVATORS",
@@ -196,10 +196,20 @@ def _group_arrays(frame: pd.DataFrame, value: str, weight: str | None, segment: 
 
 def _boot_means(x: np.ndarray, w: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """Bootstrap distribution of the weighted mean (respondents resampled with their weights)."""
+    n = len(x)
     out = []
-    wx = w * x
-    for counts in bootstrap_counts(len(x), n_boot, rng):
-        out.append((counts @ wx) / (counts @ w))
+    per_chunk = max(1, min(n_boot, 8_000_000 // max(n, 1)))
+    equal = bool(np.all(w == w[0]))
+    # Gather in single precision (half the memory traffic), accumulate in double.
+    wx = (w * x).astype(np.float32)
+    w32 = w.astype(np.float32)
+    done = 0
+    while done < n_boot:  # chunks bound the memory; each chunk is one vectorised gather
+        b = min(per_chunk, n_boot - done)
+        idx = rng.integers(0, n, size=(b, n), dtype=np.int32)
+        num = wx[idx].sum(axis=1, dtype=np.float64)
+        out.append(num / (n * float(w[0])) if equal else num / w32[idx].sum(axis=1, dtype=np.float64))
+        done += b
     return np.concatenate(out)
 
 
