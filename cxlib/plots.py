@@ -14,7 +14,15 @@ import seaborn as sns
 from .segments import SEGMENTS
 
 __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment",
-           "motivator_ranking", "motivator_profiles"]
+           "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup"]
+
+#: Quadrant colours (Okabe–Ito): key driver blue, hidden driver vermillion, overrated orange, secondary grey.
+QUADRANT_COLOURS: dict[str, str] = {
+    "key driver": "#0072B2",
+    "hidden driver": "#D55E00",
+    "overrated": "#E69F00",
+    "secondary": "#BBBBBB",
+}
 
 #: Okabe–Ito colours: blue, orange, grey — distinguishable with the common colour-vision deficiencies.
 SEGMENT_COLOURS: dict[str, str] = {
@@ -220,4 +228,80 @@ def motivator_profiles(data: pd.DataFrame, *, ax: plt.Axes | None = None, title:
     n_all = int(data.groupby("segment", observed=True)["n"].max().sum())
     ax.set_title(title or f"How each segment scores on the emotional motivators (n={n_all:,})")
     ax.legend(loc="lower right", frameon=False, fontsize=9)
+    return ax
+
+
+def importance_map(
+    data: pd.DataFrame,
+    *,
+    label: tuple[str, ...] = ("hidden driver", "overrated", "key driver"),
+    max_labels: int = 18,
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+) -> plt.Axes:
+    """Stated vs derived importance of every element, in four quadrants, with the notable ones named.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of ``cxlib.drivers.importance`` (``attrs`` carry the cuts).
+    label : tuple of str
+        Quadrants whose elements are named on the chart (the most important first, up to ``max_labels``).
+    max_labels : int
+        At most this many names, to keep the chart legible.
+    ax : Axes, optional
+    title : str, optional
+    """
+    ax = ax or plt.gca()
+    for quadrant, colour in QUADRANT_COLOURS.items():
+        d = data[data["quadrant"] == quadrant]
+        ax.scatter(d["stated"], d["derived"], s=36, color=colour, label=f"{quadrant.capitalize()} ({len(d)})",
+                   edgecolor="white", linewidth=0.5, zorder=3)
+    d_cut, s_cut = data.attrs.get("derived_cut"), data.attrs.get("stated_cut")
+    if d_cut is not None:
+        ax.axhline(d_cut, color="#555", ls="--", lw=0.8)
+    if s_cut is not None:
+        ax.axvline(s_cut, color="#555", ls="--", lw=0.8)
+    # Drivers are named by derived importance; overrated elements by how important customers call them.
+    named = pd.concat([data[data["quadrant"].isin([q for q in label if q != "overrated"])],
+                       data[data["quadrant"] == "overrated"].sort_values("stated", ascending=False).head(6)
+                       if "overrated" in label else data.iloc[:0]])
+    named = named.sort_values("derived", ascending=False).head(max_labels)
+    for r in named.itertuples():
+        ax.annotate(r.element, (r.stated, r.derived), xytext=(4, 3), textcoords="offset points", fontsize=8,
+                    color=QUADRANT_COLOURS[r.quadrant])
+    ax.set_xlabel("Stated importance (what customers say matters, 0–100)")
+    ax.set_ylabel("Derived importance (% of connection explained)")
+    n = data.attrs.get("n")
+    ax.set_title(title or "What customers say matters vs what moves connection" + (f" (n={n:,})" if n else ""))
+    ax.legend(loc="center left", bbox_to_anchor=(0.0, 0.45), frameon=False, fontsize=9)
+    return ax
+
+
+def rollup(data: pd.DataFrame, *, by: str, ax: plt.Axes | None = None, title: str | None = None,
+           n: int | None = None) -> plt.Axes:
+    """Bars of derived importance summed by journey stage or experience dimension, with intervals.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of ``cxlib.drivers.rollup``.
+    by : {"stage", "dimension"}
+        The grouping column.
+    ax : Axes, optional
+    title : str, optional
+    n : int, optional
+        Respondents behind the estimates (shown in the title).
+    """
+    ax = ax or plt.gca()
+    d = data.sort_values("derived")
+    y = np.arange(len(d))
+    ax.barh(y, d["derived"], color=SEGMENT_COLOURS["fully connected"], height=0.6)
+    if d["ci_low"].notna().any():
+        ax.errorbar(d["derived"], y, xerr=np.vstack([d["derived"] - d["ci_low"], d["ci_high"] - d["derived"]]),
+                    fmt="none", ecolor="#222", capsize=3, lw=1)
+    ax.set_yticks(y, [f"{str(v).capitalize()} ({k} elements)" for v, k in zip(d[by], d["n_elements"])])
+    ax.set_xlabel("Share of connection explained (%), with 95% CI")
+    ax.set_title(title or f"Which {'journey stages' if by == 'stage' else 'experience dimensions'} matter most"
+                 + (f" (n={n:,})" if n else ""))
     return ax

@@ -262,7 +262,7 @@ def _elements(spec: Spec) -> pd.DataFrame:
         else:
             # Elsewhere stated importance spreads, but stays clear of the quadrant cut (~2.9 on 1–5): the
             # high ones are overrated too (important to customers, no effect on connection).
-            stated.append(design.uniform(3.7, 4.4) if design.random() < 0.2 else design.uniform(1.7, 2.4))
+            stated.append(design.uniform(3.7, 4.4) if design.random() < 0.1 else design.uniform(1.7, 2.4))
     el["stated_mean"] = stated
     return el
 
