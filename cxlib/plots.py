@@ -14,7 +14,8 @@ import seaborn as sns
 from .segments import SEGMENTS
 
 __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment",
-           "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup"]
+           "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup",
+           "survival_curves", "forest"]
 
 #: Quadrant colours (Okabe–Ito): key driver blue, hidden driver vermillion, overrated orange, secondary grey.
 QUADRANT_COLOURS: dict[str, str] = {
@@ -304,4 +305,90 @@ def rollup(data: pd.DataFrame, *, by: str, ax: plt.Axes | None = None, title: st
     ax.set_xlabel("Share of connection explained (%), with 95% CI")
     ax.set_title(title or f"Which {'journey stages' if by == 'stage' else 'experience dimensions'} matter most"
                  + (f" (n={n:,})" if n else ""))
+    return ax
+
+
+def survival_curves(
+    data: pd.DataFrame,
+    *,
+    min_cell: int = 0,
+    horizon: float | None = None,
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+) -> plt.Axes:
+    """Kaplan–Meier curves per segment with confidence bands and an at-risk table under the axis.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of ``cxlib.survival.km`` with ``by="segment"``.
+    min_cell : int
+        Segments with fewer customers at the start are not drawn (named as suppressed in the legend title).
+    horizon : float, optional
+        Marks the attrition horizon.
+    ax : Axes, optional
+    title : str, optional
+    """
+    ax = ax or plt.gca()
+    suppressed, n_total = [], 0
+    tmax = float(data["time"].max()) if len(data) else 1.0
+    step = 90 if tmax <= 720 else 180 if tmax <= 1440 else 365
+    ticks = np.arange(0, tmax + 1, step)
+    rows = []
+    for seg in SEGMENTS:
+        d = data[data["group"] == seg]
+        if d.empty:
+            continue
+        n0 = int(d["at_risk"].iloc[0])
+        if n0 < min_cell:
+            suppressed.append(seg)
+            continue
+        n_total += n0
+        colour = SEGMENT_COLOURS.get(seg, "#333")
+        ax.step(d["time"], d["survival"] * 100, where="post", color=colour, lw=2, label=f"{seg.capitalize()} (n={n0:,})")
+        ax.fill_between(d["time"], d["ci_low"] * 100, d["ci_high"] * 100, step="post", color=colour, alpha=0.15)
+        at = [int(d.loc[d["time"] <= t, "at_risk"].iloc[-1]) if (d["time"] <= t).any() else n0 for t in ticks]
+        rows.append((seg.capitalize(), at))
+    if horizon:
+        ax.axvline(horizon, color="#555", ls="--", lw=0.8)
+    ax.set_xlim(0, tmax)
+    ax.set_ylim(0, 101)
+    ax.set_xticks(ticks)
+    ax.set_xlabel("Days since the survey")
+    ax.set_ylabel("Customers still active (%), 95% CI")
+    ax.set_title(title or f"Connected customers stay longer (n={n_total:,})")
+    ax.legend(loc="lower left", frameon=False, fontsize=9,
+              title=f"suppressed (n<{min_cell}): {', '.join(suppressed)}" if suppressed else None)
+    if rows:
+        table = ax.table(cellText=[[f"{v:,}" for v in at] for _, at in rows], rowLabels=[r for r, _ in rows],
+                         colLabels=[f"{t:g}" for t in ticks], loc="bottom", bbox=[0.0, -0.55, 1.0, 0.3],
+                         cellLoc="center", edges="open")
+        table.set_fontsize(8)
+        ax.text(0, -0.22, "Customers at risk", transform=ax.transAxes, fontsize=9, fontweight="bold")
+        ax.xaxis.labelpad = 2
+    return ax
+
+
+def forest(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None, n: int | None = None) -> plt.Axes:
+    """Forest plot of hazard ratios with 95% intervals on a log scale (1 = no difference).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of ``cxlib.survival.cox`` (``covariate, hazard_ratio, ci_low, ci_high``), or a relabelled copy.
+    ax : Axes, optional
+    title : str, optional
+    n : int, optional
+        Customers in the model (shown in the title).
+    """
+    ax = ax or plt.gca()
+    d = data.iloc[::-1]
+    y = np.arange(len(d))
+    ax.errorbar(d["hazard_ratio"], y, xerr=np.vstack([d["hazard_ratio"] - d["ci_low"], d["ci_high"] - d["hazard_ratio"]]),
+                fmt="o", color=SEGMENT_COLOURS["fully connected"], capsize=3, lw=1.2)
+    ax.axvline(1.0, color="#555", ls="--", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(y, d["covariate"])
+    ax.set_xlabel("Hazard ratio (log scale): below 1 = leaves less often")
+    ax.set_title(title or "What goes with leaving" + (f" (n={n:,})" if n else ""))
     return ax

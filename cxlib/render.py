@@ -87,7 +87,9 @@ def notebook_html(notebook: nbformat.NotebookNode, *, title: str | None = None, 
         if "injected-parameters" in tags or "parameters" in tags:
             cell["outputs"] = []
         elif cell.get("cell_type") == "code":
-            cell["outputs"] = [o for o in cell.get("outputs", []) if set(o.get("data", {})) != {report.MIME_TYPE}]
+            # Reviewers see results only: no recorded-figure payloads, no warnings or other stderr text.
+            cell["outputs"] = [o for o in cell.get("outputs", []) if set(o.get("data", {})) != {report.MIME_TYPE}
+                               and not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     if title:
         nb.metadata["title"] = title
     resources: dict[str, Any] = {"cx_provenance": provenance or ""}

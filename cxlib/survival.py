@@ -7,14 +7,16 @@ words.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
+from lifelines.exceptions import StatisticalWarning
 from scipy import stats as _st
 
 __all__ = ["Test", "km", "attrition", "logrank", "pairwise_logrank", "rmst", "rmst_difference", "cox",
-           "recency_score"]
+           "recency_score", "contact_experience"]
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,19 @@ def km(df: pd.DataFrame, duration: str, event: str, by: str | None = None, *, we
         if g.empty:
             continue
         kmf = KaplanMeierFitter(alpha=1 - ci)
-        kmf.fit(g[duration], g[event], weights=g[weights] if weights else None)
+        with warnings.catch_warnings():
+            # lifelines warns about non-integer weights; respondent weights are meant to be non-integer.
+            warnings.simplefilter("ignore", StatisticalWarning)
+            kmf.fit(g[duration], g[event], weights=g[weights] if weights else None)
         sf = kmf.survival_function_.iloc[:, 0]
         band = kmf.confidence_interval_
-        table = kmf.event_table
-        parts.append(pd.DataFrame({"group": name, "time": sf.index.to_numpy(dtype=float), "survival": sf.to_numpy(),
+        # At-risk counts are people, not sums of weights.
+        times = sf.index.to_numpy(dtype=float)
+        durations = np.sort(g[duration].to_numpy(dtype=float))
+        at_risk = len(durations) - np.searchsorted(durations, times, side="left")
+        parts.append(pd.DataFrame({"group": name, "time": times, "survival": sf.to_numpy(),
                                    "ci_low": band.iloc[:, 0].to_numpy(), "ci_high": band.iloc[:, 1].to_numpy(),
-                                   "at_risk": table["at_risk"].reindex(sf.index).to_numpy()}))
+                                   "at_risk": at_risk}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["group", "time", "survival", "ci_low", "ci_high", "at_risk"])
 
@@ -116,7 +124,9 @@ def attrition(df: pd.DataFrame, duration: str, event: str, horizon: float, by: s
                "attrition": np.nan, "ci_low": np.nan, "ci_high": np.nan,
                "followed_to_horizon": bool(n and g[duration].max() >= horizon)}
         if n and row["followed_to_horizon"]:
-            kmf = KaplanMeierFitter(alpha=1 - ci).fit(g[duration], g[event], weights=g[weights] if weights else None)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", StatisticalWarning)
+                kmf = KaplanMeierFitter(alpha=1 - ci).fit(g[duration], g[event], weights=g[weights] if weights else None)
             s = float(kmf.survival_function_at_times(horizon).iloc[0])
             band = kmf.confidence_interval_survival_function_
             at = band[band.index <= horizon].iloc[-1]
@@ -349,3 +359,39 @@ def recency_score(contacts: pd.DataFrame, *, id_column: str, as_of: pd.Series | 
     agg["experience"] = agg["wr"] / agg["weight_sum"]
     agg.index.name = id_column
     return agg[["experience", "n_contacts", "weight_sum"]]
+
+
+def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column: str, wave: str | None = None,
+                       half_life_days: float = 90.0, recent_days: float = 90.0) -> pd.DataFrame:
+    """Per-customer contact experience at the start of follow-up, for the attrition models.
+
+    The reference date of a customer is the latest contact in their wave (contacts precede the survey,
+    which starts follow-up); without waves, the latest contact overall.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``frame``: ``experience`` (recency-weighted mean rating, ``half_life_days``),
+        ``recent_rating`` (mean rating of contacts in the last ``recent_days``) and ``older_rating`` (mean
+        of earlier contacts); customers without contacts get the average (0 weight of evidence), and
+        ``has_contacts`` says which.
+    """
+    c = contacts[[id_column, "timestamp", "rating"]].copy()
+    c["timestamp"] = pd.to_datetime(c["timestamp"])
+    if wave and wave in frame.columns:
+        wave_of = frame.set_index(id_column)[wave]
+        c["wave"] = c[id_column].map(wave_of)
+        ref_by_wave = c.groupby("wave")["timestamp"].max()
+        as_of = wave_of.map(ref_by_wave)
+    else:
+        as_of = pd.Series(c["timestamp"].max(), index=frame[id_column])
+    score = recency_score(c, id_column=id_column, as_of=as_of, half_life_days=half_life_days)
+    age = (c[id_column].map(as_of) - c["timestamp"]).dt.days
+    recent = c[age <= recent_days].groupby(id_column)["rating"].mean()
+    older = c[age > recent_days].groupby(id_column)["rating"].mean()
+    ids = frame[id_column]
+    out = pd.DataFrame({"experience": ids.map(score["experience"]).to_numpy(),
+                        "recent_rating": ids.map(recent).to_numpy(), "older_rating": ids.map(older).to_numpy()},
+                       index=frame.index)
+    out["has_contacts"] = out["experience"].notna()
+    return out.fillna({c: out[c].mean() for c in ("experience", "recent_rating", "older_rating")})
