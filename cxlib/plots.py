@@ -264,10 +264,11 @@ def importance_map(
     if s_cut is not None:
         ax.axvline(s_cut, color="#555", ls="--", lw=0.8)
     # Drivers are named by derived importance; overrated elements by how important customers call them.
-    named = pd.concat([data[data["quadrant"].isin([q for q in label if q != "overrated"])],
-                       data[data["quadrant"] == "overrated"].sort_values("stated", ascending=False).head(6)
-                       if "overrated" in label else data.iloc[:0]])
-    named = named.sort_values("derived", ascending=False).head(max_labels)
+    show = data["quadrant"].isin([q for q in label if q != "overrated"]).to_numpy()
+    if "overrated" in label:
+        top_overrated = data[data["quadrant"] == "overrated"].sort_values("stated", ascending=False).index[:6]
+        show |= data.index.isin(top_overrated)
+    named = data[show].sort_values("derived", ascending=False).head(max_labels)
     for r in named.itertuples():
         ax.annotate(r.element, (r.stated, r.derived), xytext=(4, 3), textcoords="offset points", fontsize=8,
                     color=QUADRANT_COLOURS[r.quadrant])

@@ -30,7 +30,7 @@ def batch_run(small_engagements, tmp_path_factory):
     good, broken = small_engagements
     out = tmp_path_factory.mktemp("reports")
     proc = subprocess.run([sys.executable, "-m", "cxlib.cli", "run", str(good), str(broken), "--out", str(out),
-                           "--notebooks", "01", "--seed", "0"], capture_output=True, text=True, timeout=600)
+                           "--seed", "0"], capture_output=True, text=True, timeout=900)
     return proc, out
 
 
@@ -40,7 +40,9 @@ def test_run_publishes_good_and_names_the_broken_engagement(batch_run):
     assert "broken-one" in proc.stderr and "customers.csv" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     report = out / "small-retailer"
-    for name in ("01_motivator_discovery.ipynb", "01_motivator_discovery.html", "results.json", "run.json"):
+    for nb in batch.discover_notebooks():
+        assert (report / f"{nb.stem}.ipynb").is_file() and (report / f"{nb.stem}.html").is_file(), nb.stem
+    for name in ("results.json", "run.json"):
         assert (report / name).is_file(), name
     assert not (out / "broken-one").exists()
     assert (out / ".logs" / "broken-one.log").is_file()
@@ -48,15 +50,17 @@ def test_run_publishes_good_and_names_the_broken_engagement(batch_run):
     assert "small-retailer/01_motivator_discovery.html" in index and "broken-one" in index
 
 
-def test_html_report_has_no_code_and_embeds_figures(batch_run):
+@pytest.mark.parametrize("notebook", [nb.stem for nb in batch.discover_notebooks()])
+def test_html_report_has_no_code_and_embeds_figures(batch_run, notebook):
     _, out = batch_run
-    html = (out / "small-retailer" / "01_motivator_discovery.html").read_text(encoding="utf-8")
+    html = (out / "small-retailer" / f"{notebook}.html").read_text(encoding="utf-8")
     assert "import cxlib" not in html and "load_engagement" not in html
     from bs4 import BeautifulSoup
 
     body = BeautifulSoup(html, "html.parser").body
     assert not body.select(".jp-CodeMirrorEditor, .jp-InputPrompt, .highlight")  # no code input anywhere
-    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 4
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 2
+    assert "Warning" not in html.split("</style>")[-1] and "/site-packages/" not in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "Traceback" not in html and "Error" not in html.split("</style>")[-1]
 
@@ -70,6 +74,9 @@ def test_results_and_provenance(batch_run, small_engagements):
         assert {"estimate", "ci_low", "ci_high", "n"} <= set(est)
     assert {"estimate", "ci_low", "ci_high", "n"} <= set(results["value_multiplier"])
     assert len(results["top_motivators"]) == 3
+    for key in ("hidden_drivers", "overrated", "attrition", "hazard_ratio"):
+        assert key in results, key
+    assert {"estimate", "ci_low", "ci_high", "n"} <= set(results["hazard_ratio"])
     run = json.loads((out / "small-retailer" / "run.json").read_text())
     good, _ = small_engagements
     assert run["seed"] == 0 and "survey.csv" in run["inputs"]

@@ -51,3 +51,25 @@ def test_small_segments_are_suppressed_in_value_plot():
     texts = [t.get_text() for t in ax.texts]
     assert any("suppressed" in t for t in texts)
     assert len(ax.patches) == 2  # the small segment has no bar
+
+
+def test_importance_map_names_the_notable_elements(frame_and_codebook):
+    from cxlib import drivers
+
+    f, cb, _ = frame_and_codebook
+    imp = drivers.importance(f, cb, n_boot=20)
+    ax = plots.importance_map(imp)
+    _check(ax)
+    named = {t.get_text() for t in ax.texts}
+    assert set(imp.loc[imp.quadrant == "hidden driver", "element"]) <= named
+    _check(plots.rollup(drivers.rollup(imp, by="stage"), by="stage", n=imp.attrs["n"]))
+
+
+def test_survival_plots_are_labelled(frame_and_codebook):
+    from cxlib import survival
+
+    f, _, _ = frame_and_codebook
+    fig, axes = plt.subplots(1, 2)
+    _check(plots.survival_curves(survival.km(f, "tenure_days", "churned", by="segment"), min_cell=30, ax=axes[0]))
+    model = survival.cox(f, "tenure_days", "churned", ["segment"], reference={"segment": "highly satisfied"})
+    _check(plots.forest(model, ax=axes[1], n=model.attrs["n"]))
