@@ -136,7 +136,7 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
             f"<td>{e(str(entry.get('client') or entry['slug']))}<div class='slug'>{e(entry['slug'])}</div></td>"
             f"<td class='status {e(entry.get('status', '').split(' ')[0])}'>{status}{'<div class=err>' + e(err) + '</div>' if err else ''}</td>"
             f"<td>{e(str(entry.get('finished') or ''))}</td>"
-            f"<td>{e(str(res.get('n_respondents', '–')))}</td>"
+            f"<td>{e(f'{n_resp:,}' if isinstance(n_resp := res.get('n_respondents'), int) else '–')}</td>"
             f"<td>{_fmt_estimate(fc, percent=True)}</td>"
             f"<td>{_fmt_estimate(res.get('value_multiplier'), suffix='×')}</td>"
             f"<td>{links}</td>"
