@@ -32,7 +32,7 @@ test-slow: $(STAMP) ## run the test suite with the full slow cases
 	$(BIN)/python -m pytest -q --slow
 
 bench: $(STAMP) ## run the benchmarks in bench/ and print their ratios
-	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@fail=0; for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || fail=1; done; exit $$fail
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
