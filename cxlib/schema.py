@@ -1,38 +1,77 @@
-"""Validation of engagement inputs (DESIGN §3). Every problem raises ``DataError`` naming the file, the
-column and the first bad rows with a count.
+"""Validation of engagement inputs (DESIGN §3) and the ``DataError`` every problem raises.
 
-Rows are numbered as a person counts data rows in the file: the first row after the header (after the
-three header rows of a Qualtrics export) is row 1.
+Each ``validate_*`` function takes a table as read (strings from text files, typed columns from Parquet
+or SPSS), checks it, and returns a normalised copy; inputs are never modified. The first problem found
+raises ``DataError``, whose message names the file, the column and, where rows exist, how many values
+are bad and the first five rows, e.g.::
 
-Defaults filled into ``engagement.yaml`` when a key is absent:
+    survey.csv: column 'mot_belonging_1': 3 values outside the scale 1–7 (rows 18, 240, 1022)
 
-- ``waves``: the wave values in the order they first appear in the survey (when ``wave`` is given);
-- ``privacy.min_cell``: 30; ``privacy.consent``: none (everyone analysed);
-- ``attrition.horizon``: 365 days;
-- ``covariates``: ``[]``; ``max_unmatched``: 0.05 — the share of survey respondents allowed to have no
-  customer row; below it they are dropped with a warning, above it loading fails.
+Row numbers
+-----------
+Rows are **data rows counted from 1**, as a person counts the records in the file: the first record
+after the header is row 1 (after the three header rows of a Qualtrics export, too; in a spreadsheet that
+is line 2). In the codebook, row 1 is the first codebook entry. For in-memory frames (``from_frames``),
+row *k* is the *k*-th row by position, whatever the frame's index.
+
+Column checks run with pandera (a ``DataFrameSchema`` is built from the codebook and the config, run
+with ``lazy=True``, and its failure cases become the message); only cross-table checks (ids, waves) are
+written by hand.
+
+Defaults
+--------
+Filled into the config when ``engagement.yaml`` leaves a key out (an optional key set to ``null`` counts
+as left out):
+
+- ``waves``: the wave values in the order they first appear in the survey (only when ``wave`` is given);
+- ``privacy.min_cell``: 30; ``privacy.consent``: ``None`` (no consent column: everyone is analysed);
+- ``attrition.horizon``: 365 (days);
+- ``covariates``: ``[]``;
+- ``max_unmatched``: 0.05. The share of survey respondents allowed to have no row in the customers file.
+  Up to it, those respondents are left out of the analysis and a warning is recorded
+  (``Engagement.warnings``); above it, loading fails, because a bad join usually means the wrong id
+  column or the wrong customers extract.
+
+Accepted spellings
+------------------
+- numbers: ``7``, ``7.0``, ``1e3``; with a decimal comma (``1,5``) in semicolon-delimited text files;
+  blank, ``NA``, ``N/A``, ``NaN``, ``null`` and ``.`` are missing values in numeric columns;
+- yes/no (the consent column): ``true/false``, ``1/0``, ``yes/no``, ``y/n``, ``t/f`` in any case;
+- ids and waves are text: ``007`` stays ``007``; a number read from Parquet or SPSS as ``1042.0`` becomes
+  ``1042``.
+
+Warnings (recorded, loading continues): a few respondents without a customer row; contacts whose id has
+no customer row; nobody gave analytics consent.
 """
 from __future__ import annotations
 
+import copy
+import difflib
 import re
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["DataError", "ROLES", "DIMENSIONS", "SLUG", "validate_slug", "validate_config", "validate_codebook",
-           "validate_survey", "validate_customers", "validate_contacts", "validate_links"]
+__all__ = ["DataError", "ROLES", "DIMENSIONS", "SLUG", "CODEBOOK_COLUMNS", "REQUIRED_KEYS", "OPTIONAL_KEYS",
+           "DEFAULTS", "PLACEHOLDER", "validate_slug", "validate_config", "validate_codebook", "validate_survey",
+           "validate_customers", "validate_contacts", "validate_links", "fill_waves"]
 
 ROLES = ("satisfaction", "motivator_item", "element_performance", "element_importance", "advocacy", "verbatim",
          "covariate")
+RATED_ROLES = ("satisfaction", "motivator_item", "element_performance", "element_importance", "advocacy")
 DIMENSIONS = ("effectiveness", "ease", "emotion")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 CODEBOOK_COLUMNS = ("column", "role", "label", "scale_min", "scale_max", "motivator", "element", "stage", "dimension")
+CONTACTS_COLUMNS = ("timestamp", "channel", "stage", "rating")
+PLACEHOLDER = "FILL_ME"
 
 REQUIRED_KEYS = ("client", "survey", "customers", "codebook", "id", "satisfaction", "connection", "value")
 OPTIONAL_KEYS = ("contacts", "wave", "waves", "attrition", "advocacy", "privacy", "covariates", "weight",
                  "max_unmatched")
+# key -> (required entries, optional entries) of the nested mappings
 NESTED = {
     "satisfaction": ({"column", "top_box"}, set()),
     "connection": ({"threshold"}, set()),
@@ -40,8 +79,12 @@ NESTED = {
     "advocacy": ({"column"}, set()),
     "privacy": (set(), {"min_cell", "consent"}),
 }
-TRUE = {"true", "1", "yes", "y", "t"}
-FALSE = {"false", "0", "no", "n", "f"}
+DEFAULTS: dict[str, Any] = {"privacy.min_cell": 30, "privacy.consent": None, "attrition.horizon": 365,
+                            "covariates": [], "max_unmatched": 0.05}
+TRUE = {"true", "1", "1.0", "yes", "y", "t"}
+FALSE = {"false", "0", "0.0", "no", "n", "f"}
+NA_TOKENS = {"", "na", "n/a", "nan", "null", "."}
+MAX_ROWS_SHOWN = 5
 
 
 class DataError(ValueError):
@@ -49,428 +92,739 @@ class DataError(ValueError):
 
     Attributes
     ----------
-    file, column : str or None
-        Where the problem is.
+    file : str or None
+        The file at fault, as named in ``engagement.yaml`` (e.g. ``survey.csv``).
+    column : str or None
+        The column (or, for ``engagement.yaml``, the key) at fault.
     rows : list of int
-        The first bad rows (1-based data rows), at most five.
+        The first bad rows, at most five, as data rows counted from 1 (the first record after the
+        header is row 1; see the module docstring).
     count : int
-        How many values or rows are bad.
+        How many values or rows are bad (0 when the problem is not about rows).
+
+    Examples
+    --------
+    >>> err = DataError("survey.csv: column 'x': bad", file="survey.csv", column="x", rows=[3], count=1)
+    >>> isinstance(err, ValueError), err.file, err.rows
+    (True, 'survey.csv', [3])
     """
 
     def __init__(self, message: str, *, file: str | None = None, column: str | None = None,
                  rows: Iterable[int] = (), count: int = 0):
         super().__init__(message)
-        self.file, self.column, self.rows, self.count = file, column, list(rows), count
+        self.file, self.column, self.rows, self.count = file, column, list(rows), int(count)
+
+    def __reduce__(self):  # keep the attributes across processes (batch runs in workers)
+        return (_rebuild, (str(self), self.file, self.column, self.rows, self.count))
 
 
-def _fail(file: str, column: str | None, problem: str, bad_index: Iterable[int] = (), *, offset: int = 1) -> None:
-    """Raise a DataError: ``file: column 'c': <count> <problem> (rows r1, r2, r3)``."""
-    idx = sorted({int(i) for i in bad_index})
+def _rebuild(message: str, file: str | None, column: str | None, rows: list[int], count: int) -> DataError:
+    return DataError(message, file=file, column=column, rows=rows, count=count)
+
+
+Problem = str | tuple[str, str]  # one phrase, or (singular, plural)
+
+
+def _fail(file: str, column: str | None, problem: Problem, bad_positions: Iterable[int] = (), *,
+          also: str = "") -> NoReturn:
+    """Raise ``DataError``: ``file: column 'c': <count> <problem> (rows r1, r2, r3)``.
+
+    ``bad_positions`` are 0-based row positions; they are reported 1-based. ``problem`` is a phrase that
+    follows the count, or a (singular, plural) pair so that one bad value reads naturally.
+    """
+    idx = sorted({int(i) for i in bad_positions})
+    n = len(idx)
+    phrase = problem if isinstance(problem, str) else problem[0 if n == 1 else 1]
     where = f"column {column!r}: " if column else ""
-    rows = [i + offset for i in idx[:5]]
+    rows = [i + 1 for i in idx[:MAX_ROWS_SHOWN]]
     tail = ""
     if idx:
-        more = f", … {len(idx) - 5} more" if len(idx) > 5 else ""
-        tail = f" ({'row' if len(idx) == 1 else 'rows'} {', '.join(map(str, rows))}{more})"
-    count = f"{len(idx)} " if idx else ""
-    raise DataError(f"{file}: {where}{count}{problem}{tail}", file=file, column=column, rows=rows, count=len(idx))
+        more = f", … {n - MAX_ROWS_SHOWN} more" if n > MAX_ROWS_SHOWN else ""
+        tail = f" ({'row' if n == 1 else 'rows'} {', '.join(map(str, rows))}{more})"
+    count = f"{n} " if idx else ""
+    raise DataError(f"{file}: {where}{count}{phrase}{tail}{also}", file=file, column=column, rows=rows, count=n)
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, np.floating)) and np.isnan(v))
+
+
+def _text(v: Any) -> str | None:
+    """A cell as text: blank -> None; numbers read as floats (``1042.0``) -> ``'1042'``."""
+    if _missing(v):
+        return None
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    if isinstance(v, (bytes, bytearray)):
+        v = v.decode("utf-8", "replace")
+    s = str(v).strip()
+    return s or None
+
+
+def _text_column(col: pd.Series) -> pd.Series:
+    """``_text`` on a whole column, vectorised where the values are already text or integers."""
+    if pd.api.types.is_float_dtype(col.dtype) or (col.dtype == object and col.map(type).isin([float, bytes]).any()):
+        return col.map(_text).astype(object)
+    s = col.astype("string[pyarrow]").str.strip()
+    s = s.mask(s == "")
+    return s.astype(object).where(s.notna(), None)
 
 
 def validate_slug(slug: str) -> str:
-    """The engagement's folder name must be a safe slug: lower-case letters, digits and hyphens."""
-    if not SLUG.fullmatch(slug or ""):
+    """Check that an engagement name (its folder name) is a safe slug: ``[a-z0-9][a-z0-9-]*``.
+
+    Examples
+    --------
+    >>> validate_slug("acme-2026")
+    'acme-2026'
+    >>> validate_slug("Acme 2026")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cxlib.schema.DataError: 'Acme 2026': not a valid engagement name; use lower-case letters, digits and hyphens, ...
+    """
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise DataError(f"{slug!r}: not a valid engagement name; use lower-case letters, digits and hyphens, "
-                        "starting with a letter or digit (e.g. 'acme-2026')", file=slug)
+                        "starting with a letter or digit (e.g. 'acme-2026')", file=str(slug))
     return slug
 
 
 # -- engagement.yaml -------------------------------------------------------------------------------
 
+def _placeholders(value: Any, path: str = "") -> list[str]:
+    """Dotted paths of every entry still holding the ``FILL_ME`` placeholder written by ``cx init``."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _placeholders(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _placeholders(v, path)]
+    return [path] if isinstance(value, str) and PLACEHOLDER in value.upper() else []
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+
+
 def validate_config(raw: Any, file: str = "engagement.yaml") -> dict[str, Any]:
-    """Check ``engagement.yaml`` (already parsed) and return it with defaults filled in."""
+    """Check ``engagement.yaml`` (already parsed with ``yaml.safe_load``); return a copy with defaults.
+
+    Checks the required and optional keys (and the entries of nested keys), their types, that files are
+    named inside the folder, and that no ``FILL_ME`` placeholder is left. Defaults are listed in the
+    module docstring; ``waves`` is filled later, from the survey (``fill_waves``).
+
+    Parameters
+    ----------
+    raw : Any
+        The parsed YAML document; never modified.
+    file : str
+        Name used in messages.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    DataError
+        ``column`` is the offending key.
+
+    Examples
+    --------
+    >>> cfg = validate_config({"client": "X", "survey": "s.csv", "customers": "c.csv", "codebook": "cb.csv",
+    ...                        "id": "id", "satisfaction": {"column": "sat", "top_box": 9},
+    ...                        "connection": {"threshold": 75}, "value": "spend"})
+    >>> cfg["value"], cfg["privacy"], cfg["max_unmatched"]
+    (['spend'], {'min_cell': 30, 'consent': None}, 0.05)
+    """
     if not isinstance(raw, dict):
-        raise DataError(f"{file}: expected a mapping of keys (client, survey, ...), found {type(raw).__name__}",
+        found = "an empty file" if raw is None else f"a {type(raw).__name__}"
+        raise DataError(f"{file}: expected a mapping of keys (client, survey, customers, ...), found {found}",
                         file=file)
-    missing = [k for k in REQUIRED_KEYS if k not in raw]
-    if missing:
-        raise DataError(f"{file}: missing required key(s) {', '.join(missing)}", file=file, column=missing[0])
-    unknown = [k for k in raw if k not in REQUIRED_KEYS + OPTIONAL_KEYS]
+    cfg = copy.deepcopy(raw)
+    todo = _placeholders(cfg)
+    if todo:
+        raise DataError(f"{file}: {len(todo)} entr{'y' if len(todo) == 1 else 'ies'} still to fill in "
+                        f"(replace each {PLACEHOLDER}): {', '.join(dict.fromkeys(todo))}", file=file, column=todo[0],
+                        count=len(todo))
+    unknown = [str(k) for k in cfg if k not in REQUIRED_KEYS + OPTIONAL_KEYS]
     if unknown:
-        raise DataError(f"{file}: unknown key(s) {', '.join(map(str, unknown))} (allowed: "
-                        f"{', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})", file=file, column=str(unknown[0]))
-    cfg = dict(raw)
+        hint = difflib.get_close_matches(unknown[0], REQUIRED_KEYS + OPTIONAL_KEYS, n=1)
+        raise DataError(f"{file}: unknown key(s) {', '.join(map(repr, unknown))}"
+                        + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                        + f"; allowed: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}", file=file, column=unknown[0])
+    for key in OPTIONAL_KEYS:  # an optional key set to null is the same as leaving it out
+        if key in cfg and cfg[key] is None:
+            del cfg[key]
+    missing = [k for k in REQUIRED_KEYS if cfg.get(k) is None]
+    if missing:
+        raise DataError(f"{file}: missing required key(s) {', '.join(map(repr, missing))}", file=file,
+                        column=missing[0])
     for key, (required, optional) in NESTED.items():
         if key not in cfg:
             continue
         value = cfg[key]
         if not isinstance(value, dict):
-            raise DataError(f"{file}: key {key!r} must be a mapping with {', '.join(sorted(required | optional))}",
-                            file=file, column=key)
-        lacking = sorted(required - set(value))
+            raise DataError(f"{file}: key {key!r} must be a mapping with {', '.join(sorted(required | optional))}, "
+                            f"found {value!r}", file=file, column=key)
+        lacking = sorted(required - {k for k, v in value.items() if v is not None})
         if lacking:
             raise DataError(f"{file}: key {key!r} is missing {', '.join(lacking)}", file=file, column=key)
-        extra = sorted(set(value) - required - optional)
+        extra = sorted(str(k) for k in set(value) - required - optional)
         if extra:
-            raise DataError(f"{file}: key {key!r} has unknown entries {', '.join(map(str, extra))}", file=file,
-                            column=key)
+            raise DataError(f"{file}: key {key!r} has unknown entries {', '.join(extra)} (allowed: "
+                            f"{', '.join(sorted(required | optional))})", file=file, column=key)
     for key in ("client", "survey", "customers", "codebook", "id", "contacts", "wave", "weight"):
-        if key in cfg and cfg[key] is not None and not isinstance(cfg[key], str):
+        if key in cfg and (not isinstance(cfg[key], str) or not cfg[key].strip()):
             raise DataError(f"{file}: key {key!r} must be text, found {cfg[key]!r}", file=file, column=key)
+    for key, sub in (("satisfaction", "column"), ("advocacy", "column"), ("attrition", "duration"),
+                     ("attrition", "event"), ("privacy", "consent")):
+        v = cfg.get(key, {}).get(sub)
+        if v is not None and (not isinstance(v, str) or not v.strip()):
+            raise DataError(f"{file}: {key}.{sub} must be a column name, found {v!r}", file=file, column=key)
     for key in ("survey", "customers", "codebook", "contacts"):
         name = cfg.get(key)
-        if name and (("/" in name) or ("\\" in name) or name.startswith(".")):
+        # Files live in the engagement folder: no paths, so a config cannot read files elsewhere.
+        if name and ("/" in name or "\\" in name or name.startswith(".") or ":" in name):
             raise DataError(f"{file}: key {key!r} must name a file inside the engagement folder, not {name!r}",
                             file=file, column=key)
     value = cfg["value"]
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise DataError(f"{file}: key 'value' must list one or more customers columns", file=file, column="value")
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise DataError(f"{file}: key 'value' must list one or more customers columns, found {cfg['value']!r}",
+                        file=file, column="value")
     cfg["value"] = value
-    covariates = cfg.get("covariates") or []
+    covariates = cfg.get("covariates", [])
+    if isinstance(covariates, str):
+        covariates = [covariates]
     if not isinstance(covariates, list) or not all(isinstance(c, str) for c in covariates):
-        raise DataError(f"{file}: key 'covariates' must be a list of column names", file=file, column="covariates")
+        raise DataError(f"{file}: key 'covariates' must be a list of customers column names", file=file,
+                        column="covariates")
     cfg["covariates"] = covariates
     for key, sub in (("satisfaction", "top_box"), ("connection", "threshold")):
-        if not isinstance(cfg[key][sub], (int, float)) or isinstance(cfg[key][sub], bool):
+        if not _number(cfg[key][sub]):
             raise DataError(f"{file}: {key}.{sub} must be a number, found {cfg[key][sub]!r}", file=file, column=key)
     if not 0 <= cfg["connection"]["threshold"] <= 100:
-        raise DataError(f"{file}: connection.threshold must be between 0 and 100", file=file, column="connection")
+        raise DataError(f"{file}: connection.threshold must be between 0 and 100 (the connection index scale), "
+                        f"found {cfg['connection']['threshold']!r}", file=file, column="connection")
     privacy = dict(cfg.get("privacy") or {})
-    privacy.setdefault("min_cell", 30)
-    privacy.setdefault("consent", None)
-    if not isinstance(privacy["min_cell"], int) or privacy["min_cell"] < 1:
-        raise DataError(f"{file}: privacy.min_cell must be a positive whole number", file=file, column="privacy")
+    privacy.setdefault("min_cell", DEFAULTS["privacy.min_cell"])
+    privacy.setdefault("consent", DEFAULTS["privacy.consent"])
+    if not isinstance(privacy["min_cell"], int) or isinstance(privacy["min_cell"], bool) or privacy["min_cell"] < 1:
+        raise DataError(f"{file}: privacy.min_cell must be a positive whole number, found {privacy['min_cell']!r}",
+                        file=file, column="privacy")
     cfg["privacy"] = privacy
     if "attrition" in cfg:
         att = dict(cfg["attrition"])
-        att.setdefault("horizon", 365)
-        if not isinstance(att["horizon"], (int, float)) or att["horizon"] <= 0:
-            raise DataError(f"{file}: attrition.horizon must be a positive number of days", file=file,
-                            column="attrition")
+        if att.get("horizon") is None:
+            att["horizon"] = DEFAULTS["attrition.horizon"]
+        if not _number(att["horizon"]) or att["horizon"] <= 0:
+            raise DataError(f"{file}: attrition.horizon must be a positive number of days, found {att['horizon']!r}",
+                            file=file, column="attrition")
         cfg["attrition"] = att
     if "waves" in cfg:
         waves = cfg["waves"]
-        if not isinstance(waves, list) or not waves:
-            raise DataError(f"{file}: key 'waves' must list the waves, earliest first", file=file, column="waves")
-        cfg["waves"] = [str(w) for w in waves]
+        if not isinstance(waves, list) or not waves or any(isinstance(w, (dict, list)) or w is None for w in waves):
+            raise DataError(f"{file}: key 'waves' must list the waves, earliest first, found {waves!r}", file=file,
+                            column="waves")
+        cfg["waves"] = [_text(w) for w in waves]
+        if len(set(cfg["waves"])) != len(cfg["waves"]):
+            raise DataError(f"{file}: key 'waves' lists a wave twice: {cfg['waves']}", file=file, column="waves")
         if "wave" not in cfg:
-            raise DataError(f"{file}: 'waves' is given but 'wave' (the column holding them) is not", file=file,
-                            column="wave")
-    mu = cfg.get("max_unmatched", 0.05)
-    if not isinstance(mu, (int, float)) or not 0 <= mu <= 1:
-        raise DataError(f"{file}: max_unmatched must be a share between 0 and 1", file=file, column="max_unmatched")
+            raise DataError(f"{file}: 'waves' is given but 'wave' (the survey column holding them) is not",
+                            file=file, column="wave")
+    mu = cfg.get("max_unmatched", DEFAULTS["max_unmatched"])
+    if not _number(mu) or not 0 <= mu <= 1:
+        raise DataError(f"{file}: max_unmatched must be a share between 0 and 1, found {mu!r}", file=file,
+                        column="max_unmatched")
     cfg["max_unmatched"] = float(mu)
     return cfg
 
 
-# -- codebook ---------------------------------------------------------------------------------------
+# -- pandera helpers --------------------------------------------------------------------------------
 
-def validate_codebook(codebook: pd.DataFrame, file: str = "codebook.csv") -> pd.DataFrame:
-    """Check the codebook's columns, roles, scales, motivators and element pairs; return it normalised."""
-    cb = codebook.copy()
-    cb.columns = [str(c).strip() for c in cb.columns]
-    missing = [c for c in CODEBOOK_COLUMNS if c not in cb.columns]
-    if missing:
-        raise DataError(f"{file}: missing column(s) {', '.join(missing)} (a codebook has "
-                        f"{', '.join(CODEBOOK_COLUMNS)})", file=file, column=missing[0])
-    cb = cb[list(CODEBOOK_COLUMNS)].copy()
-    for c in ("column", "role", "label", "motivator", "element", "stage", "dimension"):
-        cb[c] = cb[c].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
-                          else str(v).strip())
-    idx = cb.index.to_numpy()
-    blank = idx[cb["column"].isna().to_numpy()]
-    if len(blank):
-        _fail(file, "column", "rows have no column name", blank)
-    dup = idx[cb["column"].duplicated(keep="first").to_numpy()]
-    if len(dup):
-        _fail(file, "column", f"duplicated column name(s) {sorted(set(cb.loc[dup, 'column']))}", dup)
-    no_role = idx[cb["role"].isna().to_numpy()]
-    if len(no_role):
-        _fail(file, "role", f"rows have no role (one of {', '.join(ROLES)})", no_role)
-    bad_role = idx[~cb["role"].isin(ROLES).to_numpy()]
-    if len(bad_role):
-        _fail(file, "role", f"unknown role(s) {sorted(set(cb.loc[bad_role, 'role']))} (allowed: {', '.join(ROLES)})",
-              bad_role)
-    for c in ("scale_min", "scale_max"):
-        num = pd.to_numeric(cb[c], errors="coerce")
-        bad = idx[(num.isna() & cb[c].notna() & (cb[c].astype(str).str.strip() != "")).to_numpy()]
-        if len(bad):
-            _fail(file, c, "values are not numbers", bad)
-        cb[c] = num.astype(float)
-    scaled = cb["role"].isin(["satisfaction", "motivator_item", "element_performance", "element_importance", "advocacy"])
-    no_scale = idx[(scaled & (cb["scale_min"].isna() | cb["scale_max"].isna())).to_numpy()]
-    if len(no_scale):
-        _fail(file, "scale_min", "rows of a rated question have no scale_min/scale_max", no_scale)
-    inverted = idx[(cb["scale_max"] <= cb["scale_min"]).to_numpy()]
-    if len(inverted):
-        _fail(file, "scale_max", "rows have scale_max not above scale_min", inverted)
-    mot = cb["role"] == "motivator_item"
-    no_mot = idx[(mot & cb["motivator"].isna()).to_numpy()]
-    if len(no_mot):
-        _fail(file, "motivator", "motivator items do not name their motivator", no_mot)
-    el = cb["role"].isin(["element_performance", "element_importance"])
-    no_el = idx[(el & cb["element"].isna()).to_numpy()]
-    if len(no_el):
-        _fail(file, "element", "element rows do not name their element", no_el)
-    perf = cb["role"] == "element_performance"
-    for c in ("stage", "dimension"):
-        lacking = idx[(perf & cb[c].isna()).to_numpy()]
-        if len(lacking):
-            _fail(file, c, f"element rows have no {c}", lacking)
-    bad_dim = idx[(el & cb["dimension"].notna() & ~cb["dimension"].isin(DIMENSIONS)).to_numpy()]
-    if len(bad_dim):
-        _fail(file, "dimension", f"values are not one of {', '.join(DIMENSIONS)}", bad_dim)
-    for role, other in (("element_performance", "element_importance"), ("element_importance", "element_performance")):
-        have = set(cb.loc[cb["role"] == role, "element"])
-        partner = set(cb.loc[cb["role"] == other, "element"])
-        lonely = cb.index[(cb["role"] == role) & cb["element"].isin(have - partner)].to_numpy()
-        if len(lonely):
-            names = sorted(set(cb.loc[lonely, "element"]))
-            _fail(file, "element", f"element(s) {names} have a {role} row but no {other} row", lonely)
-    for role in ("element_performance", "element_importance"):
-        sub = cb[cb["role"] == role]
-        dup = sub.index[sub["element"].duplicated(keep="first")].to_numpy()
-        if len(dup):
-            _fail(file, "element", f"element(s) {sorted(set(cb.loc[dup, 'element']))} have more than one {role} row", dup)
-    if not mot.any():
-        raise DataError(f"{file}: column 'role': no motivator_item rows; the connection index needs them",
-                        file=file, column="role")
-    return cb.reset_index(drop=True)
+@dataclass(frozen=True)
+class _Rule:
+    """One pandera check on one column, with the words for its message."""
+
+    check: Any
+    problem: Problem
+    nullable: bool = True
+    missing: Problem = ("value is missing", "values are missing")
 
 
-# -- survey and customers -----------------------------------------------------------------------------
+def _report(failure_cases: pd.DataFrame, file: str, explain: dict[str, Problem]) -> NoReturn:
+    """Turn pandera's failure cases into one DataError about the first failing column."""
+    fc = failure_cases[failure_cases["column"].notna()]
+    order = list(dict.fromkeys(fc["column"].astype(str)))
+    col = order[0]
+    sub = fc[fc["column"].astype(str) == col]
+    problem = explain[col]
+    if (sub["check"] == "not_nullable").any():
+        sub = sub[sub["check"] == "not_nullable"]
+        problem = explain.get(f"{col}\0missing", ("value is missing", "values are missing"))
+    also = f"; problems in {len(order) - 1} more column(s) too: {', '.join(map(repr, order[1:4]))}" \
+        f"{', …' if len(order) > 4 else ''}" if len(order) > 1 else ""
+    _fail(file, col, problem, sub["index"].dropna().astype(int).unique(), also=also)
+
 
 def _to_float(frame: pd.DataFrame, columns: list[str], file: str, decimal: str = ".") -> pd.DataFrame:
-    """Coerce columns to float with pandera; non-numeric text is reported with its rows."""
+    """Coerce ``columns`` to float64 with pandera; text that is not a number is reported with its rows."""
     import pandera.pandas as pa
 
     out = frame.copy()
     for c in columns:
-        if out[c].dtype == object:
-            s = out[c].astype("string").str.strip()
+        if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
+            s = out[c].astype("string[pyarrow]").str.strip()  # arrow strings: vectorised, fast
+            s = s.mask(s.str.lower().isin(NA_TOKENS))
             if decimal == ",":
                 s = s.str.replace(",", ".", regex=False)
-            out[c] = s.replace("", pd.NA)
+            out[c] = s.astype(object).where(s.notna(), None)
     schema = pa.DataFrameSchema({c: pa.Column(float, nullable=True, coerce=True) for c in columns})
     try:
         return schema.validate(out, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
-        first = fc.iloc[0]
-        col = str(first["column"])
-        rows = fc.loc[fc["column"] == first["column"], "index"].dropna().astype(int).unique()
-        _fail(file, col, "values are not numbers", rows)
-    raise AssertionError("unreachable")
+        commas = decimal == "." and fc["failure_case"].astype(str).str.fullmatch(r"-?\d+,\d+").any()
+        hint = " (decimal commas are read only in semicolon-delimited files)" if commas else ""
+        _report(fc, file, {c: ("value is not a number" + hint, "values are not numbers" + hint) for c in columns})
 
 
-def _check_with_pandera(frame: pd.DataFrame, checks: dict[str, tuple[Any, str, bool]], file: str) -> None:
-    """Run value checks ``{column: (pandera Check, what it means, nullable)}`` lazily; report the first."""
+def _check(frame: pd.DataFrame, rules: dict[str, _Rule], file: str) -> None:
+    """Run ``{column: _Rule}`` lazily with pandera; raise about the first failing column."""
     import pandera.pandas as pa
 
-    schema = pa.DataFrameSchema({c: pa.Column(checks=[chk], nullable=nullable) for c, (chk, _, nullable) in checks.items()})
+    if not rules:
+        return
+    schema = pa.DataFrameSchema({c: pa.Column(checks=[r.check] if r.check is not None else [], nullable=r.nullable)
+                                 for c, r in rules.items()})
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-        first = fc.iloc[0]
-        col = str(first["column"])
-        sub = fc[fc["column"] == first["column"]]
-        rows = sub["index"].dropna().astype(int).unique()
-        problem = checks[col][1] if sub["check"].iloc[0] != "not_nullable" else "values are missing"
-        if sub["check"].iloc[0] == "not_nullable":
-            rows = frame.index[frame[col].isna()].to_numpy()
-        _fail(file, col, problem, rows)
+        explain: dict[str, Problem] = {c: r.problem for c, r in rules.items()}
+        explain.update({f"{c}\0missing": r.missing for c, r in rules.items()})
+        _report(exc.failure_cases, file, explain)
+
+
+def _normalise_text(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Text columns as ``str`` stripped of surrounding blanks, blank cells as None."""
+    out = frame.copy()
+    for c in columns:
+        out[c] = _text_column(out[c])
+    return out
+
+
+# -- codebook ---------------------------------------------------------------------------------------
+
+def validate_codebook(codebook: pd.DataFrame, file: str = "codebook.csv") -> pd.DataFrame:
+    """Check the codebook; return it normalised.
+
+    Checks: the nine columns are present; every row names a column (once), a known role and, for rated
+    roles, a numeric scale with ``scale_max > scale_min``; motivator items name their motivator; every
+    element has exactly one performance and one importance row, and a stage and a dimension
+    (``effectiveness | ease | emotion``) on at least one of them (they must agree when both carry
+    them); at least one motivator item exists.
+
+    Returns
+    -------
+    DataFrame
+        The nine codebook columns first (then any extra columns), text stripped with blanks as None,
+        scales as float, and each element's stage and dimension on both of its rows.
+    """
+    import pandera.pandas as pa
+
+    cb = codebook.reset_index(drop=True).copy()
+    cb.columns = [str(c).strip().lower() for c in cb.columns]
+    missing = [c for c in CODEBOOK_COLUMNS if c not in cb.columns]
+    if missing:
+        raise DataError(f"{file}: missing column(s) {', '.join(map(repr, missing))} (a codebook has "
+                        f"{', '.join(CODEBOOK_COLUMNS)})", file=file, column=missing[0])
+    if cb.empty:
+        raise DataError(f"{file}: the codebook has no rows; it needs one row per survey column", file=file)
+    cb = cb[list(CODEBOOK_COLUMNS) + [c for c in cb.columns if c not in CODEBOOK_COLUMNS]]
+    cb = _normalise_text(cb, [c for c in CODEBOOK_COLUMNS if not c.startswith("scale_")])
+    cb["role"] = cb["role"].map(lambda v: v if v is None else v.lower())
+    cb["dimension"] = cb["dimension"].map(lambda v: v if v is None else v.lower())
+    _check(cb, {"column": _Rule(None, "", nullable=False,
+                                missing=("row has no column name", "rows have no column name")),
+                "role": _Rule(pa.Check.isin(ROLES), (f"row has an unknown role (allowed: {', '.join(ROLES)})",
+                                                     f"rows have unknown roles (allowed: {', '.join(ROLES)})"),
+                              nullable=False, missing=(f"row has no role (one of {', '.join(ROLES)})",
+                                                       f"rows have no role (one of {', '.join(ROLES)})")),
+                "dimension": _Rule(pa.Check.isin(DIMENSIONS),
+                                   (f"value is not one of {', '.join(DIMENSIONS)}",
+                                    f"values are not one of {', '.join(DIMENSIONS)}"))}, file)
+    dup = cb.index[cb["column"].duplicated(keep="first")]
+    if len(dup):
+        _fail(file, "column", f"repeated column name(s) {sorted(set(cb.loc[dup, 'column']))}", dup)
+    cb = _to_float(cb, ["scale_min", "scale_max"], file)
+    rated = cb["role"].isin(RATED_ROLES)
+    for c in ("scale_min", "scale_max"):
+        lacking = cb.index[rated & cb[c].isna()]
+        if len(lacking):
+            _fail(file, c, ("rated question has no scale", "rated questions have no scale"), lacking)
+    inverted = cb.index[cb["scale_max"] <= cb["scale_min"]]
+    if len(inverted):
+        _fail(file, "scale_max", ("row has scale_max not above scale_min", "rows have scale_max not above scale_min"),
+              inverted)
+    mot = cb["role"] == "motivator_item"
+    no_mot = cb.index[mot & cb["motivator"].isna()]
+    if len(no_mot):
+        _fail(file, "motivator", ("motivator item does not name its motivator",
+                                  "motivator items do not name their motivator"), no_mot)
+    el = cb["role"].isin(["element_performance", "element_importance"])
+    no_el = cb.index[el & cb["element"].isna()]
+    if len(no_el):
+        _fail(file, "element", ("element row does not name its element", "element rows do not name their element"),
+              no_el)
+    for role in ("element_performance", "element_importance"):
+        sub = cb.loc[cb["role"] == role]
+        dup = sub.index[sub["element"].duplicated(keep="first")]
+        if len(dup):
+            _fail(file, "element", f"{role} rows repeat element(s) {sorted(set(cb.loc[dup, 'element']))}", dup)
+    for role, other in (("element_performance", "element_importance"), ("element_importance", "element_performance")):
+        lonely = cb.index[(cb["role"] == role) & ~cb["element"].isin(cb.loc[cb["role"] == other, "element"])]
+        if len(lonely):
+            names = sorted(set(cb.loc[lonely, "element"]))
+            have, lack = role.split("_")[1], other.split("_")[1]
+            _fail(file, "element", (f"element has a {have} row but no {lack} row: {names}",
+                                    f"elements have a {have} row but no {lack} row: {names}"), lonely)
+    for c in ("stage", "dimension"):
+        # The pair shares one stage and dimension; either row may carry it. Report every element lacking
+        # one at once (in codebook order), since a draft codebook lacks them all.
+        carried = cb[el].groupby("element", sort=False)[c].agg(lambda v: sorted(set(v.dropna())))
+        lacking = [e for e, v in carried.items() if not v]
+        if lacking:
+            rows = cb.index[el & cb["element"].isin(lacking)]
+            _fail(file, c, (f"element row has no {c}: {lacking[0]!r}",
+                            f"element rows have no {c} (on neither row of the pair): "
+                            f"{', '.join(map(repr, lacking[:5]))}{', …' if len(lacking) > 5 else ''}"), rows)
+        clash = [e for e, v in carried.items() if len(v) > 1]
+        if clash:
+            _fail(file, c, f"rows of element {clash[0]!r} disagree on its {c} ({', '.join(carried[clash[0]])})",
+                  cb.index[el & (cb["element"] == clash[0])])
+        cb.loc[el, c] = cb.loc[el, "element"].map(lambda e: carried[e][0])
+    if not mot.any():
+        raise DataError(f"{file}: column 'role': no motivator_item rows; the connection index needs them",
+                        file=file, column="role")
+    return cb
+
+
+# -- survey -----------------------------------------------------------------------------------------
+
+def _ids(ids: pd.Series, file: str, column: str) -> pd.Series:
+    out = _text_column(ids)
+    blank = out.index[out.isna()]
+    if len(blank):
+        _fail(file, column, ("row has no id", "rows have no id"), blank)
+    return out
+
+
+def _structural(cfg: dict[str, Any]) -> dict[str, str]:
+    """Survey columns named by the config that need no codebook row: column -> what names it."""
+    out = {cfg["id"]: "the id column, named by 'id' in engagement.yaml"}
+    if cfg.get("wave"):
+        out[cfg["wave"]] = "the wave column, named by 'wave' in engagement.yaml"
+    if cfg.get("weight"):
+        out[cfg["weight"]] = "the respondent weight column, named by 'weight' in engagement.yaml"
+    return out
 
 
 def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str, Any], *, file: str,
                     codebook_file: str = "codebook.csv", decimal: str = ".") -> pd.DataFrame:
-    """Check the survey against the codebook and the config; return it with numeric columns as float."""
+    """Check the survey against a validated codebook and config.
+
+    Checks: id, wave and weight columns present; every other survey column has a codebook row and every
+    codebook row a survey column; the satisfaction (and a survey advocacy) column has the right role and
+    scale; rated and numeric columns hold numbers inside their codebook scale; weights are present,
+    positive and finite; ids are present and unique; every respondent has a wave listed in ``waves``.
+
+    Returns
+    -------
+    DataFrame
+        A copy: ids and waves as text, verbatim answers as text (blank -> None), covariates as numbers
+        when every value is a number (else text), every other codebook column and the weight as float64.
+    """
     import pandera.pandas as pa
 
     id_col, wave_col, weight_col = cfg["id"], cfg.get("wave"), cfg.get("weight")
+    survey = survey.reset_index(drop=True)
+    survey.columns = [str(c) for c in survey.columns]
     if survey.empty:
         raise DataError(f"{file}: the survey has no rows", file=file)
-    for col, what in ((id_col, "the id column (engagement.yaml 'id')"), (wave_col, "the wave column"),
-                      (weight_col, "the weight column")):
-        if col and col not in survey.columns:
-            raise DataError(f"{file}: column {col!r} ({what}) is missing", file=file, column=col)
-    structural = {c for c in (id_col, wave_col, weight_col) if c}
+    structural = _structural(cfg)
+    for col, what in structural.items():
+        if col not in survey.columns:
+            raise DataError(f"{file}: column {col!r} is missing ({what})", file=file, column=col)
+        if col in set(codebook["column"]):
+            pos = int(np.flatnonzero(codebook["column"].to_numpy() == col)[0])
+            _fail(codebook_file, col, f"row describes {what}; it needs no codebook row", [pos])
     described = set(codebook["column"])
     undocumented = [c for c in survey.columns if c not in described and c not in structural]
     if undocumented:
-        raise DataError(f"{file}: column {undocumented[0]!r}: {len(undocumented)} survey column(s) are not in "
-                        f"{codebook_file} ({', '.join(map(repr, undocumented[:5]))}{', …' if len(undocumented) > 5 else ''})",
-                        file=file, column=undocumented[0], count=len(undocumented))
-    absent = [c for c in codebook["column"] if c not in survey.columns]
-    if absent:
-        raise DataError(f"{codebook_file}: column {absent[0]!r}: {len(absent)} codebook row(s) name columns that are "
-                        f"not in {file} ({', '.join(map(repr, absent[:5]))})", file=codebook_file, column=absent[0],
-                        count=len(absent))
-    sat = cfg["satisfaction"]["column"]
+        n = len(undocumented)
+        raise DataError(f"{file}: column {undocumented[0]!r}: {n} survey column{'s are' if n > 1 else ' is'} not in "
+                        f"{codebook_file} ({', '.join(map(repr, undocumented[:5]))}{', …' if n > 5 else ''}); "
+                        "add a codebook row for each", file=file, column=undocumented[0], count=n)
+    absent = codebook.index[~codebook["column"].isin(survey.columns)]
+    if len(absent):
+        names = codebook.loc[absent, "column"].tolist()
+        _fail(codebook_file, names[0], (f"row names a column that is not in {file}",
+                                        f"rows name columns that are not in {file} ("
+                                        f"{', '.join(map(repr, names[:5]))}{', …' if len(names) > 5 else ''})"),
+              absent)
+    roles = dict(zip(codebook["column"], codebook["role"]))
+    scales = {r.column: (r.scale_min, r.scale_max) for r in codebook.itertuples()}
+    sat, top_box = cfg["satisfaction"]["column"], cfg["satisfaction"]["top_box"]
     if sat not in survey.columns:
-        raise DataError(f"{file}: column {sat!r} (satisfaction in engagement.yaml) is missing", file=file, column=sat)
+        raise DataError(f"{file}: column {sat!r} (satisfaction.column in engagement.yaml) is missing", file=file,
+                        column=sat)
+    if roles[sat] != "satisfaction":
+        raise DataError(f"{codebook_file}: column {sat!r} is satisfaction.column in engagement.yaml but its role is "
+                        f"{roles[sat]!r}; make it 'satisfaction'", file=codebook_file, column=sat)
+    lo, hi = scales[sat]
+    if not lo <= top_box <= hi:
+        raise DataError(f"engagement.yaml: satisfaction.top_box {top_box:g} is outside the scale of {sat!r} "
+                        f"({lo:g}–{hi:g} in {codebook_file})", file="engagement.yaml", column="satisfaction")
+    adv = cfg.get("advocacy", {}).get("column")
+    if adv in roles and scales[adv] != (0, 10):
+        raise DataError(f"{codebook_file}: column {adv!r} is advocacy.column in engagement.yaml, a 0–10 likelihood "
+                        f"to recommend, but its scale is {scales[adv][0]:g}–{scales[adv][1]:g}",
+                        file=codebook_file, column=adv)
+
     out = survey.copy()
     out[id_col] = _ids(out[id_col], file, id_col)
     if wave_col:
-        out[wave_col] = out[wave_col].map(lambda v: None if pd.isna(v) else str(v).strip()).astype(object)
-    for col in codebook.loc[codebook["role"] == "verbatim", "column"]:
-        # Free text: blank answers are missing, whatever the file format made of them.
-        out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                                or str(v).strip() == "" else str(v)).astype(object)
-    numeric = codebook.loc[codebook["role"] != "verbatim", "column"].tolist() + ([weight_col] if weight_col else [])
+        out[wave_col] = _text_column(out[wave_col])
+    verbatim = [c for c, r in roles.items() if r == "verbatim"]
+    out = _normalise_text(out, verbatim)
+    covariates = [c for c, r in roles.items() if r == "covariate" and pd.isna(scales[c][0])]
+    text_covariates = []
+    for c in covariates:
+        # A covariate without a scale may be categorical text; keep it as text unless it is all numbers.
+        trial = _normalise_text(out[[c]], [c])[c]
+        as_num = pd.to_numeric(trial.map(lambda v: v if v is None or decimal == "." else v.replace(",", ".")),
+                               errors="coerce")
+        if (as_num.isna() & trial.notna()).any():
+            text_covariates.append(c)
+    out = _normalise_text(out, text_covariates)
+    numeric = [c for c in survey.columns if c in roles and c not in verbatim and c not in text_covariates]
+    numeric += [weight_col] if weight_col else []
     out = _to_float(out, numeric, file, decimal)
-    checks: dict[str, tuple[Any, str, bool]] = {}
-    for r in codebook.itertuples():
-        if r.role != "verbatim" and pd.notna(r.scale_min) and pd.notna(r.scale_max):
-            checks[r.column] = (pa.Check.in_range(r.scale_min, r.scale_max),
-                                f"values outside the scale {r.scale_min:g}–{r.scale_max:g}", True)
+    rules: dict[str, _Rule] = {}
     if weight_col:
-        w = out[weight_col]
-        bad = out.index[(w.isna() | ~np.isfinite(w.fillna(0)) | (w <= 0)).to_numpy()]
-        if len(bad):
-            _fail(file, weight_col, "respondent weights are missing, zero, negative or not finite", bad)
-    _check_with_pandera(out, checks, file)
-    dup = out.index[out[id_col].duplicated(keep="first").to_numpy()]
+        rules[weight_col] = _Rule(pa.Check(lambda s: np.isfinite(s) & (s > 0), name="positive_finite"),
+                                  ("respondent weight is zero, negative or not finite",
+                                   "respondent weights are zero, negative or not finite"), nullable=False,
+                                  missing=("respondent weight is missing", "respondent weights are missing"))
+    for c in numeric:
+        lo, hi = scales.get(c, (np.nan, np.nan))
+        if pd.notna(lo) and pd.notna(hi):
+            rules[c] = _Rule(pa.Check.in_range(lo, hi), (f"value outside the scale {lo:g}–{hi:g}",
+                                                         f"values outside the scale {lo:g}–{hi:g}"))
+    _check(out, rules, file)
+    dup = out.index[out[id_col].duplicated(keep="first")]
     if len(dup):
-        _fail(file, id_col, "duplicate respondent ids", dup)
+        _fail(file, id_col, ("duplicate respondent id", "duplicate respondent ids"), dup,
+              also=f": {', '.join(map(repr, out.loc[dup, id_col].unique()[:5]))}")
     if wave_col:
-        missing_wave = out.index[out[wave_col].isna().to_numpy()]
-        if len(missing_wave):
-            _fail(file, wave_col, "rows have no wave", missing_wave)
+        no_wave = out.index[out[wave_col].isna()]
+        if len(no_wave):
+            _fail(file, wave_col, ("row has no wave", "rows have no wave"), no_wave)
         if "waves" in cfg:
-            unknown = out.index[~out[wave_col].isin(cfg["waves"]).to_numpy()]
+            unknown = out.index[~out[wave_col].isin(cfg["waves"])]
             if len(unknown):
                 vals = sorted(set(out.loc[unknown, wave_col]))
-                _fail(file, wave_col, f"values {vals} are not among the waves listed in engagement.yaml "
-                                      f"({', '.join(cfg['waves'])})", unknown)
+                _fail(file, wave_col, (f"value {vals} is not among the waves in engagement.yaml "
+                                       f"({', '.join(cfg['waves'])})",
+                                       f"values {vals} are not among the waves in engagement.yaml "
+                                       f"({', '.join(cfg['waves'])})"), unknown)
     return out
 
 
-def _ids(ids: pd.Series, file: str, column: str) -> pd.Series:
-    def norm(v: Any) -> Any:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return None
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v).strip()
+def fill_waves(cfg: dict[str, Any], survey: pd.DataFrame) -> dict[str, Any]:
+    """Return ``cfg`` with ``waves`` defaulted to the survey's wave values in order of first appearance."""
+    if cfg.get("wave") and "waves" not in cfg:
+        cfg = {**cfg, "waves": list(dict.fromkeys(survey[cfg["wave"]].dropna().tolist()))}
+    return cfg
 
-    out = ids.map(norm).astype(object)
-    blank = ids.index[out.isna() | (out == "")]
-    if len(blank):
-        _fail(file, column, "rows have no id", blank)
-    return out
 
+# -- customers --------------------------------------------------------------------------------------
 
 def _booleans(col: pd.Series, file: str, name: str) -> pd.Series:
     def to_bool(v: Any) -> Any:
         if isinstance(v, (bool, np.bool_)):
             return bool(v)
-        if v is None or (isinstance(v, float) and np.isnan(v)):
+        t = _text(v)
+        if t is None:
             return None
-        s = str(v).strip().lower()
-        if s.endswith(".0"):
-            s = s[:-2]
-        return True if s in TRUE else False if s in FALSE else "bad"
+        t = t.lower()
+        return True if t in TRUE else False if t in FALSE else "bad"
 
     out = col.map(to_bool)
     bad = col.index[(out == "bad").to_numpy()]
     if len(bad):
-        _fail(file, name, "values are not yes/no (true/false, 1/0, yes/no)", bad)
+        _fail(file, name, ("value is not yes/no (true/false, 1/0, yes/no)",
+                           "values are not yes/no (true/false, 1/0, yes/no)"), bad)
     missing = col.index[out.isna().to_numpy()]
     if len(missing):
-        _fail(file, name, "consent values are missing", missing)
+        _fail(file, name, ("consent value is missing (say no rather than leave it blank)",
+                           "consent values are missing (say no rather than leave them blank)"), missing)
     return out.astype(bool)
 
 
-def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: str, decimal: str = ".") -> pd.DataFrame:
-    """Check the customers table: ids, value, attrition, consent and covariate columns."""
+def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: str, decimal: str = ".",
+                       survey_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """Check the customers table: ids, value, attrition, advocacy, consent and covariate columns.
+
+    ``survey_columns`` lets an advocacy column live in the survey instead of here.
+
+    Returns
+    -------
+    DataFrame
+        A copy: id and wave as text, value and duration columns as float64, the attrition event as int
+        0/1, the consent column as bool; other columns as read.
+    """
     import pandera.pandas as pa
 
     id_col = cfg["id"]
+    customers = customers.reset_index(drop=True)
+    customers.columns = [str(c) for c in customers.columns]
     if customers.empty:
         raise DataError(f"{file}: the customers file has no rows", file=file)
-    needed: list[tuple[str, str]] = [(id_col, "id")] + [(v, "value") for v in cfg["value"]]
     att = cfg.get("attrition")
+    consent = cfg["privacy"].get("consent")
+    adv = cfg.get("advocacy", {}).get("column")
+    needed: list[tuple[str, str]] = [(id_col, "id")] + [(v, "value") for v in cfg["value"]]
     if att:
         needed += [(att["duration"], "attrition.duration"), (att["event"], "attrition.event")]
-    consent = cfg["privacy"].get("consent")
     if consent:
         needed.append((consent, "privacy.consent"))
     needed += [(c, "covariates") for c in cfg.get("covariates", [])]
+    if adv and adv not in set(survey_columns):
+        needed.append((adv, "advocacy.column"))
     for col, what in needed:
         if col not in customers.columns:
-            raise DataError(f"{file}: column {col!r} (named by {what} in engagement.yaml) is missing", file=file,
-                            column=col)
+            where = "; it is not in the survey either" if what == "advocacy.column" else ""
+            raise DataError(f"{file}: column {col!r} is missing (named by {what} in engagement.yaml{where})",
+                            file=file, column=col)
     out = customers.copy()
     out[id_col] = _ids(out[id_col], file, id_col)
     wave_col = cfg.get("wave")
     if wave_col and wave_col in out.columns:
-        out[wave_col] = out[wave_col].map(lambda v: None if pd.isna(v) else str(v).strip()).astype(object)
-    numeric = list(cfg["value"]) + ([att["duration"], att["event"]] if att else [])
+        out[wave_col] = _text_column(out[wave_col])
+    numeric = list(dict.fromkeys(cfg["value"] + ([att["duration"], att["event"]] if att else [])
+                                 + ([adv] if adv in out.columns and adv not in set(survey_columns) else [])))
     out = _to_float(out, numeric, file, decimal)
-    checks: dict[str, tuple[Any, str, bool]] = {}
+    rules: dict[str, _Rule] = {}
     if att:
-        checks[att["duration"]] = (pa.Check.ge(0), "negative durations", False)
-        checks[att["event"]] = (pa.Check.isin([0.0, 1.0]), "values are not 0/1 (1 = the customer left)", False)
-    if checks:
-        _check_with_pandera(out, checks, file)
+        rules[att["duration"]] = _Rule(pa.Check.ge(0), ("negative duration", "negative durations"), nullable=False,
+                                       missing=("duration is missing", "durations are missing"))
+        rules[att["event"]] = _Rule(pa.Check.isin([0.0, 1.0]), ("value is not 0/1 (1 = the customer left)",
+                                                                "values are not 0/1 (1 = the customer left)"),
+                                    nullable=False)
+    if adv in numeric:
+        rules[adv] = _Rule(pa.Check.in_range(0, 10),
+                           ("value outside the scale 0–10", "values outside the scale 0–10"))
+    _check(out, rules, file)
     if att:
         out[att["event"]] = out[att["event"]].astype(int)
     if consent:
         out[consent] = _booleans(out[consent], file, consent)
-    dup = out.index[out[id_col].duplicated(keep="first").to_numpy()]
+    for col in cfg.get("covariates", []):
+        if out[col].map(_missing).all():
+            raise DataError(f"{file}: column {col!r} (a covariate in engagement.yaml) has no values", file=file,
+                            column=col)
+    dup = out.index[out[id_col].duplicated(keep="first")]
     if len(dup):
-        _fail(file, id_col, "duplicate customer ids", dup)
+        _fail(file, id_col, ("duplicate customer id", "duplicate customer ids"), dup,
+              also=f": {', '.join(map(repr, out.loc[dup, id_col].unique()[:5]))}")
     return out
+
+
+# -- contacts ---------------------------------------------------------------------------------------
+
+def _timestamps(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(col):
+        ts = col
+    else:
+        text = col.map(lambda v: None if _missing(v) else v if isinstance(v, pd.Timestamp) else str(v).strip())
+        # utc=True: times with an offset are converted to UTC, times without one are taken as they are,
+        # so files mixing both (or several offsets) still give one comparable clock.
+        ts = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    return ts.astype("datetime64[ns]")
 
 
 def validate_contacts(contacts: pd.DataFrame, cfg: dict[str, Any], *, file: str, decimal: str = ".") -> pd.DataFrame:
-    """Check contact-point experiences: id, timestamp, channel, stage and rating (−2 … +2)."""
+    """Check contact-point experiences: the id, a parseable ``timestamp``, ``channel``, ``stage`` and a
+    ``rating`` from −2 to +2.
+
+    Returns
+    -------
+    DataFrame
+        A copy: id, channel and stage as text, timestamp as datetime64 (time zones converted to UTC),
+        rating as float64.
+    """
     import pandera.pandas as pa
 
     id_col = cfg["id"]
-    for col in (id_col, "timestamp", "channel", "stage", "rating"):
+    contacts = contacts.reset_index(drop=True)
+    contacts.columns = [str(c) for c in contacts.columns]
+    for col in (id_col, *CONTACTS_COLUMNS):
         if col not in contacts.columns:
-            raise DataError(f"{file}: column {col!r} is missing (contacts need {id_col}, timestamp, channel, "
-                            "stage, rating)", file=file, column=col)
+            raise DataError(f"{file}: column {col!r} is missing (contacts need {id_col}, "
+                            f"{', '.join(CONTACTS_COLUMNS)})", file=file, column=col)
     out = contacts.copy()
     out[id_col] = _ids(out[id_col], file, id_col)
-    ts = pd.to_datetime(out["timestamp"], errors="coerce", format="mixed")
-    bad = out.index[ts.isna().to_numpy()]
+    out = _normalise_text(out, ["channel", "stage"])
+    ts = _timestamps(out["timestamp"])
+    bad = out.index[ts.isna()]
     if len(bad):
-        _fail(file, "timestamp", "values are not dates/times", bad)
+        _fail(file, "timestamp", ("value is not a date/time", "values are not dates/times"), bad)
     out["timestamp"] = ts
     out = _to_float(out, ["rating"], file, decimal)
-    _check_with_pandera(out, {"rating": (pa.Check.in_range(-2, 2), "ratings outside −2 … +2", False)}, file)
+    _check(out, {"rating": _Rule(pa.Check.in_range(-2, 2),
+                                 ("rating outside −2 … +2", "ratings outside −2 … +2"),
+                                 nullable=False, missing=("rating is missing", "ratings are missing"))}, file)
     return out
 
 
+# -- across tables ----------------------------------------------------------------------------------
+
 def validate_links(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str, Any], *, survey_file: str,
-                   customers_file: str) -> list[str]:
-    """Cross-table checks: respondents without a customer row, waves that disagree. Returns warnings."""
+                   customers_file: str, contacts: pd.DataFrame | None = None,
+                   contacts_file: str = "contacts.csv") -> list[str]:
+    """Cross-table checks on validated tables; returns warnings.
+
+    Fails when more than ``max_unmatched`` of the respondents have no customer row (below it: a
+    warning), or when a respondent's wave differs from their wave in the customers file. Warns about
+    contacts of unknown customers and when nobody gave analytics consent.
+    """
     id_col, wave_col = cfg["id"], cfg.get("wave")
     warnings: list[str] = []
     known = set(customers[id_col])
-    unmatched = survey.index[~survey[id_col].isin(known).to_numpy()]
+    unmatched = survey.index[~survey[id_col].isin(known)]
     if len(unmatched):
         share = len(unmatched) / len(survey)
         if share > cfg["max_unmatched"]:
-            _fail(survey_file, id_col, f"respondent ids have no row in {customers_file} ({share:.1%} of the survey; "
-                                       f"at most {cfg['max_unmatched']:.0%} allowed, engagement.yaml max_unmatched)",
-                  unmatched)
-        warnings.append(f"{survey_file}: {len(unmatched)} respondent(s) ({share:.1%}) have no row in {customers_file} "
-                        "and are left out")
+            _fail(survey_file, id_col, (f"respondent id has no row in {customers_file}",
+                                        f"respondent ids have no row in {customers_file}"), unmatched,
+                  also=f"; that is {share:.1%} of the survey, above the {cfg['max_unmatched']:.0%} allowed by "
+                       "max_unmatched in engagement.yaml (is 'id' the right column?)")
+        warnings.append(f"{survey_file}: {len(unmatched)} respondent(s) ({share:.1%}) have no row in "
+                        f"{customers_file} and are left out of the analysis")
     if wave_col and wave_col in customers.columns:
-        merged = survey[[id_col, wave_col]].merge(customers[[id_col, wave_col]], on=id_col, suffixes=("", "_c"))
-        differ = merged.index[(merged[wave_col] != merged[f"{wave_col}_c"]).to_numpy()]
+        theirs = survey[id_col].map(dict(zip(customers[id_col], customers[wave_col])))
+        differ = survey.index[theirs.notna() & (theirs != survey[wave_col])]
         if len(differ):
-            rows = survey.index[survey[id_col].isin(merged.loc[differ, id_col]).to_numpy()]
-            _fail(survey_file, wave_col, f"respondents whose wave differs from their wave in {customers_file}", rows)
+            _fail(survey_file, wave_col, (f"respondent's wave differs from their wave in {customers_file}",
+                                          f"respondents' waves differ from their waves in {customers_file}"), differ)
+    if contacts is not None:
+        stray = contacts.index[~contacts[id_col].isin(known)]
+        if len(stray):
+            warnings.append(f"{contacts_file}: {len(stray)} contact(s) have an id with no row in {customers_file} "
+                            "and are left out")
     consent = cfg["privacy"].get("consent")
-    for col in cfg.get("covariates", []):
-        if customers[col].isna().all():
-            _fail(customers_file, col, "covariate has no values", [])
     if consent and not customers[consent].any():
-        warnings.append(f"{customers_file}: no customer gave analytics consent; nothing can be analysed")
+        warnings.append(f"{customers_file}: no customer gave analytics consent ({consent}); nothing can be analysed")
     return warnings
