@@ -1,24 +1,37 @@
 """An engagement: one client's survey, customers, codebook and contacts, loaded and validated.
 
-``load_engagement(path)`` reads a DESIGN §3 folder; ``from_frames(...)`` builds the same object from
-in-memory frames (used by ``cxlib.synth``). Both validate everything and raise ``cxlib.DataError``.
+``load_engagement(path)`` reads a DESIGN §3 folder; ``from_frames(...)`` validates the same tables held in
+memory (``cxlib.synth`` uses it); both run every check in ``cxlib.schema`` and raise ``cxlib.DataError``
+on the first problem, naming the file, the column and the first bad rows. ``init_engagement(...)`` starts
+a new folder from a survey export and a customers file, with a draft ``engagement.yaml`` and
+``codebook.csv`` for the researcher to complete (``cx init``).
+
+What loading returns (``Engagement`` frames): numeric survey columns as float64; id, wave, verbatim and
+text covariate columns as text (``str``, missing as None); customers value and duration columns as
+float64, the attrition event as int 0/1, the consent column as bool; contacts' timestamp as datetime64.
+Config defaults are listed in ``cxlib.schema``. Problems that do not stop loading (a few respondents
+without a customer row, ...) are in ``Engagement.warnings``.
 """
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from . import segments
-from .readers import read_table
-from .schema import CODEBOOK_COLUMNS, DataError, validate_codebook, validate_config, validate_contacts, \
-    validate_customers, validate_links, validate_slug, validate_survey
+from .readers import Table, read_table
+from .schema import CODEBOOK_COLUMNS, PLACEHOLDER, DataError, fill_waves, validate_codebook, validate_config, \
+    validate_contacts, validate_customers, validate_links, validate_slug, validate_survey
 
 __all__ = ["Engagement", "load_engagement", "from_frames", "init_engagement"]
+
+CONFIG_FILE = "engagement.yaml"
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +122,8 @@ class Engagement:
         return joined
 
 
+
+
 def from_frames(
     config: dict[str, Any],
     survey: pd.DataFrame,
@@ -122,27 +137,27 @@ def from_frames(
     decimals: dict[str, str] | None = None,
     path: Path | None = None,
 ) -> Engagement:
-    """Validate in-memory tables as an engagement (the same checks as ``load_engagement``).
+    """Validate in-memory tables as an engagement: the same checks and coercions as ``load_engagement``.
 
     Parameters
     ----------
     config : dict
-        The contents of ``engagement.yaml``.
+        The contents of ``engagement.yaml``; defaults are filled into a copy.
     survey, customers, codebook : DataFrame
-        The tables; never modified.
+        The tables, as read (text) or typed; never modified. Row *k* in messages is the *k*-th row.
     contacts : DataFrame, optional
         Contact-point experiences.
     slug : str
-        Engagement name (a safe slug).
+        Engagement name: ``[a-z0-9][a-z0-9-]*``.
     files : dict, optional
-        File name per role, used in error messages (default: the names in ``config``).
+        File name per role (``survey``, ``customers``, ``codebook``, ``contacts``) for messages; default:
+        the names in ``config``.
     labels : dict, optional
-        Question text per survey column (from a Qualtrics header or SPSS labels), used where the codebook
-        has no label.
+        Question text per survey column (Qualtrics header, SPSS labels); fills blank codebook labels.
     decimals : dict, optional
-        Decimal mark per role for text files (``","`` for semicolon-delimited CSV).
+        Decimal mark per role for text tables (``","`` for semicolon-delimited CSV).
     path : Path, optional
-        The folder read from.
+        The folder the tables came from.
 
     Returns
     -------
@@ -151,45 +166,89 @@ def from_frames(
     Raises
     ------
     DataError
+
+    Examples
+    --------
+    >>> import yaml, pandas as pd
+    >>> config = yaml.safe_load(open("data/demo-retailer/engagement.yaml"))        # doctest: +SKIP
+    >>> tables = {n: pd.read_csv(f"data/demo-retailer/{n}.csv", dtype=str)
+    ...           for n in ("survey", "customers", "codebook", "contacts")}        # doctest: +SKIP
+    >>> eng = from_frames(config, tables["survey"], tables["customers"], tables["codebook"],
+    ...                   tables["contacts"], slug="demo-retailer")                # doctest: +SKIP
+    >>> eng.survey["overall_sat"].dtype, eng.config["waves"]                       # doctest: +SKIP
+    (dtype('float64'), ['pre', 'post'])
     """
     validate_slug(slug)
     cfg = validate_config(config)
-    names = {role: cfg.get(role) or role for role in ("survey", "customers", "codebook", "contacts")}
+    names = {role: cfg.get(role) or f"{role}.csv" for role in ("survey", "customers", "codebook", "contacts")}
     names.update(files or {})
     decimals = decimals or {}
     cb = validate_codebook(codebook, file=names["codebook"])
     if labels:
-        cb["label"] = [lab if lab else labels.get(col) for col, lab in zip(cb["column"], cb["label"])]
+        cb["label"] = [lab if lab is not None else labels.get(col) for col, lab in zip(cb["column"], cb["label"])]
     sv = validate_survey(survey, cb, cfg, file=names["survey"], codebook_file=names["codebook"],
                          decimal=decimals.get("survey", "."))
-    cu = validate_customers(customers, cfg, file=names["customers"], decimal=decimals.get("customers", "."))
-    if "advocacy" in cfg:
-        col = cfg["advocacy"]["column"]
-        if col not in sv.columns and col not in cu.columns:
-            raise DataError(f"{names['survey']}: column {col!r} (advocacy in engagement.yaml) is in neither the "
-                            "survey nor the customers file", file=names["survey"], column=col)
-    if cfg.get("wave") and "waves" not in cfg:
-        cfg["waves"] = list(dict.fromkeys(sv[cfg["wave"]].tolist()))
-    warnings = validate_links(sv, cu, cfg, survey_file=names["survey"], customers_file=names["customers"])
+    cfg = fill_waves(cfg, sv)
+    cu = validate_customers(customers, cfg, file=names["customers"], decimal=decimals.get("customers", "."),
+                            survey_columns=sv.columns)
     ct = None
     if contacts is not None:
         ct = validate_contacts(contacts, cfg, file=names["contacts"], decimal=decimals.get("contacts", "."))
-    return Engagement(slug=slug, client=str(cfg["client"]), config=cfg, survey=sv, customers=cu, codebook=cb,
-                      contacts=ct, path=path, files=names, warnings=tuple(warnings))
+    warnings = validate_links(sv, cu, cfg, survey_file=names["survey"], customers_file=names["customers"],
+                              contacts=ct, contacts_file=names["contacts"])
+    if ct is None:
+        names.pop("contacts", None)
+    return Engagement(slug=slug, client=str(cfg["client"]).strip(), config=cfg, survey=sv, customers=cu,
+                      codebook=cb, contacts=ct, path=path, files=names, warnings=tuple(warnings))
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses repeated keys (YAML would silently keep the last one)."""
+
+
+def _mapping_without_repeats(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice",
+                                                    key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats)
 
 
 def _read_yaml(path: Path) -> Any:
+    """Parse ``engagement.yaml`` safely (no Python tags); every problem becomes a DataError."""
     if not path.is_file():
-        raise DataError(f"engagement.yaml: not found in {path.parent}", file="engagement.yaml")
+        raise DataError(f"{CONFIG_FILE}: not found in {path.parent}", file=CONFIG_FILE)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" (line {where.line + 1})" if where is not None else ""
-        raise DataError(f"engagement.yaml: not valid YAML{line}: {getattr(exc, 'problem', None) or exc}",
-                        file="engagement.yaml")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DataError("engagement.yaml: not UTF-8 text", file="engagement.yaml")
+        raise DataError(f"{CONFIG_FILE}: not UTF-8 text", file=CONFIG_FILE) from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        tag = re.search(r"tag '([^']+)'", problem)
+        if isinstance(exc, yaml.constructor.ConstructorError) and tag:
+            problem = (f"the tag {tag.group(1)!r} is not allowed; engagement.yaml holds plain values only "
+                       "(text, numbers, lists, mappings)")
+        raise DataError(f"{CONFIG_FILE}: not valid YAML: {line}{problem}", file=CONFIG_FILE) from None
+
+
+def _labels(table: Table) -> dict[str, str]:
+    """Question text per column; for SPSS columns with value labels but no variable label, the codes."""
+    labels = dict(table.column_labels)
+    for col, codes in table.value_labels.items():
+        if col not in labels and codes:
+            labels[col] = "; ".join(f"{k:g}={v}" if isinstance(k, (int, float)) else f"{k}={v}"
+                                    for k, v in codes.items())
+    return labels
 
 
 def load_engagement(path: str | Path) -> Engagement:
@@ -198,7 +257,7 @@ def load_engagement(path: str | Path) -> Engagement:
     Parameters
     ----------
     path : path-like
-        The folder holding ``engagement.yaml`` and the files it names.
+        The folder holding ``engagement.yaml`` and the files it names. Its name is the slug.
 
     Returns
     -------
@@ -221,104 +280,202 @@ def load_engagement(path: str | Path) -> Engagement:
     if not folder.is_dir():
         raise DataError(f"{folder}: not an engagement folder (no such directory)", file=str(folder))
     slug = validate_slug(folder.resolve().name)
-    cfg = validate_config(_read_yaml(folder / "engagement.yaml"))
-    tables = {}
-    for role in ("survey", "customers", "codebook", "contacts"):
-        name = cfg.get(role)
-        if name:
-            tables[role] = read_table(folder / name)
+    cfg = validate_config(_read_yaml(folder / CONFIG_FILE))
+    tables = {role: read_table(folder / cfg[role]) for role in ("survey", "customers", "codebook", "contacts")
+              if cfg.get(role)}
     return from_frames(
         cfg, tables["survey"].frame, tables["customers"].frame, tables["codebook"].frame,
         tables["contacts"].frame if "contacts" in tables else None,
-        slug=slug, labels={**tables["survey"].column_labels,
-                           **{c: "; ".join(f"{k:g}={v}" for k, v in vl.items())
-                              for c, vl in tables["survey"].value_labels.items()
-                              if c not in tables["survey"].column_labels}},
-        decimals={r: t.decimal for r, t in tables.items()}, path=folder.resolve(),
+        slug=slug, labels=_labels(tables["survey"]), decimals={r: t.decimal for r, t in tables.items()},
+        path=folder.resolve(),
     )
 
 
-def _guess_role(name: str, values: pd.Series) -> tuple[str | None, float | None, float | None]:
-    """A draft role and scale for a survey column, where the evidence is clear."""
+# -- cx init ----------------------------------------------------------------------------------------
+
+STANDARD_SCALES = ((1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 10.0))
+QUALTRICS_METADATA = {"startdate", "enddate", "status", "ipaddress", "progress", "duration (in seconds)", "finished",
+                      "recordeddate", "responseid", "recipientlastname", "recipientfirstname", "recipientemail",
+                      "externalreference", "externaldatareference", "locationlatitude", "locationlongitude",
+                      "distributionchannel", "userlanguage"}
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    text = values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
+    return pd.to_numeric(text.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v), errors="coerce")
+
+
+def _guess_codebook_row(name: str, values: pd.Series, label: str | None, codes: dict | None) -> dict[str, Any]:
+    """A draft codebook row: role, scale, motivator and element where the name or the data make them evident."""
     lower = name.lower()
-    num = pd.to_numeric(values, errors="coerce")
+    row: dict[str, Any] = {c: None for c in CODEBOOK_COLUMNS}
+    row.update(column=name, label=label)
     answered = values.dropna()
-    numeric = len(answered) > 0 and num.notna().sum() >= 0.95 * len(answered)
-    if not numeric:
-        return ("verbatim" if len(answered) else None), None, None
+    answered = answered[answered.astype(str).str.strip() != ""]
+    if lower in QUALTRICS_METADATA:
+        row["label"] = "Qualtrics metadata: remove this column from the survey file, or give it a role"
+        return row
+    num = _numbers(answered)
+    if len(answered) == 0:
+        return row
+    if num.notna().sum() < 0.95 * len(answered):
+        row["role"] = "verbatim"
+        return row
     lo, hi = float(num.min()), float(num.max())
-    integers = bool((num.dropna() % 1 == 0).all())
-    scale = (None, None)
-    if integers and hi - lo <= 10:
-        for a, b in ((1, 5), (1, 7), (1, 10), (0, 10)):
-            if a <= lo and hi <= b:
-                scale = (float(a), float(b))
-                break
-    if lower.startswith(("mot_", "emo_")):
-        role = "motivator_item"
-    elif lower.startswith(("perf_", "p_")):
-        role = "element_performance"
-    elif lower.startswith(("imp_", "i_")):
-        role = "element_importance"
-    elif lower in ("ltr", "nps", "recommend", "likely_to_recommend") or "recommend" in lower:
-        role, scale = "advocacy", (0.0, 10.0)
-    elif "sat" in lower:
-        role = "satisfaction"
+    if codes and all(isinstance(k, (int, float)) for k in codes):
+        lo, hi = min(lo, min(codes)), max(hi, max(codes))  # value labels name the scale's ends
+    if bool((num.dropna() % 1 == 0).all()):
+        row["scale_min"], row["scale_max"] = next(((a, b) for a, b in STANDARD_SCALES if a <= lo and hi <= b),
+                                                  (None, None))
+    mot = re.fullmatch(r"(?:mot|emo)_(.+?)_?\d+", lower)
+    elem = re.fullmatch(r"(perf|imp)_(.+)", lower)
+    if mot:
+        row.update(role="motivator_item", motivator=mot.group(1))
+    elif elem:
+        row.update(role="element_performance" if elem.group(1) == "perf" else "element_importance",
+                   element=elem.group(2))
+    elif lower in ("ltr", "nps", "likely_to_recommend") or "recommend" in lower:
+        row.update(role="advocacy", scale_min=0.0, scale_max=10.0)
+    elif re.search(r"(^|_)(sat|osat|satisfaction)(_|$)", lower) or lower.startswith("overall_sat"):
+        row["role"] = "satisfaction"
+    return row
+
+
+def _first(columns: list[str], pattern: str, frame: pd.DataFrame | None = None, numeric: bool = False) -> str | None:
+    for c in columns:
+        if re.search(pattern, c.lower()) and (not numeric or frame is None or _numbers(frame[c]).notna().any()):
+            return c
+    return None
+
+
+def _yaml_value(value: Any) -> str:
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10_000)
+    return text.removesuffix("\n...\n").strip()
+
+
+def _draft_config(folder: Path, client: str | None, survey_name: str, customers_name: str, sv: pd.DataFrame,
+                  cu: pd.DataFrame, rows: list[dict[str, Any]], id_col: str | None, wave_col: str | None,
+                  weight_col: str | None) -> str:
+    """engagement.yaml text: guessed keys marked ``# guessed``, the rest FILL_ME or commented out."""
+    lines = ["# Draft written by `cx init`. Check every '# guessed' line, replace every FILL_ME, complete",
+             "# codebook.csv (role, scale_min/scale_max, motivator, element, stage, dimension), then run",
+             "# `cx validate` until it passes. The format is described in DESIGN §3 and README.", ""]
+
+    def put(key: str, value: Any, note: str = "") -> None:
+        lines.append(f"{key}: {_yaml_value(value)}" + (f"  # {note}" if note else ""))
+
+    put("client", client or folder.name.replace("-", " ").title())
+    put("survey", survey_name)
+    put("customers", customers_name)
+    put("codebook", "codebook.csv")
+    put("id", id_col or PLACEHOLDER, "guessed: in both files, unique in both" if id_col else
+        "the column joining survey and customers")
+    if wave_col:
+        put("wave", wave_col, "guessed")
+        put("waves", [str(w) for w in dict.fromkeys(sv[wave_col].dropna().astype(str))],
+            "in the order first seen; list them earliest first")
+    sat = next((r["column"] for r in rows if r["role"] == "satisfaction"), None)
+    put("satisfaction", {"column": sat or PLACEHOLDER, "top_box": PLACEHOLDER},
+        "top_box: the lowest score that counts as top-box satisfaction" + (" (column guessed)" if sat else ""))
+    put("connection", {"threshold": 75}, "connection index (0-100) at or above which a customer is fully connected")
+    others = [c for c in cu.columns if c not in (id_col, wave_col)]
+    numeric = [c for c in others if _numbers(cu[c]).notna().mean() > 0.95]
+    value = _first(numeric, r"spend|revenue|sales|value|ltv|clv|assets|balance|margin")
+    put("value", [value] if value else [PLACEHOLDER],
+        ("guessed; " if value else "") + f"value columns in {customers_name}, the headline first: "
+        + ", ".join(numeric[:8]))
+    duration = _first(numeric, r"tenure|duration|days|months")
+    event = _first(numeric, r"churn|left|lapsed|attrit|closed|event")
+    if duration and event:
+        put("attrition", {"duration": duration, "event": event, "horizon": 365}, "guessed")
     else:
-        role = None
-    return role, scale[0], scale[1]
+        lines.append(f"# attrition: {{duration: {duration or PLACEHOLDER}, event: {event or PLACEHOLDER}, "
+                     "horizon: 365}")
+    adv = next((r["column"] for r in rows if r["role"] == "advocacy"), None)
+    if adv:
+        put("advocacy", {"column": adv}, "guessed")
+    else:
+        lines.append(f"# advocacy: {{column: {PLACEHOLDER}}}   # 0-10 likelihood to recommend")
+    consent = _first(others, r"consent|opt_?in|permission")
+    put("privacy", {"min_cell": 30, **({"consent": consent} if consent else {})},
+        "consent column guessed" if consent else "add consent: <yes/no column> if customers can opt out")
+    if weight_col:
+        put("weight", weight_col, "guessed")
+    text_cols = [c for c in others if c not in numeric and c != consent]
+    lines.append(f"# covariates: {_yaml_value(text_cols[:4] or [PLACEHOLDER])}   # optional customers columns "
+                 "used as model covariates")
+    lines.append(f"# contacts: contacts.csv   # optional: {cu.columns[0] if id_col is None else id_col}, "
+                 "timestamp, channel, stage, rating")
+    return "\n".join(lines) + "\n"
+
+
+def _copy_in(source: Path, target: Path) -> None:
+    if target.exists():
+        if target.resolve() == source.resolve():
+            return
+        raise DataError(f"{target.name}: already exists in {target.parent}; not overwriting it", file=target.name)
+    shutil.copyfile(source, target)
 
 
 def init_engagement(dest: str | Path, *, survey: str | Path, customers: str | Path, client: str | None = None) -> Path:
     """Start a new engagement folder from a survey export and a customers file.
 
-    Copies both files in (the originals are never edited), then drafts ``engagement.yaml`` and a
-    ``codebook.csv`` listing every survey column with its question text (Qualtrics header or SPSS label)
-    and a role and scale where they are evident. ``FILL_ME`` marks what the researcher must complete;
-    ``cx validate`` then says what is still missing.
+    Copies both files in unchanged (as ``survey.<ext>`` and ``customers.<ext>``), then drafts
+    ``engagement.yaml`` (the id column guessed as a column in both files, unique in both; wave, weight,
+    value, attrition, advocacy and consent columns guessed from their names, each marked ``# guessed``;
+    ``FILL_ME`` where a researcher must decide) and ``codebook.csv`` listing every survey column except
+    id, wave and weight, with the question text as label (Qualtrics header line 2 or SPSS labels) and
+    the role and scale where evident: integer answers within 1–5, 1–7, 1–10 or 0–10 get that scale;
+    text answers are ``verbatim``; ``mot_<motivator>_<n>`` are motivator items, ``perf_<element>`` /
+    ``imp_<element>`` element rows, ``ltr``/``nps``/``*recommend*`` advocacy (0–10), ``*sat*``
+    satisfaction. Everything else is left blank, so that ``load_engagement`` (``cx validate``) says
+    what is still missing.
+
+    Parameters
+    ----------
+    dest : path-like
+        The new engagement folder; its name must be a valid slug. It may exist, but not hold an
+        ``engagement.yaml``.
+    survey, customers : path-like
+        The survey export (CSV, Qualtrics CSV, Parquet, SPSS) and the customers file.
+    client : str, optional
+        Display name; default: the folder name in title case.
 
     Returns
     -------
     Path
-        The new folder.
+        The folder.
+
+    Raises
+    ------
+    DataError
+        The folder already holds an engagement, or an input file cannot be read.
     """
     folder = Path(dest)
     validate_slug(folder.name)
-    if (folder / "engagement.yaml").exists():
-        raise DataError(f"{folder}: already holds an engagement.yaml; not overwriting it", file="engagement.yaml")
+    if (folder / CONFIG_FILE).exists():
+        raise DataError(f"{folder}: already holds an {CONFIG_FILE}; not overwriting it", file=CONFIG_FILE)
+    survey, customers = Path(survey), Path(customers)
     sv_table, cu_table = read_table(survey), read_table(customers)
-    folder.mkdir(parents=True, exist_ok=True)
-    survey_name = "survey" + Path(survey).suffix.lower()
-    customers_name = "customers" + Path(customers).suffix.lower()
-    shutil.copyfile(survey, folder / survey_name)
-    shutil.copyfile(customers, folder / customers_name)
     sv, cu = sv_table.frame, cu_table.frame
-    common = [c for c in sv.columns if c in cu.columns and cu[c].notna().all() and cu[c].is_unique]
-    id_col = next((c for c in common if "id" in c.lower()), common[0] if common else "FILL_ME")
-    wave_col = next((c for c in sv.columns if c.lower() == "wave"), None)
-    rows = []
-    for col in sv.columns:
-        if col in (id_col, wave_col):
-            continue
-        role, lo, hi = _guess_role(col, sv[col])
-        label = sv_table.column_labels.get(col, "")
-        rows.append({"column": col, "role": role or "", "label": label, "scale_min": lo, "scale_max": hi,
-                     "motivator": "", "element": "", "stage": "", "dimension": ""})
-    pd.DataFrame(rows, columns=list(CODEBOOK_COLUMNS)).to_csv(folder / "codebook.csv", index=False)
-    sat = next((r["column"] for r in rows if r["role"] == "satisfaction"), "FILL_ME")
-    ltr = next((r["column"] for r in rows if r["role"] == "advocacy"), None)
-    config: dict[str, Any] = {
-        "client": client or folder.name.replace("-", " ").title(),
-        "survey": survey_name, "customers": customers_name, "codebook": "codebook.csv", "id": id_col,
-        **({"wave": wave_col} if wave_col else {}),
-        "satisfaction": {"column": sat, "top_box": "FILL_ME"},
-        "connection": {"threshold": 75},
-        "value": ["FILL_ME"],
-        **({"advocacy": {"column": ltr}} if ltr else {}),
-        "privacy": {"min_cell": 30},
-    }
-    header = ("# Draft written by `cx init`. Replace every FILL_ME, complete codebook.csv (role, scales, motivator,\n"
-              "# element, stage, dimension), then run `cx validate` until it passes. Format: docs/engagement-format.md\n")
-    (folder / "engagement.yaml").write_text(header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
-                                            encoding="utf-8")
+    common = [c for c in sv.columns if c in cu.columns]
+    unique = [c for c in common if sv[c].notna().all() and cu[c].notna().all() and sv[c].is_unique
+              and cu[c].is_unique]
+    id_col = next((c for c in unique if re.search(r"(^|_)id$|^id|id$", c.lower())), unique[0] if unique else None)
+    wave_col = next((c for c in sv.columns if c.lower() in ("wave", "period", "survey_wave")), None)
+    weight_col = next((c for c in sv.columns if re.search(r"weight", c.lower()) and _numbers(sv[c]).notna().all()),
+                      None)
+    labels = _labels(sv_table) if sv_table.format == "spss" else dict(sv_table.column_labels)
+    rows = [_guess_codebook_row(c, sv[c], labels.get(c) or sv_table.column_labels.get(c),
+                                sv_table.value_labels.get(c))
+            for c in sv.columns if c not in (id_col, wave_col, weight_col)]
+    survey_name = "survey" + survey.suffix.lower()
+    customers_name = "customers" + customers.suffix.lower()
+    folder.mkdir(parents=True, exist_ok=True)
+    _copy_in(survey, folder / survey_name)
+    _copy_in(customers, folder / customers_name)
+    draft = pd.DataFrame(rows, columns=list(CODEBOOK_COLUMNS))
+    draft.to_csv(folder / "codebook.csv", index=False, lineterminator="\n")
+    text = _draft_config(folder, client, survey_name, customers_name, sv, cu, rows, id_col, wave_col, weight_col)
+    (folder / CONFIG_FILE).write_text(text, encoding="utf-8")
     return folder

@@ -29,3 +29,13 @@ def _fixed_seed_and_closed_figures():
     np.random.seed(0)
     yield
     plt.close("all")
+
+
+# -- engagements (tests/factories.py) --------------------------------------------------------------
+
+@pytest.fixture
+def valid_engagement(tmp_path):
+    """A fresh copy of the small hand-made valid engagement folder (60 respondents), named ``valid-engagement``."""
+    from factories import write_valid_engagement
+
+    return write_valid_engagement(tmp_path / "valid-engagement")
