@@ -25,7 +25,9 @@ as left out):
 
 - ``waves``: the wave values in the order they first appear in the survey (only when ``wave`` is given);
 - ``privacy.min_cell``: 30; ``privacy.consent``: ``None`` (no consent column: everyone is analysed);
-- ``attrition.horizon``: 365 (days);
+- ``attrition.horizon``: 365 (days); ``attrition.start`` (optional): a customers-file column with the date
+  follow-up starts (usually the survey date). With it, contacts after that date enter the attrition model
+  as a time-varying experience score (notebook 03);
 - ``covariates``: ``[]``;
 - ``max_unmatched``: 0.05. The share of survey respondents allowed to have no row in the customers file.
   Up to it, those respondents are left out of the analysis and a warning is recorded
@@ -75,7 +77,7 @@ OPTIONAL_KEYS = ("contacts", "wave", "waves", "attrition", "advocacy", "privacy"
 NESTED = {
     "satisfaction": ({"column", "top_box"}, set()),
     "connection": ({"threshold"}, set()),
-    "attrition": ({"duration", "event"}, {"horizon"}),
+    "attrition": ({"duration", "event"}, {"horizon", "start"}),
     "advocacy": ({"column"}, set()),
     "privacy": (set(), {"min_cell", "consent"}),
 }
@@ -696,6 +698,8 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
     needed: list[tuple[str, str]] = [(id_col, "id")] + [(v, "value") for v in cfg["value"]]
     if att:
         needed += [(att["duration"], "attrition.duration"), (att["event"], "attrition.event")]
+        if att.get("start"):
+            needed.append((att["start"], "attrition.start"))
     if consent:
         needed.append((consent, "privacy.consent"))
     needed += [(c, "covariates") for c in cfg.get("covariates", [])]
@@ -729,6 +733,14 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
         out[att["event"]] = out[att["event"]].astype(int)
     if consent:
         out[consent] = _booleans(out[consent], file, consent)
+    if att and att.get("start"):
+        start = att["start"]
+        dates = _timestamps(out[start])
+        bad = out.index[dates.isna()]
+        if len(bad):
+            _fail(file, start, ("date missing or not a date (attrition.start)",
+                                "dates missing or not dates (attrition.start)"), bad)
+        out[start] = dates
     for col in cfg.get("covariates", []):
         if out[col].map(_missing).all():
             raise DataError(f"{file}: column {col!r} (a covariate in engagement.yaml) has no values", file=file,

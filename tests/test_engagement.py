@@ -260,3 +260,22 @@ def test_init_refuses_to_overwrite_and_checks_the_name(folder, export, tmp_path)
     with pytest.raises(DataError, match="nothere.csv: file not found"):
         init_engagement(tmp_path / "x", survey=tmp_path / "nothere.csv", customers=customers)
     assert not (tmp_path / "x").exists()  # nothing written when an input cannot be read
+
+
+def test_attrition_start_dates_are_parsed_and_bad_ones_named(tmp_path):
+    """``attrition.start`` (optional): the customers column with the date follow-up starts."""
+    from factories import write_valid_engagement
+
+    folder = write_valid_engagement(tmp_path / "eng")
+    cfg = yaml.safe_load((folder / "engagement.yaml").read_text())
+    cfg["attrition"]["start"] = "follow_start"
+    (folder / "engagement.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    customers = pd.read_csv(folder / "customers.csv", dtype=str, keep_default_na=False)
+    customers["follow_start"] = "2025-03-01"
+    customers.to_csv(folder / "customers.csv", index=False)
+    eng = cx.load_engagement(folder)
+    assert pd.api.types.is_datetime64_any_dtype(eng.customers["follow_start"])
+    customers.loc[[2, 4], "follow_start"] = ["soon", ""]
+    customers.to_csv(folder / "customers.csv", index=False)
+    with pytest.raises(DataError, match=r"customers.csv: column 'follow_start': 2 dates missing or not dates.*rows 3, 5"):
+        cx.load_engagement(folder)
