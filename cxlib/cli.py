@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .schema import DataError
+from .errors import DataError
 
 __all__ = ["main", "cli"]
 
@@ -84,10 +84,16 @@ def synth(kind: str, dest: Path, n_customers: int, seed: int, force: bool) -> No
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", default=Path("reports"), show_default=True, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", default=None, type=click.IntRange(min=1),
+              help="Notebooks executed at once (default: all cores).")
 @click.option("--notebooks", "select", default=None, help="Comma-separated notebook numbers, e.g. 01,03.")
 @click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on an existing Dask distributed cluster, e.g. tcp://10.0.0.5:8786.")
+@click.option("--force", is_flag=True, help="Re-run engagements that are unchanged since their last report.")
 @click.option("--timeout", default=1800, show_default=True, type=int, help="Seconds allowed per notebook cell.")
-def run(paths: tuple[Path, ...], out: Path, select: str | None, seed: int, timeout: int) -> None:
+def run(paths: tuple[Path, ...], out: Path, jobs: int | None, select: str | None, seed: int, scheduler: str | None,
+        force: bool, timeout: int) -> None:
     """Execute the notebooks for each engagement and publish reports under OUT."""
     from tqdm import tqdm
 
@@ -97,23 +103,42 @@ def run(paths: tuple[Path, ...], out: Path, select: str | None, seed: int, timeo
         notebooks = batch.discover_notebooks(select=select.split(",") if select else None)
     except ValueError as exc:
         _fail(str(exc))
-    bar = tqdm(total=len(paths), unit="engagement", file=sys.stderr, disable=None)
+    bar = tqdm(total=len(paths) * len(notebooks), unit="notebook", file=sys.stderr, disable=None,
+               desc="cx run", dynamic_ncols=True)
 
-    def done(res: batch.EngagementRun) -> None:
-        mark = "ok" if res.status == "ok" else "FAILED"
-        line = f"{res.slug:<30} {mark:<7} {res.seconds:6.1f}s"
-        if res.error:
-            line += f"  {res.error.splitlines()[0]}  (log: {res.log})"
-        bar.write(line, file=sys.stderr)
+    counted: dict[str, int] = {}
+
+    def notebook_done(slug: str, name: str, ok: bool) -> None:
+        counted[slug] = counted.get(slug, 0) + 1
         bar.update(1)
 
-    results = batch.run(list(paths), out=out, notebooks=notebooks, seed=seed, timeout=timeout, on_done=done)
+    def done(res: batch.EngagementRun) -> None:
+        bar.update(len(notebooks) - counted.get(res.slug, 0))  # skipped, or notebooks that never ran
+        mark = {"ok": "ok", "skipped": "skipped (unchanged; --force re-runs)", "failed": "FAILED"}[res.status]
+        line = f"{res.slug:<30} {mark:<8} {res.seconds:6.1f}s"
+        if res.error:
+            line += f"  {res.error.splitlines()[0]}  (log: {res.log})" if res.log else f"  {res.error.splitlines()[0]}"
+        bar.write(line, file=sys.stderr)
+
+    try:
+        results = batch.run(list(paths), out=out, notebooks=notebooks, seed=seed, timeout=timeout, jobs=jobs,
+                            scheduler=scheduler, force=force, on_done=done, on_notebook=notebook_done)
+    except batch.RunLocked as exc:
+        bar.close()
+        _fail(str(exc))
     bar.close()
-    failed = [r for r in results if r.status != "ok"]
-    click.echo(f"\n{len(results) - len(failed)} of {len(results)} engagements published to {out}/ "
+    failed = [r for r in results if r.status == "failed"]
+    width = max([len("engagement")] + [len(r.slug) for r in results])
+    click.echo(f"\n{'engagement':<{width}}  {'status':<8} {'seconds':>8}")
+    for r in results:
+        click.echo(f"{r.slug:<{width}}  {r.status:<8} {r.seconds:8.1f}")
+    published = sum(r.status == "ok" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    click.echo(f"\n{published} published, {skipped} unchanged, {len(failed)} failed; reports in {out}/ "
                f"(index: {out / 'index.html'})")
     if failed:
-        click.secho("Failed: " + ", ".join(r.slug for r in failed), fg="red", err=True)
+        click.secho("Failed: " + ", ".join(f"{r.slug} ({r.error.splitlines()[0] if r.error else ''})"
+                                            for r in failed), fg="red", err=True)
         sys.exit(2 if all(r.bad_input for r in failed) else 1)
 
 

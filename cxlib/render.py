@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from . import report
 
 __all__ = ["sanitize_page", "notebook_html", "write_notebook_html", "index_html", "write_index"]
@@ -68,7 +66,7 @@ def sanitize_page(page: str) -> str:
     return str(soup)
 
 
-def notebook_html(notebook: nbformat.NotebookNode, *, title: str | None = None, provenance: str | None = None) -> str:
+def notebook_html(notebook: Any, *, title: str | None = None, provenance: str | None = None) -> str:
     """Render an executed notebook as a reviewer's HTML page (no code, figures inline, offline).
 
     Parameters
@@ -80,6 +78,8 @@ def notebook_html(notebook: nbformat.NotebookNode, *, title: str | None = None, 
     provenance : str, optional
         One line printed in the page footer (engagement, seed, version, date).
     """
+    import nbformat  # slow to import (its JSON-schema stack): only when rendering
+
     nb = nbformat.from_dict(notebook)  # a copy: rendering never changes the executed notebook
     # Drop outputs that only carry results for results.json and the papermill parameter cells.
     for cell in nb.cells:
@@ -99,6 +99,8 @@ def notebook_html(notebook: nbformat.NotebookNode, *, title: str | None = None, 
 
 def write_notebook_html(ipynb: Path, target: Path, *, title: str | None = None, provenance: str | None = None) -> Path:
     """Render the notebook at ``ipynb`` to ``target`` (see ``notebook_html``)."""
+    import nbformat
+
     nb = nbformat.read(str(ipynb), as_version=4)
     target.write_text(notebook_html(nb, title=title, provenance=provenance), encoding="utf-8")
     return target
