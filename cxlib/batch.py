@@ -1,9 +1,17 @@
-"""Batch runs: every notebook for every engagement, executed with Papermill and published atomically.
+"""Batch runs: every notebook for every engagement, executed with Papermill in parallel and published atomically.
 
-``run`` orchestrates; ``run_engagement`` does one engagement: validate its inputs, execute each notebook
-into a private staging folder, render HTML, gather ``results.json`` and write ``run.json``, then swap
-the staging folder in place of the published report. A failure at any step leaves the previously
-published report untouched and writes the error to ``<out>/.logs/<slug>.log``.
+``run`` orchestrates. Each engagement is validated, then its analysis notebooks (01, 02, …) run as
+independent tasks over a process pool (or a Dask cluster with ``scheduler=``), each executed by Papermill
+into the engagement's private staging folder and rendered to HTML; the executive summary (00) runs once
+the analyses have succeeded, because it reads their results. When every notebook has succeeded,
+``results.json`` and ``run.json`` are written and the staging folder is swapped in for the published
+report. A failure at any step leaves the previously published report untouched and writes the error to
+``<out>/.logs/<slug>.log``; an interrupted run (even SIGKILL) leaves at most a staging folder, removed by
+the next run.
+
+An engagement whose inputs, seed, notebooks and package versions are unchanged since its published
+report is skipped (``force=True`` re-runs it). One ``cx run`` at a time may write to an output folder:
+a lock file says who holds it.
 """
 from __future__ import annotations
 
@@ -15,7 +23,9 @@ import shutil
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -23,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from . import render, report
-from .engagement import load_engagement
-from .schema import DataError
+from .errors import DataError
 
-__all__ = ["EngagementRun", "NOTEBOOKS_DIR", "discover_notebooks", "run_engagement", "run"]
+__all__ = ["EngagementRun", "RunLocked", "NOTEBOOKS_DIR", "discover_notebooks", "fingerprint", "run_engagement",
+           "run", "write_index"]
 
 #: The project's notebooks (a source checkout; ``cx run --notebooks-dir`` points elsewhere).
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -41,7 +51,7 @@ class EngagementRun:
 
     slug: str
     path: str
-    status: str  # "ok" | "failed"
+    status: str  # "ok" | "failed" | "skipped" (unchanged since the published report)
     seconds: float
     error: str | None = None
     log: str | None = None
@@ -51,6 +61,10 @@ class EngagementRun:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class RunLocked(RuntimeError):
+    """Another ``cx run`` is writing to the same output folder."""
 
 
 def discover_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR, select: Sequence[str] | None = None) -> list[Path]:
@@ -89,6 +103,13 @@ def input_hashes(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): _sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def fingerprint(folder: Path, notebooks: Sequence[Path], seed: int) -> str:
+    """What a report depends on: input files, notebooks, seed and package versions (SHA-256)."""
+    basis = {"inputs": input_hashes(Path(folder)), "notebooks": {p.name: _sha256(p) for p in notebooks},
+             "seed": int(seed), "packages": package_versions()}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+
+
 def package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PROVENANCE_PACKAGES:
@@ -100,7 +121,11 @@ def package_versions() -> dict[str, str]:
 
 
 def _publish(staging: Path, target: Path) -> None:
-    """Swap ``staging`` in for ``target``: the old report stays whole until the new one is in place."""
+    """Swap ``staging`` in for ``target``: the old report stays whole until the new one is in place.
+
+    Between the two renames a SIGKILL would leave the old report under ``.old-<slug>-<pid>``;
+    ``_recover`` (at the start of every run) puts it back.
+    """
     old = target.with_name(f".old-{target.name}-{os.getpid()}")
     if target.exists():
         target.rename(old)
@@ -113,96 +138,153 @@ def _publish(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def run_engagement(
-    folder: str | Path,
-    *,
-    out: str | Path = "reports",
-    notebooks: Sequence[Path] | None = None,
-    seed: int = 0,
-    timeout: int = 1800,
-) -> EngagementRun:
-    """Execute every notebook for one engagement and publish its report atomically.
-
-    Returns an ``EngagementRun``; never raises for a failing engagement (the error is in the result and
-    in the log file), so one bad engagement cannot stop a batch.
-    """
-    import nbformat
-    import papermill as pm
-
-    started = time.perf_counter()
-    folder = Path(folder).resolve()
-    out = Path(out).resolve()
-    slug = folder.name
-    notebooks = list(notebooks) if notebooks is not None else discover_notebooks()
-    logs = out / ".logs"
-    log = logs / f"{slug}.log"
-    staging = out / f".staging-{slug}-{os.getpid()}"
-
-    def failed(message: str, detail: str, *, bad_input: bool = False) -> EngagementRun:
-        logs.mkdir(parents=True, exist_ok=True)
-        log.write_text(f"{slug}: {message}\n\n{detail}", encoding="utf-8")
+def _recover(out: Path) -> None:
+    """Undo what an interrupted run left behind: restore half-swapped reports, drop staging folders."""
+    for old in out.glob(".old-*"):
+        slug = old.name[len(".old-"):].rsplit("-", 1)[0]
+        target = out / slug
+        if not target.exists():
+            old.rename(target)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    for staging in out.glob(".staging-*"):
         shutil.rmtree(staging, ignore_errors=True)
-        return EngagementRun(slug, str(folder), "failed", time.perf_counter() - started, message, str(log), bad_input)
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold ``<out>/.cx-run.lock`` for the whole run (released by the OS if the process dies)."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ".cx-run.lock"
+    fh = open(path, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            raise RunLocked(f"{out} is being written by another cx run (pid {holder}); wait for it to finish "
+                            "or use another --out") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+# -- tasks (run in pool workers; module-level so they pickle) -----------------------------------------
+
+def _limit_threads() -> None:
+    """Pool workers and the kernels they start use one BLAS thread each: the pool is the parallelism."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        os.environ[var] = "1"
+
+
+def _prepare_task(folder: str) -> dict[str, Any]:
+    from .engagement import load_engagement
 
     try:
         eng = load_engagement(folder)
     except DataError as exc:
-        return failed(str(exc), "The engagement's inputs did not validate; nothing was run.", bad_input=True)
+        return {"ok": False, "error": str(exc), "bad_input": True,
+                "detail": "The engagement's inputs did not validate; nothing was run."}
+    except Exception as exc:  # an unexpected failure is this engagement's, not the batch's
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}", "bad_input": False,
+                "detail": traceback.format_exc()}
+    return {"ok": True, "client": eng.client}
 
-    out.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    kernel = _kernel_name()
-    timings: dict[str, float] = {}
-    results: dict[str, Any] = {"client": eng.client}
-    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    provenance = f"{eng.client} · seed {seed} · cxlib {package_versions()['cxlib']} · run {started_at}"
-    for nb_path in notebooks:
-        t0 = time.perf_counter()
-        executed = staging / nb_path.name
-        try:
-            pm.execute_notebook(
-                str(nb_path), str(executed),
-                parameters={"engagement": str(folder), "seed": int(seed), "out": str(out / slug)},
-                kernel_name=kernel, progress_bar=False, cwd=str(nb_path.parent),
-                execution_timeout=timeout, request_save_on_cell_execute=False,
-            )
-        except Exception as exc:  # a notebook failure is this engagement's failure, not the batch's
-            ename = getattr(exc, "ename", type(exc).__name__)
-            evalue = getattr(exc, "evalue", str(exc))
-            first = f"{nb_path.stem}: {ename}: {str(evalue).splitlines()[0] if str(evalue) else ''}"
-            kept = logs / f"{slug}.{nb_path.name}"
-            if executed.exists():
-                logs.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(executed, kept)
-            return failed(first, f"executed notebook kept at {kept}\n\n{traceback.format_exc()}")
+
+def _notebook_task(nb_path: str, folder: str, staging: str, report_dir: str, logs: str, seed: int, timeout: int,
+                   kernel: str, provenance: str, extra: dict[str, Any]) -> dict[str, Any]:
+    import nbformat
+    import papermill as pm
+
+    t0 = time.perf_counter()
+    nb_path_ = Path(nb_path)
+    executed = Path(staging) / nb_path_.name
+    try:
+        pm.execute_notebook(
+            nb_path, str(executed),
+            parameters={"engagement": folder, "seed": int(seed), "out": report_dir, **extra},
+            kernel_name=kernel, progress_bar=False, cwd=str(nb_path_.parent),
+            execution_timeout=timeout, request_save_on_cell_execute=False,
+        )
         nb = nbformat.read(str(executed), as_version=4)
-        results.update(report.collect(nb))
+        results = report.collect(nb)
         render.write_notebook_html(executed, executed.with_suffix(".html"), provenance=provenance)
-        timings[nb_path.stem] = round(time.perf_counter() - t0, 3)
+    except Exception as exc:
+        ename = getattr(exc, "ename", type(exc).__name__)
+        evalue = str(getattr(exc, "evalue", str(exc)))
+        first = f"{nb_path_.stem}: {ename}: {evalue.splitlines()[0] if evalue else ''}"
+        kept = Path(logs) / f"{Path(folder).name}.{nb_path_.name}"
+        detail = traceback.format_exc()
+        if executed.exists():
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(executed, kept)
+            detail = f"executed notebook kept at {kept}\n\n{detail}"
+        return {"ok": False, "name": nb_path_.stem, "error": first, "detail": detail,
+                "seconds": time.perf_counter() - t0}
+    return {"ok": True, "name": nb_path_.stem, "results": report.to_jsonable(results),
+            "seconds": round(time.perf_counter() - t0, 3)}
 
-    (staging / "results.json").write_text(
-        json.dumps(report.to_jsonable(results), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    run_info = {
-        "engagement": slug,
-        "client": eng.client,
-        "seed": int(seed),
-        "started": started_at,
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "timings_seconds": timings,
-        "inputs": input_hashes(folder),
-        "notebooks": {p.name: _sha256(p) for p in notebooks},
-        "packages": package_versions(),
-        "kernel": kernel,
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-        "platform": platform.platform(),
-    }
-    (staging / "run.json").write_text(json.dumps(run_info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    _publish(staging, out / slug)
-    if log.exists():
-        log.unlink()
-    return EngagementRun(slug, str(folder), "ok", time.perf_counter() - started,
-                         notebooks=[p.stem for p in notebooks], client=eng.client)
+
+class _InlineExecutor(Executor):
+    """Runs each task in this process when it is submitted (``jobs=1``): no pool to start."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            fut.set_exception(exc)
+        return fut
+
+
+@contextmanager
+def _executor(jobs: int, scheduler: str | None) -> Iterator[Executor]:
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler)
+        client.run(_limit_threads)
+        try:
+            yield client.get_executor(pure=False)
+        finally:
+            client.close()
+    elif jobs <= 1:
+        yield _InlineExecutor()
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn: workers start clean (no inherited threads or open ZMQ sockets from this process)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_limit_threads) as pool:
+            yield pool
+
+
+# -- orchestration ----------------------------------------------------------------------------------
+
+@dataclass
+class _State:
+    folder: Path
+    slug: str
+    fingerprint: str
+    started: float
+    position: int
+    staging: Path | None = None
+    client: str | None = None
+    started_at: str = ""
+    pending: int = 0
+    summary_submitted: bool = False
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+    detail: str = ""
 
 
 def run(
@@ -212,22 +294,216 @@ def run(
     notebooks: Sequence[Path] | None = None,
     seed: int = 0,
     timeout: int = 1800,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    force: bool = False,
     on_done: Callable[[EngagementRun], None] | None = None,
+    on_notebook: Callable[[str, str, bool], None] | None = None,
 ) -> list[EngagementRun]:
-    """Run every engagement (sequentially) and rewrite ``<out>/index.html``.
+    """Run every notebook for every engagement, in parallel, and rewrite ``<out>/index.html``.
 
-    ``on_done`` is called with each engagement's result as it finishes (the CLI prints a line).
+    Parameters
+    ----------
+    engagements : sequence of paths
+        Engagement folders; a folder's name is its report's name (slug).
+    out : path
+        Where reports are published (``<out>/<slug>/``).
+    notebooks : list of paths, optional
+        Default: every notebook (:func:`discover_notebooks`).
+    seed : int
+        Passed to every notebook.
+    timeout : int
+        Seconds allowed per notebook cell.
+    jobs : int, optional
+        Parallel notebook executions (default: the machine's cores); 1 runs in this process.
+    scheduler : str, optional
+        Address of a Dask distributed scheduler to run the same tasks on (its workers must see the same
+        file system and have cxlib installed).
+    force : bool
+        Re-run engagements whose inputs, notebooks, seed and packages are unchanged.
+    on_done : callable, optional
+        Called with each engagement's :class:`EngagementRun` as it finishes (the CLI prints a line).
+    on_notebook : callable, optional
+        Called with ``(slug, notebook, ok)`` as each notebook finishes (the CLI's progress bar).
+
+    Returns
+    -------
+    list of EngagementRun
+        In the order of ``engagements``.
+
+    Raises
+    ------
+    RunLocked
+        Another run holds ``out``.
     """
-    out = Path(out)
+    out = Path(out).resolve()
     notebooks = list(notebooks) if notebooks is not None else discover_notebooks()
-    results = []
-    for folder in engagements:
-        res = run_engagement(folder, out=out, notebooks=notebooks, seed=seed, timeout=timeout)
-        results.append(res)
+    analyses = [p for p in notebooks if not p.name.startswith("00_")]
+    summaries = [p for p in notebooks if p.name.startswith("00_")]
+    jobs = jobs or os.cpu_count() or 1
+    logs = out / ".logs"
+    finished: dict[int, EngagementRun] = {}  # by position in ``engagements`` (slugs may clash)
+
+    def done(st: _State, status: str, **kw: Any) -> None:
+        res = EngagementRun(st.slug, str(st.folder), status, time.perf_counter() - st.started,
+                            client=st.client, **kw)
+        finished[st.position] = res
         if on_done:
             on_done(res)
-    write_index(out)
-    return results
+
+    with _locked(out):
+        _recover(out)
+        kernel = _kernel_name()
+        states: list[_State] = []
+        seen: set[str] = set()
+        for position, folder in enumerate(engagements):
+            folder = Path(folder).resolve()
+            slug = folder.name
+            st = _State(folder, slug, "", time.perf_counter(), position)
+            if slug in seen:
+                st.error = f"another engagement folder in this batch is also named {slug!r}"
+                done(st, "failed", error=st.error, bad_input=True)
+                continue
+            seen.add(slug)
+            st.fingerprint = fingerprint(folder, notebooks, seed)
+            published = out / slug / "run.json"
+            if not force and published.exists() and not (logs / f"{slug}.log").exists():
+                info = json.loads(published.read_text(encoding="utf-8"))
+                if info.get("fingerprint") == st.fingerprint:
+                    st.client = info.get("client")
+                    done(st, "skipped", notebooks=[p.stem for p in notebooks])
+                    continue
+            states.append(st)
+
+        with _executor(jobs, scheduler) as ex:
+            futures: dict[Future, tuple[str, _State, Path | None]] = {}
+
+            def submit_notebooks(st: _State, paths: Sequence[Path], extra: dict[str, Any]) -> None:
+                provenance = f"{st.client} · seed {seed} · cxlib {package_versions()['cxlib']} · run {st.started_at}"
+                for nb in paths:
+                    st.pending += 1
+                    fut = ex.submit(_notebook_task, str(nb), str(st.folder), str(st.staging), str(out / st.slug),
+                                    str(logs), seed, timeout, kernel, provenance, extra)
+                    futures[fut] = ("notebook", st, nb)
+
+            def fail(st: _State, bad_input: bool = False) -> None:
+                logs.mkdir(parents=True, exist_ok=True)
+                log = logs / f"{st.slug}.log"
+                log.write_text(f"{st.slug}: {st.error}\n\n{st.detail}", encoding="utf-8")
+                if st.staging:
+                    shutil.rmtree(st.staging, ignore_errors=True)
+                done(st, "failed", error=st.error, log=str(log), bad_input=bad_input)
+
+            def advance(st: _State) -> None:
+                """Called when an engagement has no task in flight: next step, failure or publication."""
+                if st.error:
+                    fail(st)
+                elif summaries and not st.summary_submitted:
+                    st.summary_submitted = True
+                    partial = st.staging / "results.json"
+                    partial.write_text(json.dumps(_merged(st, analyses), indent=2, sort_keys=True,
+                                                  ensure_ascii=False) + "\n", encoding="utf-8")
+                    submit_notebooks(st, summaries, {"results": str(partial)})
+                else:
+                    try:
+                        _finish(st, notebooks, out, seed, kernel)
+                    except OSError as exc:  # e.g. the disk filled up: the old report is still in place
+                        st.error, st.detail = f"could not publish: {exc}", traceback.format_exc()
+                        fail(st)
+                        return
+                    log = logs / f"{st.slug}.log"
+                    if log.exists():
+                        log.unlink()
+                    done(st, "ok", notebooks=[p.stem for p in notebooks])
+
+            for st in states:
+                futures[ex.submit(_prepare_task, str(st.folder))] = ("prepare", st, None)
+            while futures:
+                ready, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+                for fut in ready:
+                    kind, st, nb = futures.pop(fut)
+                    try:
+                        res = fut.result()
+                    except Exception as exc:  # the worker itself died (e.g. killed): this engagement fails
+                        res = {"ok": False, "error": f"{kind} task failed: {type(exc).__name__}: {exc}",
+                               "detail": traceback.format_exc(), "bad_input": False}
+                    if kind == "prepare":
+                        if not res["ok"]:
+                            st.error, st.detail = res["error"], res["detail"]
+                            fail(st, bad_input=res.get("bad_input", False))
+                            continue
+                        st.client = res["client"]
+                        st.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                        st.staging = out / f".staging-{st.slug}-{os.getpid()}"
+                        shutil.rmtree(st.staging, ignore_errors=True)
+                        st.staging.mkdir(parents=True)
+                        if analyses:
+                            submit_notebooks(st, analyses, {})
+                        else:
+                            advance(st)
+                        continue
+                    st.pending -= 1
+                    if on_notebook:
+                        on_notebook(st.slug, nb.stem, bool(res["ok"]))
+                    if res["ok"]:
+                        st.results[res["name"]] = res["results"]
+                        st.timings[res["name"]] = res["seconds"]
+                    elif not st.error:
+                        st.error, st.detail = res["error"], res["detail"]
+                    if st.pending == 0:
+                        advance(st)
+        write_index(out)
+    return [finished[i] for i in range(len(engagements))]
+
+
+def _merged(st: _State, notebooks: Sequence[Path]) -> dict[str, Any]:
+    """Headline figures of every notebook, in notebook order (so the file is the same run after run)."""
+    merged: dict[str, Any] = {"client": st.client}
+    for nb in notebooks:
+        merged.update(st.results.get(nb.stem, {}))
+    return merged
+
+
+def _finish(st: _State, notebooks: Sequence[Path], out: Path, seed: int, kernel: str) -> None:
+    """Write results.json and run.json into the staging folder and publish it."""
+    if st.staging is None:
+        raise RuntimeError(f"{st.slug}: nothing was staged")
+    (st.staging / "results.json").write_text(
+        json.dumps(_merged(st, notebooks), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    run_info = {
+        "engagement": st.slug,
+        "client": st.client,
+        "seed": int(seed),
+        "started": st.started_at,
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "timings_seconds": {nb.stem: st.timings.get(nb.stem) for nb in notebooks},
+        "inputs": input_hashes(st.folder),
+        "notebooks": {p.name: _sha256(p) for p in notebooks},
+        "packages": package_versions(),
+        "fingerprint": st.fingerprint,
+        "kernel": kernel,
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "platform": platform.platform(),
+    }
+    (st.staging / "run.json").write_text(json.dumps(run_info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    _publish(st.staging, out / st.slug)
+
+
+def run_engagement(
+    folder: str | Path,
+    *,
+    out: str | Path = "reports",
+    notebooks: Sequence[Path] | None = None,
+    seed: int = 0,
+    timeout: int = 1800,
+    force: bool = True,
+) -> EngagementRun:
+    """Execute every notebook for one engagement in this process and publish its report atomically.
+
+    Returns an ``EngagementRun``; never raises for a failing engagement (the error is in the result and
+    in the log file). ``force`` defaults to True here: a researcher calling it wants the run.
+    """
+    return run([folder], out=out, notebooks=notebooks, seed=seed, timeout=timeout, jobs=1, force=force)[0]
 
 
 def write_index(out: Path) -> Path:

@@ -99,3 +99,91 @@ def test_failed_rerun_keeps_the_last_good_report(batch_run, small_engagements, t
     after = {p.name: p.read_bytes() for p in (out / "small-retailer").iterdir()}
     assert after == before
     assert not list(out.glob(".staging-*"))
+
+
+def _cx(*args, timeout=900, **kw):
+    return subprocess.run([sys.executable, "-m", "cxlib.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, **kw)
+
+
+def test_unchanged_rerun_skips_and_force_reproduces_results(batch_run, small_engagements):
+    good, _ = small_engagements
+    _, out = batch_run
+    # An earlier test may have logged a failed re-run (which must not be skipped); settle that first.
+    assert _cx("run", good, "--out", out).returncode == 0
+    before = {p.name: p.read_bytes() for p in (out / "small-retailer").iterdir()}
+    proc = _cx("run", good, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "skipped" in proc.stdout and "0 published, 1 unchanged" in proc.stdout
+    assert {p.name: p.read_bytes() for p in (out / "small-retailer").iterdir()} == before
+    forced = _cx("run", good, "--out", out, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "1 published" in forced.stdout
+    assert (out / "small-retailer" / "results.json").read_bytes() == before["results.json"]
+    assert json.loads((out / "small-retailer" / "run.json").read_text())["fingerprint"]
+
+
+def test_a_dask_cluster_gives_the_same_results(batch_run, small_engagements, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    good, _ = small_engagements
+    _, out = batch_run
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        res = batch.run([good], out=tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert [r.status for r in res] == ["ok"]
+    assert (tmp_path / "dask" / "small-retailer" / "results.json").read_bytes() == \
+        (out / "small-retailer" / "results.json").read_bytes()
+
+
+def test_sigkill_midway_leaves_every_published_report_byte_identical(batch_run, small_engagements):
+    import os
+    import signal
+    import time
+
+    good, _ = small_engagements
+    _, out = batch_run
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".logs" not in p.parts
+              and p.name != ".cx-run.lock"}
+    proc = subprocess.Popen([sys.executable, "-m", "cxlib.cli", "run", str(good), "--out", str(out), "--force"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not any(out.glob(".staging-*/*.ipynb")):
+        time.sleep(0.2)
+    assert any(out.glob(".staging-*")), "the run never started staging"
+    os.killpg(proc.pid, signal.SIGKILL)  # the CLI, its pool workers and their kernels
+    proc.wait()
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".logs" not in p.parts
+             and p.name != ".cx-run.lock" and not p.relative_to(out).parts[0].startswith(".staging-")}
+    assert after == before
+    # the next run clears what the killed one left and, inputs unchanged, skips
+    again = _cx("run", good, "--out", out)
+    assert again.returncode == 0 and "skipped" in again.stdout, again.stderr
+    assert not list(out.glob(".staging-*"))
+
+
+def test_a_half_swapped_report_is_restored_by_the_next_run(tmp_path):
+    out = tmp_path / "reports"
+    old = out / ".old-acme-12345"
+    old.mkdir(parents=True)
+    (old / "results.json").write_text("{}")
+    (out / ".staging-acme-12345").mkdir()
+    batch.run([], out=out)
+    assert (out / "acme" / "results.json").read_text() == "{}"
+    assert not list(out.glob(".old-*")) and not list(out.glob(".staging-*"))
+
+
+def test_a_second_run_on_the_same_output_is_refused_clearly(tmp_path, small_engagements):
+    good, _ = small_engagements
+    out = tmp_path / "reports"
+    with batch._locked(out):
+        with pytest.raises(batch.RunLocked, match="another cx run"):
+            batch.run([good], out=out)
+        proc = _cx("run", good, "--out", out)
+    assert proc.returncode == 2 and "another cx run" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_two_engagements_with_the_same_folder_name_are_refused(tmp_path, small_engagements):
+    good, _ = small_engagements
+    twin = tmp_path / "elsewhere" / good.name
+    twin.mkdir(parents=True)
+    res = batch.run([good, twin], out=tmp_path / "reports", notebooks=[], jobs=1)
+    assert res[1].status == "failed" and "also named" in res[1].error
