@@ -15,7 +15,16 @@ from .segments import SEGMENTS
 
 __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment",
            "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup",
-           "survival_curves", "forest"]
+           "survival_curves", "forest", "wave_scorecard", "nps_by_segment", "METRIC_LABELS"]
+
+#: Plain names of the wave-comparison metrics.
+METRIC_LABELS: dict[str, str] = {
+    "connected": "Fully connected share (pts)",
+    "attrition": "Attrition at horizon (pts)",
+    "advocacy": "Promoters, 9–10 (pts)",
+    "nps": "Net Promoter Score (points)",
+    "value": "Mean value",
+}
 
 #: Quadrant colours (Okabe–Ito): key driver blue, hidden driver vermillion, overrated orange, secondary grey.
 QUADRANT_COLOURS: dict[str, str] = {
@@ -392,4 +401,77 @@ def forest(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None 
     ax.set_yticks(y, d["covariate"])
     ax.set_xlabel("Hazard ratio (log scale): below 1 = leaves less often")
     ax.set_title(title or "What goes with leaving" + (f" (n={n:,})" if n else ""))
+    return ax
+
+
+def wave_scorecard(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None,
+                   alpha: float = 0.05) -> plt.Axes:
+    """Before/after scorecard: each metric's change with its 95% interval; filled marks are significant
+    after Holm's adjustment, hollow ones are not.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of ``cxlib.advocacy.compare_waves`` without ``value`` (a currency does not share an axis
+        with percentage points): ``metric, before, after, change, ci_low, ci_high, p_adjusted, n_before,
+        n_after``. Shares are plotted in percentage points, NPS in points.
+    ax : Axes, optional
+    title : str, optional
+    alpha : float
+        Significance level for the filled marks.
+    """
+    ax = ax or plt.gca()
+    d = data[data["metric"] != "value"].iloc[::-1].reset_index(drop=True)
+    scale = np.where(d["metric"] == "nps", 1.0, 100.0)
+    change, lo, hi = d["change"] * scale, d["ci_low"] * scale, d["ci_high"] * scale
+    y = np.arange(len(d))
+    colour = SEGMENT_COLOURS["fully connected"]
+    for yi, c, l, h, p in zip(y, change, lo, hi, d["p_adjusted"]):
+        ax.plot([l, h], [yi, yi], color=colour, lw=1.6)
+        ax.plot([c], [yi], "o", ms=8, color=colour, mfc=colour if p < alpha else "white", mew=1.6)
+    ax.axvline(0, color="#555", ls="--", lw=0.8)
+    labels = []
+    for _, r in d.iterrows():
+        k = 1.0 if r["metric"] == "nps" else 100.0
+        unit = "" if r["metric"] == "nps" else "%"
+        labels.append(f"{METRIC_LABELS.get(r['metric'], r['metric'])}\n{r['before'] * k:.0f}{unit} → {r['after'] * k:.0f}{unit}")
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("Change after − before, with 95% confidence interval (filled: significant after Holm adjustment)")
+    n = int(d["n_before"].max() + d["n_after"].max()) if len(d) else 0
+    ax.set_title(title or f"What changed between the waves (n={n:,})")
+    return ax
+
+
+def nps_by_segment(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None,
+                   min_cell: int = 0) -> plt.Axes:
+    """Net Promoter Score per segment with its 95% interval and n; groups below ``min_cell`` are left out
+    and said to be.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of ``cxlib.advocacy.nps_by_segment`` (``segment, n, nps, ci_low, ci_high``).
+    ax : Axes, optional
+    title : str, optional
+    min_cell : int
+        Suppression threshold.
+    """
+    ax = ax or plt.gca()
+    d = data.set_index("segment").reindex(list(SEGMENTS))
+    shown = d[d["n"] >= max(min_cell, 1)]
+    y = np.arange(len(shown))
+    ax.barh(y, shown["nps"], color=[SEGMENT_COLOURS[s] for s in shown.index], height=0.6)
+    ax.errorbar(shown["nps"], y, xerr=np.vstack([shown["nps"] - shown["ci_low"], shown["ci_high"] - shown["nps"]]),
+                fmt="none", ecolor="#222", capsize=4, lw=1.2)
+    for yi, (seg, r) in zip(y, shown.iterrows()):
+        x = max(r["ci_high"], 0) + 3
+        ax.text(x, yi, f"{r['nps']:+.0f}  (n={int(r['n']):,})", va="center", fontsize=10)
+    ax.set_yticks(y, [s.capitalize() for s in shown.index])
+    ax.invert_yaxis()
+    ax.axvline(0, color="#555", lw=0.8)
+    ax.set_xlim(-100, 100)
+    ax.set_xlabel("Net Promoter Score: % promoters (9–10) − % detractors (0–6), with 95% CI")
+    hidden = [s for s in d.index if s not in shown.index]
+    note = f"; fewer than {min_cell} answers, not shown: {', '.join(hidden)}" if hidden else ""
+    ax.set_title(title or f"Net Promoter Score by segment (n={int(shown['n'].sum()):,}{note})")
     return ax

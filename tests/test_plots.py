@@ -73,3 +73,27 @@ def test_survival_plots_are_labelled(frame_and_codebook):
     _check(plots.survival_curves(survival.km(f, "tenure_days", "churned", by="segment"), min_cell=30, ax=axes[0]))
     model = survival.cox(f, "tenure_days", "churned", ["segment"], reference={"segment": "highly satisfied"})
     _check(plots.forest(model, ax=axes[1], n=model.attrs["n"]))
+
+
+def test_advocacy_plots_are_labelled_and_suppress_small_segments(frame_and_codebook):
+    from cxlib import advocacy
+
+    f, _, cfg = frame_and_codebook
+    by_seg = advocacy.nps_by_segment(f.dropna(subset=["segment"]), "ltr")
+    fig, axes = plt.subplots(1, 2)
+    _check(plots.nps_by_segment(by_seg, ax=axes[0]))
+    small = plots.nps_by_segment(by_seg.assign(n=[5, 500, 500]), min_cell=30, ax=axes[1])
+    assert "not shown: fully connected" in small.get_title() and len(small.patches) == 2
+
+    class _Eng:
+        slug = "t"
+        config = cfg
+
+        def frame(self):
+            return f
+
+    card = advocacy.compare_waves(_Eng())
+    fig, ax = plt.subplots()
+    ax = plots.wave_scorecard(card, ax=ax)
+    _check(ax)
+    assert len(ax.get_yticklabels()) == len(card) - 1  # value is not on the percentage-point axis
