@@ -8,7 +8,7 @@ ENGAGEMENTS := $(sort $(dir $(wildcard data/*/engagement.yaml)))
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env demo test test-slow bench lab lock data clean
+.PHONY: help env browser demo test test-slow bench lab lock data clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,14 +22,21 @@ $(STAMP): pyproject.toml constraints.txt
 
 env: $(STAMP) ## create .venv and install cxlib with the pinned dependencies
 
-demo: $(STAMP) ## run every notebook on every engagement under data/ -> reports/
+browser: ## install Debian's headless Chromium for the report checks, where it is missing
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null \
+	  || { echo "installing chromium (Debian package) for the browser checks"; \
+	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	       DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
+
+demo: $(STAMP) browser ## run every notebook on every engagement under data/ -> reports/ (+ browser check, screenshots)
 	$(BIN)/cx run $(ENGAGEMENTS) --out reports $(if $(JOBS),--jobs $(JOBS))
+	$(BIN)/python -m cxlib.browser reports
 
-test: $(STAMP) ## run the test suite (slow cases in their quick form)
-	$(BIN)/python -m pytest -q
+test: $(STAMP) browser ## run the test suite (slow cases in their quick form; browser checks included)
+	CXLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
-test-slow: $(STAMP) ## run the test suite with the full slow cases
-	$(BIN)/python -m pytest -q --slow
+test-slow: $(STAMP) browser ## run the test suite with the full slow cases
+	CXLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q --slow
 
 bench: $(STAMP) ## run the benchmarks in bench/ and print their ratios
 	@fail=0; for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || fail=1; done; exit $$fail
@@ -38,7 +45,7 @@ lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
 
 data: $(STAMP) ## regenerate the committed demo engagements from their seeds
-	$(BIN)/cx synth retailer data/demo-retailer --customers 6000 --seed 1 --force
+	$(BIN)/cx synth retailer data/demo-retailer --customers 6000 --seed 11 --force
 	$(BIN)/cx synth brokerage data/demo-brokerage --customers 5000 --seed 2 --force
 
 lock: ## re-pin constraints.txt from a clean resolve (then update environment.yml to match)

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import random
+import shutil
+import subprocess
+import sys
 
 import matplotlib
 
@@ -10,6 +13,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
+import cxlib  # noqa: E402
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,3 +44,29 @@ def valid_engagement(tmp_path):
     from factories import write_valid_engagement
 
     return write_valid_engagement(tmp_path / "valid-engagement")
+
+
+# -- one batch run shared by the batch and browser tests --------------------------------------------
+
+@pytest.fixture(scope="session")
+def small_engagements(tmp_path_factory):
+    """A small synthetic retailer and a copy of it whose customers file has no rows."""
+    root = tmp_path_factory.mktemp("data")
+    good = root / "small-retailer"
+    cxlib.synth.make_engagement("retailer", n_customers=900, seed=3, path=good)
+    broken = root / "broken-one"
+    shutil.copytree(good, broken)
+    (broken / "customers.csv").write_text("customer_id\n", encoding="utf-8")  # a customers file with no rows
+    return good, broken
+
+
+@pytest.fixture(scope="session")
+def batch_run(small_engagements, tmp_path_factory):
+    """``cx run`` on a good and a broken engagement: (completed process, reports folder)."""
+    good, broken = small_engagements
+    out = tmp_path_factory.mktemp("reports")
+    proc = subprocess.run([sys.executable, "-m", "cxlib.cli", "run", str(good), str(broken), "--out", str(out),
+                           "--seed", "0"], capture_output=True, text=True, timeout=900)
+    return proc, out
+
+

@@ -14,26 +14,6 @@ import cxlib as cx
 from cxlib import batch
 
 
-@pytest.fixture(scope="module")
-def small_engagements(tmp_path_factory):
-    root = tmp_path_factory.mktemp("data")
-    good = root / "small-retailer"
-    cx.synth.make_engagement("retailer", n_customers=900, seed=3, path=good)
-    broken = root / "broken-one"
-    shutil.copytree(good, broken)
-    (broken / "customers.csv").write_text("customer_id\n", encoding="utf-8")  # a customers file with no rows
-    return good, broken
-
-
-@pytest.fixture(scope="module")
-def batch_run(small_engagements, tmp_path_factory):
-    good, broken = small_engagements
-    out = tmp_path_factory.mktemp("reports")
-    proc = subprocess.run([sys.executable, "-m", "cxlib.cli", "run", str(good), str(broken), "--out", str(out),
-                           "--seed", "0"], capture_output=True, text=True, timeout=900)
-    return proc, out
-
-
 def test_run_publishes_good_and_names_the_broken_engagement(batch_run):
     proc, out = batch_run
     assert proc.returncode == 2, proc.stderr  # the only failure is bad input
@@ -74,7 +54,7 @@ def test_results_and_provenance(batch_run, small_engagements):
         assert {"estimate", "ci_low", "ci_high", "n"} <= set(est)
     assert {"estimate", "ci_low", "ci_high", "n"} <= set(results["value_multiplier"])
     assert len(results["top_motivators"]) == 3
-    for key in ("hidden_drivers", "overrated", "attrition", "hazard_ratio"):
+    for key in ("hidden_drivers", "overrated", "attrition", "hazard_ratio", "nps", "waves"):
         assert key in results, key
     assert {"estimate", "ci_low", "ci_high", "n"} <= set(results["hazard_ratio"])
     run = json.loads((out / "small-retailer" / "run.json").read_text())

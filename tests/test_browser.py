@@ -1,0 +1,53 @@
+"""Every rendered report and the index, opened in headless Chromium (cxlib.browser): no console error, no
+broken image, no network request, no page wider than a 1280-px screen. Screenshots of each first screen go to
+reports/screenshots/test-run/ for a person to look at.
+
+`make test` sets CXLIB_REQUIRE_BROWSER=1 after installing Chromium (make browser), so there these tests
+fail rather than skip when the browser is missing.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cxlib import browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "reports" / "screenshots" / "test-run"
+
+
+@pytest.fixture(scope="module")
+def chromium_binary():
+    found = browser.find_chromium()
+    if not found:
+        if os.environ.get("CXLIB_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required (make browser installs it) but was not found")
+        pytest.skip("Chromium not installed (make browser)")
+    return found
+
+
+def test_every_report_page_is_clean_in_chromium(batch_run, chromium_binary):
+    _, out = batch_run
+    pages = sorted(p for p in out.rglob("*.html") if not any(x.startswith(".") for x in p.relative_to(out).parts))
+    assert (out / "index.html") in pages and len(pages) >= 5
+    results = browser.check_pages(pages, screenshots=SCREENSHOTS, binary=chromium_binary)
+    print("\n" + "\n".join(f"{'ok ' if r.ok else 'BAD'} {Path(r.path).relative_to(out)} {r.width}px {r.images} images"
+                           for r in results))
+    bad = {Path(r.path).name: r.problems for r in results if not r.ok}
+    assert not bad, bad
+    for r in results:
+        assert Path(r.screenshot).stat().st_size > 10_000  # a real first screen, not a blank image
+    assert all(r.images >= 2 for r in results if Path(r.path).name != "index.html")
+
+
+def test_the_check_fails_on_what_it_must_catch(tmp_path, chromium_binary):
+    """The checker itself can fail: a page with each fault is flagged for each."""
+    page = tmp_path / "bad.html"
+    page.write_text('<html><body><div style="width:2000px">wide</div><img src="missing.png">'
+                    '<img src="http://example.invalid/a.png"><script>console.error("boom")</script></body></html>')
+    (r,) = browser.check_pages([page], binary=chromium_binary)
+    text = " | ".join(r.problems)
+    for fault in ("network request: http://example.invalid", "console error: boom", "broken image",
+                  "2008 px wide"):
+        assert fault in text, fault
