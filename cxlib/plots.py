@@ -15,7 +15,7 @@ from .segments import SEGMENTS
 
 __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment",
            "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup",
-           "survival_curves", "forest", "wave_scorecard", "nps_by_segment", "METRIC_LABELS"]
+           "survival_curves", "forest", "wave_scorecard", "nps_by_segment", "METRIC_LABELS", "estimates"]
 
 #: Plain names of the wave-comparison metrics.
 METRIC_LABELS: dict[str, str] = {
@@ -474,4 +474,57 @@ def nps_by_segment(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str
     hidden = [s for s in d.index if s not in shown.index]
     note = f"; fewer than {min_cell} answers, not shown: {', '.join(hidden)}" if hidden else ""
     ax.set_title(title or f"Net Promoter Score by segment (n={int(shown['n'].sum()):,}{note})")
+    return ax
+
+
+def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str, scale: float = 1.0, fmt: str = "{:.2f}",
+              colour: str | None = None, colour_by: str | None = None, reference: float | None = None,
+              ax: plt.Axes | None = None) -> plt.Axes:
+    """Horizontal bars of estimates with their 95% intervals, one per row, labelled with the value and n.
+
+    The generic chart of the executive summary: any rows of ``label, estimate, ci_low, ci_high, n``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        ``label`` column plus ``estimate, ci_low, ci_high`` and, optionally, ``n``.
+    label : str
+        Column naming each bar.
+    xlabel, title : str
+        Axis label and title (the title should state the finding and n).
+    scale : float
+        Multiplier for display (100 for shares shown as percentages).
+    fmt : str
+        Format of the value printed beside each bar (after scaling).
+    colour : str, optional
+        One colour for all bars (default: the fully connected blue).
+    colour_by : str, optional
+        Column whose values are segment or quadrant names, coloured as everywhere else.
+    reference : float, optional
+        Draw a dashed line at this value (e.g. 1 for a multiplier).
+    ax : Axes, optional
+    """
+    ax = ax or plt.gca()
+    d = data.reset_index(drop=True)
+    y = np.arange(len(d))
+    est, lo, hi = d["estimate"] * scale, d["ci_low"] * scale, d["ci_high"] * scale
+    palette = {**SEGMENT_COLOURS, **QUADRANT_COLOURS}
+    colours = ([palette.get(str(v), "#0072B2") for v in d[colour_by]] if colour_by
+               else [colour or SEGMENT_COLOURS["fully connected"]] * len(d))
+    ax.barh(y, est, color=colours, height=0.6)
+    # A bootstrap percentile interval can sit to one side of the point estimate (skewed bootstrap, e.g.
+    # relative weights near zero); draw the interval as it is and no arm below zero length.
+    ax.errorbar(est, y, xerr=np.vstack([np.clip(est - lo, 0, None), np.clip(hi - est, 0, None)]), fmt="none",
+                ecolor="#222", capsize=4, lw=1.2)
+    span = float(np.nanmax(np.abs(hi))) if len(d) else 1.0
+    for yi, (e, h, row) in enumerate(zip(est, hi, d.itertuples())):
+        n_text = f"  (n={int(row.n):,})" if "n" in d.columns and pd.notna(getattr(row, "n", np.nan)) else ""
+        ax.text(max(h, 0) + 0.02 * span, yi, fmt.format(e) + n_text, va="center", fontsize=10)
+    ax.set_yticks(y, [str(v) for v in d[label]])
+    ax.invert_yaxis()
+    if reference is not None:
+        ax.axvline(reference, color="#555", ls="--", lw=0.8)
+    ax.set_xlim(min(0.0, float(np.nanmin(lo)) * 1.1) if len(d) else 0, span * 1.35)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
     return ax

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MIME_TYPE", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes",
+__all__ = ["MIME_TYPE", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes", "methods_common",
            "pretty", "ci_text", "estimate_table"]
 
 MIME_TYPE = "application/vnd.cxlib.results+json"
@@ -195,3 +195,27 @@ def estimate_table(data: Any, *, columns: dict[str, str], fmt: str = "{:.2f}", m
         out[header] = cells
     out["n"] = [f"{int(v):,}" for v in data[n_column]]
     return pd.DataFrame(out).style.hide(axis="index").format(escape="html")
+
+
+def methods_common(eng: Any) -> str:
+    """The part of every report's methods appendix that is the same in all of them (Markdown): the data,
+    the segment definition, how intervals are read, and the suppression rule."""
+    cfg = eng.config
+    weight = cfg.get("weight")
+    consent = cfg["privacy"].get("consent")
+    lines = [
+        f"- **Data.** {eng.client}: {len(eng.survey):,} survey respondents joined by customer id to the customer "
+        f"records ({len(eng.customers):,} customers)"
+        + (f"; customers who did not consent to analysis (`{consent}`) are counted but never analysed" if consent else "")
+        + ".",
+        f"- **Segments.** *Fully connected*: connection index (the mean of the emotional-motivator items, rescaled to "
+        f"0–100) of at least {cfg['connection']['threshold']:g}. *Highly satisfied*: not fully connected, overall "
+        f"satisfaction ({cfg['satisfaction']['column']}) of {cfg['satisfaction']['top_box']:g} or more. *Other*: everyone else.",
+        "- **Weights.** " + (f"Estimates are weighted by `{weight}`; intervals use the effective sample size (Kish)."
+                             if weight else "No respondent weights: every respondent counts once."),
+        "- **Confidence intervals.** 95% throughout: the range that would contain the true value in 95 of 100 repeats "
+        "of the survey. n is the number of customers behind each figure.",
+        f"- **Suppression.** Groups with fewer than {cfg['privacy']['min_cell']} customers are not shown; no customer id, "
+        "name, e-mail or phone number appears, and comments are scrubbed of contact details.",
+    ]
+    return "\n".join(lines)

@@ -110,6 +110,7 @@ cells = [
        "each rescaled to 0–100. The dashed line is the threshold for being fully connected."),
     code("ax = plots.index_distribution(frame, threshold=cfg['connection']['threshold'])\nplt.show()"),
     md("## Notes on method and sample"),
+    code("display(Markdown(report.methods_common(eng)))"),
     code("notes = report.sample_notes(eng, frame, shares)\n"
          "notes += ('\\n- **Value intervals.** Means and multipliers: bias-corrected and accelerated (BCa) bootstrap, '\n"
          "          f'{n_boot:,} resamples drawn within each segment, seed {seed}. Segments with fewer than {min_cell} '\n"
@@ -133,6 +134,8 @@ cells = [
          "    for r in top.itertuples()\n"
          "])"),
 ]
+for i, cell in enumerate(cells):
+    cell["id"] = f"cell-{i:02d}"  # stable ids: regenerating the notebook gives a reviewable diff
 nb = nbf.v4.new_notebook(cells=cells)
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 nb.metadata["language_info"] = {"name": "python"}

@@ -102,6 +102,7 @@ cells = [
          "top = ranks.sort_values('Connection index').head(10)\n"
          "display(top.reset_index().rename(columns={'element': 'Element (rank by outcome)'}).style.hide(axis='index').format(escape='html'))"),
     md("## Notes on method"),
+    code("display(Markdown(report.methods_common(eng)))"),
     code("display(Markdown('\\n'.join([\n"
          "    f'- **Sample.** {n:,} respondents with a connection index and consent to analytics'\n"
          "    + (f'; weighted by `{weight}` (effective sample size {imp.attrs[\"n_effective\"]:,.0f}).' if weight else '.'),\n"
@@ -119,6 +120,8 @@ cells = [
          "report.record('overrated', listing(overrated))\n"
          "report.record('key_drivers', listing(key))"),
 ]
+for i, cell in enumerate(cells):
+    cell["id"] = f"cell-{i:02d}"  # stable ids: regenerating the notebook gives a reviewable diff
 nb = nbf.v4.new_notebook(cells=cells)
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 nb.metadata["language_info"] = {"name": "python"}

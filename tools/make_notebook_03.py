@@ -150,6 +150,7 @@ cells = [
          "else:\n"
          "    display(Markdown('This engagement has a single wave.'))"),
     md("## Notes on method"),
+    code("display(Markdown(report.methods_common(eng)))"),
     code("display(Markdown('\\n'.join([\n"
          "    f'- **Follow-up.** `{dur}` days from the survey to leaving (`{event}` = 1) or the end of observation (censored).',\n"
          "    '- **Curves and attrition.** Kaplan–Meier' + (' weighted by respondent weight' if weight else '') + '; 95% intervals (exponential Greenwood).',\n"
@@ -164,6 +165,8 @@ cells = [
          "report.record('hazard_ratio', report.estimate_dict(hr.hazard_ratio, hr.ci_low, hr.ci_high, model.attrs['n'],\n"
          "                                                   contrast='fully connected vs highly satisfied'))"),
 ]
+for i, cell in enumerate(cells):
+    cell["id"] = f"cell-{i:02d}"  # stable ids: regenerating the notebook gives a reviewable diff
 nb = nbf.v4.new_notebook(cells=cells)
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 nb.metadata["language_info"] = {"name": "python"}

@@ -148,6 +148,7 @@ cells = [
          "                             Term=words['term'], Comments=[f'{c:,} of {n:,} ({c / n:.0%})' for c, n in zip(words['comments'], words['n_comments'])])\n"
          "        display(table[['Segment', 'Term', 'Comments']].style.hide(axis='index').format(escape='html'))"),
     md("## Notes on method"),
+    code("display(Markdown(report.methods_common(eng)))"),
     code("display(Markdown('\\n'.join([\n"
          "    '- **NPS interval.** Promoter and detractor shares come from one sample, so Var(P − D) = (P + D − (P − D)²) / n; '\n"
          "    '95% normal interval' + (', with n the effective sample size of the respondent weights (Kish)' if weight else '') + '.',\n"
@@ -167,9 +168,12 @@ cells = [
          "    report.record('waves', {'before': before, 'after': after,\n"
          "                            **{r.metric: {'before': r.before, 'after': r.after,\n"
          "                                          **report.estimate_dict(r.change, r.ci_low, r.ci_high, int(r.n_before + r.n_after),\n"
-         "                                                                 p_adjusted=r.p_adjusted)}\n"
+         "                                                                 p_adjusted=r.p_adjusted, n_before=int(r.n_before),\n"
+         "                                                                 n_after=int(r.n_after))}\n"
          "                               for r in card.itertuples()}})"),
 ]
+for i, cell in enumerate(cells):
+    cell["id"] = f"cell-{i:02d}"  # stable ids: regenerating the notebook gives a reviewable diff
 nb = nbf.v4.new_notebook(cells=cells)
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 nb.metadata["language_info"] = {"name": "python"}
