@@ -104,10 +104,22 @@ def input_hashes(folder: Path) -> dict[str, str]:
 
 
 def fingerprint(folder: Path, notebooks: Sequence[Path], seed: int) -> str:
-    """What a report depends on: input files, notebooks, seed and package versions (SHA-256)."""
+    """What a report depends on: input files, notebooks, seed, package versions and cxlib's source (SHA-256)."""
     basis = {"inputs": input_hashes(Path(folder)), "notebooks": {p.name: _sha256(p) for p in notebooks},
-             "seed": int(seed), "packages": package_versions()}
+             "seed": int(seed), "packages": package_versions(), "cxlib_source": _source_hash()}
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+
+
+def _source_hash() -> str:
+    """SHA-256 over cxlib's own files: an edited (editable-install) package re-runs reports even when its
+    version string has not changed."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".j2", ".tpl", ".css", ".json", ".html") and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
@@ -212,6 +224,7 @@ def _notebook_task(nb_path: str, folder: str, staging: str, report_dir: str, log
             parameters={"engagement": folder, "seed": int(seed), "out": report_dir, **extra},
             kernel_name=kernel, progress_bar=False, cwd=str(nb_path_.parent),
             execution_timeout=timeout, request_save_on_cell_execute=False,
+            **({"kernel_manager_class": _kernel_manager_class()} if _kernel_manager_class() else {}),
         )
         nb = nbformat.read(str(executed), as_version=4)
         results = report.collect(nb)
@@ -230,6 +243,39 @@ def _notebook_task(nb_path: str, folder: str, staging: str, report_dir: str, log
                 "seconds": time.perf_counter() - t0}
     return {"ok": True, "name": nb_path_.stem, "results": report.to_jsonable(results),
             "seconds": round(time.perf_counter() - t0, 3)}
+
+
+_IPC_MANAGER: Any = None
+
+
+def _kernel_manager_class() -> Any:
+    """Kernels talk to their worker over Unix sockets (IPC) in a private folder where the platform allows:
+    no TCP port is opened, so nothing else on the machine can reach the kernel."""
+    global _IPC_MANAGER
+    if os.name != "posix":
+        return None
+    if _IPC_MANAGER is None:
+        import atexit
+        import tempfile
+
+        from jupyter_client.manager import AsyncKernelManager
+        from traitlets import default
+
+        sockets = tempfile.mkdtemp(prefix="cx-kernels-")
+        os.chmod(sockets, 0o700)
+        atexit.register(shutil.rmtree, sockets, True)
+
+        class IPCKernelManager(AsyncKernelManager):
+            @default("transport")
+            def _default_transport(self) -> str:
+                return "ipc"
+
+            @default("ip")
+            def _default_ip(self) -> str:
+                return os.path.join(sockets, f"k{os.getpid()}-{id(self)}")
+
+        _IPC_MANAGER = IPCKernelManager
+    return _IPC_MANAGER
 
 
 class _InlineExecutor(Executor):
