@@ -525,6 +525,8 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str, scale:
     if reference is not None:
         ax.axvline(reference, color="#555", ls="--", lw=0.8)
     ax.set_xlim(min(0.0, float(np.nanmin(lo)) * 1.1) if len(d) else 0, span * 1.35)
+    if span >= 1e4:  # money totals: plain thousands separators, not an offset such as "1e6"
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     return ax

@@ -278,7 +278,7 @@ def improve_element(frame: pd.DataFrame, codebook: pd.DataFrame, *, element: str
     def index_change(idx: np.ndarray, s: np.ndarray) -> dict[str, float]:
         return {"index_change": float(np.average(rise(idx), weights=w_all[idx]))}
 
-    assumption = (f"'{element}' is rated {points:g} points higher by every customer (up to the top of its scale); the "
+    assumption = (f"'{element}' is rated {points:g} point{'' if points == 1 else 's'} higher by every customer (up to the top of its scale); the "
                   "connection index rises by the element's regression coefficient per point, customers who reach the "
                   "threshold become fully connected and behave like today's fully connected customers.")
     return _run(d, weight=weight, outcomes=outcomes, customers=customers, n_boot=n_boot, seed=seed, ci=ci,

@@ -168,7 +168,7 @@ cells = [
          "                                     n_boot=n_boot, seed=seed)) for q in scenario_shares]\n"
          "if hidden:\n"
          "    top = hidden[0]['element']\n"
-         "    scenarios.append((f'{top}: rated {element_points:g} point higher',\n"
+         "    scenarios.append((f\"{top}: rated {element_points:g} point{'' if element_points == 1 else 's'} higher\",\n"
          "                      simulate.improve_element(frame, eng.codebook, element=top, points=element_points,\n"
          "                                               threshold=cfg['connection']['threshold'], outcomes=outcomes,\n"
          "                                               weight=weight, customers=customers, n_boot=n_boot, seed=seed)))\n"
