@@ -57,7 +57,11 @@ def wilson_interval(p: np.ndarray | float, n: np.ndarray | float, ci: float = 0.
         denom = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return centre - half, centre + half
+    # Exact arithmetic puts p inside [lo, hi] and both inside [0, 1]; clip the rounding (at p = 0 the
+    # lower bound came out as 3e-17).
+    lo = np.clip(centre - half, 0.0, p)
+    hi = np.clip(centre + half, p, 1.0)
+    return lo, hi
 
 
 def proportions(

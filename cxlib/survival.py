@@ -72,6 +72,14 @@ def km(df: pd.DataFrame, duration: str, event: str, by: str | None = None, *, we
         ``group, time, survival, ci_low, ci_high, at_risk``, one row per group and event/censoring time
         (time 0 included). Customers with a missing duration or event are left out.
 
+    Notes
+    -----
+    Intervals are lifelines' exponential Greenwood ("log-log") interval,
+    ``S ** exp(±z √V / log S)`` with ``V = Σ d / (n (n − d))``, computed here so that it stays defined
+    with weighted counts: lifelines returns (1, 1) where floating-point weight sums make ``n − d`` a hair
+    below zero, and where the curve reaches 0; there the interval is undefined and given as missing.
+    Equal to lifelines' interval wherever that is defined (tests/test_survival.py).
+
     Examples
     --------
     >>> from lifelines.datasets import load_waltons
@@ -92,16 +100,38 @@ def km(df: pd.DataFrame, duration: str, event: str, by: str | None = None, *, we
             warnings.simplefilter("ignore", StatisticalWarning)
             kmf.fit(g[duration], g[event], weights=g[weights] if weights else None)
         sf = kmf.survival_function_.iloc[:, 0]
-        band = kmf.confidence_interval_
         # At-risk counts are people, not sums of weights.
         times = sf.index.to_numpy(dtype=float)
         durations = np.sort(g[duration].to_numpy(dtype=float))
         at_risk = len(durations) - np.searchsorted(durations, times, side="left")
-        parts.append(pd.DataFrame({"group": name, "time": times, "survival": sf.to_numpy(),
-                                   "ci_low": band.iloc[:, 0].to_numpy(), "ci_high": band.iloc[:, 1].to_numpy(),
+        surv = np.clip(sf.to_numpy(), 0.0, 1.0)
+        lo, hi = _exp_greenwood(kmf.event_table, times, surv, ci)
+        parts.append(pd.DataFrame({"group": name, "time": times, "survival": surv, "ci_low": lo, "ci_high": hi,
                                    "at_risk": at_risk}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["group", "time", "survival", "ci_low", "ci_high", "at_risk"])
+
+
+def _exp_greenwood(table: pd.DataFrame, times: np.ndarray, surv: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exponential Greenwood interval at ``times`` from a lifelines event table (weighted sums allowed)."""
+    n = table["at_risk"].to_numpy(float)
+    d = table["observed"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where((d > 0) & (n - d > 1e-9 * np.maximum(n, 1)), d / (n * (n - d)), np.where(d > 0, np.inf, 0.0))
+    cum = np.cumsum(term)
+    idx = np.searchsorted(table.index.to_numpy(float), times, side="right") - 1
+    v = np.where(idx >= 0, cum[np.maximum(idx, 0)], 0.0)
+    z = _st.norm.ppf(0.5 + ci / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(surv)
+        centre = np.log(-log_s)
+        lo = np.exp(-np.exp(centre - z * np.sqrt(v) / log_s))  # log S < 0: this side is the lower bound
+        hi = np.exp(-np.exp(centre + z * np.sqrt(v) / log_s))
+    one = surv >= 1.0
+    undefined = (surv <= 1e-12) | ~np.isfinite(v)
+    lo = np.where(one, 1.0, np.where(undefined, np.nan, lo))
+    hi = np.where(one, 1.0, np.where(undefined, np.nan, hi))
+    return lo, hi
 
 
 def attrition(df: pd.DataFrame, duration: str, event: str, horizon: float, by: str | None = None, *,
@@ -128,10 +158,9 @@ def attrition(df: pd.DataFrame, duration: str, event: str, horizon: float, by: s
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", StatisticalWarning)
                 kmf = KaplanMeierFitter(alpha=1 - ci).fit(g[duration], g[event], weights=g[weights] if weights else None)
-            s = float(kmf.survival_function_at_times(horizon).iloc[0])
-            band = kmf.confidence_interval_survival_function_
-            at = band[band.index <= horizon].iloc[-1]
-            row.update({"attrition": 1 - s, "ci_low": 1 - float(at.iloc[1]), "ci_high": 1 - float(at.iloc[0])})
+            s = min(max(float(kmf.survival_function_at_times(horizon).iloc[0]), 0.0), 1.0)
+            lo, hi = _exp_greenwood(kmf.event_table, np.array([float(horizon)]), np.array([s]), ci)
+            row.update({"attrition": 1 - s, "ci_low": 1 - float(hi[0]), "ci_high": 1 - float(lo[0])})
         rows.append(row)
     return pd.DataFrame(rows)
 

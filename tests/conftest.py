@@ -22,6 +22,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="run slow cases in their full form (many seeds, large data)")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis: 25 examples per property in the quick suite, 200 under --slow; derandomised so a run
+    is reproducible (the examples are still varied)."""
+    from hypothesis import settings
+
+    settings.register_profile("quick", max_examples=25, derandomize=True)
+    settings.register_profile("slow", max_examples=200, derandomize=True)
+    settings.load_profile("slow" if config.getoption("--slow") else "quick")
+
+
 @pytest.fixture
 def slow(request: pytest.FixtureRequest) -> bool:
     """True under --slow: tests marked slow then use their full size instead of the quick one."""

@@ -64,8 +64,35 @@ def test_km_matches_lifelines_on_waltons():
         kmf = KaplanMeierFitter().fit(g["T"], g["E"])
         mine = got[got.group == name].set_index("time")
         np.testing.assert_allclose(mine["survival"], kmf.survival_function_.iloc[:, 0].to_numpy())
-        np.testing.assert_allclose(mine["ci_low"], kmf.confidence_interval_.iloc[:, 0].to_numpy())
+        # lifelines' interval where it is defined; where the curve has reached 0 ours is missing, not (1, 1).
+        defined = mine["survival"].to_numpy() > 0
+        for col, k in (("ci_low", 0), ("ci_high", 1)):
+            np.testing.assert_allclose(mine[col].to_numpy()[defined],
+                                       kmf.confidence_interval_.iloc[:, k].to_numpy()[defined], rtol=1e-10)
+        assert mine["ci_low"][~defined].isna().all()
         np.testing.assert_allclose(mine["at_risk"], kmf.event_table["at_risk"].to_numpy())
+
+
+def test_weighted_km_interval_is_the_greenwood_formula_on_weighted_counts():
+    """lifelines casts weighted at-risk sums to integers before Greenwood's sum (uint64 in
+    KaplanMeierFitter._additive_var), so with respondent weights it is not the reference: the formula is,
+    written out here on the weighted counts."""
+    w = load_waltons().assign(wt=lambda d: np.random.default_rng(0).uniform(0.5, 2, len(d)))
+    got = survival.km(w, "T", "E", weights="wt").set_index("time")
+    z, v, s = 1.959963984540054, 0.0, 1.0
+    for t in sorted(w["T"].unique()):
+        n = w.loc[w["T"] >= t, "wt"].sum()
+        d = w.loc[(w["T"] == t) & (w["E"] == 1), "wt"].sum()
+        if d > 0:
+            s *= 1 - d / n
+            v += d / (n * (n - d)) if n > d else np.inf
+        if 0 < s < 1 and np.isfinite(v):
+            lo = np.exp(-np.exp(np.log(-np.log(s)) - z * np.sqrt(v) / np.log(s)))
+            hi = np.exp(-np.exp(np.log(-np.log(s)) + z * np.sqrt(v) / np.log(s)))
+            assert got.loc[t, "survival"] == pytest.approx(s, rel=1e-10)
+            assert (got.loc[t, "ci_low"], got.loc[t, "ci_high"]) == pytest.approx((lo, hi), rel=1e-8)
+    inside = got.dropna(subset=["ci_low"])
+    assert ((inside.ci_low <= inside.survival + 1e-12) & (inside.survival <= inside.ci_high + 1e-12)).all()
 
 
 def test_attrition_at_horizon_matches_lifelines_on_rossi():
