@@ -116,6 +116,19 @@ def _fmt_estimate(est: Any, percent: bool = False, suffix: str = "") -> str:
     return f"{f(est['estimate'])}{ci}"
 
 
+#: What each notebook is called on the reports index.
+REPORT_NAMES = {"00": "Summary", "01": "Motivators and value", "02": "Drivers", "03": "Attrition",
+                "04": "Advocacy and programme"}
+
+
+def _when(stamp: str | None) -> str:
+    """``2026-11-24T04:03:11+00:00`` -> ``2026-11-24 04:03 UTC`` (text that is not such a stamp is kept)."""
+    if not stamp:
+        return ""
+    m = re.match(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?(\+00:00|Z)?$", stamp)
+    return f"{m.group(1)} {m.group(2)}" + (" UTC" if m.group(3) else "") if m else stamp
+
+
 def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
     """The reports index: one row per engagement with status, date, headline figures and links.
 
@@ -128,19 +141,22 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
         res = entry.get("results") or {}
         shares = res.get("segment_shares") or {}
         fc = shares.get("fully connected") if isinstance(shares, dict) else None
-        links = " ".join(
-            f"<a href='{e(entry['slug'])}/{e(nb)}.html'>{e(nb.split('_', 1)[0])}</a>" for nb in entry.get("notebooks", [])
+        links = "<br>".join(
+            f"<a href='{e(entry['slug'])}/{e(nb)}.html'>{e(REPORT_NAMES.get(nb.split('_', 1)[0], nb))}</a>"
+            for nb in entry.get("notebooks", [])
         )
+        hr = res.get("hazard_ratio")
         status = e(entry.get("status", ""))
         err = entry.get("error") or ""
         rows.append(
             "<tr>"
             f"<td>{e(str(entry.get('client') or entry['slug']))}<div class='slug'>{e(entry['slug'])}</div></td>"
             f"<td class='status {e(entry.get('status', '').split(' ')[0])}'>{status}{'<div class=err>' + e(err) + '</div>' if err else ''}</td>"
-            f"<td>{e(str(entry.get('finished') or ''))}</td>"
+            f"<td>{e(_when(entry.get('finished')))}</td>"
             f"<td>{e(f'{n_resp:,}' if isinstance(n_resp := res.get('n_respondents'), int) else '–')}</td>"
             f"<td>{_fmt_estimate(fc, percent=True)}</td>"
             f"<td>{_fmt_estimate(res.get('value_multiplier'), suffix='×')}</td>"
+            f"<td>{_fmt_estimate(hr, suffix='×') if isinstance(hr, dict) else '–'}</td>"
             f"<td>{links}</td>"
             "</tr>"
         )
@@ -153,11 +169,12 @@ table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; 
 .slug, .ci, .err {{ color: #666; font-size: .85em; }} .status.ok {{ color: #1a7f37; }} .status.failed {{ color: #b42318; }}
 </style></head><body>
 <h1>Customer connection reports</h1>
-<p>Each engagement's reports, with its status and headline figures: the share of fully connected customers and
-the value multiplier (mean value of fully connected over highly satisfied customers), each with its 95% confidence
-interval. Generated {e(generated)}.</p>
+<p>Each engagement's reports, with its status and headline figures, each with its 95% confidence interval: the
+share of fully connected customers; the value multiplier (mean value of fully connected over highly satisfied
+customers); and the hazard ratio of leaving (fully connected against highly satisfied: below 1 means they leave
+less). Start with the summary. Generated {e(_when(generated))}.</p>
 <table><thead><tr><th>Client</th><th>Status</th><th>Finished</th><th>Respondents</th><th>Fully connected</th>
-<th>Value multiplier</th><th>Reports</th></tr></thead>
+<th>Value multiplier</th><th>Hazard of leaving</th><th>Reports</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
 </body></html>
 """
