@@ -29,7 +29,14 @@ METRICS: tuple[str, ...] = ("connected", "attrition", "advocacy", "nps", "value"
 
 @dataclass(frozen=True)
 class NPS:
-    """Net Promoter Score (points, −100 … 100) with its interval and the three shares (0–1)."""
+    """Net Promoter Score (points, −100 … 100) with its interval and the three shares (0–1).
+
+    Examples
+    --------
+    >>> r = NPS(nps=20.0, ci_low=12.0, ci_high=28.0, promoters=0.45, passives=0.3, detractors=0.25, n=300)
+    >>> r.summary[["nps", "ci_low", "ci_high", "n"]].to_dict("records")
+    [{'nps': 20.0, 'ci_low': 12.0, 'ci_high': 28.0, 'n': 300}]
+    """
 
     nps: float
     ci_low: float
@@ -104,6 +111,13 @@ def nps_by_segment(frame: pd.DataFrame, column: str, *, weight: str | None = Non
     """NPS and promoter share (advocacy) per segment.
 
     Returns ``segment, n, n_effective, nps, ci_low, ci_high, promoters, passives, detractors``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"segment": ["fully connected"] * 4 + ["other"] * 4, "ltr": [10, 9, 9, 6, 8, 3, 10, 5]})
+    >>> t = nps_by_segment(f, "ltr")
+    >>> t[["segment", "n", "nps"]].values.tolist()
+    [['fully connected', 4, 50.0], ['highly satisfied', 0, nan], ['other', 4, -25.0]]
     """
     rows = []
     for seg in SEGMENTS:

@@ -47,7 +47,14 @@ PROVENANCE_PACKAGES = ("cxlib", "numpy", "pandas", "scipy", "statsmodels", "life
 
 @dataclass(frozen=True)
 class EngagementRun:
-    """What happened to one engagement in a batch."""
+    """What happened to one engagement in a batch.
+
+    Examples
+    --------
+    >>> r = EngagementRun("acme", "data/acme", "ok", 42.0, notebooks=["01_motivator_discovery"])
+    >>> r.to_dict()["status"]
+    'ok'
+    """
 
     slug: str
     path: str
@@ -64,13 +71,24 @@ class EngagementRun:
 
 
 class RunLocked(RuntimeError):
-    """Another ``cx run`` is writing to the same output folder."""
+    """Another ``cx run`` is writing to the same output folder.
+
+    Examples
+    --------
+    >>> issubclass(RunLocked, RuntimeError)
+    True
+    """
 
 
 def discover_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR, select: Sequence[str] | None = None) -> list[Path]:
     """Notebooks to run, in report order: the analyses 01, 02, … then the executive summary 00 last.
 
     ``select`` holds number prefixes such as ``["01", "03"]``.
+
+    Examples
+    --------
+    >>> [p.name[:2] for p in discover_notebooks(select=["01", "00"])]
+    ['01', '00']
     """
     found = sorted(p for p in notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
     if select:
@@ -104,7 +122,17 @@ def input_hashes(folder: Path) -> dict[str, str]:
 
 
 def fingerprint(folder: Path, notebooks: Sequence[Path], seed: int) -> str:
-    """What a report depends on: input files, notebooks, seed, package versions and cxlib's source (SHA-256)."""
+    """What a report depends on: input files, notebooks, seed, package versions and cxlib's source (SHA-256).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "survey.csv").write_text("customer_id")
+    >>> a = fingerprint(d, [], seed=0)
+    >>> len(a), a == fingerprint(d, [], seed=0), a == fingerprint(d, [], seed=1)
+    (64, True, False)
+    """
     basis = {"inputs": input_hashes(Path(folder)), "notebooks": {p.name: _sha256(p) for p in notebooks},
              "seed": int(seed), "packages": package_versions(), "cxlib_source": _source_hash()}
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
@@ -381,6 +409,15 @@ def run(
     ------
     RunLocked
         Another run holds ``out``.
+
+    Examples
+    --------
+    Executes notebooks (minutes), so not run as a test; ``cx run`` is the command-line form:
+
+    >>> from cxlib import batch
+    >>> runs = batch.run(["data/demo-retailer", "data/demo-brokerage"], out="reports", jobs=2)  # doctest: +SKIP
+    >>> [(r.slug, r.status) for r in runs]                                                       # doctest: +SKIP
+    [('demo-retailer', 'ok'), ('demo-brokerage', 'ok')]
     """
     out = Path(out).resolve()
     notebooks = list(notebooks) if notebooks is not None else discover_notebooks()
@@ -548,12 +585,29 @@ def run_engagement(
 
     Returns an ``EngagementRun``; never raises for a failing engagement (the error is in the result and
     in the log file). ``force`` defaults to True here: a researcher calling it wants the run.
+
+    Examples
+    --------
+    Executes every notebook (minutes), so not run as a test:
+
+    >>> from cxlib import batch
+    >>> res = batch.run_engagement("data/demo-retailer", out="reports")   # doctest: +SKIP
+    >>> res.status, sorted(res.notebooks)[:2]                              # doctest: +SKIP
+    ('ok', ['00_executive_summary', '01_motivator_discovery'])
     """
     return run([folder], out=out, notebooks=notebooks, seed=seed, timeout=timeout, jobs=1, force=force)[0]
 
 
 def write_index(out: Path) -> Path:
-    """Rebuild ``<out>/index.html`` from every published report and every failure log in ``out``."""
+    """Rebuild ``<out>/index.html`` from every published report and every failure log in ``out``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> write_index(out).name
+    'index.html'
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     entries: dict[str, dict[str, Any]] = {}

@@ -34,7 +34,14 @@ LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:", "chrome:", "devtools:")
 
 @dataclass(frozen=True)
 class PageCheck:
-    """What the browser saw on one page; ``problems`` is empty when the page is fine."""
+    """What the browser saw on one page; ``problems`` is empty when the page is fine.
+
+    Examples
+    --------
+    >>> c = PageCheck("reports/acme/00_executive_summary.html", problems=[], width=1265, images=7)
+    >>> c.ok
+    True
+    """
 
     path: str
     problems: list[str] = field(default_factory=list)
@@ -49,7 +56,14 @@ class PageCheck:
 
 
 def find_chromium() -> str | None:
-    """Path of a Chromium or Chrome binary, or None."""
+    """Path of a Chromium or Chrome binary, or None.
+
+    Examples
+    --------
+    >>> path = find_chromium()  # None where Chromium is not installed (make browser)
+    >>> path is None or path.endswith(("chromium", "chromium-browser", "google-chrome", "chrome"))
+    True
+    """
     for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
         found = shutil.which(name)
         if found:
@@ -98,7 +112,14 @@ class _Session:
 
 @contextmanager
 def chromium(binary: str | None = None) -> Iterator[str]:
-    """Start headless Chromium with remote debugging; yields the browser's DevTools HTTP address."""
+    """Start headless Chromium with remote debugging; yields the browser's DevTools HTTP address.
+
+    Examples
+    --------
+    >>> with chromium() as address:            # doctest: +SKIP
+    ...     address.startswith("http://127.0.0.1:")
+    True
+    """
     binary = binary or find_chromium()
     if not binary:
         raise FileNotFoundError("Chromium is not installed: run `make browser` (Debian package chromium)")
@@ -188,6 +209,13 @@ def check_pages(pages: Sequence[Path], *, screenshots: Path | None = None, binar
     """Open each HTML page in headless Chromium at 1280×800 and report what went wrong.
 
     ``screenshots``: folder for a PNG of each page's first screen, named ``<parent>-<stem>.png``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> checks = check_pages([Path("reports/index.html")], screenshots=Path("reports/screenshots"))  # doctest: +SKIP
+    >>> checks[0].ok, checks[0].problems                                                          # doctest: +SKIP
+    (True, [])
     """
     out = []
     with chromium(binary) as address:
@@ -199,7 +227,13 @@ def check_pages(pages: Sequence[Path], *, screenshots: Path | None = None, binar
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m cxlib.browser REPORTS``: check every HTML page there, screenshots in REPORTS/screenshots."""
+    """``python -m cxlib.browser REPORTS``: check every HTML page there, screenshots in REPORTS/screenshots.
+
+    Examples
+    --------
+    >>> main(["reports"])   # doctest: +SKIP
+    0
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     root = Path(args[0] if args else "reports")
     pages = sorted(p for p in root.rglob("*.html") if not any(part.startswith(".") for part in p.relative_to(root).parts))

@@ -43,7 +43,15 @@ SEGMENT_COLOURS: dict[str, str] = {
 
 
 def set_theme() -> None:
-    """Apply the report style: seaborn whitegrid, readable fonts, figures sized for a 1080-px page."""
+    """Apply the report style: seaborn whitegrid, readable fonts, figures sized for a 1080-px page.
+
+    Examples
+    --------
+    >>> set_theme()
+    >>> import matplotlib.pyplot as plt
+    >>> plt.rcParams["axes.titlelocation"]
+    'left'
+    """
     sns.set_theme(style="whitegrid", context="notebook", rc={
         "figure.figsize": (8, 4.5),
         "figure.dpi": 100,
@@ -66,6 +74,17 @@ def segment_shares(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str
     ax : Axes, optional
     title : str, optional
         Defaults to a sentence naming the fully connected share.
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> ax = segment_shares(segments.shares(f), ax=plt.figure().gca())
+    >>> ax.get_title(loc="left")
+    '22% of customers are fully connected (n=370)'
     """
     ax = ax or plt.gca()
     d = data.set_index("segment").reindex(list(SEGMENTS))
@@ -107,6 +126,17 @@ def index_distribution(
         Index column.
     ax : Axes, optional
     title : str, optional
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> ax = index_distribution(f, threshold=75, ax=plt.figure().gca())
+    >>> ax.get_xlabel()
+    'Connection index (0 = no emotional connection, 100 = strongest)'
     """
     ax = ax or plt.gca()
     values = frame[column].dropna()
@@ -146,6 +176,18 @@ def value_by_segment(
         Segments with fewer respondents are not drawn and are marked as suppressed.
     ax : Axes, optional
     title : str, optional
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> v = motivators.value_by_segment(f, "annual_spend", n_boot=100)
+    >>> ax = value_by_segment(v, label="Annual spend", ax=plt.figure().gca())
+    >>> "n=" in ax.get_title(loc="left")
+    True
     """
     ax = ax or plt.gca()
     d = data.set_index("segment").reindex(list(SEGMENTS))
@@ -195,6 +237,18 @@ def motivator_ranking(
         The first ``top`` motivators are highlighted.
     ax : Axes, optional
     title : str, optional
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> rk = motivators.rank(f, cb, "annual_spend", n_boot=50)
+    >>> ax = motivator_ranking(rk, outcome_label="Annual spend", ax=plt.figure().gca())
+    >>> "n=" in ax.get_title(loc="left")
+    True
     """
     ax = ax or plt.gca()
     d = data.sort_values("rescaled", ascending=True)
@@ -221,6 +275,17 @@ def motivator_profiles(data: pd.DataFrame, *, ax: plt.Axes | None = None, title:
         Output of ``cxlib.motivators.profiles``.
     ax : Axes, optional
     title : str, optional
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> ax = motivator_profiles(motivators.profiles(f, cb), ax=plt.figure().gca())
+    >>> "n=" in ax.get_title(loc="left")
+    True
     """
     ax = ax or plt.gca()
     order = (data[data["segment"] == SEGMENTS[0]].sort_values("mean")["motivator"].tolist())
@@ -261,6 +326,18 @@ def importance_map(
         At most this many names, to keep the chart legible.
     ax : Axes, optional
     title : str, optional
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> imp = drivers.importance(f, cb, n_boot=50)
+    >>> ax = importance_map(imp, ax=plt.figure().gca())
+    >>> "n=" in ax.get_title(loc="left")
+    True
     """
     ax = ax or plt.gca()
     for quadrant, colour in QUADRANT_COLOURS.items():
@@ -303,6 +380,18 @@ def rollup(data: pd.DataFrame, *, by: str, ax: plt.Axes | None = None, title: st
     title : str, optional
     n : int, optional
         Respondents behind the estimates (shown in the title).
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> imp = drivers.importance(f, cb, n_boot=50)
+    >>> ax = rollup(drivers.rollup(imp, by="stage"), by="stage", ax=plt.figure().gca())
+    >>> len(ax.get_yticklabels()) > 0
+    True
     """
     ax = ax or plt.gca()
     d = data.sort_values("derived")
@@ -338,6 +427,18 @@ def survival_curves(
         Marks the attrition horizon.
     ax : Axes, optional
     title : str, optional
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> curves = survival.km(f.dropna(subset=["segment"]), "tenure_days", "churned", by="segment")
+    >>> ax = survival_curves(curves, horizon=365, ax=plt.figure().gca())
+    >>> "n=" in ax.get_title(loc="left")
+    True
     """
     ax = ax or plt.gca()
     suppressed, n_total = [], 0
@@ -390,6 +491,18 @@ def forest(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None 
     title : str, optional
     n : int, optional
         Customers in the model (shown in the title).
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> hr = survival.cox(f.dropna(subset=["segment"]), "tenure_days", "churned", ["segment"], reference={"segment": "highly satisfied"})
+    >>> ax = forest(hr, n=hr.attrs["n"], ax=plt.figure().gca())
+    >>> ax.get_xscale()
+    'log'
     """
     ax = ax or plt.gca()
     d = data.iloc[::-1]
@@ -419,6 +532,18 @@ def wave_scorecard(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str
     title : str, optional
     alpha : float
         Significance level for the filled marks.
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> card = advocacy.compare_waves(eng, frame=f)
+    >>> ax = wave_scorecard(card, ax=plt.figure().gca())
+    >>> len(ax.get_yticklabels())
+    4
     """
     ax = ax or plt.gca()
     d = data[data["metric"] != "value"].iloc[::-1].reset_index(drop=True)
@@ -455,6 +580,18 @@ def nps_by_segment(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str
     title : str, optional
     min_cell : int
         Suppression threshold.
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> t = advocacy.nps_by_segment(f.dropna(subset=["segment"]), "ltr")
+    >>> ax = nps_by_segment(t, min_cell=30, ax=plt.figure().gca())
+    >>> "n=" in ax.get_title(loc="left")
+    True
     """
     ax = ax or plt.gca()
     d = data.set_index("segment").reindex(list(SEGMENTS))
@@ -503,6 +640,14 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str, scale:
     reference : float, optional
         Draw a dashed line at this value (e.g. 1 for a multiplier).
     ax : Axes, optional
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> d = pd.DataFrame({"label": ["Fully connected", "Other"], "estimate": [0.2, 0.5], "ci_low": [0.17, 0.46], "ci_high": [0.23, 0.54], "n": [300, 700]})
+    >>> ax = estimates(d, label="label", scale=100, fmt="{:.0f}%", xlabel="Share (%)", title="Shares (n=1,000)", ax=plt.figure().gca())
+    >>> [t.get_text() for t in ax.texts]
+    ['20%  (n=300)', '50%  (n=700)']
     """
     ax = ax or plt.gca()
     d = data.reset_index(drop=True)

@@ -30,7 +30,13 @@ FC, HS, OTHER = SEGMENTS
 
 @dataclass(frozen=True)
 class Outcomes:
-    """Column names of the behaviours carried through a scenario (any may be None)."""
+    """Column names of the behaviours carried through a scenario (any may be None).
+
+    Examples
+    --------
+    >>> Outcomes(value="annual_spend", duration="tenure_days", event="churned", horizon=365, advocacy="ltr")
+    Outcomes(value='annual_spend', duration='tenure_days', event='churned', horizon=365, advocacy='ltr')
+    """
 
     value: str | None = None
     duration: str | None = None
@@ -244,6 +250,16 @@ def improve_element(frame: pd.DataFrame, codebook: pd.DataFrame, *, element: str
     connected and take on the fully connected behaviour. The regression is refitted in every bootstrap
     resample, so the interval includes the uncertainty of b. Checked against a hand-built example in
     tests/test_simulate.py.
+
+    Examples
+    --------
+    >>> rating = np.array([5, 6, 7, 7, 6, 5] * 20, dtype=float)
+    >>> f = pd.DataFrame({"e1": rating, "e2": np.tile([1.0, 2, 3, 4, 5, 6], 20), "connection_index": 10 * rating,
+    ...                   "segment": np.where(rating >= 7.5, "fully connected", "highly satisfied"), "spend": 100.0})
+    >>> cb = pd.DataFrame({"column": ["e1", "e2"], "role": "element_performance", "element": ["Staff", "App"], "scale_max": 10})
+    >>> r = improve_element(f, cb, element="Staff", points=1, threshold=75, outcomes=Outcomes(value="spend"), n_boot=50)
+    >>> r.set_index("outcome").loc[["connected_share", "index_change"], "change"].round(3).to_dict()
+    {'connected_share': 0.333, 'index_change': 10.0}
     """
     perf = codebook[codebook["role"] == "element_performance"]
     if element not in set(perf["element"]):
@@ -286,6 +302,13 @@ def improve_element(frame: pd.DataFrame, codebook: pd.DataFrame, *, element: str
 
 
 def scenarios_table(results: Sequence[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
-    """Several scenarios side by side: ``scenario, outcome, change, ci_low, ci_high`` (long form)."""
+    """Several scenarios side by side: ``scenario, outcome, change, ci_low, ci_high`` (long form).
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"outcome": ["connected_share"], "change": [0.05], "ci_low": [0.04], "ci_high": [0.06], "n": [500]})
+    >>> scenarios_table([("25% connect", a)]).columns.tolist()
+    ['scenario', 'outcome', 'change', 'ci_low', 'ci_high', 'n']
+    """
     return pd.concat([r.assign(scenario=name)[["scenario", "outcome", "change", "ci_low", "ci_high", "n"]]
                       for name, r in results], ignore_index=True)
