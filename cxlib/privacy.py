@@ -40,12 +40,24 @@ def scrub(text: str | None) -> str:
 
 
 def escape(text: str) -> str:
-    """HTML-escape text so that markup in it is shown, never executed."""
+    """HTML-escape text so that markup in it is shown, never executed.
+
+    Examples
+    --------
+    >>> escape("<b>Great</b> & cheap")
+    '&lt;b&gt;Great&lt;/b&gt; &amp; cheap'
+    """
     return html.escape(text, quote=True)
 
 
 def safe_verbatim(text: str | None, *, max_chars: int = 400) -> str:
-    """A verbatim ready for a report: scrubbed, shortened to ``max_chars``, HTML-escaped."""
+    """A verbatim ready for a report: scrubbed, shortened to ``max_chars``, HTML-escaped.
+
+    Examples
+    --------
+    >>> safe_verbatim("<script>x</script> mail jo@example.com", max_chars=60)
+    '&lt;script&gt;x&lt;/script&gt; mail [email]'
+    """
     clean = scrub(text).strip()
     if len(clean) > max_chars:
         clean = clean[: max_chars - 1].rstrip() + "…"
@@ -57,6 +69,12 @@ def suppress(table: pd.DataFrame, *, min_cell: int, n_column: str = "n", columns
 
     Returns a copy with the estimate ``columns`` (default: every numeric column except ``n_column``) set to
     NaN where ``n < min_cell`` and a boolean ``suppressed`` column. The input is not changed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"segment": ["a", "b"], "n": [12, 250], "share": [0.1, 0.4]})
+    >>> suppress(t, min_cell=30).to_dict("records")
+    [{'segment': 'a', 'n': 12, 'share': nan, 'suppressed': True}, {'segment': 'b', 'n': 250, 'share': 0.4, 'suppressed': False}]
     """
     out = table.copy()
     small = out[n_column] < min_cell
@@ -68,5 +86,12 @@ def suppress(table: pd.DataFrame, *, min_cell: int, n_column: str = "n", columns
 
 
 def pseudonymise(ids: pd.Series, *, salt: str) -> pd.Series:
-    """Replace customer ids by salted SHA-256 pseudonyms (stable within an engagement, not reversible)."""
+    """Replace customer ids by salted SHA-256 pseudonyms (stable within an engagement, not reversible).
+
+    Examples
+    --------
+    >>> p = pseudonymise(pd.Series(["C001", "C002", "C001"]), salt="acme-2026")
+    >>> p.iloc[0] == p.iloc[2], p.iloc[0].startswith("c_"), len(p.iloc[0])
+    (True, True, 18)
+    """
     return ids.astype(str).map(lambda v: "c_" + hashlib.sha256(f"{salt}:{v}".encode()).hexdigest()[:16])

@@ -49,6 +49,12 @@ def wilson_interval(p: np.ndarray | float, n: np.ndarray | float, ci: float = 0.
     -----
     ``(p + z²/2n ± z √(p(1-p)/n + z²/4n²)) / (1 + z²/n)``. With weights, pass the weighted share and
     Kish's effective n. Checked against ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(0.2, 100)
+    >>> round(float(lo), 4), round(float(hi), 4)
+    (0.1334, 0.2888)
     """
     p = np.asarray(p, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -89,6 +95,12 @@ def proportions(
     -------
     DataFrame
         Columns ``category, n, n_effective, share, ci_low, ci_high``; ``n`` is the unweighted count.
+
+    Examples
+    --------
+    >>> t = proportions(pd.Series(["a", "a", "b", "a", None]))
+    >>> t[["category", "n", "share"]].values.tolist()
+    [['a', 3, 0.75], ['b', 1, 0.25]]
     """
     mask = labels.notna()
     lab = labels[mask]
@@ -123,6 +135,12 @@ class Estimate:
         How the interval was computed, in words.
     note : str
         Empty, or why the estimate is missing or fragile.
+
+    Examples
+    --------
+    >>> e = Estimate(2.0, 1.7, 2.4, n=500, method="BCa bootstrap")
+    >>> e.estimate, e.ci_low, e.ci_high, e.n
+    (2.0, 1.7, 2.4, 500)
     """
 
     estimate: float
@@ -152,6 +170,12 @@ def bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator, *, max_cells
     Yields float arrays of shape ``(b, n)`` (``b`` resamples per chunk, ``Σ b = n_boot``) whose row ``r``
     counts how often each case was drawn in resample ``r``: an exact multinomial (ordinary) bootstrap,
     so a weighted statistic is a matrix product — no Python loop per resample.
+
+    Examples
+    --------
+    >>> counts = next(bootstrap_counts(5, 3, np.random.default_rng(0)))
+    >>> counts.shape, counts.sum(axis=1).tolist()
+    ((3, 5), [5.0, 5.0, 5.0])
     """
     per_chunk = max(1, min(n_boot, max_cells // max(n, 1)))
     done = 0
@@ -164,7 +188,13 @@ def bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator, *, max_cells
 
 
 def weighted_mean_jackknife(x: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
-    """Leave-one-out (weighted) means of ``x`` in closed form: ``(Σwx − w_i x_i) / (Σw − w_i)``."""
+    """Leave-one-out (weighted) means of ``x`` in closed form: ``(Σwx − w_i x_i) / (Σw − w_i)``.
+
+    Examples
+    --------
+    >>> weighted_mean_jackknife(np.array([1.0, 2.0, 6.0])).tolist()
+    [4.0, 3.5, 1.5]
+    """
     x = np.asarray(x, dtype=float)
     w = np.ones_like(x) if w is None else np.asarray(w, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -197,6 +227,15 @@ def bca_interval(
     ``U = (n_j − 1)(θ̄_(·) − θ_(i))``; the interval is the ``Φ(z0 + (z0 + z_α)/(1 − a(z0 + z_α)))`` quantiles of
     the bootstrap distribution (linear interpolation). Given the same bootstrap distribution it equals
     ``scipy.stats.bootstrap(method="BCa")`` (checked in tests/test_stats.py).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.exponential(size=200)
+    >>> boot = np.array([rng.choice(x, 200).mean() for _ in range(2000)])
+    >>> lo, hi = bca_interval(x.mean(), boot, [weighted_mean_jackknife(x)])
+    >>> bool(lo < x.mean() < hi), round(hi - lo, 2)
+    (True, 0.28)
     """
     boot = np.asarray(boot, dtype=float)
     boot = boot[np.isfinite(boot)]
@@ -223,7 +262,13 @@ def bca_interval(
 
 
 def percentile_interval(boot: np.ndarray, ci: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval (the ``(1−ci)/2`` and ``(1+ci)/2`` quantiles), ignoring non-finite draws."""
+    """Percentile bootstrap interval (the ``(1−ci)/2`` and ``(1+ci)/2`` quantiles), ignoring non-finite draws.
+
+    Examples
+    --------
+    >>> percentile_interval(np.arange(101.0), ci=0.9)
+    (4.999999999999999, 95.0)
+    """
     boot = np.asarray(boot, dtype=float)
     boot = boot[np.isfinite(boot)]
     if boot.size == 0:
