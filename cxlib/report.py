@@ -24,6 +24,11 @@ def to_jsonable(value: Any) -> Any:
     """Turn numpy/pandas scalars and containers into plain JSON values; NaN and inf become None.
 
     A figure that could not be estimated is recorded as ``None`` (JSON ``null``), never as NaN.
+
+    Examples
+    --------
+    >>> to_jsonable({"a": np.float64(0.25), "b": np.nan, "c": np.arange(3)})
+    {'a': 0.25, 'b': None, 'c': [0, 1, 2]}
     """
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
@@ -56,7 +61,13 @@ def to_jsonable(value: Any) -> Any:
 
 
 def estimate_dict(estimate: float, ci_low: float, ci_high: float, n: int, **extra: Any) -> dict[str, Any]:
-    """The DESIGN §5 shape of one estimate: ``{"estimate", "ci_low", "ci_high", "n", ...extra}``."""
+    """The DESIGN §5 shape of one estimate: ``{"estimate", "ci_low", "ci_high", "n", ...extra}``.
+
+    Examples
+    --------
+    >>> estimate_dict(np.float64(2.1), 1.8, 2.4, 812, value="annual_spend")
+    {'estimate': 2.1, 'ci_low': 1.8, 'ci_high': 2.4, 'n': 812, 'value': 'annual_spend'}
+    """
     return to_jsonable({"estimate": estimate, "ci_low": ci_low, "ci_high": ci_high, "n": n, **extra})
 
 
@@ -69,6 +80,11 @@ def record(key: str, value: Any) -> None:
         A DESIGN §5 ``results.json`` key, e.g. ``"segment_shares"``.
     value : JSON-like
         Numbers, strings, lists and dicts (numpy scalars are converted; NaN becomes null).
+
+    Examples
+    --------
+    >>> record("value_multiplier", {"estimate": 2.1, "ci_low": 1.8, "ci_high": 2.4, "n": 812})  # shows nothing: a private MIME type
+    {'application/vnd.cxlib.results+json': {'key': 'value_multiplier', 'value': {'estimate': 2.1, 'ci_low': 1.8, 'ci_high': 2.4, 'n': 812}}}
     """
     from IPython.display import display
 
@@ -76,7 +92,14 @@ def record(key: str, value: Any) -> None:
 
 
 def collect(notebook: Any) -> dict[str, Any]:
-    """Headline figures recorded in an executed notebook (an ``nbformat`` node), later keys winning."""
+    """Headline figures recorded in an executed notebook (an ``nbformat`` node), later keys winning.
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "code", "outputs": [{"data": {MIME_TYPE: {"key": "nps", "value": 12.5}}}]}]}
+    >>> collect(nb)
+    {'nps': 12.5}
+    """
     found: dict[str, Any] = {}
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
@@ -97,6 +120,14 @@ def share_table(shares: Any, *, label: str = "Group") -> Any:
     """Reviewer-ready table of shares: ``label, Share, 95% CI, n`` as formatted text.
 
     Formatting happens only here, at presentation; the statistics stay unrounded.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cxlib.segments import shares
+    >>> f = pd.DataFrame({"segment": pd.Categorical(["fully connected"] * 30 + ["other"] * 70)})
+    >>> share_table(shares(f), label="Segment").columns.tolist()
+    ['Segment', 'Share', '95% CI', 'n']
     """
     import pandas as pd
 
@@ -110,7 +141,20 @@ def share_table(shares: Any, *, label: str = "Group") -> Any:
 
 
 def sample_notes(eng: Any, frame: Any, shares: Any) -> str:
-    """Plain-language notes on the sample, exclusions, weights and interval method (Markdown)."""
+    """Plain-language notes on the sample, exclusions, weights and interval method (Markdown).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> cfg = {"connection": {"threshold": 75}, "satisfaction": {"column": "overall_sat", "top_box": 9},
+    ...        "privacy": {"min_cell": 30, "consent": None}, "weight": None}
+    >>> eng = SimpleNamespace(client="Acme", config=cfg, survey=pd.DataFrame(index=range(500)), customers=pd.DataFrame(index=range(800)))
+    >>> from cxlib.segments import shares
+    >>> f = pd.DataFrame({"segment": pd.Categorical(["fully connected"] * 30 + ["other"] * 70)})
+    >>> print(sample_notes(eng, f, shares(f)).splitlines()[0])
+    - **Sample.** 500 survey responses; 100 could be joined to a customer record and had analytics consent.
+    """
     from .stats import kish_effective_n
 
     cfg = eng.config
@@ -140,13 +184,27 @@ def sample_notes(eng: Any, frame: Any, shares: Any) -> str:
 
 
 def pretty(name: str) -> str:
-    """A column name as words: ``annual_spend`` -> ``Annual spend``."""
+    """A column name as words: ``annual_spend`` -> ``Annual spend``.
+
+    Examples
+    --------
+    >>> pretty("annual_spend")
+    'Annual spend'
+    """
     text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 
 
 def ci_text(estimate: float, ci_low: float, ci_high: float, *, fmt: str = "{:.2f}", n: int | None = None) -> str:
-    """``2.10 (95% CI 1.90–2.31; n=1,234)``, or ``not estimable`` when the estimate is missing."""
+    """``2.10 (95% CI 1.90–2.31; n=1,234)``, or ``not estimable`` when the estimate is missing.
+
+    Examples
+    --------
+    >>> ci_text(2.104, 1.9, 2.31, n=1234)
+    '2.10 (95% CI 1.90–2.31; n=1,234)'
+    >>> ci_text(float("nan"), 0, 1)
+    'not estimable'
+    """
     def ok(v: Any) -> bool:
         return v is not None and math.isfinite(float(v))
 
@@ -174,6 +232,15 @@ def estimate_table(data: Any, *, columns: dict[str, str], fmt: str = "{:.2f}", m
         Format of the numbers.
     min_cell : int
         Rows with ``n`` below this show "suppressed (n < min_cell)" instead of numbers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"segment": ["fully_connected", "other"], "mean": [812.0, 402.5], "ci_low": [770.1, 390.0],
+    ...                   "ci_high": [850.9, 415.2], "n": [25, 400]})
+    >>> table = estimate_table(t, columns={"segment": "Segment", "__estimate__:mean": "Mean spend"}, fmt="{:,.0f}", min_cell=30)
+    >>> table.data.values.tolist()  # a pandas Styler, ready to display
+    [['Fully connected', 'suppressed (n < 30)', '25'], ['Other', '402 (95% CI 390–415)', '400']]
     """
     import pandas as pd
 
@@ -199,7 +266,18 @@ def estimate_table(data: Any, *, columns: dict[str, str], fmt: str = "{:.2f}", m
 
 def methods_common(eng: Any) -> str:
     """The part of every report's methods appendix that is the same in all of them (Markdown): the data,
-    the segment definition, how intervals are read, and the suppression rule."""
+    the segment definition, how intervals are read, and the suppression rule.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> cfg = {"connection": {"threshold": 75}, "satisfaction": {"column": "overall_sat", "top_box": 9},
+    ...        "privacy": {"min_cell": 30, "consent": None}, "weight": None}
+    >>> eng = SimpleNamespace(client="Acme", config=cfg, survey=pd.DataFrame(index=range(500)), customers=pd.DataFrame(index=range(800)))
+    >>> print(methods_common(eng).splitlines()[1])
+    - **Segments.** *Fully connected*: connection index (the mean of the emotional-motivator items, rescaled to 0–100) of at least 75. *Highly satisfied*: not fully connected, overall satisfaction (overall_sat) of 9 or more. *Other*: everyone else.
+    """
     cfg = eng.config
     weight = cfg.get("weight")
     consent = cfg["privacy"].get("consent")
