@@ -51,6 +51,12 @@ def weights_from_correlation(corr: np.ndarray) -> np.ndarray:
     With ``R_xx = V diag(λ) Vᵀ``, the counterparts' loadings are ``Λ = V diag(√λ) Vᵀ``; the outcome's
     weights on the counterparts are ``β = Λ⁻¹ r_xy = V diag(1/√λ) Vᵀ r_xy`` and the raw weight of
     predictor ``j`` is ``Σ_k Λ_jk² β_k²`` (Johnson 2000, eq. 5-7).
+
+    Examples
+    --------
+    >>> corr = np.array([[1.0, 0.3, 0.5], [0.3, 1.0, 0.4], [0.5, 0.4, 1.0]])  # predictors, then outcome last
+    >>> np.round(weights_from_correlation(corr), 4)
+    array([0.2043, 0.1143])
     """
     corr = np.asarray(corr, dtype=float)
     rxx = corr[..., :-1, :-1]
@@ -350,6 +356,12 @@ def subset_r2(corr: np.ndarray, *, tol: float = 1e-10) -> np.ndarray:
     (left out: drop its row and column; taken in: ``A' = A₋ₖ₋ₖ − A₋ₖ,ₖ Aₖ,₋ₖ / Aₖₖ``). Matrices shrink as the
     batch grows, so memory peaks at a few hundred MB for p = 24 and every step is one vectorised
     operation. At the end the outcome's residual variance is ``1 − R²``.
+
+    Examples
+    --------
+    >>> corr = np.array([[1.0, 0.3, 0.5], [0.3, 1.0, 0.4], [0.5, 0.4, 1.0]])
+    >>> np.round(subset_r2(corr), 4)  # R² of every subset of the predictors, by bitmask
+    array([0.    , 0.25  , 0.16  , 0.3187])
     """
     corr = np.asarray(corr, dtype=float)
     p = corr.shape[0] - 1
@@ -457,6 +469,12 @@ class QuadrantRule:
     -----
     High derived + high stated: **key driver**; high derived + low stated: **hidden driver**; low derived
     + high stated: **overrated**; low + low: **secondary**.
+
+    Examples
+    --------
+    >>> rule = QuadrantRule()  # derived: fair share 100/p; stated: the mean
+    >>> rule
+    QuadrantRule(derived='fair_share', stated='mean')
     """
 
     derived: str | float = "fair_share"
@@ -589,6 +607,15 @@ def rank_stability(result: pd.DataFrame, *, top: int = 10, ci: float = 0.95, nam
     -------
     DataFrame
         ``<name>, rank, rank_ci_low, rank_ci_high, in_top`` (share of resamples in the top ``top``), best first.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> imp = importance(f, cb, weight="resp_weight", n_boot=100, seed=0)
+    >>> rank_stability(imp, top=5).columns.tolist()
+    ['element', 'rank', 'rank_ci_low', 'rank_ci_high', 'in_top']
     """
     boot = result.attrs.get("bootstrap")
     if boot is None:
@@ -625,6 +652,16 @@ def pairwise_differences(result: pd.DataFrame, *, names: list[str] | None = None
     -------
     DataFrame
         ``a, b, difference, ci_low, ci_high, clear``.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> imp = importance(f, cb, weight="resp_weight", n_boot=100, seed=0)
+    >>> d = pairwise_differences(imp, names=list(imp["element"][:3]))
+    >>> len(d), d.columns.tolist()[:4]
+    (3, ['a', 'b', 'difference', 'ci_low'])
     """
     boot = result.attrs.get("bootstrap")
     if boot is None:
@@ -659,6 +696,15 @@ def rollup(result: pd.DataFrame, *, by: str = "stage", ci: float = 0.95) -> pd.D
     DataFrame
         ``<by>, n_elements, derived, ci_low, ci_high, stated, performance`` sorted by ``derived``: the
         group's share of R² (sum of its elements'), and the mean stated importance and performance.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> imp = importance(f, cb, weight="resp_weight", n_boot=100, seed=0)
+    >>> rollup(imp, by="stage").columns.tolist()
+    ['stage', 'n_elements', 'derived', 'ci_low', 'ci_high', 'stated', 'performance']
     """
     boot = result.attrs.get("bootstrap")
     rows = []
@@ -677,6 +723,15 @@ def priorities(result: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
     ``opportunity = derived × (100 − performance) / 100`` (performance on 0–100); elements that lower the
     outcome are excluded. Returns the ``top`` elements with ``element, stage, dimension, derived,
     performance, opportunity, quadrant``, best first.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> imp = importance(f, cb, weight="resp_weight", n_boot=100, seed=0)
+    >>> priorities(imp, top=3).columns.tolist()
+    ['element', 'stage', 'dimension', 'derived', 'performance', 'opportunity', 'quadrant']
     """
     d = result[~result["lowers_outcome"]].copy()
     d["opportunity"] = d["derived"] * (100 - d["performance"]) / 100

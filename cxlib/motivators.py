@@ -42,7 +42,17 @@ MOTIVATORS: tuple[str, ...] = (
 
 
 def motivator_items(codebook: pd.DataFrame) -> dict[str, list[str]]:
-    """Survey columns of each motivator, in codebook order: ``{motivator: [item columns]}``."""
+    """Survey columns of each motivator, in codebook order: ``{motivator: [item columns]}``.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> items = motivator_items(cb)
+    >>> len(items), sorted(items)[0], len(items[sorted(items)[0]])
+    (10, 'be the person I want to be', 3)
+    """
     items = codebook[codebook["role"] == "motivator_item"]
     return {m: g["column"].tolist() for m, g in items.groupby("motivator", sort=False)}
 
@@ -52,6 +62,15 @@ def motivator_scores(frame: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFram
 
     A respondent who answered fewer than half of a motivator's items has no score on it (NaN).
     Columns are the motivator names.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> s = motivator_scores(f, cb)
+    >>> s.shape[1], bool(s.stack().between(0, 100).all())
+    (10, True)
     """
     from .segments import connection_index
 
@@ -99,6 +118,15 @@ def reliability(frame: pd.DataFrame, codebook: pd.DataFrame, *, ci: float = 0.95
     Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. *Psychometrika* 16, 297–334.
     Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient alpha.
     *Applied Psychological Measurement* 11, 93–103.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> r = reliability(f, cb)
+    >>> r.columns.tolist()
+    ['motivator', 'n_items', 'n', 'alpha', 'ci_low', 'ci_high', 'adequate']
     """
     rows = []
     for motivator, cols in motivator_items(codebook).items():
@@ -130,6 +158,14 @@ def item_loadings(frame: pd.DataFrame, codebook: pd.DataFrame, *, min_loading: f
         ``loads_as_intended`` is False when the item's strongest loading is on another motivator's
         factor or its loading on its own factor is below ``min_loading``. ``attrs["n"]`` is the number of
         complete respondents used.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> item_loadings(f, cb).columns.tolist()
+    ['item', 'motivator', 'factor', 'loading', 'intended_factor', 'intended_loading', 'loads_as_intended']
     """
     from statsmodels.multivariate.factor import Factor
 
@@ -163,6 +199,14 @@ def profiles(frame: pd.DataFrame, codebook: pd.DataFrame, *, weight: str | None 
     -------
     DataFrame
         ``segment, motivator, n, n_effective, mean, ci_low, ci_high``.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> profiles(f, cb, weight="resp_weight").columns.tolist()
+    ['segment', 'motivator', 'n', 'n_effective', 'mean', 'ci_low', 'ci_high']
     """
     scores = motivator_scores(frame, codebook)
     rows = []
@@ -249,6 +293,15 @@ def value_by_segment(
     -----
     Each segment is resampled on its own (``n_boot`` resamples); intervals are BCa (Efron 1987) with the
     acceleration from the closed-form jackknife of the weighted mean.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> v = value_by_segment(f, "annual_spend", weight="resp_weight", n_boot=200)
+    >>> v.columns.tolist()
+    ['segment', 'n', 'n_effective', 'mean', 'ci_low', 'ci_high']
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -374,6 +427,17 @@ def rank(
         ``motivator, weight, rescaled, ci_low, ci_high, rank, in_top``, best first: ``weight`` is the raw
         relative weight (they sum to R²), ``rescaled`` the percent of R² explained, with its percentile
         interval. ``attrs``: ``r2``, ``n``, ``n_effective``.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> r = rank(f, cb, "annual_spend", weight="resp_weight", n_boot=100)
+    >>> r.columns.tolist()
+    ['motivator', 'weight', 'rescaled', 'ci_low', 'ci_high', 'rank', 'sign', 'in_top']
+    >>> round(float(r["rescaled"].sum()), 6)
+    100.0
     """
     scores = motivator_scores(frame, codebook)
     rw = drivers.relative_weights(scores, frame[outcome], weights=frame[weight] if weight else None,
