@@ -22,7 +22,14 @@ __all__ = ["Test", "km", "attrition", "logrank", "pairwise_logrank", "rmst", "rm
 
 @dataclass(frozen=True)
 class Test:
-    """A test result: ``statistic``, degrees of freedom ``df``, ``p_value`` and the ``test`` name."""
+    """A test result: ``statistic``, degrees of freedom ``df``, ``p_value`` and the ``test`` name.
+
+    Examples
+    --------
+    >>> t = Test(statistic=3.84, df=1, p_value=0.05, test="log-rank")
+    >>> t.summary.columns.tolist()
+    ['statistic', 'df', 'p_value', 'test']
+    """
 
     statistic: float
     df: int
@@ -144,6 +151,14 @@ def attrition(df: pd.DataFrame, duration: str, event: str, horizon: float, by: s
         ``group, n, events, attrition, ci_low, ci_high, followed_to_horizon``: ``events`` is churn by the
         horizon; ``followed_to_horizon`` is False when no customer in the group was observed that long
         (the estimate is then missing, not extrapolated).
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().assign(group=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> a = attrition(r, "week", "arrest", 52, by="group")
+    >>> a[["group", "n", "attrition"]].round(3).values.tolist()
+    [['aid', 216, 0.222], ['no aid', 216, 0.306]]
     """
     from lifelines import KaplanMeierFitter
 
@@ -166,7 +181,16 @@ def attrition(df: pd.DataFrame, duration: str, event: str, horizon: float, by: s
 
 
 def logrank(df: pd.DataFrame, duration: str, event: str, by: str) -> Test:
-    """Log-rank test that the survival curves of all groups in ``by`` are equal (lifelines)."""
+    """Log-rank test that the survival curves of all groups in ``by`` are equal (lifelines).
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().assign(group=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> t = logrank(r, "week", "arrest", by="group")
+    >>> round(t.statistic, 2), t.df, round(t.p_value, 3)
+    (3.84, 1, 0.05)
+    """
     from lifelines.statistics import multivariate_logrank_test
 
     data = _clean(df, duration, event, None).dropna(subset=[by])
@@ -178,6 +202,13 @@ def pairwise_logrank(df: pd.DataFrame, duration: str, event: str, by: str, *, ad
     """Log-rank test for every pair of groups, with p-values adjusted for multiple testing.
 
     Returns ``a, b, statistic, p_value, p_adjusted`` (Holm by default; any statsmodels ``multipletests`` method).
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().assign(group=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> pairwise_logrank(r, "week", "arrest", by="group").columns.tolist()
+    ['a', 'b', 'statistic', 'p_value', 'p_adjusted']
     """
     from lifelines.statistics import logrank_test
     from statsmodels.stats.multitest import multipletests
@@ -225,6 +256,13 @@ def rmst(df: pd.DataFrame, duration: str, event: str, horizon: float, by: str | 
 
     Returns ``group, n, rmst, se, ci_low, ci_high``. The standard error is the square root of the
     Klein–Moeschberger variance (checked against a bootstrap in tests/test_survival.py).
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().assign(group=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> rmst(r, "week", "arrest", 52, by="group")[["group", "rmst"]].round(1).values.tolist()
+    [['aid', 46.9], ['no aid', 44.8]]
     """
     data = _clean(df, duration, event, None)
     z = _st.norm.ppf(0.5 + ci / 2)
@@ -246,6 +284,14 @@ def rmst_difference(df: pd.DataFrame, duration: str, event: str, horizon: float,
 
     The groups are independent, so the variance of the difference is the sum of their variances.
     Returns one row: ``a, b, difference, se, ci_low, ci_high, p_value``.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().assign(group=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> d = rmst_difference(r, "week", "arrest", 52, by="group", a="aid", b="no aid")
+    >>> d[["difference", "ci_low", "ci_high"]].round(2).values.tolist()
+    [[2.04, -0.34, 4.42]]
     """
     per = rmst(df, duration, event, horizon, by=by, ci=ci).set_index("group")
     diff = per.loc[a, "rmst"] - per.loc[b, "rmst"]
@@ -454,6 +500,14 @@ def recency_score(contacts: pd.DataFrame, *, id_column: str, as_of: pd.Series | 
     DataFrame
         Indexed by customer id: ``experience`` (weighted mean rating, −2 … +2), ``n_contacts``,
         ``weight_sum`` (the total recency weight, a measure of how much recent contact there was).
+
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({"id": ["a", "a", "b"], "timestamp": ["2025-01-01", "2025-03-31", "2025-03-01"],
+    ...                          "rating": [2, -2, 1]})
+    >>> s = recency_score(contacts, id_column="id", as_of=pd.Timestamp("2025-04-01"), half_life_days=90)
+    >>> s.round(3).to_dict("index")
+    {'a': {'experience': -0.66, 'n_contacts': 2, 'weight_sum': 1.492}, 'b': {'experience': 1.0, 'n_contacts': 1, 'weight_sum': 0.788}}
     """
     c = contacts[[id_column, "timestamp", "rating"]].dropna()
     ts = pd.to_datetime(c["timestamp"])
@@ -485,6 +539,14 @@ def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column
         ``recent_rating`` (mean rating of contacts in the last ``recent_days``) and ``older_rating`` (mean
         of earlier contacts); customers without contacts get the average (0 weight of evidence), and
         ``has_contacts`` says which.
+
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({"id": ["a", "a", "b"], "timestamp": ["2025-01-01", "2025-03-31", "2025-03-01"],
+    ...                          "rating": [2, -2, 1]})
+    >>> frame = pd.DataFrame({"id": ["a", "b", "c"]})
+    >>> contact_experience(contacts, frame, id_column="id").round(3).to_dict("list")
+    {'experience': [-0.66, 1.0, 0.17], 'recent_rating': [0.0, 1.0, 0.5], 'older_rating': [nan, nan, nan], 'has_contacts': [True, True, False]}
     """
     ids = pd.Index(frame[id_column])
     code = ids.get_indexer(contacts[id_column])  # -1: a contact of someone not in the frame
