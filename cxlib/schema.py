@@ -397,6 +397,15 @@ def validate_codebook(codebook: pd.DataFrame, file: str = "codebook.csv") -> pd.
     DataFrame
         The nine codebook columns first (then any extra columns), text stripped with blanks as None,
         scales as float, and each element's stage and dimension on both of its rows.
+
+    Examples
+    --------
+    >>> cb = pd.DataFrame({"column": ["q1"], "role": ["motivator_item"], "label": ["I feel I belong"]})
+    >>> try:
+    ...     validate_codebook(cb)
+    ... except DataError as e:
+    ...     print(e)
+    codebook.csv: missing column(s) 'scale_min', 'scale_max', 'motivator', 'element', 'stage', 'dimension' (a codebook has column, role, label, scale_min, scale_max, motivator, element, stage, dimension)
     """
     import pandera.pandas as pa
 
@@ -511,6 +520,18 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
     DataFrame
         A copy: ids and waves as text, verbatim answers as text (blank -> None), covariates as numbers
         when every value is a number (else text), every other codebook column and the weight as float64.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> survey = eng.survey.astype(object)
+    >>> survey.loc[[3, 7], "overall_sat"] = 14  # a 0–10 question
+    >>> try:
+    ...     validate_survey(survey, eng.codebook, eng.config, file="survey.csv")
+    ... except DataError as e:
+    ...     print(e)
+    survey.csv: column 'overall_sat': 2 values outside the scale 0–10 (rows 4, 8)
     """
     import pandera.pandas as pa
 
@@ -610,7 +631,14 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
 
 
 def fill_waves(cfg: dict[str, Any], survey: pd.DataFrame) -> dict[str, Any]:
-    """Return ``cfg`` with ``waves`` defaulted to the survey's wave values in order of first appearance."""
+    """Return ``cfg`` with ``waves`` defaulted to the survey's wave values in order of first appearance.
+
+    Examples
+    --------
+    >>> cfg = {"wave": "wave"}
+    >>> fill_waves(cfg, pd.DataFrame({"wave": ["2025", "2025", "2026"]}))["waves"]
+    ['2025', '2026']
+    """
     if cfg.get("wave") and "waves" not in cfg:
         cfg = {**cfg, "waves": list(dict.fromkeys(survey[cfg["wave"]].dropna().tolist()))}
     return cfg
@@ -651,6 +679,18 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
     DataFrame
         A copy: id and wave as text, value and duration columns as float64, the attrition event as int
         0/1, the consent column as bool; other columns as read.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> customers = eng.customers.astype(object)
+    >>> customers.loc[0, "tenure_days"] = -5
+    >>> try:
+    ...     validate_customers(customers, eng.config, file="customers.csv", survey_columns=eng.survey.columns)
+    ... except DataError as e:
+    ...     print(e)
+    customers.csv: column 'tenure_days': 1 negative duration (row 1)
     """
     import pandera.pandas as pa
 
@@ -743,6 +783,18 @@ def validate_contacts(contacts: pd.DataFrame, cfg: dict[str, Any], *, file: str,
     DataFrame
         A copy: id, channel and stage as text, timestamp as datetime64 (time zones converted to UTC),
         rating as float64.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> contacts = eng.contacts.astype(object)
+    >>> contacts.loc[1, "rating"] = 7
+    >>> try:
+    ...     validate_contacts(contacts, eng.config, file="contacts.csv")
+    ... except DataError as e:
+    ...     print(e)
+    contacts.csv: column 'rating': 1 rating outside −2 … +2 (row 2)
     """
     import pandera.pandas as pa
 
@@ -778,6 +830,17 @@ def validate_links(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str,
     Fails when more than ``max_unmatched`` of the respondents have no customer row (below it: a
     warning), or when a respondent's wave differs from their wave in the customers file. Warns about
     contacts of unknown customers and when nobody gave analytics consent.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> customers = eng.customers.iloc[100:]  # 100 respondents have no customer row
+    >>> try:
+    ...     validate_links(eng.survey, customers, eng.config, survey_file="survey.csv", customers_file="customers.csv")
+    ... except DataError as e:
+    ...     print(e)
+    survey.csv: column 'customer_id': 100 respondent ids have no row in customers.csv (rows 2, 10, 11, 14, 18, … 95 more); that is 33.3% of the survey, above the 5% allowed by max_unmatched in engagement.yaml (is 'id' the right column?)
     """
     id_col, wave_col = cfg["id"], cfg.get("wave")
     warnings: list[str] = []
