@@ -56,6 +56,16 @@ class Engagement:
         For each input role (``survey``, ``customers``, ...), the file it was read from.
     warnings : tuple of str
         Problems that did not stop loading (e.g. a few respondents without a customer row).
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> eng.client, len(eng.survey), eng.id_column
+    ('Demo Retailer', 300, 'customer_id')
+    >>> frame = eng.frame()  # survey joined to customers, consent applied, + connection_index and segment
+    >>> sorted(frame["segment"].dropna().unique())
+    ['fully connected', 'highly satisfied', 'other']
     """
 
     slug: str
@@ -450,6 +460,17 @@ def init_engagement(dest: str | Path, *, survey: str | Path, customers: str | Pa
     ------
     DataError
         The folder already holds an engagement, or an input file cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> eng.survey.to_csv(tmp / "export.csv", index=False); eng.customers.to_csv(tmp / "crm.csv", index=False)
+    >>> folder = init_engagement(tmp / "acme", survey=tmp / "export.csv", customers=tmp / "crm.csv")
+    >>> sorted(p.name for p in folder.iterdir())
+    ['codebook.csv', 'customers.csv', 'engagement.yaml', 'survey.csv']
     """
     folder = Path(dest)
     validate_slug(folder.name)

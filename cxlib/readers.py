@@ -59,6 +59,15 @@ class Table:
         The decimal mark of a text file's numbers (``","`` in semicolon-delimited files).
     encoding, delimiter : str or None
         What a text file was read with.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "customers.csv"
+    >>> _ = p.write_text("customer_id;spend" + chr(10) + "007;12,5" + chr(10), encoding="utf-8")
+    >>> t = read_table(p)
+    >>> t.format, t.delimiter, t.decimal, t.frame.to_dict("list")
+    ('csv', ';', ',', {'customer_id': ['007'], 'spend': ['12,5']})
     """
 
     frame: pd.DataFrame

@@ -43,6 +43,12 @@ def sanitize_page(page: str) -> str:
     event-handler attribute, ``javascript:`` URL or remote resource survives, whatever a notebook showed.
     nbconvert's own ``sanitize_html`` escapes tables wholesale, so it is not used. The report template
     itself needs no script, so every script element is removed.
+
+    Examples
+    --------
+    >>> page = '<p onclick="steal()">Hi</p><script>alert(1)</script><img src="https://x.example/a.png">'
+    >>> sanitize_page(page)
+    '<p>Hi</p><img/>'
     """
     from bs4 import BeautifulSoup
 
@@ -77,6 +83,15 @@ def notebook_html(notebook: Any, *, title: str | None = None, provenance: str | 
         Page title (default: the notebook's first heading).
     provenance : str, optional
         One line printed in the page footer (engagement, seed, version, date).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Findings"),
+    ...                                        nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.v4.new_output("stream", text="1")])])
+    >>> page = notebook_html(nb, title="Demo", provenance="seed 0")
+    >>> "print(1)" in page, "Findings" in page, "<script" in page
+    (False, True, False)
     """
     import nbformat  # slow to import (its JSON-schema stack): only when rendering
 
@@ -98,7 +113,19 @@ def notebook_html(notebook: Any, *, title: str | None = None, provenance: str | 
 
 
 def write_notebook_html(ipynb: Path, target: Path, *, title: str | None = None, provenance: str | None = None) -> Path:
-    """Render the notebook at ``ipynb`` to ``target`` (see ``notebook_html``)."""
+    """Render the notebook at ``ipynb`` to ``target`` (see ``notebook_html``).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Findings"),
+    ...                                        nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.v4.new_output("stream", text="1")])])
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> nbformat.write(nb, d / "01.ipynb")
+    >>> write_notebook_html(d / "01.ipynb", d / "01.html", provenance="seed 0").name
+    '01.html'
+    """
     import nbformat
 
     nb = nbformat.read(str(ipynb), as_version=4)
@@ -134,6 +161,14 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
 
     Each entry: ``slug, client, status ("ok" | "failed" | "skipped"), finished, error, notebooks
     (list of notebook names with an HTML page), results (the results.json dict or None)``.
+
+    Examples
+    --------
+    >>> entry = {"slug": "acme", "client": "Acme", "status": "ok", "finished": "2026-11-24T04:03:11+00:00",
+    ...          "notebooks": ["00_executive_summary"], "results": {"n_respondents": 1200}}
+    >>> page = index_html([entry], generated="2026-11-24T04:05:00+00:00")
+    >>> "acme/00_executive_summary.html" in page, "2026-11-24 04:03 UTC" in page
+    (True, True)
     """
     e = html.escape
     rows = []
@@ -181,7 +216,15 @@ less). Start with the summary. Generated {e(_when(generated))}.</p>
 
 
 def write_index(out: Path, entries: Sequence[dict[str, Any]], *, generated: str) -> Path:
-    """Write ``out/index.html`` atomically (see ``index_html``)."""
+    """Write ``out/index.html`` atomically (see ``index_html``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> write_index(out, [], generated="2026-11-24T04:05:00+00:00").name
+    'index.html'
+    """
     target = out / "index.html"
     tmp = out / ".index.html.tmp"
     tmp.write_text(index_html(entries, generated=generated), encoding="utf-8")
