@@ -544,7 +544,8 @@ def importance(
         its bootstrap interval; ``sign`` is the direction of the element's coefficient and
         ``lowers_outcome`` flags elements whose higher performance goes with a lower outcome. ``attrs``:
         ``r2``, ``n``, ``n_effective``, ``missing``, ``method``, ``derived_cut``, ``stated_cut``,
-        ``rule`` (in words) and ``bootstrap`` (resamples × elements).
+        ``rule`` (in words), ``bootstrap`` (resamples × elements) and ``excluded`` (``{element: reason}``
+        for elements left out because their performance ratings do not vary).
 
     Examples
     --------
@@ -556,6 +557,19 @@ def importance(
     perf = codebook[codebook["role"] == "element_performance"].set_index("element")
     imp = codebook[codebook["role"] == "element_importance"].set_index("element")
     elements = [e for e in perf.index if e in imp.index]
+    # An element everyone rated the same (or nobody rated) carries no information about the outcome: it is
+    # left out and named, rather than stopping the whole driver analysis.
+    excluded: dict[str, str] = {}
+    for e in elements:
+        answers = pd.to_numeric(frame[perf.loc[e, "column"]], errors="coerce").dropna()
+        if answers.empty:
+            excluded[e] = "nobody rated its performance"
+        elif answers.nunique() < 2:
+            excluded[e] = f"every customer rated its performance {answers.iloc[0]:g}"
+    elements = [e for e in elements if e not in excluded]
+    if len(elements) < 2:
+        raise ValueError(f"importance: fewer than two elements have varying performance ratings "
+                         f"(left out: {excluded}); driver importance cannot be estimated")
     X = pd.DataFrame({e: frame[perf.loc[e, "column"]] for e in elements}, index=frame.index)
     y = frame[outcome]
     if outcome == "segment":
@@ -585,7 +599,7 @@ def importance(
                                         list(QUADRANTS[:3]), default=QUADRANTS[3]))
     out.attrs = {k: v for k, v in rw.attrs.items()}
     out.attrs.update({"derived_cut": d_cut, "stated_cut": s_cut, "rule": rule.describe(d_cut, s_cut),
-                      "outcome": outcome})
+                      "outcome": outcome, "excluded": excluded})
     return out
 
 

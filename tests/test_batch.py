@@ -229,3 +229,30 @@ def test_kernels_use_unix_sockets_in_a_private_folder_not_tcp():
     assert km.transport == "ipc"
     folder = Path(km.ip).parent
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_awkward_engagement_gets_a_report_that_says_what_could_not_be_estimated(small_engagements, tmp_path):
+    """No churn event at all and an element everyone rated the same: notebooks 02 and 03 still publish, and
+    say in words what could not be estimated and why (no traceback, no NaN shown as a result)."""
+    import pandas as pd
+
+    good, _ = small_engagements
+    awkward = tmp_path / "awkward-one"
+    shutil.copytree(good, awkward)
+    customers = pd.read_csv(awkward / "customers.csv", dtype=str, keep_default_na=False)
+    customers["churned"] = "0"
+    customers.to_csv(awkward / "customers.csv", index=False)
+    survey = pd.read_csv(awkward / "survey.csv", dtype=str, keep_default_na=False)
+    constant = [c for c in survey.columns if c.startswith("perf_")][0]
+    survey[constant] = "5"
+    survey.to_csv(awkward / "survey.csv", index=False)
+    proc = _cx("run", awkward, "--out", tmp_path / "reports", "--notebooks", "02,03")
+    assert proc.returncode == 0, proc.stderr
+    drivers_page = (tmp_path / "reports" / "awkward-one" / "02_driver_analysis.html").read_text(encoding="utf-8")
+    attrition_page = (tmp_path / "reports" / "awkward-one" / "03_attrition_survival.html").read_text(encoding="utf-8")
+    assert "Not estimable" in drivers_page and "every customer rated its performance 5" in drivers_page
+    assert "No customer left" in attrition_page
+    for page in (drivers_page, attrition_page):
+        assert "Traceback" not in page and ">nan<" not in page.lower() and ">inf<" not in page.lower()
+    results = json.loads((tmp_path / "reports" / "awkward-one" / "results.json").read_text())
+    assert results["hazard_ratio"]["estimate"] is None and "no customer left" in results["hazard_ratio"]["note"]

@@ -191,3 +191,15 @@ def test_logistic_relative_weights_follow_tonidandel_and_lebreton_written_plainl
     r2 = np.corrcoef(p, y)[0, 1] ** 2
     beta = fit.params[1:] * np.sqrt(r2) / np.std(np.log(p / (1 - p)))
     np.testing.assert_allclose(got["raw"], (lam**2).T @ beta**2, rtol=1e-6)  # Λ is symmetric
+
+
+def test_an_element_nobody_varies_on_is_left_out_and_named():
+    import cxlib as cx
+
+    eng, _ = cx.synth.make_engagement("retailer", 600, seed=5)
+    f, cb = eng.frame(), eng.codebook
+    perf = cb[cb.role == "element_performance"].iloc[0]
+    got = drivers.importance(f.assign(**{perf["column"]: 5.0}), cb, n_boot=20)
+    assert perf["element"] not in set(got["element"])
+    assert got.attrs["excluded"][perf["element"]] == "every customer rated its performance 5"
+    assert len(got) == (cb.role == "element_performance").sum() - 1

@@ -46,7 +46,9 @@ cells = [
          "    f'**{len(key)} key drivers** matter on both counts: {names(key)}.',\n"
          "    f'The journey stage that matters most is **{top_stage.stage}**: {top_stage.derived:.0f}% of the connection '\n"
          "    f'the experience explains (95% CI {top_stage.ci_low:.0f}–{top_stage.ci_high:.0f}%; n={n:,}).',\n"
-         "])))"),
+         "] + ([f'*Not estimable:* ' + '; '.join(f'**{e}** ({why})' for e, why in imp.attrs['excluded'].items())\n"
+         "      + '. An element needs varying ratings before its link to connection can be measured.']\n"
+         "     if imp.attrs.get('excluded') else []))))"),
     md("## What customers say matters, and what moves connection\n\n"
        "Each dot is an experience element. Across: *stated importance*, how important customers say it is. Up: "
        "*derived importance*, the share of the variation in emotional connection the element accounts for "
