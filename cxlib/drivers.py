@@ -549,10 +549,13 @@ def importance(
 
     Examples
     --------
-    >>> import cxlib as cx  # doctest: +SKIP
-    >>> eng = cx.load_engagement("data/demo-brokerage")  # doctest: +SKIP
-    >>> imp = cx.drivers.importance(eng.frame(), eng.codebook, n_boot=200)  # doctest: +SKIP
-    >>> imp.loc[imp.quadrant == "hidden driver", "element"].tolist()  # doctest: +SKIP
+    >>> import cxlib as cx
+    >>> eng, truth = cx.synth.make_engagement("retailer", 800, seed=0)
+    >>> imp = importance(eng.frame(), eng.codebook, weight="resp_weight", n_boot=100)
+    >>> imp.columns.tolist()[:9]
+    ['element', 'stage', 'dimension', 'stated', 'derived', 'ci_low', 'ci_high', 'performance', 'quadrant']
+    >>> round(float(imp["derived"].sum()), 6)  # percent of the explained connection
+    100.0
     """
     perf = codebook[codebook["role"] == "element_performance"].set_index("element")
     imp = codebook[codebook["role"] == "element_importance"].set_index("element")
