@@ -141,7 +141,8 @@ def share_table(shares: Any, *, label: str = "Group") -> Any:
 
 
 def sample_notes(eng: Any, frame: Any, shares: Any) -> str:
-    """Plain-language notes on the sample, exclusions, weights and interval method (Markdown).
+    """Plain-language notes on this sample: joins, consent, unplaced respondents, effective sample size and
+    the interval method for shares (Markdown). Complements :func:`methods_common`, which every report shows.
 
     Examples
     --------
@@ -170,14 +171,12 @@ def sample_notes(eng: Any, frame: Any, shares: Any) -> str:
     if n_unseg:
         lines.append(f"- **Unplaced.** {n_unseg:,} respondents answered fewer than half of the emotional-motivator "
                      "questions, so they have no connection index and no segment.")
-    threshold = cfg["connection"]["threshold"]
-    sat = cfg["satisfaction"]
-    lines.append(f"- **Segments.** Fully connected: connection index ≥ {threshold:g}. Highly satisfied: not fully "
-                 f"connected and satisfaction ({sat['column']}) ≥ {sat['top_box']:g}. Other: everyone else.")
+    # The segment definition and the weighting rule are in every report's common appendix (methods_common);
+    # here only what is particular to this sample.
     if cfg.get("weight"):
         n_eff = kish_effective_n(frame[cfg["weight"]])
-        lines.append(f"- **Weights.** Shares are weighted by respondent weight `{cfg['weight']}`; the effective "
-                     f"sample size (Kish) is {n_eff:,.0f} of {len(frame):,}.")
+        lines.append(f"- **Effective sample size.** With the weights, the {len(frame):,} respondents count as "
+                     f"{n_eff:,.0f} (Kish).")
     lines.append("- **Intervals.** 95% Wilson score intervals for shares" +
                  (", computed on the effective sample size." if cfg.get("weight") else "."))
     return "\n".join(lines)

@@ -198,18 +198,10 @@ cells = [
          "display(Markdown('\\n'.join(f'- *{name}*: {res.attrs[\"assumption\"]}' for name, res in scenarios)))"),
     md("## Methods appendix\n\n"
        "How the numbers in these reports were made, in brief; each detailed report ends with its own notes."),
-    code("display(Markdown('\\n'.join([\n"
-         "    f'- **Data.** {eng.client}: {len(eng.survey):,} survey respondents joined to their behaviour in the customer records '\n"
-         "    f'({customers:,} customers); customers who did not consent to analysis are counted but never analysed.',\n"
-         "    f\"- **Segments.** *Fully connected*: connection index (mean of the emotional-motivator items, 0–100) of at least \"\n"
-         "    f\"{cfg['connection']['threshold']:g}. *Highly satisfied*: not fully connected, overall satisfaction in the top box \"\n"
-         "    f\"({cfg['satisfaction']['top_box']:g} or more). *Other*: everyone else.\",\n"
-         "    '- **Estimators.** Shares and means ' + ('weighted by respondent weights, with intervals from the effective sample '\n"
-         "    'size (Kish)' if weight else 'unweighted') + '; value multiplier by bias-corrected bootstrap (BCa); motivator and driver '\n"
-         "    'importance by relative weights (Johnson) with bootstrap intervals; attrition by Kaplan–Meier and Cox models; NPS with '\n"
-         "    'its analytic variance; wave changes with Newcombe intervals and Holm-adjusted p-values.',\n"
-         "    '- **Confidence intervals.** 95% throughout: the range that would contain the true value in 95 of 100 repeats of the survey.',\n"
-         "    f'- **Suppression.** Any group with fewer than {min_cell} customers is not shown; free-text comments are scrubbed of contact details.',\n"
+    code("display(Markdown(report.methods_common(eng) + '\\n' + '\\n'.join([\n"
+         "    '- **Estimators.** Value multiplier by bias-corrected bootstrap (BCa); motivator and driver importance by '\n"
+         "    'relative weights (Johnson) with bootstrap intervals; attrition by Kaplan–Meier and Cox models; NPS with its '\n"
+         "    'analytic variance; wave changes with Newcombe intervals and Holm-adjusted p-values.',\n"
          "    f'- **Scenarios.** {n_boot:,} bootstrap resamples, seed {seed}.',\n"
          "])))"),
     code("report.record('executive_summary', {'claims': len(claims), 'figures': shown,\n"
