@@ -15,6 +15,7 @@ a lock file says who holds it.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -133,11 +134,20 @@ def fingerprint(folder: Path, notebooks: Sequence[Path], seed: int) -> str:
     >>> len(a), a == fingerprint(d, [], seed=0), a == fingerprint(d, [], seed=1)
     (64, True, False)
     """
-    basis = {"inputs": input_hashes(Path(folder)), "notebooks": {p.name: _sha256(p) for p in notebooks},
-             "seed": int(seed), "packages": package_versions(), "cxlib_source": _source_hash()}
+    return _digest(_fingerprint_basis(Path(folder), notebooks, seed))
+
+
+def _fingerprint_basis(folder: Path, notebooks: Sequence[Path], seed: int) -> dict[str, Any]:
+    """The hashes a fingerprint is made of; run.json records the same ones, so inputs are hashed once."""
+    return {"inputs": input_hashes(folder), "notebooks": {p.name: _sha256(p) for p in notebooks},
+            "seed": int(seed), "packages": package_versions(), "cxlib_source": _source_hash()}
+
+
+def _digest(basis: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
 
 
+@functools.cache
 def _source_hash() -> str:
     """SHA-256 over cxlib's own files: an edited (editable-install) package re-runs reports even when its
     version string has not changed."""
@@ -151,6 +161,12 @@ def _source_hash() -> str:
 
 
 def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages behind the numbers (read once per process)."""
+    return dict(_package_versions())
+
+
+@functools.cache
+def _package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PROVENANCE_PACKAGES:
         try:
@@ -252,7 +268,7 @@ def _notebook_task(nb_path: str, folder: str, staging: str, report_dir: str, log
             parameters={"engagement": folder, "seed": int(seed), "out": report_dir, **extra},
             kernel_name=kernel, progress_bar=False, cwd=str(nb_path_.parent),
             execution_timeout=timeout, request_save_on_cell_execute=False,
-            **({"kernel_manager_class": _kernel_manager_class()} if _kernel_manager_class() else {}),
+            **({"kernel_manager_class": manager} if (manager := _kernel_manager_class()) else {}),
         )
         nb = nbformat.read(str(executed), as_version=4)
         results = report.collect(nb)
@@ -350,6 +366,7 @@ class _State:
     fingerprint: str
     started: float
     position: int
+    basis: dict[str, Any] = field(default_factory=dict)
     staging: Path | None = None
     client: str | None = None
     started_at: str = ""
@@ -448,7 +465,8 @@ def run(
                 done(st, "failed", error=st.error, bad_input=True)
                 continue
             seen.add(slug)
-            st.fingerprint = fingerprint(folder, notebooks, seed)
+            st.basis = _fingerprint_basis(folder, notebooks, seed)
+            st.fingerprint = _digest(st.basis)
             published = out / slug / "run.json"
             if not force and published.exists() and not (logs / f"{slug}.log").exists():
                 info = json.loads(published.read_text(encoding="utf-8"))
@@ -560,9 +578,9 @@ def _finish(st: _State, notebooks: Sequence[Path], out: Path, seed: int, kernel:
         "started": st.started_at,
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "timings_seconds": {nb.stem: st.timings.get(nb.stem) for nb in notebooks},
-        "inputs": input_hashes(st.folder),
-        "notebooks": {p.name: _sha256(p) for p in notebooks},
-        "packages": package_versions(),
+        "inputs": st.basis["inputs"],
+        "notebooks": st.basis["notebooks"],
+        "packages": st.basis["packages"],
         "fingerprint": st.fingerprint,
         "kernel": kernel,
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
