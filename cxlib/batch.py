@@ -22,6 +22,7 @@ import os
 import platform
 import shutil
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -262,6 +263,8 @@ def _notebook_task(nb_path: str, folder: str, staging: str, report_dir: str, log
     t0 = time.perf_counter()
     nb_path_ = Path(nb_path)
     executed = Path(staging) / nb_path_.name
+    kernel_output = Path(logs) / f"{Path(folder).name}.{nb_path_.stem}.kernel.txt"
+    _KERNEL_OUTPUT.path = kernel_output
     try:
         pm.execute_notebook(
             nb_path, str(executed),
@@ -283,13 +286,22 @@ def _notebook_task(nb_path: str, folder: str, staging: str, report_dir: str, log
             kept.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(executed, kept)
             detail = f"executed notebook kept at {kept}\n\n{detail}"
+        if kernel_output.exists():
+            detail = f"kernel output kept at {kernel_output}\n{detail}"
         return {"ok": False, "name": nb_path_.stem, "error": first, "detail": detail,
                 "seconds": time.perf_counter() - t0}
+    finally:
+        _KERNEL_OUTPUT.path = None
+    kernel_output.unlink(missing_ok=True)  # a kernel that succeeded only said goodbye
     return {"ok": True, "name": nb_path_.stem, "results": report.to_jsonable(results),
             "seconds": round(time.perf_counter() - t0, 3)}
 
 
 _IPC_MANAGER: Any = None
+# Where the kernel started by this thread's notebook writes its own stdout/stderr (set per task). Kept out of
+# the terminal: jupyter_client interrupts every kernel before shutting it down, and ipykernel logs that as an
+# ERROR line that means nothing to the person running the batch.
+_KERNEL_OUTPUT = threading.local()
 
 
 def _kernel_manager_class() -> Any:
@@ -317,6 +329,16 @@ def _kernel_manager_class() -> Any:
             @default("ip")
             def _default_ip(self) -> str:
                 return os.path.join(sockets, f"k{os.getpid()}-{id(self)}")
+
+            async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+                path = getattr(_KERNEL_OUTPUT, "path", None)
+                if path is None:
+                    return await super()._async_launch_kernel(kernel_cmd, **kw)
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                with open(path, "ab") as sink:  # the child keeps its own copy of the descriptor
+                    kw.setdefault("stdout", sink)
+                    kw.setdefault("stderr", sink)
+                    return await super()._async_launch_kernel(kernel_cmd, **kw)
 
         _IPC_MANAGER = IPCKernelManager
     return _IPC_MANAGER
@@ -512,9 +534,8 @@ def run(
                         st.error, st.detail = f"could not publish: {exc}", traceback.format_exc()
                         fail(st)
                         return
-                    log = logs / f"{st.slug}.log"
-                    if log.exists():
-                        log.unlink()
+                    for stale in [logs / f"{st.slug}.log", *logs.glob(f"{st.slug}.*.kernel.txt")]:
+                        stale.unlink(missing_ok=True)
                     done(st, "ok", notebooks=[p.stem for p in notebooks])
 
             for st in states:
@@ -554,6 +575,8 @@ def run(
                     if st.pending == 0:
                         advance(st)
         write_index(out)
+        if logs.is_dir() and not any(logs.iterdir()):
+            logs.rmdir()
     return [finished[i] for i in range(len(engagements))]
 
 

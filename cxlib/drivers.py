@@ -7,6 +7,7 @@ original predictors. Raw weights sum to R²; rescaled weights are percentages of
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ __all__ = [
     "shapley",
     "subset_r2",
     "importance",
+    "uninformative",
     "rank_stability",
     "pairwise_differences",
     "rollup",
@@ -112,6 +114,50 @@ def _nearest_correlation(corr: np.ndarray) -> np.ndarray:
     fixed = (vec * np.clip(lam, 1e-10, None)[..., None, :]) @ np.swapaxes(vec, -1, -2)
     d = np.sqrt(np.diagonal(fixed, axis1=-2, axis2=-1))
     return fixed / (d[..., :, None] * d[..., None, :])
+
+
+def uninformative(X: pd.DataFrame, *, what: str = "rated it") -> dict[str, str]:
+    """Columns of ``X`` that carry no information of their own, with the reason in words.
+
+    A column nobody answered, one everyone answered the same, or one whose answers repeat an earlier
+    column's exactly (a duplicated question) cannot be given an importance; the analyses leave such
+    columns out and name them instead of failing.
+
+    Parameters
+    ----------
+    X : DataFrame
+        One column per predictor; blanks allowed.
+    what : str
+        How the reason refers to the answers, e.g. ``"rated its performance"``.
+
+    Returns
+    -------
+    dict
+        ``{column: reason}`` in column order; empty when every column is informative.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"a": [1, 2, 3], "b": [4, 4, 4], "c": [1, 2, 3], "d": [None, None, None]})
+    >>> uninformative(X)
+    {'b': 'every customer rated it 4', 'c': "same answers as 'a' from every customer (a duplicated question?)", 'd': 'nobody rated it'}
+    """
+    reasons: dict[str, str] = {}
+    seen: dict[bytes, str] = {}
+    for col in X.columns:
+        values = pd.to_numeric(X[col], errors="coerce").to_numpy(dtype=float)
+        answered = values[~np.isnan(values)]
+        if answered.size == 0:
+            reasons[col] = f"nobody {what}"
+            continue
+        if np.unique(answered).size < 2:
+            reasons[col] = f"every customer {what} {answered[0]:g}"
+            continue
+        key = np.where(np.isnan(values), np.inf, values).tobytes()  # NaN positions must match too
+        if key in seen:
+            reasons[col] = f"same answers as {seen[key]!r} from every customer (a duplicated question?)"
+        else:
+            seen[key] = col
+    return reasons
 
 
 def _check_predictors(X: pd.DataFrame, context: str) -> None:
@@ -207,9 +253,16 @@ def _logistic_weights(Z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.n
     Zo = (Zo - np.average(Zo, axis=0, weights=w)) / np.sqrt(np.average((Zo - np.average(Zo, axis=0, weights=w)) ** 2,
                                                                          axis=0, weights=w))
     lam = np.linalg.lstsq(Zo * sw[:, None], Xs * sw[:, None], rcond=None)[0]
-    fit = sm.GLM(y, sm.add_constant(Zo), family=sm.families.Binomial(), var_weights=w).fit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # separation is detected below and reported in words
+        fit = sm.GLM(y, sm.add_constant(Zo), family=sm.families.Binomial(), var_weights=w).fit()
     b = np.asarray(fit.params)[1:]
     prob = fit.predict(sm.add_constant(Zo))
+    if not np.all((prob > 1e-8) & (prob < 1 - 1e-8)):
+        # Perfect (or quasi-) separation: some customers' outcome is predicted with certainty, the logistic
+        # coefficients run off to infinity and the weights are not identified.
+        nan = np.full(X.shape[1], np.nan)
+        return nan, nan
     logit = np.log(prob / (1 - prob))
     sd_logit = np.sqrt(np.average((logit - np.average(logit, weights=w)) ** 2, weights=w))
     r = np.corrcoef(prob * sw, y * sw)[0, 1] if w.std() > 0 else np.corrcoef(prob, y)[0, 1]
@@ -258,8 +311,9 @@ def relative_weights(
         ``predictor, raw, rescaled, ci_low, ci_high, sign``: raw weights sum to R² (pseudo-R² for the
         logistic variant); ``rescaled`` is the percent of R² with its percentile interval; ``sign`` is
         the sign of the predictor's coefficient in the full model (−1 lowers the outcome). ``attrs``:
-        ``r2``, ``n``, ``n_effective``, ``missing``, ``method`` and, with ``n_boot``, the bootstrap
-        matrix of rescaled weights (``bootstrap``, resamples × predictors).
+        ``r2``, ``n``, ``n_effective``, ``r2_p_value`` (overall F test of R² = 0 on the effective n; None
+        for the logistic variant), ``missing``, ``method`` and, with ``n_boot``, the bootstrap matrix of
+        rescaled weights (``bootstrap``, resamples × predictors).
 
     Notes
     -----
@@ -297,6 +351,11 @@ def relative_weights(
     if logistic:
         y01 = Z[:, -1] - Z[:, -1].min()
         raw, sign = _logistic_weights(Z, y01, ww)
+        if np.isnan(raw).any():
+            events = int((y01 > 0).sum())
+            raise ValueError(f"{context}: the {X.shape[1]} predictors separate the 0/1 outcome perfectly "
+                             f"({events:,} of {n:,} rows are 1), so logistic relative weights are not identified; "
+                             "use fewer predictors or more respondents")
     else:
         corr = _corr_stack(Z, present, ww[None], pairwise)[0]
         raw = weights_from_correlation(corr)
@@ -322,13 +381,26 @@ def relative_weights(
                 rb = weights_from_correlation(_corr_stack(Z, present, counts * ww, pairwise, products))
             boots.append(rb / rb.sum(axis=1, keepdims=True) * 100)
         boot = np.vstack(boots)
-        lo = np.quantile(boot, (1 - ci) / 2, axis=0)
-        hi = np.quantile(boot, (1 + ci) / 2, axis=0)
+        separated = np.isnan(boot).any(axis=1)  # logistic resamples that separated: left out of the interval
+        lo = np.quantile(boot[~separated], (1 - ci) / 2, axis=0) if (~separated).any() else np.nan
+        hi = np.quantile(boot[~separated], (1 + ci) / 2, axis=0) if (~separated).any() else np.nan
+        out.attrs["n_boot_separated"] = int(separated.sum())
         out["ci_low"], out["ci_high"] = lo, hi
         out.attrs["bootstrap"] = boot
-    out.attrs.update({"r2": r2, "n": n, "n_effective": float(ww.sum() ** 2 / (ww**2).sum()),
-                      "missing": missing, "method": "logistic" if logistic else "linear"})
+    n_eff = float(ww.sum() ** 2 / (ww**2).sum())
+    out.attrs.update({"r2": r2, "n": n, "n_effective": n_eff, "r2_p_value": _r2_p_value(r2, X.shape[1], n_eff)
+                      if not logistic else None, "missing": missing, "method": "logistic" if logistic else "linear"})
     return out
+
+
+def _r2_p_value(r2: float, p: int, n: float) -> float | None:
+    """Overall F test of R² = 0 with ``p`` predictors on (effective) ``n`` cases; None if n ≤ p + 1."""
+    from scipy import stats as st
+
+    df2 = n - p - 1
+    if df2 <= 0 or not 0 <= r2 < 1:
+        return None
+    return float(st.f.sf((r2 / p) / ((1 - r2) / df2), p, df2))
 
 
 def subset_r2(corr: np.ndarray, *, tol: float = 1e-10) -> np.ndarray:
@@ -545,7 +617,8 @@ def importance(
         ``lowers_outcome`` flags elements whose higher performance goes with a lower outcome. ``attrs``:
         ``r2``, ``n``, ``n_effective``, ``missing``, ``method``, ``derived_cut``, ``stated_cut``,
         ``rule`` (in words), ``bootstrap`` (resamples × elements) and ``excluded`` (``{element: reason}``
-        for elements left out because their performance ratings do not vary).
+        for elements left out because their performance ratings do not vary or repeat another element's;
+        see :func:`uninformative`).
 
     Examples
     --------
@@ -562,13 +635,8 @@ def importance(
     elements = [e for e in perf.index if e in imp.index]
     # An element everyone rated the same (or nobody rated) carries no information about the outcome: it is
     # left out and named, rather than stopping the whole driver analysis.
-    excluded: dict[str, str] = {}
-    for e in elements:
-        answers = pd.to_numeric(frame[perf.loc[e, "column"]], errors="coerce").dropna()
-        if answers.empty:
-            excluded[e] = "nobody rated its performance"
-        elif answers.nunique() < 2:
-            excluded[e] = f"every customer rated its performance {answers.iloc[0]:g}"
+    excluded = uninformative(pd.DataFrame({e: frame[perf.loc[e, "column"]] for e in elements}, index=frame.index),
+                             what="rated its performance")
     elements = [e for e in elements if e not in excluded]
     if len(elements) < 2:
         raise ValueError(f"importance: fewer than two elements have varying performance ratings "

@@ -239,6 +239,12 @@ def _read_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise DataError(f"{CONFIG_FILE}: not UTF-8 text", file=CONFIG_FILE) from None
     try:
+        # Anchors and aliases (&a / *a) are refused before anything is built: a few lines of them can expand
+        # to billions of entries ("billion laughs"), and a configuration never needs them.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise DataError(f"{CONFIG_FILE}: line {event.start_mark.line + 1}: YAML anchors and aliases (&name, "
+                                "*name) are not allowed; write each value out in full", file=CONFIG_FILE)
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -291,6 +297,12 @@ def load_engagement(path: str | Path) -> Engagement:
         raise DataError(f"{folder}: not an engagement folder (no such directory)", file=str(folder))
     slug = validate_slug(folder.resolve().name)
     cfg = validate_config(_read_yaml(folder / CONFIG_FILE))
+    inside = folder.resolve()
+    for role in ("survey", "customers", "codebook", "contacts"):
+        # validate_config refuses '..' and absolute paths; a symbolic link can still point elsewhere.
+        if cfg.get(role) and not (folder / cfg[role]).resolve().is_relative_to(inside):
+            raise DataError(f"{cfg[role]}: a link to a file outside the engagement folder {inside} (named by {role} "
+                            f"in {CONFIG_FILE}); copy the file into the folder", file=str(cfg[role]))
     tables = {role: read_table(folder / cfg[role]) for role in ("survey", "customers", "codebook", "contacts")
               if cfg.get(role)}
     return from_frames(

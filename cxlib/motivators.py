@@ -157,7 +157,8 @@ def item_loadings(frame: pd.DataFrame, codebook: pd.DataFrame, *, min_loading: f
         ``item, motivator, factor, loading, intended_factor, intended_loading, loads_as_intended``:
         ``loads_as_intended`` is False when the item's strongest loading is on another motivator's
         factor or its loading on its own factor is below ``min_loading``. ``attrs["n"]`` is the number of
-        complete respondents used.
+        complete respondents used; ``attrs["excluded"]`` names items left out because everyone gave them
+        the same answer (``{item: reason}``).
 
     Examples
     --------
@@ -172,6 +173,14 @@ def item_loadings(frame: pd.DataFrame, codebook: pd.DataFrame, *, min_loading: f
     groups = motivator_items(codebook)
     cols = [c for cs in groups.values() for c in cs]
     data = frame[cols].astype(float).dropna()
+    # An item everyone answered the same has no correlation with anything: the factor model cannot be fitted
+    # with it. Such items (and a motivator left with none) are named in attrs["excluded"].
+    excluded = drivers.uninformative(data, what="answered")
+    excluded = {c: why for c, why in excluded.items() if why.startswith(("every", "nobody"))}
+    groups = {m: [c for c in items if c not in excluded] for m, items in groups.items()}
+    groups = {m: items for m, items in groups.items() if items}
+    cols = [c for cs in groups.values() for c in cs]
+    data = data[cols]
     n_factors = len(groups)
     fa = Factor(data.to_numpy(), n_factor=n_factors, method="ml").fit()
     if n_factors > 1:
@@ -189,6 +198,7 @@ def item_loadings(frame: pd.DataFrame, codebook: pd.DataFrame, *, min_loading: f
                          "loads_as_intended": bool(primary[item] == intended and abs(own) >= min_loading)})
     out = pd.DataFrame(rows)
     out.attrs["n"] = len(data)
+    out.attrs["excluded"] = excluded
     return out
 
 
@@ -426,7 +436,9 @@ def rank(
     DataFrame
         ``motivator, weight, rescaled, ci_low, ci_high, rank, in_top``, best first: ``weight`` is the raw
         relative weight (they sum to R²), ``rescaled`` the percent of R² explained, with its percentile
-        interval. ``attrs``: ``r2``, ``n``, ``n_effective``.
+        interval. ``attrs``: ``r2``, ``n``, ``n_effective`` and ``excluded`` (``{motivator: reason}`` for
+        motivators left out because their scores do not vary or repeat another's; see
+        :func:`cxlib.drivers.uninformative`).
 
     Examples
     --------
@@ -440,6 +452,12 @@ def rank(
     100.0
     """
     scores = motivator_scores(frame, codebook)
+    # A motivator whose score does not vary (or repeats another's) is named and left out, not fatal.
+    excluded = drivers.uninformative(scores, what="scored")
+    scores = scores.drop(columns=list(excluded))
+    if scores.shape[1] < 2:
+        raise ValueError(f"rank: fewer than two motivators have varying scores (left out: {excluded}); the "
+                         "motivators cannot be ranked")
     rw = drivers.relative_weights(scores, frame[outcome], weights=frame[weight] if weight else None,
                                   n_boot=n_boot, seed=seed, ci=ci)
     out = rw.rename(columns={"predictor": "motivator", "raw": "weight"})
@@ -452,4 +470,5 @@ def rank(
     out = out.sort_values("rescaled", ascending=False, kind="stable").reset_index(drop=True)
     out.insert(5, "rank", np.arange(1, len(out) + 1))
     out.attrs = {k: v for k, v in rw.attrs.items() if k != "bootstrap"}
+    out.attrs["excluded"] = excluded
     return out

@@ -42,6 +42,14 @@ SEGMENT_COLOURS: dict[str, str] = {
 }
 
 
+def _error_bars(estimate, low, high) -> np.ndarray:
+    """Arms for ``errorbar(xerr=...)``. A bootstrap percentile interval can sit wholly to one side of its
+    point estimate (a skewed bootstrap, e.g. a relative weight near zero): that arm is drawn with length 0
+    rather than failing, so the interval shown is still the interval computed."""
+    est, lo, hi = (np.asarray(v, dtype=float) for v in (estimate, low, high))
+    return np.vstack([np.clip(est - lo, 0, None), np.clip(hi - est, 0, None)])
+
+
 def set_theme() -> None:
     """Apply the report style: seaborn whitegrid, readable fonts, figures sized for a 1080-px page.
 
@@ -91,8 +99,8 @@ def segment_shares(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str
     y = np.arange(len(d))
     colours = [SEGMENT_COLOURS[s] for s in d.index]
     ax.barh(y, d["share"] * 100, color=colours, height=0.6)
-    err = np.vstack([(d["share"] - d["ci_low"]) * 100, (d["ci_high"] - d["share"]) * 100])
-    ax.errorbar(d["share"] * 100, y, xerr=err, fmt="none", ecolor="#222", capsize=4, lw=1.2)
+    ax.errorbar(d["share"] * 100, y, xerr=_error_bars(d["share"] * 100, d["ci_low"] * 100, d["ci_high"] * 100),
+                fmt="none", ecolor="#222", capsize=4, lw=1.2)
     for yi, (seg, row) in zip(y, d.iterrows()):
         ax.text(row["ci_high"] * 100 + 1, yi, f"{row['share'] * 100:.0f}%  (n={int(row['n']):,})", va="center", fontsize=10)
     ax.set_yticks(y, [s.capitalize() for s in d.index])
@@ -256,7 +264,7 @@ def motivator_ranking(
     colours = [SEGMENT_COLOURS["fully connected"] if r <= top else "#bbbbbb" for r in d["rank"]]
     ax.barh(y, d["rescaled"], color=colours, height=0.65)
     if d["ci_low"].notna().any():
-        ax.errorbar(d["rescaled"], y, xerr=np.vstack([d["rescaled"] - d["ci_low"], d["ci_high"] - d["rescaled"]]),
+        ax.errorbar(d["rescaled"], y, xerr=_error_bars(d["rescaled"], d["ci_low"], d["ci_high"]),
                     fmt="none", ecolor="#222", capsize=3, lw=1)
     ax.set_yticks(y, [m[0].upper() + m[1:] for m in d["motivator"]])
     n = n if n is not None else data.attrs.get("n")
@@ -295,7 +303,7 @@ def motivator_profiles(data: pd.DataFrame, *, ax: plt.Axes | None = None, title:
         d = data[(data["segment"] == seg) & data["mean"].notna()]
         y = np.array([ypos[m] for m in d["motivator"]]) + offsets[seg]
         n = int(d["n"].max()) if len(d) else 0
-        ax.errorbar(d["mean"], y, xerr=np.vstack([d["mean"] - d["ci_low"], d["ci_high"] - d["mean"]]),
+        ax.errorbar(d["mean"], y, xerr=_error_bars(d["mean"], d["ci_low"], d["ci_high"]),
                     fmt="o", color=SEGMENT_COLOURS[seg], ms=5, capsize=2, lw=1, label=f"{seg.capitalize()} (n={n:,})")
     ax.set_yticks(range(len(order)), [m[0].upper() + m[1:] for m in order])
     ax.set_xlim(0, 100)
@@ -398,7 +406,7 @@ def rollup(data: pd.DataFrame, *, by: str, ax: plt.Axes | None = None, title: st
     y = np.arange(len(d))
     ax.barh(y, d["derived"], color=SEGMENT_COLOURS["fully connected"], height=0.6)
     if d["ci_low"].notna().any():
-        ax.errorbar(d["derived"], y, xerr=np.vstack([d["derived"] - d["ci_low"], d["ci_high"] - d["derived"]]),
+        ax.errorbar(d["derived"], y, xerr=_error_bars(d["derived"], d["ci_low"], d["ci_high"]),
                     fmt="none", ecolor="#222", capsize=3, lw=1)
     ax.set_yticks(y, [f"{str(v).capitalize()} ({k} elements)" for v, k in zip(d[by], d["n_elements"])])
     ax.set_xlabel("Share of connection explained (%), with 95% CI")
@@ -507,7 +515,7 @@ def forest(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None 
     ax = ax or plt.gca()
     d = data.iloc[::-1]
     y = np.arange(len(d))
-    ax.errorbar(d["hazard_ratio"], y, xerr=np.vstack([d["hazard_ratio"] - d["ci_low"], d["ci_high"] - d["hazard_ratio"]]),
+    ax.errorbar(d["hazard_ratio"], y, xerr=_error_bars(d["hazard_ratio"], d["ci_low"], d["ci_high"]),
                 fmt="o", color=SEGMENT_COLOURS["fully connected"], capsize=3, lw=1.2)
     ax.axvline(1.0, color="#555", ls="--", lw=0.8)
     ax.set_xscale("log")
@@ -598,7 +606,7 @@ def nps_by_segment(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str
     shown = d[d["n"] >= max(min_cell, 1)]
     y = np.arange(len(shown))
     ax.barh(y, shown["nps"], color=[SEGMENT_COLOURS[s] for s in shown.index], height=0.6)
-    ax.errorbar(shown["nps"], y, xerr=np.vstack([shown["nps"] - shown["ci_low"], shown["ci_high"] - shown["nps"]]),
+    ax.errorbar(shown["nps"], y, xerr=_error_bars(shown["nps"], shown["ci_low"], shown["ci_high"]),
                 fmt="none", ecolor="#222", capsize=4, lw=1.2)
     for yi, (seg, r) in zip(y, shown.iterrows()):
         x = max(r["ci_high"], 0) + 3
@@ -657,9 +665,7 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str, scale:
     colours = ([palette.get(str(v), "#0072B2") for v in d[colour_by]] if colour_by
                else [colour or SEGMENT_COLOURS["fully connected"]] * len(d))
     ax.barh(y, est, color=colours, height=0.6)
-    # A bootstrap percentile interval can sit to one side of the point estimate (skewed bootstrap, e.g.
-    # relative weights near zero); draw the interval as it is and no arm below zero length.
-    ax.errorbar(est, y, xerr=np.vstack([np.clip(est - lo, 0, None), np.clip(hi - est, 0, None)]), fmt="none",
+    ax.errorbar(est, y, xerr=_error_bars(est, lo, hi), fmt="none",
                 ecolor="#222", capsize=4, lw=1.2)
     span = float(np.nanmax(np.abs(hi))) if len(d) else 1.0
     for yi, (e, h, row) in enumerate(zip(est, hi, d.itertuples())):

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MIME_TYPE", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes", "methods_common",
+__all__ = ["MIME_TYPE", "suppressed", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes", "methods_common",
            "pretty", "ci_text", "estimate_table"]
 
 MIME_TYPE = "application/vnd.cxlib.results+json"
@@ -69,6 +69,18 @@ def estimate_dict(estimate: float, ci_low: float, ci_high: float, n: int, **extr
     {'estimate': 2.1, 'ci_low': 1.8, 'ci_high': 2.4, 'n': 812, 'value': 'annual_spend'}
     """
     return to_jsonable({"estimate": estimate, "ci_low": ci_low, "ci_high": ci_high, "n": n, **extra})
+
+
+def suppressed(n: int, min_cell: int) -> dict[str, Any]:
+    """The ``results.json`` entry for a figure withheld by small-cell suppression (same keys as an estimate).
+
+    Examples
+    --------
+    >>> suppressed(17, 30)
+    {'estimate': None, 'ci_low': None, 'ci_high': None, 'n': 17, 'note': 'suppressed: fewer than 30 customers'}
+    """
+    return {"estimate": None, "ci_low": None, "ci_high": None, "n": int(n),
+            "note": f"suppressed: fewer than {int(min_cell)} customers"}
 
 
 def record(key: str, value: Any) -> None:

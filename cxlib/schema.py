@@ -627,6 +627,18 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
                                        f"({', '.join(cfg['waves'])})",
                                        f"values {vals} are not among the waves in engagement.yaml "
                                        f"({', '.join(cfg['waves'])})"), unknown)
+        listed = cfg.get("waves") or []
+        empty = [w for w in listed if not (out[wave_col] == w).any()]
+        if empty:
+            raise DataError(f"{file}: column {wave_col!r}: wave {empty[0]!r} is listed in engagement.yaml (waves) but no "
+                            "respondent belongs to it; add its respondents or remove it from waves",
+                            file=file, column=wave_col)
+    # A rated or numeric question nobody answered is a broken export, not data: every figure built on it
+    # would be empty. (A verbatim question nobody answered is fine: there are simply no comments.)
+    for c in numeric:
+        if c != weight_col and out[c].isna().all():
+            raise DataError(f"{file}: column {c!r} has no answers in any of its {len(out):,} rows; fix the export, "
+                            f"or remove the column and its row in {codebook_file}", file=file, column=c)
     return out
 
 
@@ -748,6 +760,10 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
             _fail(file, start, ("date missing or not a date (attrition.start)",
                                 "dates missing or not dates (attrition.start)"), bad)
         out[start] = dates
+    for col in cfg["value"]:
+        if out[col].isna().all():
+            raise DataError(f"{file}: column {col!r} (a value column in engagement.yaml) has no values in any of "
+                            f"its {len(out):,} rows", file=file, column=col)
     for col in cfg.get("covariates", []):
         if out[col].map(_missing).all():
             raise DataError(f"{file}: column {col!r} (a covariate in engagement.yaml) has no values", file=file,
@@ -867,6 +883,16 @@ def validate_links(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str,
             warnings.append(f"{contacts_file}: {len(stray)} contact(s) have an id with no row in {customers_file} "
                             "and are left out")
     consent = cfg["privacy"].get("consent")
-    if consent and not customers[consent].any():
-        warnings.append(f"{customers_file}: no customer gave analytics consent ({consent}); nothing can be analysed")
+    min_cell = int(cfg["privacy"]["min_cell"])
+    usable = survey[id_col].isin(known)
+    if consent:
+        usable &= survey[id_col].isin(set(customers.loc[customers[consent].astype(bool), id_col]))
+    if int(usable.sum()) < min_cell:
+        matched = int(survey[id_col].isin(known).sum())
+        why = f"{len(survey):,} in the survey, {matched:,} with a row in {customers_file}"
+        if consent:
+            why += f", {int(usable.sum()):,} of them consenting ({consent})"
+        raise DataError(f"{survey_file}: only {int(usable.sum()):,} respondents can be analysed ({why}); at least "
+                        f"privacy.min_cell = {min_cell} are needed before any figure can be reported",
+                        file=survey_file, count=int(usable.sum()))
     return warnings

@@ -115,6 +115,26 @@ def _codebook_row_for_id(f: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([f, pd.DataFrame([row])], ignore_index=True)
 
 
+def _aliases(d: Path) -> None:
+    path = d / "engagement.yaml"
+    path.write_text(path.read_text() + "threshold_again: &t 75\nconnection_copy: *t\n")
+
+
+def _survey_links_outside(d: Path) -> None:
+    outside = d.parent / f".{d.name}-survey.csv"
+    (d / "survey.csv").replace(outside)
+    (d / "survey.csv").symlink_to(outside)
+
+
+def _all_in_one_wave(d: Path) -> None:
+    _csv(d, "survey.csv", lambda f: f.assign(wave="pre"))
+    _csv(d, "customers.csv", lambda f: f.assign(wave="pre"))
+
+
+def _five_respondents(f: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([f[f["wave"] == "pre"].iloc[:3], f[f["wave"] == "post"].iloc[:2]])
+
+
 @dataclass(frozen=True)
 class Case:
     """One malformed engagement and what its error message must name."""
@@ -149,6 +169,7 @@ CASES: list[Case] = [
         (d / "engagement.yaml").read_text() + "client: Someone Else\n"), "engagement.yaml", "appears twice"),
     Case("FILL_ME placeholder left", _key("satisfaction", {"column": "overall_sat", "top_box": "FILL_ME"}),
          "engagement.yaml", "satisfaction.top_box"),
+    Case("YAML anchors and aliases", _aliases, "engagement.yaml", "anchors and aliases"),
     Case("file path escaping the folder", _key("survey", "../../etc/passwd"), "engagement.yaml", "survey"),
     Case("threshold not a number", _key("connection", {"threshold": "high"}), "engagement.yaml", "connection"),
     Case("top box outside the satisfaction scale", _key("satisfaction", {"column": "overall_sat", "top_box": 11}),
@@ -160,6 +181,8 @@ CASES: list[Case] = [
     Case("min_cell not a whole number", _key("privacy", {"min_cell": 2.5}), "engagement.yaml", "privacy"),
     Case("unsafe folder name", lambda d: None, "Bad Slug", "engagement name", slug="Bad Slug"),
     # files
+    Case("survey a symbolic link to outside the folder", _survey_links_outside, "survey.csv",
+         "outside the engagement folder"),
     Case("survey file missing", lambda d: (d / "survey.csv").unlink(), "survey.csv", "not found"),
     Case("customers file empty", _write("customers.csv", b""), "customers.csv", "empty"),
     Case("contacts header only", _write("contacts.csv", b"customer_id,timestamp,channel,stage,rating\n"),
@@ -203,6 +226,10 @@ CASES: list[Case] = [
     Case("missing weight", _survey(_set("resp_weight", "")), "survey.csv", "resp_weight"),
     Case("infinite weight", _survey(_set("resp_weight", "inf")), "survey.csv", "resp_weight"),
     Case("weight column absent", _weight_column_gone, "survey.csv", "resp_weight"),
+    Case("listed wave without respondents", _all_in_one_wave, "survey.csv", "wave 'post'"),
+    Case("rated column with no answers", _survey(lambda f: f.assign(perf_free_parking="")), "survey.csv",
+         "perf_free_parking"),
+    Case("fewer respondents than min_cell", _survey(_five_respondents), "survey.csv", "only 5 respondents"),
     Case("wave not listed", _survey(_set("wave", "mid")), "survey.csv", "wave"),
     Case("satisfaction column absent", _key("satisfaction", {"column": "sat_x", "top_box": 9}), "survey.csv",
          "sat_x"),
@@ -217,6 +244,7 @@ CASES: list[Case] = [
     Case("consent not yes/no", _customers(_set("analytics_consent", "maybe")), "customers.csv", "analytics_consent"),
     Case("consent column absent", _customers(_drop("analytics_consent")), "customers.csv", "analytics_consent"),
     Case("value column absent", _customers(_drop("annual_spend")), "customers.csv", "annual_spend"),
+    Case("value column with no values", _customers(lambda f: f.assign(visits="")), "customers.csv", "visits"),
     Case("value column not numeric", _customers(_set("visits", "many")), "customers.csv", "visits"),
     Case("covariate column absent", _customers(_drop("region")), "customers.csv", "region"),
     Case("advocacy column absent", _key("advocacy", {"column": "nps_score"}), "customers.csv", "nps_score"),

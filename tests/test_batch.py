@@ -256,3 +256,10 @@ def test_awkward_engagement_gets_a_report_that_says_what_could_not_be_estimated(
         assert "Traceback" not in page and ">nan<" not in page.lower() and ">inf<" not in page.lower()
     results = json.loads((tmp_path / "reports" / "awkward-one" / "results.json").read_text())
     assert results["hazard_ratio"]["estimate"] is None and "no customer left" in results["hazard_ratio"]["note"]
+
+
+def test_kernel_chatter_stays_out_of_the_terminal(batch_run):
+    """jupyter_client interrupts each kernel before shutting it down and ipykernel logs that as an ERROR; the
+    kernels' own output goes to .logs (kept only when a notebook fails), not to the person running the batch."""
+    proc, _ = batch_run
+    assert "IPKernelApp" not in proc.stderr + proc.stdout and "KeyboardInterrupt" not in proc.stderr

@@ -203,3 +203,71 @@ def test_an_element_nobody_varies_on_is_left_out_and_named():
     assert perf["element"] not in set(got["element"])
     assert got.attrs["excluded"][perf["element"]] == "every customer rated its performance 5"
     assert len(got) == (cb.role == "element_performance").sum() - 1
+
+
+# -- awkward predictors (#10) -------------------------------------------------------------------------
+
+def test_uninformative_matches_a_brute_force_pairwise_comparison():
+    """Checked against the obvious definition: compare every pair of columns cell by cell."""
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame(rng.integers(1, 4, size=(30, 6)).astype(float), columns=list("abcdef"))
+    X["c"] = X["a"]                      # duplicate of an earlier column
+    X["e"] = 2.0                         # constant
+    X.loc[3, "f"] = np.nan
+    X["g"] = X["f"]                      # duplicate including its blank
+    X["h"] = X["f"].fillna(9.0)          # differs only where f is blank: informative
+    X["i"] = np.nan                      # nobody answered
+    brute = {}
+    for j, col in enumerate(X.columns):
+        v = X[col]
+        if v.isna().all():
+            brute[col] = "empty"
+        elif v.dropna().nunique() == 1:
+            brute[col] = "constant"
+        else:
+            for earlier in X.columns[:j]:
+                if earlier not in brute and X[earlier].equals(v):
+                    brute[col] = f"dup {earlier}"
+                    break
+    found = drivers.uninformative(X)
+    assert set(found) == set(brute) == {"c", "e", "g", "i"}
+    assert "'a'" in found["c"] and "'f'" in found["g"] and "2" in found["e"] and "nobody" in found["i"]
+
+
+def test_importance_leaves_out_a_duplicated_element_and_names_it():
+    import cxlib as cx
+
+    eng, _ = cx.synth.make_engagement("retailer", 600, seed=2)
+    frame, cb = eng.frame(), eng.codebook.copy()
+    perf = cb[cb["role"] == "element_performance"].iloc[0]
+    imp = cb[(cb["role"] == "element_importance") & (cb["element"] == perf["element"])].iloc[0]
+    copies = pd.DataFrame([{**perf.to_dict(), "column": "perf_copy", "element": "Copy"},
+                           {**imp.to_dict(), "column": "imp_copy", "element": "Copy"}])
+    frame = frame.assign(perf_copy=frame[perf["column"]], imp_copy=frame[imp["column"]])
+    res = drivers.importance(frame, pd.concat([cb, copies], ignore_index=True), "connection_index",
+                             weight="resp_weight", n_boot=0)
+    assert "Copy" not in set(res["element"]) and perf["element"] in set(res["element"])
+    assert res.attrs["excluded"] == {"Copy": f"same answers as {perf['element']!r} from every customer "
+                                             "(a duplicated question?)"}
+
+
+def test_logistic_weights_refuse_a_perfectly_separated_outcome():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(80, 3)), columns=["a", "b", "c"])
+    y = (X["a"] > 0).astype(float)        # a predicts the outcome exactly
+    with pytest.raises(ValueError, match="separate the 0/1 outcome perfectly"):
+        drivers.relative_weights(X, y)
+
+
+def test_r2_p_value_equals_the_statsmodels_overall_f_test():
+    """Reference: statsmodels OLS ``f_pvalue`` (unweighted, so the effective n is n)."""
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(120, 4)), columns=list("abcd"))
+    for slope in (0.0, 0.3):
+        y = slope * X["a"] + rng.normal(size=120)
+        rw = drivers.relative_weights(X, y)
+        ref = sm.OLS(y, sm.add_constant(X)).fit()
+        assert rw.attrs["r2"] == pytest.approx(ref.rsquared, rel=1e-10)
+        assert rw.attrs["r2_p_value"] == pytest.approx(ref.f_pvalue, rel=1e-8)

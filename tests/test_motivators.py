@@ -144,3 +144,18 @@ def test_multiplier_interval_covers_the_planted_multiplier(slow):
     share = float(np.mean(covered))
     print(f"\nvalue multiplier: 95% CI covered the planted value in {sum(covered)} of {len(covered)} seeds")
     assert share >= (0.9 if slow else 0.8)
+
+
+def test_a_motivator_everyone_scored_the_same_is_named_not_fatal():
+    """#10 awkward data: the ranking and the factor analysis leave the constant motivator out and say why."""
+    eng, _ = cx.synth.make_engagement("retailer", 600, seed=5)
+    frame, cb = eng.frame(), eng.codebook
+    items = cb.loc[cb["role"] == "motivator_item"]
+    flat = items.loc[items["motivator"] == items["motivator"].iloc[0], "column"].tolist()
+    frame = frame.assign(**{c: 4.0 for c in flat})
+    name = items["motivator"].iloc[0]
+    ranking = motivators.rank(frame, cb, "annual_spend", weight="resp_weight", n_boot=50)
+    assert name not in set(ranking["motivator"]) and ranking.attrs["excluded"] == {name: "every customer scored 50"}
+    assert ranking["rescaled"].sum() == pytest.approx(100)
+    load = motivators.item_loadings(frame, cb)
+    assert set(load.attrs["excluded"]) == set(flat) and not set(load["item"]) & set(flat)

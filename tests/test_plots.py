@@ -97,3 +97,16 @@ def test_advocacy_plots_are_labelled_and_suppress_small_segments(frame_and_codeb
     ax = plots.wave_scorecard(card, ax=ax)
     _check(ax)
     assert len(ax.get_yticklabels()) == len(card) - 1  # value is not on the percentage-point axis
+
+
+def test_an_interval_beside_its_estimate_is_drawn_not_fatal():
+    """A percentile bootstrap interval can lie wholly to one side of the estimate (seen on a corpus case where the
+    motivators explain nothing): the arm on the far side has length 0 and the plot is still drawn."""
+    ranking = pd.DataFrame({"motivator": ["a", "b"], "weight": [0.01, 0.002], "rescaled": [79.2, 20.8],
+                            "ci_low": [0.3, 1.0], "ci_high": [75.6, 40.0], "rank": [1, 2], "sign": [1, 1],
+                            "in_top": [1.0, 1.0]})
+    ranking.attrs["n"] = 857
+    ax = plots.motivator_ranking(ranking, outcome_label="Annual spend")
+    _check(ax)
+    arms = plots._error_bars(ranking["rescaled"], ranking["ci_low"], ranking["ci_high"])
+    assert arms.min() >= 0 and arms[1, 0] == 0 and arms[0, 0] == pytest.approx(78.9)

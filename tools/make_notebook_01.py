@@ -40,15 +40,22 @@ cells = [
          "    measure = f'the rate of {what}' if kind == 'rate' else f'the {what}'\n"
          "    return (f'Fully connected customers show **{est.estimate:.1f}×** {measure} of highly satisfied customers '\n"
          "            f'(95% CI {est.ci_low:.1f}–{est.ci_high:.1f}×; n={est.n:,}).')\n\n"
+         "def motivator_sentence():\n"
+         "    what, r2, p = report.pretty(headline).lower(), ranking.attrs['r2'], ranking.attrs.get('r2_p_value')\n"
+         "    if p is not None and p >= 0.05:\n"
+         "        return (f'The emotional motivators do not measurably explain {what} for this client (together R² = {r2:.2f}, '\n"
+         "                f'p = {p:.2f}, n={ranking.attrs[\"n\"]:,}), so no motivator is named as a driver of it.')\n"
+         "    names = [report.pretty(m) for m in top['motivator']]\n"
+         "    return ('The emotional motivators that drive ' + what + ' most for this client: **'\n"
+         "            + '**, **'.join(names[:-1]) + '** and **' + names[-1] + '**'\n"
+         "            + f' (together {top.rescaled.sum():.0f}% of the variation the motivators explain; R² = {r2:.2f}).')\n\n"
+         "motivators_explain = ranking.attrs.get('r2_p_value') is None or ranking.attrs['r2_p_value'] < 0.05\n"
          "fc = shares.set_index('segment').loc['fully connected']\n"
-         "names = [m for m in top['motivator']]\n"
          "display(Markdown('\\n\\n'.join([\n"
          "    f'### {eng.client}: headline findings',\n"
          "    multiplier_sentence(headline, multipliers[headline], by_segment[headline].attrs['kind']),\n"
          "    f'**{fc.share:.0%}** of customers are fully connected (95% CI {fc.ci_low:.0%}–{fc.ci_high:.0%}; n={n_segmented:,}).',\n"
-         "    'The emotional motivators that drive ' + report.pretty(headline).lower() + ' most for this client: **'\n"
-         "    + '**, **'.join(n.capitalize() for n in names[:-1]) + '** and **' + names[-1].capitalize() + '**'\n"
-         "    + f' (together {top.rescaled.sum():.0f}% of the variation the motivators explain).',\n"
+         "    motivator_sentence(),\n"
          "])))"),
     md("## Who is connected\n\n"
        "Every respondent falls in one of three segments. **Fully connected** customers score at or above the "
@@ -82,7 +89,10 @@ cells = [
     code("ax = plots.motivator_ranking(ranking, outcome_label=report.pretty(headline))\nplt.show()\n"
          "display(report.estimate_table(ranking.assign(share=ranking['rescaled'], n=ranking.attrs['n']),\n"
          "        columns={'rank': 'Rank', 'motivator': 'Motivator', '__estimate__:share': 'Share of explained variation, % (95% CI)'},\n"
-         "        fmt='{:.1f}'))"),
+         "        fmt='{:.1f}'))\n"
+         "if ranking.attrs['excluded']:\n"
+         "    display(Markdown('*Not ranked:* ' + '; '.join(f'**{m}** ({why})' for m, why in ranking.attrs['excluded'].items())\n"
+         "                     + '. A motivator whose score does not vary cannot explain any difference in value.'))"),
     md("## How the segments differ on each motivator\n\n"
        "Mean score (0–100) on each motivator by segment."),
     code("prof = motivators.profiles(frame, eng.codebook, weight=weight)\n"
@@ -104,6 +114,9 @@ cells = [
          "             f'(n={load.attrs[\"n\"]:,} complete answers).' if stray.empty else\n"
          "             f'{len(stray)} question(s) do not load on their intended motivator: ' +\n"
          "             '; '.join(f'{r.item} (meant for “{r.motivator}”)' for r in stray.itertuples()) + '.')\n"
+         "if load.attrs['excluded']:\n"
+         "    lines.append('Left out of the factor analysis, because everyone gave the same answer: '\n"
+         "                 + '; '.join(f'{item} ({why})' for item, why in load.attrs['excluded'].items()) + '.')\n"
          "display(Markdown('\\n\\n'.join(lines)))"),
     md("## How strong the connection is\n\n"
        "The *connection index* (0–100) averages each customer's answers to the emotional-motivator questions, "
@@ -127,12 +140,15 @@ cells = [
          "})\n"
          "e = multipliers[headline]\n"
          "report.record('value_multiplier', report.estimate_dict(e.estimate, e.ci_low, e.ci_high, e.n, value=headline,\n"
-         "                                                       n_effective=e.n_effective))\n"
+         "                                                       n_effective=e.n_effective,\n"
+         "                                                       **({} if pd.notna(e.estimate) else {'note': e.note})))\n"
          "report.record('value_multipliers', {v: report.estimate_dict(m.estimate, m.ci_low, m.ci_high, m.n) for v, m in multipliers.items()})\n"
          "report.record('top_motivators', [\n"
          "    {'motivator': r.motivator, **report.estimate_dict(r.rescaled, r.ci_low, r.ci_high, ranking.attrs['n'])}\n"
          "    for r in top.itertuples()\n"
-         "])"),
+         "] if motivators_explain else [])\n"
+         "if not motivators_explain:\n"
+         "    report.record('top_motivators_note', motivator_sentence().replace('**', ''))"),
 ]
 for i, cell in enumerate(cells):
     cell["id"] = f"cell-{i:02d}"  # stable ids: regenerating the notebook gives a reviewable diff

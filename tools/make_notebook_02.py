@@ -95,14 +95,20 @@ cells = [
     md("## The same elements against other outcomes\n\n"
        "Derived importance for being fully connected (yes/no, logistic relative weights) and for the headline value."),
     code("fc_flag = (frame['segment'] == 'fully connected').astype(float).where(frame['segment'].notna())\n"
-         "alt = {'Connection index': imp.set_index('element')['derived']}\n"
-         "alt['Fully connected (yes/no)'] = drivers.importance(frame.assign(fully_connected=fc_flag), eng.codebook, 'fully_connected',\n"
-         "                                                     weight=weight, n_boot=0).set_index('element')['derived']\n"
          "headline = cfg['value'][0]\n"
-         "alt[report.pretty(headline)] = drivers.importance(frame, eng.codebook, headline, weight=weight, n_boot=0).set_index('element')['derived']\n"
-         "ranks = pd.DataFrame({k: v.rank(ascending=False).astype(int) for k, v in alt.items()})\n"
+         "alt = {'Connection index': imp.set_index('element')['derived']}\n"
+         "not_estimable = {}\n"
+         "for label, data, outcome in [('Fully connected (yes/no)', frame.assign(fully_connected=fc_flag), 'fully_connected'),\n"
+         "                             (report.pretty(headline), frame, headline)]:\n"
+         "    try:\n"
+         "        alt[label] = drivers.importance(data, eng.codebook, outcome, weight=weight, n_boot=0).set_index('element')['derived']\n"
+         "    except ValueError as exc:  # e.g. too few fully connected respondents for this many elements\n"
+         "        not_estimable[label] = str(exc).split(': ', 1)[-1]\n"
+         "ranks = pd.DataFrame({k: v.rank(ascending=False).astype('Int64') for k, v in alt.items()})\n"
          "top = ranks.sort_values('Connection index').head(10)\n"
-         "display(top.reset_index().rename(columns={'element': 'Element (rank by outcome)'}).style.hide(axis='index').format(escape='html'))"),
+         "display(top.reset_index().rename(columns={'element': 'Element (rank by outcome)'}).style.hide(axis='index').format(escape='html'))\n"
+         "if not_estimable:\n"
+         "    display(Markdown('*Not estimable:* ' + '; '.join(f'**{k}**: {why}.' for k, why in not_estimable.items())))"),
     md("## Notes on method"),
     code("display(Markdown(report.methods_common(eng)))"),
     code("display(Markdown('\\n'.join([\n"
