@@ -98,6 +98,59 @@ class Engagement:
     def id_column(self) -> str:
         return self.config["id"]
 
+    # -- pseudonyms ---------------------------------------------------------------------------
+    def pseudonyms(self, ids: pd.Series) -> pd.Series:
+        """The pseudonyms the analysis views use for these customer ids (keyed SHA-256, not reversible).
+
+        The key is derived from the engagement's own customer ids, so pseudonyms are the same on every run
+        (reports reproduce byte for byte) yet cannot be recomputed by a reader who lacks the customer file.
+        Use it to find a customer in ``frame()`` when checking a case by hand.
+
+        Examples
+        --------
+        >>> import cxlib as cx
+        >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+        >>> first = eng.customers[eng.id_column].iloc[:1]
+        >>> eng.pseudonyms(first).iloc[0] in set(eng.frame()[eng.id_column]) or "did not consent"
+        True
+        """
+        from .privacy import pseudonymise
+
+        return pseudonymise(ids, salt=self._pseudonym_key)
+
+    @property
+    def _pseudonym_key(self) -> str:
+        cached = self.__dict__.get("_key")
+        if cached is None:
+            import hashlib
+
+            ids = "\n".join(sorted(map(str, self.customers[self.id_column])))
+            cached = hashlib.sha256(f"cxlib pseudonyms v1\n{ids}".encode()).hexdigest()
+            object.__setattr__(self, "_key", cached)  # frozen dataclass: cache without changing its fields
+        return cached
+
+    def contact_frame(self) -> pd.DataFrame | None:
+        """Contacts ready for analysis: those of customers who consented, ids replaced by the same pseudonyms
+        as in :meth:`frame`. None when the engagement has no contacts file.
+
+        Examples
+        --------
+        >>> import cxlib as cx
+        >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+        >>> c = eng.contact_frame()
+        >>> set(c[eng.id_column]) <= set(eng.pseudonyms(eng.customers[eng.id_column]))
+        True
+        """
+        if self.contacts is None:
+            return None
+        key = self.id_column
+        consent = self.config.get("privacy", {}).get("consent")
+        contacts = self.contacts
+        if consent:
+            agreed = self.customers.loc[self.customers[consent].astype("boolean").fillna(False).to_numpy(dtype=bool), key]
+            contacts = contacts[contacts[key].isin(set(agreed))]
+        return contacts.assign(**{key: self.pseudonyms(contacts[key]).to_numpy()}).reset_index(drop=True)
+
     # -- the analysis frame -----------------------------------------------------------------
     def frame(self) -> pd.DataFrame:
         """Survey joined to customers on the id, consent applied, with ``connection_index`` and ``segment``.
@@ -105,7 +158,8 @@ class Engagement:
         Respondents without a customer row are dropped (validation has reported how many). Customers
         who withheld analytics consent are counted but not analysed: they are removed here, and the
         count is kept in ``frame.attrs["n_no_consent"]``. ``frame.attrs["n_survey"]`` is the number of
-        survey rows before the join.
+        survey rows before the join. Customer ids are replaced by pseudonyms (:meth:`pseudonyms`), so no
+        analysis output can carry a real id; :meth:`contact_frame` uses the same ones.
         """
         cfg = self.config
         key = cfg["id"]
@@ -127,6 +181,7 @@ class Engagement:
         joined["segment"] = segments.assign(
             joined, threshold=cfg["connection"]["threshold"], sat_column=sat["column"], top_box=sat["top_box"]
         )
+        joined[key] = self.pseudonyms(joined[key]).to_numpy()
         joined = joined.reset_index(drop=True)
         joined.attrs = {"n_survey": len(self.survey), "n_no_consent": n_no_consent}
         return joined

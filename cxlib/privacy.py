@@ -5,6 +5,7 @@ Nothing here writes files. Reports call these before anything derived from a cus
 from __future__ import annotations
 
 import hashlib
+import hmac
 import html
 import re
 
@@ -86,7 +87,7 @@ def suppress(table: pd.DataFrame, *, min_cell: int, n_column: str = "n", columns
 
 
 def pseudonymise(ids: pd.Series, *, salt: str) -> pd.Series:
-    """Replace customer ids by salted SHA-256 pseudonyms (stable within an engagement, not reversible).
+    """Replace customer ids by keyed SHA-256 pseudonyms (HMAC; stable for one key, not reversible without it).
 
     Examples
     --------
@@ -94,4 +95,5 @@ def pseudonymise(ids: pd.Series, *, salt: str) -> pd.Series:
     >>> p.iloc[0] == p.iloc[2], p.iloc[0].startswith("c_"), len(p.iloc[0])
     (True, True, 18)
     """
-    return ids.astype(str).map(lambda v: "c_" + hashlib.sha256(f"{salt}:{v}".encode()).hexdigest()[:16])
+    key = salt.encode()
+    return ids.astype(str).map(lambda v: "c_" + hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:16])

@@ -525,6 +525,14 @@ def recency_score(contacts: pd.DataFrame, *, id_column: str, as_of: pd.Series | 
     return agg[["experience", "n_contacts", "weight_sum"]]
 
 
+def _contacts_match(contacts: pd.DataFrame, ids: pd.Series, id_column: str, where: str) -> None:
+    """Contacts whose ids match none of the frame's are almost always raw ids against pseudonyms: say so
+    instead of scoring every customer as having no contacts."""
+    if len(contacts) and len(ids) and not contacts[id_column].isin(set(ids)).any():
+        raise ValueError(f"{where}: none of the {len(contacts):,} contacts has an id in the frame's {id_column!r}; "
+                         "eng.frame() carries pseudonymised ids, so pass eng.contact_frame() rather than eng.contacts")
+
+
 def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column: str, wave: str | None = None,
                        half_life_days: float = 90.0, recent_days: float = 90.0) -> pd.DataFrame:
     """Per-customer contact experience at the start of follow-up, for the attrition models.
@@ -548,6 +556,7 @@ def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column
     >>> contact_experience(contacts, frame, id_column="id").round(3).to_dict("list")
     {'experience': [-0.66, 1.0, 0.17], 'recent_rating': [0.0, 1.0, 0.5], 'older_rating': [nan, nan, nan], 'has_contacts': [True, True, False]}
     """
+    _contacts_match(contacts, frame[id_column], id_column, "contact_experience")
     ids = pd.Index(frame[id_column])
     code = ids.get_indexer(contacts[id_column])  # -1: a contact of someone not in the frame
     ts = pd.to_datetime(contacts["timestamp"]).to_numpy("datetime64[s]").astype("int64") / 86400.0
@@ -628,6 +637,7 @@ def experience_episodes(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_colum
     'id  start  stop  left  experience\\n a    0.0  30.0     0        2.00\\n a   30.0 100.0     1       -0.45\\n b    0.0  30.0     0        1.00'
     """
     ids = frame[id_column]
+    _contacts_match(contacts, ids, id_column, "experience_episodes")
     if isinstance(origin, pd.Timestamp):
         origin_of = pd.Series(origin, index=pd.Index(ids.unique()))
     else:

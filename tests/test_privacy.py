@@ -34,3 +34,32 @@ def test_suppress_blanks_small_cells_without_changing_the_input():
     out = privacy.suppress(t, min_cell=30)
     assert pd.isna(out.loc[0, "mean"]) and out.loc[1, "mean"] == 2.0 and out["suppressed"].tolist() == [True, False]
     assert t.loc[0, "mean"] == 1.0
+
+
+# -- pseudonymous ids in every analysis view (#10) ----------------------------------------------------
+
+def test_analysis_views_carry_pseudonyms_consistently_and_only_for_consenting_customers():
+    import hashlib
+    import hmac
+
+    import cxlib as cx
+    from cxlib import survival
+
+    eng, _ = cx.synth.make_engagement("retailer", 400, seed=6)
+    raw = set(eng.customers[eng.id_column])
+    frame, contacts = eng.frame(), eng.contact_frame()
+    assert not raw & set(frame[eng.id_column]) and not raw & set(contacts[eng.id_column])
+    # Same pseudonym in both views, and the keyed hash is HMAC-SHA256 under the engagement's key.
+    agreed = eng.customers.loc[eng.customers["analytics_consent"], eng.id_column]
+    expected = {"c_" + hmac.new(eng._pseudonym_key.encode(), str(i).encode(), hashlib.sha256).hexdigest()[:16]
+                for i in agreed}
+    assert set(contacts[eng.id_column]) <= expected and set(frame[eng.id_column]) <= expected
+    # Contacts of customers who withheld consent are not analysed.
+    refused = set(eng.customers.loc[~eng.customers["analytics_consent"], eng.id_column])
+    assert refused and len(contacts) == eng.contacts[eng.id_column].isin(set(agreed)).sum()
+    # The same engagement loaded twice gives the same pseudonyms (reports reproduce).
+    again, _ = cx.synth.make_engagement("retailer", 400, seed=6)
+    assert again.frame()[eng.id_column].tolist() == frame[eng.id_column].tolist()
+    # Raw contacts against the pseudonymised frame: a clear error, not a silent "no contacts".
+    with pytest.raises(ValueError, match="contact_frame"):
+        survival.contact_experience(eng.contacts, frame, id_column=eng.id_column)

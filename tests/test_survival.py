@@ -167,7 +167,7 @@ def test_planted_hazard_ratio_covered_and_recency_sign_recovered(slow):
     for seed in seeds:
         eng, truth = cx.synth.make_engagement("retailer", 4000, seed=2000 + seed)
         f = eng.frame().dropna(subset=["segment"])
-        f = f.join(survival.contact_experience(eng.contacts, f, id_column="customer_id", wave="wave"))
+        f = f.join(survival.contact_experience(eng.contact_frame(), f, id_column="customer_id", wave="wave"))
         res = survival.cox(f, "tenure_days", "churned", ["segment", "region", "age_band", "experience"],
                            reference={"segment": "highly satisfied"}).set_index("covariate")
         hr = res.loc["segment[fully connected]"]
@@ -176,7 +176,7 @@ def test_planted_hazard_ratio_covered_and_recency_sign_recovered(slow):
         fits = {}
         for half_life in (90, 100_000):
             g = eng.frame().dropna(subset=["segment"])
-            g = g.join(survival.contact_experience(eng.contacts, g, id_column="customer_id", wave="wave",
+            g = g.join(survival.contact_experience(eng.contact_frame(), g, id_column="customer_id", wave="wave",
                                                    half_life_days=half_life))
             m = survival.cox(g, "tenure_days", "churned", ["segment", "experience"])
             fits[half_life] = (m.attrs["log_likelihood"], m.set_index("covariate").loc["experience", "coef"])
