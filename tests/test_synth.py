@@ -70,7 +70,7 @@ def test_planted_hazard_ratio_and_recency_effect_are_recovered():
     f = eng.frame()
     as_of = f.set_index("customer_id")["wave"].map({"pre": "2024-03-01", "post": "2025-03-01"}).pipe(
         lambda s: s.astype("datetime64[ns]"))
-    score = survival.recency_score(eng.contacts, id_column="customer_id", as_of=as_of, half_life_days=90)
+    score = survival.recency_score(eng.contact_frame(), id_column="customer_id", as_of=as_of, half_life_days=90)
     f = f.join(score["experience"], on="customer_id")
     res = survival.cox(f, "tenure_days", "churned", ["segment", "region", "age_band", "experience"],
                        reference={"segment": "highly satisfied"}).set_index("covariate")

@@ -61,7 +61,7 @@ cells = [
          "    f'n={int(fc.n):,}) against **{hs.attrition:.0%}** of highly satisfied customers ({hs.ci_low:.0%}–{hs.ci_high:.0%}; n={int(hs.n):,}).',\n"
          "    (f'At any moment a fully connected customer is **{hr.hazard_ratio:.2f}×** as likely to leave as a highly satisfied one '\n"
          "     f'(hazard ratio, 95% CI {hr.ci_low:.2f}–{hr.ci_high:.2f}; n={model.attrs[\"n\"]:,}), allowing for '\n"
-         "     + ', '.join(c for c in covariates if c != 'segment') + '.') if model is not None else\n"
+         "     + ', '.join(report.pretty(c).lower() for c in covariates if c != 'segment') + '.') if model is not None else\n"
          "    f'**No customer left** during follow-up (n={len(frame):,}), so no hazard ratio can be estimated: there is no '\n"
          "    'leaving to compare between segments.',\n"
          "    f'If highly satisfied customers stayed like fully connected ones, about **{kept:,.0f} more of every 1,000** would still '\n"
