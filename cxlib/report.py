@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MIME_TYPE", "suppressed", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes", "methods_common",
-           "pretty", "ci_text", "estimate_table"]
+           "pretty", "interval", "ci_text", "estimate_table"]
 
 MIME_TYPE = "application/vnd.cxlib.results+json"
 
@@ -206,6 +206,23 @@ def pretty(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def interval(low: float, high: float, *, fmt: str = "{:.2f}") -> str:
+    """An interval for reading: ``1.90–2.31``; with a negative bound ``−59 to 144`` (a dash between two
+    numbers would read as a minus sign), always with a true minus sign.
+
+    Examples
+    --------
+    >>> interval(1.9, 2.31)
+    '1.90–2.31'
+    >>> interval(-59.4, 143.6, fmt="{:,.0f}")
+    '−59 to 144'
+    """
+    def signed(v: float) -> str:
+        return fmt.format(v).replace("-", "−")
+
+    return f"{signed(low)} to {signed(high)}" if min(low, high) < 0 else f"{signed(low)}–{signed(high)}"
+
+
 def ci_text(estimate: float, ci_low: float, ci_high: float, *, fmt: str = "{:.2f}", n: int | None = None) -> str:
     """``2.10 (95% CI 1.90–2.31; n=1,234)``, or ``not estimable`` when the estimate is missing.
 
@@ -221,10 +238,10 @@ def ci_text(estimate: float, ci_low: float, ci_high: float, *, fmt: str = "{:.2f
 
     if not ok(estimate):
         return "not estimable"
-    inner = f"95% CI {fmt.format(ci_low)}–{fmt.format(ci_high)}" if ok(ci_low) and ok(ci_high) else "no interval"
+    inner = f"95% CI {interval(ci_low, ci_high, fmt=fmt)}" if ok(ci_low) and ok(ci_high) else "no interval"
     if n is not None:
         inner += f"; n={int(n):,}"
-    return f"{fmt.format(estimate)} ({inner})"
+    return f"{fmt.format(estimate).replace('-', '−')} ({inner})"
 
 
 def estimate_table(data: Any, *, columns: dict[str, str], fmt: str = "{:.2f}", min_cell: int = 0,

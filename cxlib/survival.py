@@ -510,6 +510,8 @@ def recency_score(contacts: pd.DataFrame, *, id_column: str, as_of: pd.Series | 
     {'a': {'experience': -0.66, 'n_contacts': 2, 'weight_sum': 1.492}, 'b': {'experience': 1.0, 'n_contacts': 1, 'weight_sum': 0.788}}
     """
     c = contacts[[id_column, "timestamp", "rating"]].dropna()
+    if not isinstance(as_of, pd.Timestamp):
+        _contacts_match(c, pd.Series(as_of.index), id_column, "recency_score")
     ts = pd.to_datetime(c["timestamp"])
     ref = as_of if isinstance(as_of, pd.Timestamp) else c[id_column].map(as_of)
     age = (pd.to_datetime(ref) - ts).dt.total_seconds().to_numpy() / 86400 if not isinstance(as_of, pd.Timestamp) \

@@ -111,7 +111,7 @@ cells = [
          "            shown[f'waves.{m}'] = e['estimate']\n"
          "    claims.append(f\"**The programme.** From {w['before']} to {w['after']}: \" + '; '.join(parts) + '. [Details](04_advocacy_programme.html)')\n"
          "display(Markdown(f'## {eng.client}: the story in {len(claims)} points\\n\\n' + '\\n\\n'.join(f'{i}. {c}' for i, c in enumerate(claims, 1))))"),
-    md("## Connection is worth money"),
+    md("## Connection and what it is worth"),
     code("if shares and vm:\n"
          "    fig, ax = plt.subplots(figsize=(9, 2.8))\n"
          "    d = pd.DataFrame([{'segment': s, **e} for s, e in shares.items()])\n"

@@ -65,7 +65,7 @@ cells = [
          "    f'**No customer left** during follow-up (n={len(frame):,}), so no hazard ratio can be estimated: there is no '\n"
          "    'leaving to compare between segments.',\n"
          "    f'If highly satisfied customers stayed like fully connected ones, about **{kept:,.0f} more of every 1,000** would still '\n"
-         "    f'be customers after {horizon:g} days (95% CI {kept - 1.96 * se:,.0f}–{kept + 1.96 * se:,.0f}).',\n"
+         "    f'be customers after {horizon:g} days (95% CI {report.interval(kept - 1.96 * se, kept + 1.96 * se, fmt=\"{:,.0f}\")}).',\n"
          "])))"),
     md("## How long customers stay\n\n"
        "The share of each segment still active, day by day since the survey (Kaplan–Meier), with the number of "
@@ -88,7 +88,7 @@ cells = [
          "if comparable:\n"
          "    d = survival.rmst_difference(frame, dur, event, horizon, by='segment', a='fully connected', b='highly satisfied').iloc[0]\n"
          "    display(Markdown(f'Fully connected customers stay **{d.difference:.0f} days longer** on average within the first '\n"
-         "                     f'{horizon:g} days (95% CI {d.ci_low:.0f}–{d.ci_high:.0f}).'))\n"
+         "                     f'{horizon:g} days (95% CI {report.interval(d.ci_low, d.ci_high, fmt=\"{:.0f}\")}).'))\n"
          "else:\n"
          "    display(Markdown(f'No difference in days kept is reported: {why_not}.'))"),
     md("## What goes with leaving\n\n"
