@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MIME_TYPE", "suppressed", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes", "methods_common",
-           "pretty", "interval", "ci_text", "estimate_table"]
+           "pretty", "percent", "interval", "ci_text", "estimate_table"]
 
 MIME_TYPE = "application/vnd.cxlib.results+json"
 
@@ -204,6 +204,18 @@ def pretty(name: str) -> str:
     """
     text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def percent(share: float) -> str:
+    """A share as a whole percent, or to one decimal below 1% so a small non-zero share (or interval bound)
+    does not read as 0%.
+
+    Examples
+    --------
+    >>> percent(0.2349), percent(0.0042), percent(0.0)
+    ('23%', '0.4%', '0%')
+    """
+    return f"{share:.1%}" if 0 < abs(share) < 0.01 else f"{share:.0%}"
 
 
 def interval(low: float, high: float, *, fmt: str = "{:.2f}") -> str:

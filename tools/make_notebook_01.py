@@ -54,7 +54,7 @@ cells = [
          "display(Markdown('\\n\\n'.join([\n"
          "    f'### {eng.client}: headline findings',\n"
          "    multiplier_sentence(headline, multipliers[headline], by_segment[headline].attrs['kind']),\n"
-         "    f'**{fc.share:.0%}** of customers are fully connected (95% CI {fc.ci_low:.0%}–{fc.ci_high:.0%}; n={n_segmented:,}).',\n"
+         "    f'**{report.percent(fc.share)}** of customers are fully connected (95% CI {report.percent(fc.ci_low)}–{report.percent(fc.ci_high)}; n={n_segmented:,}).',\n"
          "    motivator_sentence(),\n"
          "])))"),
     md("## Who is connected\n\n"
