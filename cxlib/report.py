@@ -125,7 +125,7 @@ def collect(notebook: Any) -> dict[str, Any]:
 
 
 def _pct(v: float) -> str:
-    return "–" if v is None or not math.isfinite(float(v)) else f"{100 * float(v):.0f}%"
+    return "–" if v is None or not math.isfinite(float(v)) else percent(float(v))
 
 
 def share_table(shares: Any, *, label: str = "Group") -> Any:
@@ -219,8 +219,8 @@ def percent(share: float) -> str:
 
 
 def interval(low: float, high: float, *, fmt: str = "{:.2f}") -> str:
-    """An interval for reading: ``1.90–2.31``; with a negative bound ``−59 to 144`` (a dash between two
-    numbers would read as a minus sign), always with a true minus sign.
+    """An interval for reading: ``1.90–2.31``; with a sign on either bound ``−59 to 144`` or ``+22 to +40``
+    (a dash next to a sign would read as a minus), always with a true minus sign.
 
     Examples
     --------
@@ -228,11 +228,12 @@ def interval(low: float, high: float, *, fmt: str = "{:.2f}") -> str:
     '1.90–2.31'
     >>> interval(-59.4, 143.6, fmt="{:,.0f}")
     '−59 to 144'
+    >>> interval(22.1, 40.2, fmt="{:+.0f}")
+    '+22 to +40'
     """
-    def signed(v: float) -> str:
-        return fmt.format(v).replace("-", "−")
-
-    return f"{signed(low)} to {signed(high)}" if min(low, high) < 0 else f"{signed(low)}–{signed(high)}"
+    lo, hi = (fmt.format(v).replace("-", "−") for v in (low, high))
+    signed = lo[:1] in "+−" or hi[:1] in "+−"
+    return f"{lo} to {hi}" if signed else f"{lo}–{hi}"
 
 
 def ci_text(estimate: float, ci_low: float, ci_high: float, *, fmt: str = "{:.2f}", n: int | None = None) -> str:
