@@ -22,11 +22,16 @@ $(STAMP): pyproject.toml constraints.txt
 
 env: $(STAMP) ## create .venv and install cxlib with the pinned dependencies
 
-browser: ## install Debian's headless Chromium for the report checks, where it is missing
+browser: ## install Debian's headless Chromium (report checks) and a CJK font (figures), where missing
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null \
 	  || { echo "installing chromium (Debian package) for the browser checks"; \
 	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
 	       DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
+	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
+	  || { echo "installing a CJK font (Debian fonts-wqy-microhei) for Chinese, Japanese and Korean names in figures"; \
+	       { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	         DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq fonts-wqy-microhei >/dev/null; } \
+	       || echo "could not install fonts-wqy-microhei: CJK characters will show as boxes in figures"; }
 
 demo: $(STAMP) browser ## run every notebook on every engagement under data/ -> reports/ (+ browser check, screenshots)
 	$(BIN)/cx run $(ENGAGEMENTS) --out reports $(if $(JOBS),--jobs $(JOBS))

@@ -6,6 +6,9 @@ are drawn. Segment colours are colour-blind safe (Okabe–Ito) and identical in 
 """
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -50,6 +53,31 @@ def _error_bars(estimate, low, high) -> np.ndarray:
     return np.vstack([np.clip(est - lo, 0, None), np.clip(hi - est, 0, None)])
 
 
+# Fonts tried, glyph by glyph, after DejaVu Sans for scripts it lacks (Chinese, Japanese, Korean client,
+# element or region names). Used when installed; `make browser` installs the first (Debian fonts-wqy-microhei).
+FALLBACK_FONTS = {
+    "WenQuanYi Micro Hei": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "Noto Sans CJK JP": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+}
+
+
+def _fallback_families() -> list[str]:
+    from matplotlib import font_manager
+
+    # The fallback fonts have no bold face; matplotlib would log that at every bold title.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    manager = font_manager.fontManager
+    known = {f.name for f in manager.ttflist}
+    found = []
+    for family, path in FALLBACK_FONTS.items():
+        if family not in known and Path(path).is_file():
+            manager.addfont(path)  # matplotlib's font cache may predate the font's installation
+            known.add(family)
+        if family in known:
+            found.append(family)
+    return found
+
+
 def set_theme() -> None:
     """Apply the report style: seaborn whitegrid, readable fonts, figures sized for a 1080-px page.
 
@@ -61,6 +89,8 @@ def set_theme() -> None:
     'left'
     """
     sns.set_theme(style="whitegrid", context="notebook", rc={
+        # Listed by name: matplotlib falls back glyph by glyph only across named families.
+        "font.family": ["DejaVu Sans", *_fallback_families(), "sans-serif"],
         "figure.figsize": (8, 4.5),
         "figure.dpi": 100,
         "savefig.dpi": 100,

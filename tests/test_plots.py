@@ -110,3 +110,21 @@ def test_an_interval_beside_its_estimate_is_drawn_not_fatal():
     _check(ax)
     arms = plots._error_bars(ranking["rescaled"], ranking["ci_low"], ranking["ci_high"])
     assert arms.min() >= 0 and arms[1, 0] == 0 and arms[0, 0] == pytest.approx(78.9)
+
+
+def test_cjk_names_are_drawn_with_the_fallback_font():
+    """Chinese, Japanese and Korean client or element names must not turn into boxes in the figures."""
+    import os
+    import warnings
+    from pathlib import Path
+
+    if not any(Path(p).is_file() for p in plots.FALLBACK_FONTS.values()):
+        if os.environ.get("CXLIB_REQUIRE_BROWSER"):
+            pytest.fail("a CJK font is required under make test (make browser installs fonts-wqy-microhei)")
+        pytest.skip("no CJK font installed (make browser)")
+    plots.set_theme()
+    fig, ax = plt.subplots()
+    ax.set_title("北京店 «店面» 한국 カタカナ (n=840)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+        fig.canvas.draw()
