@@ -147,7 +147,7 @@ class Engagement:
         consent = self.config.get("privacy", {}).get("consent")
         contacts = self.contacts
         if consent:
-            agreed = self.customers.loc[self.customers[consent].astype("boolean").fillna(False).to_numpy(dtype=bool), key]
+            agreed = self.customers.loc[_consented(self.customers[consent]), key]
             contacts = contacts[contacts[key].isin(set(agreed))]
         return contacts.assign(**{key: self.pseudonyms(contacts[key]).to_numpy()}).reset_index(drop=True)
 
@@ -170,7 +170,7 @@ class Engagement:
         n_no_consent = 0
         consent = cfg.get("privacy", {}).get("consent")
         if consent:
-            keep = joined[consent].astype("boolean").fillna(False).to_numpy(dtype=bool)
+            keep = _consented(joined[consent])
             n_no_consent = int((~keep).sum())
             joined = joined.loc[keep]
         items = joined[self.columns("motivator_item")]
@@ -267,6 +267,11 @@ def from_frames(
                       codebook=cb, contacts=ct, path=path, files=names, warnings=tuple(warnings))
 
 
+def _consented(consent: pd.Series) -> np.ndarray:
+    """True where the customer gave analytics consent; a blank answer is no consent."""
+    return consent.astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
 class _StrictLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` that refuses repeated keys (YAML would silently keep the last one)."""
 
@@ -352,14 +357,14 @@ def load_engagement(path: str | Path) -> Engagement:
         raise DataError(f"{folder}: not an engagement folder (no such directory)", file=str(folder))
     slug = validate_slug(folder.resolve().name)
     cfg = validate_config(_read_yaml(folder / CONFIG_FILE))
+    paths = {role: folder / cfg[role] for role in ("survey", "customers", "codebook", "contacts") if cfg.get(role)}
     inside = folder.resolve()
-    for role in ("survey", "customers", "codebook", "contacts"):
+    for role, file in paths.items():
         # validate_config refuses '..' and absolute paths; a symbolic link can still point elsewhere.
-        if cfg.get(role) and not (folder / cfg[role]).resolve().is_relative_to(inside):
+        if not file.resolve().is_relative_to(inside):
             raise DataError(f"{cfg[role]}: a link to a file outside the engagement folder {inside} (named by {role} "
                             f"in {CONFIG_FILE}); copy the file into the folder", file=str(cfg[role]))
-    tables = {role: read_table(folder / cfg[role]) for role in ("survey", "customers", "codebook", "contacts")
-              if cfg.get(role)}
+    tables = {role: read_table(file) for role, file in paths.items()}
     return from_frames(
         cfg, tables["survey"].frame, tables["customers"].frame, tables["codebook"].frame,
         tables["contacts"].frame if "contacts" in tables else None,

@@ -861,7 +861,8 @@ def validate_links(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str,
     id_col, wave_col = cfg["id"], cfg.get("wave")
     warnings: list[str] = []
     known = set(customers[id_col])
-    unmatched = survey.index[~survey[id_col].isin(known)]
+    matched = survey[id_col].isin(known)
+    unmatched = survey.index[~matched]
     if len(unmatched):
         share = len(unmatched) / len(survey)
         if share > cfg["max_unmatched"]:
@@ -884,12 +885,11 @@ def validate_links(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str,
                             "and are left out")
     consent = cfg["privacy"].get("consent")
     min_cell = int(cfg["privacy"]["min_cell"])
-    usable = survey[id_col].isin(known)
+    usable = matched.copy()
     if consent:
         usable &= survey[id_col].isin(set(customers.loc[customers[consent].astype(bool), id_col]))
     if int(usable.sum()) < min_cell:
-        matched = int(survey[id_col].isin(known).sum())
-        why = f"{len(survey):,} in the survey, {matched:,} with a row in {customers_file}"
+        why = f"{len(survey):,} in the survey, {int(matched.sum()):,} with a row in {customers_file}"
         if consent:
             why += f", {int(usable.sum()):,} of them consenting ({consent})"
         raise DataError(f"{survey_file}: only {int(usable.sum()):,} respondents can be analysed ({why}); at least "
