@@ -18,6 +18,7 @@ import pytest
 from awkward_engagements import AWKWARD
 from test_privacy_scan import EMAIL, PHONE
 
+SMALL_N = re.compile(r"\bn\s*=\s*(\d{1,2})\b")
 NOT_A_NUMBER = re.compile(r"(?<![\w.])(?:nan|NaN|-?inf|-?Inf|Infinity)(?![\w.])")
 
 
@@ -60,6 +61,11 @@ def _check(case, out) -> tuple[bool, str]:
         shown = NOT_A_NUMBER.findall(text)
         if shown or "Traceback" in text:
             problems.append(f"{page.name} shows {shown[:3] or 'a traceback'}")
+        # Small-cell suppression: an n below min_cell (30 here) may appear only to explain what was withheld.
+        for m in SMALL_N.finditer(text):
+            context = text[max(0, m.start() - 120):m.start()]
+            if int(m.group(1)) < 30 and not any(w in context for w in ("too few", "suppressed", "fewer than")):
+                problems.append(f"{page.name} states a figure on n={m.group(1)}")
         if page.stat().st_size > 2_000_000:  # huge free text is shortened, not pasted whole
             problems.append(f"{page.name} is {page.stat().st_size / 1e6:.1f} MB")
     for prefix, phrases in case.says.items():
