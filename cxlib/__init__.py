@@ -20,9 +20,9 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 _MODULES = ("advocacy", "drivers", "motivators", "report", "segments", "stats", "survival", "synth")
 _NAMES = {"Engagement": "engagement", "from_frames": "engagement", "load_engagement": "engagement",
-          "DataError": "schema"}
+          "DataError": "schema", "ArgumentError": "errors", "Estimate": "results", "Reason": "results"}
 
-__all__ = ["DataError", "Engagement", "from_frames", "load_engagement", "advocacy", "drivers", "motivators", "report",
+__all__ = ["ArgumentError", "DataError", "Estimate", "Reason", "Engagement", "from_frames", "load_engagement", "advocacy", "drivers", "motivators", "report",
            "segments", "stats", "survival", "synth", "__version__"]
 
 

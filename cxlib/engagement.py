@@ -29,7 +29,7 @@ from .readers import Table, read_table
 from .schema import CODEBOOK_COLUMNS, PLACEHOLDER, DataError, fill_waves, validate_codebook, validate_config, \
     validate_contacts, validate_customers, validate_links, validate_slug, validate_survey
 
-__all__ = ["Engagement", "load_engagement", "from_frames", "init_engagement"]
+__all__ = ["Engagement", "Sample", "load_engagement", "from_frames", "init_engagement"]
 
 CONFIG_FILE = "engagement.yaml"
 
@@ -156,17 +156,37 @@ class Engagement:
         """Survey joined to customers on the id, consent applied, with ``connection_index`` and ``segment``.
 
         Respondents without a customer row are dropped (validation has reported how many). Customers
-        who withheld analytics consent are counted but not analysed: they are removed here, and the
-        count is kept in ``frame.attrs["n_no_consent"]``. ``frame.attrs["n_survey"]`` is the number of
-        survey rows before the join. Customer ids are replaced by pseudonyms (:meth:`pseudonyms`), so no
-        analysis output can carry a real id; :meth:`contact_frame` uses the same ones.
+        who withheld analytics consent are counted but not analysed: they are removed here (:attr:`sample`
+        counts them). Customer ids are replaced by pseudonyms (:meth:`pseudonyms`), so no analysis output
+        can carry a real id; :meth:`contact_frame` uses the same ones. Each call returns a fresh copy.
         """
+        return self._analysis_frame()[0].copy()
+
+    @property
+    def sample(self) -> Sample:
+        """Who is analysed and who is not, and why: the one stated base of every report.
+
+        Examples
+        --------
+        >>> import cxlib as cx
+        >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+        >>> s = eng.sample
+        >>> s.survey_rows == s.analysed + s.no_customer_row + s.no_consent
+        True
+        """
+        return self._analysis_frame()[1]
+
+    def _analysis_frame(self) -> tuple[pd.DataFrame, Sample]:
+        cached = self.__dict__.get("_frame")
+        if cached is not None:
+            return cached
         cfg = self.config
         key = cfg["id"]
         cust = self.customers
         # The wave lives in the survey; validation checks that customers agree where both have it.
         overlap = [c for c in cust.columns if c in self.survey.columns and c != key]
         joined = self.survey.merge(cust.drop(columns=overlap), on=key, how="inner", validate="one_to_one")
+        n_joined = len(joined)
         n_no_consent = 0
         consent = cfg.get("privacy", {}).get("consent")
         if consent:
@@ -183,10 +203,64 @@ class Engagement:
         )
         joined[key] = self.pseudonyms(joined[key]).to_numpy()
         joined = joined.reset_index(drop=True)
-        joined.attrs = {"n_survey": len(self.survey), "n_no_consent": n_no_consent}
-        return joined
+        sample = Sample(survey_rows=len(self.survey), customers=len(cust), no_customer_row=len(self.survey) - n_joined,
+                        no_consent=n_no_consent, analysed=len(joined),
+                        unsegmented=int(joined["segment"].isna().sum()))
+        object.__setattr__(self, "_frame", (joined, sample))  # frozen dataclass: cache without changing fields
+        return joined, sample
+
+    def _repr_html_(self) -> str:
+        from .privacy import escape
+
+        s = self.sample
+        rows = [("Client", self.client), ("Folder", str(self.path) if self.path else "in memory"),
+                ("Survey responses", f"{s.survey_rows:,}"), ("Customers", f"{s.customers:,}"),
+                ("Analysed", f"{s.analysed:,} ({s.segmented:,} with a segment)"),
+                ("Left out", f"{s.no_customer_row:,} without a customer record, {s.no_consent:,} without consent, "
+                             f"{s.unsegmented:,} without a connection index"),
+                ("Waves", ", ".join(map(str, self.config.get("waves") or [])) or "one"),
+                ("Warnings", f"{len(self.warnings)}")]
+        body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td style='text-align:left'>{escape(v)}</td></tr>"
+                       for k, v in rows)
+        return f"<table><caption>Engagement {escape(self.slug)}</caption>{body}</table>"
 
 
+@dataclass(frozen=True)
+class Sample:
+    """Counts of who is analysed and who is left out, and why (an engagement's one stated base).
+
+    Attributes
+    ----------
+    survey_rows : int
+        Survey responses read.
+    customers : int
+        Rows of the customers file.
+    no_customer_row : int
+        Responses with no customer record (not analysed).
+    no_consent : int
+        Joined customers who withheld analytics consent (counted, never analysed).
+    analysed : int
+        Respondents in ``Engagement.frame()``.
+    unsegmented : int
+        Of those, respondents who answered fewer than half the motivator items (no segment).
+    """
+
+    survey_rows: int
+    customers: int
+    no_customer_row: int
+    no_consent: int
+    analysed: int
+    unsegmented: int
+
+    @property
+    def segmented(self) -> int:
+        """Respondents with a segment: the base of every segment figure."""
+        return self.analysed - self.unsegmented
+
+    def to_dict(self) -> dict[str, int]:
+        return {"survey_rows": self.survey_rows, "customers": self.customers, "no_customer_row": self.no_customer_row,
+                "no_consent": self.no_consent, "analysed": self.analysed, "unsegmented": self.unsegmented,
+                "segmented": self.segmented}
 
 
 def from_frames(

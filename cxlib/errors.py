@@ -1,9 +1,9 @@
-"""The domain exception, in a module light enough for the command line to import at once."""
+"""The domain exceptions, in a module light enough for the command line to import at once."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["DataError"]
+__all__ = ["DataError", "ArgumentError"]
 
 
 class DataError(ValueError):
@@ -39,3 +39,34 @@ class DataError(ValueError):
 
 def _rebuild(message: str, file: str | None, column: str | None, rows: list[int], count: int) -> DataError:
     return DataError(message, file=file, column=column, rows=rows, count=count)
+
+
+class ArgumentError(ValueError):
+    """A public function was called with an argument it cannot use. The message names the function, the
+    argument and what is wrong, with close matches for a misspelt name.
+
+    Attributes
+    ----------
+    function : str
+        The function called (e.g. ``survival.km``).
+    argument : str
+        The argument at fault (e.g. ``duration``).
+
+    Examples
+    --------
+    >>> err = ArgumentError("survival.km: duration 'tenure' is not a column; did you mean 'tenure_days'?",
+    ...                     function="survival.km", argument="duration")
+    >>> isinstance(err, ValueError), err.argument
+    (True, 'duration')
+    """
+
+    def __init__(self, message: str, *, function: str = "", argument: str = ""):
+        super().__init__(message)
+        self.function, self.argument = function, argument
+
+    def __reduce__(self):
+        return (_rebuild_argument_error, (str(self), self.function, self.argument))
+
+
+def _rebuild_argument_error(message: str, function: str, argument: str) -> ArgumentError:
+    return ArgumentError(message, function=function, argument=argument)

@@ -14,10 +14,103 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MIME_TYPE", "suppressed", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes", "methods_common",
+__all__ = ["MIME_TYPE", "Markdown", "text", "p_value", "listing", "number", "suppressed", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes", "methods_common",
            "pretty", "percent", "interval", "ci_text", "estimate_table"]
 
 MIME_TYPE = "application/vnd.cxlib.results+json"
+
+
+class Markdown(str):
+    """A reviewer's text as Markdown: a ``str`` that a notebook displays as formatted text.
+
+    Report functions return it, so a notebook cell that ends in ``page.headline()`` shows the sentence,
+    and the same value can be tested, joined and written into a deck as a plain string.
+
+    Examples
+    --------
+    >>> m = Markdown("**22%** of customers are fully connected.")
+    >>> m._repr_markdown_() == m, isinstance(m, str)
+    (True, True)
+    """
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def text(name: Any) -> str:
+    """A name from the data (client, element, motivator, stage, cut) as literal Markdown text.
+
+    HTML is escaped and every Markdown control character is backslash-escaped, so
+    ``<img src=x> **bold**`` reads exactly so, never as markup.
+
+    Examples
+    --------
+    >>> print(text("<b>Staff</b> & *me*"))
+    &lt;b&gt;Staff&lt;/b&gt; &amp; \\*me\\*
+    >>> text("Like shop")
+    'Like shop'
+    """
+    import html
+
+    out = html.escape(str(name), quote=False)
+    escaped = []
+    for ch in out:
+        escaped.append("\\" + ch if ch in "\\`*_{}[]<>#|~$" else ch)
+    return "".join(escaped)
+
+
+def p_value(p: Any) -> str:
+    """A p-value for reading: ``p = 0.032``, ``p < 0.001``; missing reads ``p not available``.
+
+    Examples
+    --------
+    >>> p_value(7.8e-88), p_value(0.0321), p_value(0.5), p_value(None)
+    ('p < 0.001', 'p = 0.032', 'p = 0.50', 'p not available')
+    """
+    if p is None or not math.isfinite(float(p)):
+        return "p not available"
+    p = float(p)
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.2g}" if p < 0.01 else f"p = {p:.2f}" if p >= 0.1 else f"p = {p:.3f}".rstrip("0")
+
+
+def listing(items: Any, *, limit: int = 3, conjunction: str = "and", quote: bool = False) -> str:
+    """Names joined for a sentence; a list cut at ``limit`` says how many more.
+
+    Examples
+    --------
+    >>> listing(["a", "b"]), listing(["a", "b", "c", "d", "e"], limit=3)
+    ('a and b', 'a, b, c and 2 more')
+    >>> listing([])
+    'none'
+    """
+    items = [str(i) for i in items]
+    if quote:
+        items = [f"“{i}”" for i in items]
+    if not items:
+        return "none"
+    shown, rest = items[:limit], len(items) - limit
+    if rest > 0:
+        return ", ".join(shown) + f" {conjunction} {rest:,} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {conjunction} " + shown[-1]
+
+
+def number(value: Any, fmt: str = "{:,.0f}", *, missing: str = "–") -> str:
+    """A number for reading with a true minus sign; missing, NaN or inf reads ``missing`` (never ``nan``).
+
+    Examples
+    --------
+    >>> number(-1234.5), number(float("nan")), number(None), number(0.256, "{:.0%}")
+    ('−1,234', '–', '–', '26%')
+    """
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return missing
+    if not math.isfinite(v):
+        return missing
+    return fmt.format(v).replace("-", "−")
 
 
 def to_jsonable(value: Any) -> Any:
@@ -171,13 +264,15 @@ def sample_notes(eng: Any, frame: Any, shares: Any) -> str:
     from .stats import kish_effective_n
 
     cfg = eng.config
-    attrs = frame.attrs
+    sample = getattr(eng, "sample", None)
+    n_survey = sample.survey_rows if sample is not None else len(eng.survey)
+    n_no_consent = sample.no_consent if sample is not None else 0
     lines = [
-        f"- **Sample.** {attrs.get('n_survey', len(eng.survey)):,} survey responses; "
+        f"- **Sample.** {n_survey:,} survey responses; "
         f"{len(frame):,} could be joined to a customer record and had analytics consent.",
     ]
-    if attrs.get("n_no_consent"):
-        lines.append(f"- **Consent.** {attrs['n_no_consent']:,} customers withheld consent to analytics: they are "
+    if n_no_consent:
+        lines.append(f"- **Consent.** {n_no_consent:,} customers withheld consent to analytics: they are "
                      "counted here but left out of every analysis.")
     n_unseg = int(shares.attrs.get("n_unsegmented", 0))
     if n_unseg:

@@ -16,7 +16,7 @@ import pandas as pd
 from lifelines.exceptions import StatisticalWarning
 from scipy import stats as _st
 
-__all__ = ["Test", "km", "attrition", "logrank", "pairwise_logrank", "rmst", "rmst_difference", "cox",
+__all__ = ["Test", "km", "km_at", "attrition", "logrank", "pairwise_logrank", "rmst", "rmst_difference", "cox",
            "cox_time_varying", "recency_score", "contact_experience", "experience_episodes"]
 
 
@@ -139,6 +139,62 @@ def _exp_greenwood(table: pd.DataFrame, times: np.ndarray, surv: np.ndarray, ci:
     lo = np.where(one, 1.0, np.where(undefined, np.nan, lo))
     hi = np.where(one, 1.0, np.where(undefined, np.nan, hi))
     return lo, hi
+
+
+def km_at(duration: np.ndarray, event: np.ndarray, horizon: float, *, weights: np.ndarray | None = None,
+          ci: float = 0.95) -> tuple[float, float, float, float]:
+    """Kaplan–Meier survival at ``horizon`` from arrays: ``(S, greenwood, ci_low, ci_high)``.
+
+    The one implementation of "survival (or attrition) at a horizon" in cxlib: :func:`attrition`, the wave
+    comparisons and the resampling loops all call it. ``greenwood`` is ``V = Σ_{t ≤ h} d / (n (n − d))`` on
+    (weighted) counts, so ``se(S) = S √V``; the interval is the exponential Greenwood ("log-log") one,
+    as :func:`km`. NaN throughout when nobody was followed to ``horizon`` (no extrapolation) or there is
+    no data.
+
+    Notes
+    -----
+    ``S(h) = Π_{t_i ≤ h} (1 − d_i / n_i)`` with ``d_i`` the (weighted) events at ``t_i`` and ``n_i`` the
+    (weighted) number still at risk. Equal to lifelines' ``KaplanMeierFitter`` (tests/test_survival.py).
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi()
+    >>> s, v, lo, hi = km_at(r["week"].to_numpy(), r["arrest"].to_numpy(), 52)
+    >>> round(1 - s, 3), bool(lo < s < hi)
+    (0.264, True)
+    """
+    t = np.asarray(duration, dtype=float)
+    e = np.asarray(event, dtype=float)
+    w = np.ones_like(t) if weights is None else np.asarray(weights, dtype=float)
+    if t.size == 0 or not np.isfinite(horizon) or t.max() < horizon:
+        return (np.nan, np.nan, np.nan, np.nan)
+    times, inv = np.unique(t, return_inverse=True)
+    deaths = np.bincount(inv, weights=w * e, minlength=len(times))
+    leaving = np.bincount(inv, weights=w, minlength=len(times))
+    at_risk = leaving[::-1].cumsum()[::-1]
+    keep = (times <= horizon) & (deaths > 0)
+    d, n = deaths[keep], at_risk[keep]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        surv = float(np.prod(1 - d / n)) if keep.any() else 1.0
+        gap = n - d
+        # Floating-point weight sums can leave n − d a hair below zero where everyone left: undefined there.
+        v = float(np.sum(np.where(gap > 1e-9 * np.maximum(n, 1), d / (n * gap), np.inf))) if keep.any() else 0.0
+    surv = min(max(surv, 0.0), 1.0)
+    lo, hi = _exp_greenwood_bounds(surv, v, ci)
+    return surv, v, lo, hi
+
+
+def _exp_greenwood_bounds(surv: float, v: float, ci: float) -> tuple[float, float]:
+    if surv >= 1.0:
+        return 1.0, 1.0
+    if surv <= 1e-12 or not np.isfinite(v):
+        return np.nan, np.nan
+    z = _st.norm.ppf(0.5 + ci / 2)
+    log_s = np.log(surv)
+    centre = np.log(-log_s)
+    return (float(np.exp(-np.exp(centre - z * np.sqrt(v) / log_s))),
+            float(np.exp(-np.exp(centre + z * np.sqrt(v) / log_s))))
 
 
 def attrition(df: pd.DataFrame, duration: str, event: str, horizon: float, by: str | None = None, *,

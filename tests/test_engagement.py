@@ -73,7 +73,8 @@ def test_frame_joins_applies_consent_and_segments(loaded):
     consent = eng.customers.set_index("customer_id")["analytics_consent"]
     no_consent = int((~consent.loc[eng.survey["customer_id"]]).sum())
     assert no_consent > 0
-    assert f.attrs == {"n_survey": 60, "n_no_consent": no_consent}
+    assert f.attrs == {}
+    assert (eng.sample.survey_rows, eng.sample.no_consent) == (60, no_consent)
     assert len(f) == 60 - no_consent and f["analytics_consent"].all()
     assert set(f["segment"].dropna()) <= set(cx.segments.SEGMENTS)
     assert f["connection_index"].dropna().between(0, 100).all()

@@ -212,7 +212,7 @@ def test_a_few_unmatched_ids_are_a_warning_not_an_error(valid_engagement):
     eng = cx.load_engagement(valid_engagement)
     assert eng.warnings == ("survey.csv: 2 respondent(s) (3.3%) have no row in customers.csv and are left out of "
                             "the analysis",)
-    assert len(eng.survey) == 60 and eng.frame().attrs["n_survey"] == 60
+    assert len(eng.survey) == 60 and eng.sample.survey_rows == 60
     assert not eng.frame()["customer_id"].isin(["Z1", "Z2"]).any()
 
 
