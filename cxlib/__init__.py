@@ -18,11 +18,11 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
-_MODULES = ("advocacy", "drivers", "motivators", "report", "segments", "stats", "survival", "synth")
+_MODULES = ("advocacy", "drivers", "motivators", "pages", "report", "segments", "stats", "survival", "synth")
 _NAMES = {"Engagement": "engagement", "from_frames": "engagement", "load_engagement": "engagement",
           "DataError": "schema", "ArgumentError": "errors", "Estimate": "results", "Reason": "results"}
 
-__all__ = ["ArgumentError", "DataError", "Estimate", "Reason", "Engagement", "from_frames", "load_engagement", "advocacy", "drivers", "motivators", "report",
+__all__ = ["ArgumentError", "DataError", "Estimate", "Reason", "Engagement", "from_frames", "load_engagement", "advocacy", "drivers", "motivators", "pages", "report",
            "segments", "stats", "survival", "synth", "__version__"]
 
 
