@@ -100,6 +100,26 @@ def _duplicate_element(d: Path) -> None:
     _write(pd.concat([codebook, rows], ignore_index=True), d, "codebook.csv")
 
 
+def _start_without_contacts(d: Path) -> None:
+    """Follow-up start dates given (``attrition.start``) but no contacts file: the time-varying contact model
+    has nothing to work on, and the report must say that contacts are what is missing."""
+    customers = _read(d, "customers.csv")
+    customers["survey_date"] = np.where(customers["wave"] == "pre", "2024-03-01", "2025-03-01")
+    _write(customers, d, "customers.csv")
+    (d / "contacts.csv").unlink(missing_ok=True)
+    _config(lambda c: {**{k: v for k, v in c.items() if k != "contacts"},
+                       "attrition": {**c["attrition"], "start": "survey_date"}})(d)
+
+
+def _hostile_names(d: Path) -> None:
+    """Markup in the client's, an element's and a motivator's names: shown as text, never interpreted."""
+    _config(lambda c: {**c, "client": "Acme <b>bold</b> & *stars*"})(d)
+    codebook = _read(d, "codebook.csv")
+    first = codebook.loc[codebook["role"] == "element_performance", "element"].iloc[0]
+    codebook.loc[codebook["element"] == first, "element"] = "<img src=x> welcome <b>text</b> & <script>alert(1)</script>"
+    _write(codebook, d, "codebook.csv")
+
+
 def _non_ascii(d: Path) -> None:
     _config(lambda c: {**c, "client": "Café Zürich · 北京店 ☕"})(d)
     codebook = _read(d, "codebook.csv")
@@ -221,6 +241,13 @@ AWKWARD: list[Awkward] = [
     Awkward("cp1252-survey", "survey saved as Windows-1252 with accented verbatims", _latin1, "report",
             {"04": ("Très bien",)}),
     Awkward("huge-text", "verbatims of 9 to 460 KB", _huge_text, "report", {"04": ("The parking is a maze. The parking is a maze",)}),
+    Awkward("horizon-past-follow-up", "an attrition horizon longer than anyone was followed",
+            _config(lambda c: {**c, "attrition": {**c["attrition"], "horizon": 5000}}), "report",
+            {"03": ("no customer was followed for 5,000 days",)}),
+    Awkward("start-without-contacts", "follow-up start dates without a contacts file", _start_without_contacts,
+            "report", {"03": ("no contact-point data",)}),
+    Awkward("hostile-names", "markup in the client, element and motivator names", _hostile_names, "report",
+            {"00": ("Acme <b>bold</b> & *stars*",), "02": ("<img src=x> welcome <b>text</b> & <script>alert(1)</script>",)}),
     # refused: the data cannot support a report
     Awkward("three-respondents", "3 respondents", _edit("survey.csv", _three_respondents), "refused", file="survey.csv",
             column="respondents"),

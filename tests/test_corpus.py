@@ -19,7 +19,7 @@ from awkward_engagements import AWKWARD
 from test_privacy_scan import EMAIL, PHONE
 
 SMALL_N = re.compile(r"\bn\s*=\s*(\d{1,2})\b")
-NOT_A_NUMBER = re.compile(r"(?<![\w.])(?:nan|NaN|-?inf|-?Inf|Infinity)(?![\w.])")
+NOT_A_NUMBER = re.compile(r"(?<![\w.])(?:nan|NaN|-?inf|-?Inf|Infinity|None)(?![\w.])")
 
 
 def _page_text(path) -> str:
@@ -66,6 +66,8 @@ def _check(case, out) -> tuple[bool, str]:
             context = text[max(0, m.start() - 120):m.start()]
             if int(m.group(1)) < 30 and not any(w in context for w in ("too few", "suppressed", "fewer than")):
                 problems.append(f"{page.name} states a figure on n={m.group(1)}")
+        if re.search(r"<img[^>]*src=\"?x[\" >]|<script>alert", page.read_text(encoding="utf-8")):
+            problems.append(f"{page.name} renders a name from the data as markup")
         if page.stat().st_size > 2_000_000:  # huge free text is shortened, not pasted whole
             problems.append(f"{page.name} is {page.stat().st_size / 1e6:.1f} MB")
     for prefix, phrases in case.says.items():
