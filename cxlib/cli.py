@@ -1,4 +1,5 @@
-"""The ``cx`` command: parses arguments and prints; the work is done in ``batch``, ``synth`` and ``engagement``.
+"""The ``cx`` command: parses arguments and prints; the work is done in ``batch``, ``synth``, ``init`` and
+``engagement``.
 
 Exit codes: 0 success; 2 bad input (a ``DataError``, or a usage error) — printed as one clear message,
 never a traceback; 1 a run in which some engagement failed for another reason.
@@ -58,7 +59,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.option("--client", default=None, help="Client display name (default: from the folder name).")
 def init(dest: Path, survey: Path, customers: Path, client: str | None) -> None:
     """Start a new engagement: copy the files in, draft engagement.yaml and codebook.csv."""
-    from .engagement import init_engagement
+    from .init import init_engagement
 
     folder = init_engagement(dest, survey=survey, customers=customers, client=client)
     click.echo(f"Created {folder}. Complete engagement.yaml and codebook.csv, then run: cx validate {folder}")
