@@ -12,7 +12,8 @@ from scipy import stats as _st
 
 from . import drivers
 from .segments import SEGMENTS
-from .stats import Estimate, bca_interval, kish_effective_n, weighted_mean_jackknife
+from .results import Estimate
+from .stats import bca_interval, kish_effective_n, weighted_mean_jackknife
 
 __all__ = [
     "MOTIVATORS",

@@ -1,21 +1,24 @@
-"""Shared statistical helpers: effective sample size, intervals for proportions.
+"""Shared statistical helpers: effective sample size, intervals for proportions, the bootstrap engine.
 
-Everything here takes arrays or Series and returns numbers or DataFrames; nothing is rounded.
+Everything here takes arrays or Series and returns numbers or DataFrames; nothing is rounded. This is the
+one implementation of each: the bootstrap resamples (:func:`bootstrap_indices`, :func:`bootstrap_counts`),
+percentile intervals (:func:`percentile_interval`) and BCa intervals (:func:`bca_interval`). Single
+estimates are :class:`cxlib.results.Estimate`.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
-
 import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
+from . import checks
+
 __all__ = [
-    "Estimate",
     "kish_effective_n",
     "wilson_interval",
     "proportions",
+    "bootstrap_indices",
     "bootstrap_counts",
     "weighted_mean_jackknife",
     "bca_interval",
@@ -119,49 +122,30 @@ def proportions(
     return pd.DataFrame(rows, columns=["category", "n", "n_effective", "share", "ci_low", "ci_high"])
 
 
-@dataclass(frozen=True)
-class Estimate:
-    """One estimate with its confidence interval and sample size.
+def bootstrap_indices(n: int, n_boot: int, rng: np.random.Generator, *, max_cells: int = 8_000_000,
+                      dtype: type = np.int64) -> Iterator[np.ndarray]:
+    """Bootstrap resamples of ``n`` cases as row positions, in memory-bounded chunks: the one resampler.
 
-    Attributes
-    ----------
-    estimate, ci_low, ci_high : float
-        Point estimate and interval bounds (NaN when it cannot be estimated; ``note`` says why).
-    n : int
-        Respondents the estimate rests on.
-    n_effective : float
-        Kish effective sample size (equals ``n`` without weights).
-    method : str
-        How the interval was computed, in words.
-    note : str
-        Empty, or why the estimate is missing or fragile.
+    Yields integer arrays of shape ``(b, n)`` (``b`` resamples per chunk, ``Σ b = n_boot``, at most
+    ``max_cells`` positions per chunk): row ``r`` lists the cases drawn (with replacement) in resample ``r``.
+    Successive resamples are successive draws of ``rng.integers(0, n, n, dtype=dtype)``, so a chunked
+    loop and a one-resample-at-a-time loop see the same resamples. ``dtype=np.int32`` halves the memory
+    traffic of gathers.
 
     Examples
     --------
-    >>> e = Estimate(2.0, 1.7, 2.4, n=500, method="BCa bootstrap")
-    >>> e.estimate, e.ci_low, e.ci_high, e.n
-    (2.0, 1.7, 2.4, 500)
+    >>> idx = next(bootstrap_indices(5, 3, np.random.default_rng(0)))
+    >>> idx.shape, bool(((idx >= 0) & (idx < 5)).all())
+    ((3, 5), True)
     """
-
-    estimate: float
-    ci_low: float
-    ci_high: float
-    n: int
-    n_effective: float | None = None
-    method: str = ""
-    note: str = ""
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """One-row DataFrame of the fields."""
-        return pd.DataFrame([asdict(self)])
-
-    def _repr_html_(self) -> str:
-        return self.summary.to_html(index=False)
-
-    def to_dict(self) -> dict:
-        """DESIGN §5 shape: ``{"estimate", "ci_low", "ci_high", "n", ...}``."""
-        return asdict(self)
+    n = checks.count(n, "stats.bootstrap_indices", "n", minimum=1)
+    n_boot = checks.count(n_boot, "stats.bootstrap_indices", "n_boot", minimum=0, allow_zero=True)
+    per_chunk = max(1, min(n_boot, max_cells // max(n, 1)))
+    done = 0
+    while done < n_boot:
+        b = min(per_chunk, n_boot - done)
+        yield rng.integers(0, n, size=(b, n), dtype=dtype)
+        done += b
 
 
 def bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator, *, max_cells: int = 8_000_000) -> Iterator[np.ndarray]:
@@ -169,7 +153,8 @@ def bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator, *, max_cells
 
     Yields float arrays of shape ``(b, n)`` (``b`` resamples per chunk, ``Σ b = n_boot``) whose row ``r``
     counts how often each case was drawn in resample ``r``: an exact multinomial (ordinary) bootstrap,
-    so a weighted statistic is a matrix product — no Python loop per resample.
+    so a weighted statistic is a matrix product — no Python loop per resample. The resamples are those of
+    :func:`bootstrap_indices` with the same generator.
 
     Examples
     --------
@@ -177,14 +162,10 @@ def bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator, *, max_cells
     >>> counts.shape, counts.sum(axis=1).tolist()
     ((3, 5), [5.0, 5.0, 5.0])
     """
-    per_chunk = max(1, min(n_boot, max_cells // max(n, 1)))
-    done = 0
-    while done < n_boot:
-        b = min(per_chunk, n_boot - done)
-        draws = rng.integers(0, n, size=(b, n))
+    for draws in bootstrap_indices(n, n_boot, rng, max_cells=max_cells):
+        b = draws.shape[0]
         draws += (np.arange(b) * n)[:, None]
         yield np.bincount(draws.ravel(), minlength=b * n).reshape(b, n).astype(float)
-        done += b
 
 
 def weighted_mean_jackknife(x: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
@@ -237,6 +218,7 @@ def bca_interval(
     >>> bool(lo < x.mean() < hi), round(hi - lo, 2)
     (True, 0.28)
     """
+    ci = checks.level(ci, "stats.bca_interval")
     boot = np.asarray(boot, dtype=float)
     boot = boot[np.isfinite(boot)]
     if boot.size == 0 or not np.isfinite(theta_hat):
@@ -261,17 +243,37 @@ def bca_interval(
     return float(lo), float(hi)
 
 
-def percentile_interval(boot: np.ndarray, ci: float = 0.95) -> tuple[float, float]:
+def percentile_interval(boot: np.ndarray, ci: float = 0.95) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap interval (the ``(1−ci)/2`` and ``(1+ci)/2`` quantiles), ignoring non-finite draws.
+
+    ``boot`` is one statistic's draws (returns two floats) or resamples × statistics (returns two arrays,
+    one bound per column). A statistic without any finite draw has NaN bounds. Quantiles interpolate
+    linearly (numpy's default), so the result equals ``np.quantile`` of the finite draws.
 
     Examples
     --------
     >>> percentile_interval(np.arange(101.0), ci=0.9)
     (4.999999999999999, 95.0)
+    >>> lo, hi = percentile_interval(np.column_stack([np.arange(101.0), [np.nan] * 101]), ci=0.9)
+    >>> lo.tolist(), hi.tolist()
+    ([4.999999999999999, nan], [95.0, nan])
     """
+    ci = checks.level(ci, "stats.percentile_interval")
     boot = np.asarray(boot, dtype=float)
+    q = [(1 - ci) / 2, (1 + ci) / 2]
+    if boot.ndim == 2:
+        finite = np.isfinite(boot)
+        if boot.shape[0] and finite.all():
+            lo, hi = np.quantile(boot, q, axis=0)
+            return lo, hi
+        lo, hi = np.full(boot.shape[1], np.nan), np.full(boot.shape[1], np.nan)
+        for j in range(boot.shape[1]):
+            col = boot[finite[:, j], j]
+            if col.size:
+                lo[j], hi[j] = np.quantile(col, q)
+        return lo, hi
     boot = boot[np.isfinite(boot)]
     if boot.size == 0:
         return (np.nan, np.nan)
-    lo, hi = np.quantile(boot, [(1 - ci) / 2, (1 + ci) / 2])
+    lo, hi = np.quantile(boot, q)
     return float(lo), float(hi)
