@@ -102,16 +102,22 @@ def set_theme() -> None:
     })
 
 
-def segment_shares(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
-    """Horizontal bars of segment shares with their confidence intervals and n.
+def _table_of(data):
+    """A result object's table (``.table``), or the DataFrame given."""
+    return data.table if hasattr(data, "table") and not isinstance(data, pd.DataFrame) else data
+
+
+def segment_shares(data, *, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
+    """Horizontal bars of segment (or any group's) shares with their confidence intervals and n.
 
     Parameters
     ----------
-    data : DataFrame
-        Output of ``cxlib.segments.shares`` (columns ``segment, n, share, ci_low, ci_high``).
+    data : Shares or DataFrame
+        ``cxlib.segments.shares``' result (or its table: the group column first, then ``n, share, ci_low,
+        ci_high``). Segments keep their colours; other groups are drawn in one colour.
     ax : Axes, optional
     title : str, optional
-        Defaults to a sentence naming the fully connected share.
+        Defaults to a sentence naming the fully connected share and the base n.
 
     Examples
     --------
@@ -125,22 +131,30 @@ def segment_shares(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str
     '22% of customers are fully connected (n=370)'
     """
     ax = ax or plt.gca()
-    d = data.set_index("segment").reindex(list(SEGMENTS))
+    table = _table_of(data)
+    key = table.columns[0]
+    d = table.set_index(key)
+    if key == "segment":
+        d = d.reindex([s for s in SEGMENTS if s in d.index] + [s for s in d.index if s not in SEGMENTS])
+    d = d[np.isfinite(d["share"].astype(float))]
+    if d.empty:
+        raise ValueError("segment_shares: no share to draw (nobody has a group)")
     y = np.arange(len(d))
-    colours = [SEGMENT_COLOURS[s] for s in d.index]
+    colours = [SEGMENT_COLOURS.get(str(s), SEGMENT_COLOURS["fully connected"]) for s in d.index]
     ax.barh(y, d["share"] * 100, color=colours, height=0.6)
     ax.errorbar(d["share"] * 100, y, xerr=_error_bars(d["share"] * 100, d["ci_low"] * 100, d["ci_high"] * 100),
                 fmt="none", ecolor="#222", capsize=4, lw=1.2)
     for yi, (seg, row) in zip(y, d.iterrows()):
         ax.text(row["ci_high"] * 100 + 1, yi, f"{row['share'] * 100:.0f}%  (n={int(row['n']):,})", va="center", fontsize=10)
-    ax.set_yticks(y, [s.capitalize() for s in d.index])
+    ax.set_yticks(y, [str(s)[:1].upper() + str(s)[1:] for s in d.index])
     ax.invert_yaxis()
     ax.set_xlim(0, max(100, float(d["ci_high"].max() * 100 + 25)))
     ax.set_xlabel("Share of respondents (%), with 95% confidence interval")
     ax.set_ylabel("")
-    n_total = int(d["n"].sum())
-    fc = d.loc["fully connected", "share"] * 100
-    ax.set_title(title or f"{fc:.0f}% of customers are fully connected (n={n_total:,})")
+    n_total = int(table["n"].sum())
+    if title is None and "fully connected" in d.index:
+        title = f"{d.loc['fully connected', 'share'] * 100:.0f}% of customers are fully connected (n={n_total:,})"
+    ax.set_title(title or f"Customers by {str(key).replace('_', ' ')} (n={n_total:,})")
     return ax
 
 

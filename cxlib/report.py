@@ -236,6 +236,7 @@ def share_table(shares: Any, *, label: str = "Group") -> Any:
     """
     import pandas as pd
 
+    shares = shares.table if hasattr(shares, "table") else shares  # a segments.Shares result or its table
     key = shares.columns[0]
     return pd.DataFrame({
         label: [str(v).capitalize() for v in shares[key]],
@@ -274,7 +275,7 @@ def sample_notes(eng: Any, frame: Any, shares: Any) -> str:
     if n_no_consent:
         lines.append(f"- **Consent.** {n_no_consent:,} customers withheld consent to analytics: they are "
                      "counted here but left out of every analysis.")
-    n_unseg = int(shares.attrs.get("n_unsegmented", 0))
+    n_unseg = int(getattr(shares, "n_unsegmented", 0))
     if n_unseg:
         lines.append(f"- **Unplaced.** {n_unseg:,} respondents answered fewer than half of the emotional-motivator "
                      "questions, so they have no connection index and no segment.")

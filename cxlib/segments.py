@@ -8,13 +8,18 @@ or above the satisfaction top box; otherwise ``other``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import checks
+from .errors import ArgumentError
+from .results import Estimate, Reason, Result
 from .stats import proportions
 
-__all__ = ["SEGMENTS", "connection_index", "assign", "segment_dtype", "shares"]
+__all__ = ["SEGMENTS", "connection_index", "assign", "segment_dtype", "shares", "Shares"]
 
 #: Segment names in their fixed, ordered form.
 SEGMENTS: tuple[str, ...] = ("fully connected", "highly satisfied", "other")
@@ -26,8 +31,8 @@ Scale = tuple[float, float]
 
 def connection_index(
     items: pd.DataFrame,
-    scale: Scale | Mapping[str, Scale] = (1, 7),
     *,
+    scale: Scale | Mapping[str, Scale] = (1, 7),
     min_answered: float = 0.5,
 ) -> pd.Series:
     """Connection index (0–100) of each respondent from their motivator items.
@@ -58,21 +63,41 @@ def connection_index(
     >>> items = pd.DataFrame({"a": [7, 1, None], "b": [7, 4, None]})
     >>> connection_index(items, scale=(1, 7)).round(1).tolist()
     [100.0, 25.0, nan]
+
+    Checked row by row against the DESIGN §3 definition (tests/test_segments.py).
     """
+    fn = "segments.connection_index"
+    items = checks.frame(items, fn, "items")
     if items.shape[1] == 0:
-        raise ValueError("connection_index: no motivator items were given")
-    values = items.apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
-    if isinstance(scale, Mapping):
-        missing = [c for c in items.columns if c not in scale]
-        if missing:
-            raise ValueError(f"connection_index: no scale for item columns {missing}")
-        lo = np.array([float(scale[c][0]) for c in items.columns])
-        hi = np.array([float(scale[c][1]) for c in items.columns])
-    else:
-        lo = np.full(items.shape[1], float(scale[0]))
-        hi = np.full(items.shape[1], float(scale[1]))
-    if np.any(hi <= lo):
-        raise ValueError("connection_index: every scale needs max > min")
+        raise ArgumentError(f"{fn}: no motivator items were given (items has no columns)", function=fn,
+                            argument="items")
+    text = [c for c in items.columns if not (pd.api.types.is_numeric_dtype(items[c]) or pd.api.types.is_bool_dtype(items[c]))]
+    if text:
+        example = items[text[0]].dropna().astype(str).head(1).tolist()
+        raise ArgumentError(f"{fn}: item {text[0]!r} must hold numbers; it holds text"
+                            + (f" such as {example[0]!r}" if example else ""), function=fn, argument="items")
+    values = items.to_numpy(dtype=float)
+    if not (isinstance(min_answered, (int, float, np.floating)) and 0 <= float(min_answered) <= 1):
+        raise ArgumentError(f"{fn}: min_answered must be a share between 0 and 1, not {min_answered!r}",
+                            function=fn, argument="min_answered")
+    try:
+        if isinstance(scale, Mapping):
+            missing = [c for c in items.columns if c not in scale]
+            if missing:
+                raise ArgumentError(f"{fn}: no scale for item column(s) {', '.join(map(repr, missing[:5]))}"
+                                    f"{checks.close_matches(missing[0], scale)}", function=fn, argument="scale")
+            lo = np.array([float(scale[c][0]) for c in items.columns])
+            hi = np.array([float(scale[c][1]) for c in items.columns])
+        else:
+            lo = np.full(items.shape[1], float(scale[0]))
+            hi = np.full(items.shape[1], float(scale[1]))
+    except (TypeError, ValueError, IndexError, KeyError) as err:
+        if isinstance(err, ArgumentError):
+            raise
+        raise ArgumentError(f"{fn}: scale must be (min, max) or {{column: (min, max)}}, not {scale!r}",
+                            function=fn, argument="scale") from None
+    if np.any(~(hi > lo)):
+        raise ArgumentError(f"{fn}: every scale needs max > min", function=fn, argument="scale")
     rescaled = (values - lo) / (hi - lo) * 100.0
     answered = np.isfinite(rescaled)
     n_answered = answered.sum(axis=1)
@@ -83,18 +108,18 @@ def connection_index(
 
 
 def assign(
-    frame: pd.DataFrame,
+    data: pd.DataFrame,
+    *,
     threshold: float,
     sat_column: str,
     top_box: float,
-    *,
     index_column: str = "connection_index",
 ) -> pd.Series:
     """Segment of each respondent: fully connected, highly satisfied or other.
 
     Parameters
     ----------
-    frame : DataFrame
+    data : DataFrame
         Holds the connection index column and the satisfaction column.
     threshold : float
         Connection index (0–100) at or above which a respondent is fully connected.
@@ -118,12 +143,17 @@ def assign(
     >>> assign(f, threshold=75, sat_column="sat", top_box=9).tolist()
     ['fully connected', 'highly satisfied', 'other', nan]
     """
-    for col in (index_column, sat_column):
-        if col not in frame.columns:
-            raise KeyError(f"assign: column {col!r} is not in the frame")
-    index = pd.to_numeric(frame[index_column], errors="raise")
-    sat = pd.to_numeric(frame[sat_column], errors="raise")
-    out = pd.Series(pd.NA, index=frame.index, dtype=object)
+    fn = "segments.assign"
+    data = checks.frame(data, fn)
+    checks.numeric(data, fn, index_column=index_column, sat_column=sat_column)
+    threshold = checks.positive(threshold, fn, "threshold", allow_zero=True)
+    if threshold > 100:
+        raise ArgumentError(f"{fn}: threshold is a connection index (0–100), not {threshold:g}", function=fn,
+                            argument="threshold")
+    top_box = checks.positive(top_box, fn, "top_box", allow_zero=True)
+    index = pd.to_numeric(data[index_column], errors="raise")
+    sat = pd.to_numeric(data[sat_column], errors="raise")
+    out = pd.Series(pd.NA, index=data.index, dtype=object)
     connected = index >= threshold
     out[connected] = SEGMENTS[0]
     rest = index.notna() & ~connected
@@ -132,21 +162,101 @@ def assign(
     return out.astype(segment_dtype).rename("segment")
 
 
+@dataclass(frozen=True, eq=False)
+class Shares(Result):
+    """Share of customers in each group (segment) with its Wilson interval: :func:`shares`' result.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``<by>, n, n_effective, share, ci_low, ci_high``, one row per group (the first column is named after
+        ``by``; ``segment`` by default, in ``SEGMENTS`` order). ``n`` is the unweighted count of the group,
+        ``n_effective`` the Kish effective size of everyone with a group (the denominator).
+    by, weight : str
+        The grouping column and the weight column (None unweighted).
+    ci : float
+        Confidence level.
+    n_unsegmented : int
+        Rows without a group (respondents without a segment), left out of every share.
+    reason : Reason or None
+        Set when nobody has a group, so no share can be estimated.
+    """
+
+    by: str = "segment"
+    weight: str | None = None
+    ci: float = 0.95
+    n_unsegmented: int = 0
+    reason: Reason | None = None
+
+    @property
+    def n(self) -> int:
+        """Customers with a group: the base of every share."""
+        return int(self._table["n"].sum())
+
+    @property
+    def labels(self) -> list[Any]:
+        return self._table[self.by].tolist()
+
+    def share(self, label: Any) -> Estimate:
+        """The share of one group as an :class:`~cxlib.results.Estimate` (``n`` is the base, all with a group)."""
+        t = self._table
+        hit = t[t[self.by].astype(str) == str(label)]
+        if hit.empty:
+            raise ArgumentError(f"Shares.share: {label!r} is not one of the groups "
+                                f"({', '.join(map(repr, self.labels))}){checks.close_matches(label, self.labels)}",
+                                function="Shares.share", argument="label")
+        if self.reason is not None:
+            return Estimate.missing(self.reason, n=self.n)
+        r = hit.iloc[0]
+        return Estimate(float(r["share"]), float(r["ci_low"]), float(r["ci_high"]), n=self.n,
+                        n_effective=float(r["n_effective"]) if self.weight else None,
+                        method=f"{'weighted share; ' if self.weight else ''}Wilson score interval"
+                               f"{' on the effective sample size' if self.weight else ''}")
+
+    def headline(self) -> str:
+        from . import report
+
+        if self.reason is not None:
+            return report.Markdown(f"Shares by {report.pretty(self.by).lower()} are not estimable: {self.reason}.")
+        if self.by == "segment" and SEGMENTS[0] in self.labels:
+            e = self.share(SEGMENTS[0])
+            return report.Markdown(
+                f"**{report.percent(e.estimate)}** of customers are fully connected "
+                f"(95% CI {report.percent(e.ci_low)}–{report.percent(e.ci_high)}; n={self.n:,}).")
+        parts = [f"{report.text(r[self.by])} {report.percent(r['share'])}" for _, r in self._table.iterrows()]
+        return report.Markdown(f"Customers by {report.pretty(self.by).lower()}: {report.listing(parts, limit=8)} "
+                               f"(n={self.n:,}).")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        from . import plots
+
+        return plots.segment_shares(self, ax=ax, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``results.json`` shape: ``{group: {"estimate", "ci_low", "ci_high", "n", "n_effective"}}``, with
+        ``n`` the group's own count."""
+        from . import report
+
+        return {str(r[self.by]): report.estimate_dict(r["share"], r["ci_low"], r["ci_high"], int(r["n"]),
+                                                      n_effective=r["n_effective"])
+                for _, r in self._table.iterrows()}
+
+
 def shares(
-    frame: pd.DataFrame,
+    data: pd.DataFrame,
     *,
-    segment: str = "segment",
+    by: str = "segment",
     weight: str | None = None,
     ci: float = 0.95,
-) -> pd.DataFrame:
-    """Share of respondents in each segment, with n and a Wilson interval.
+) -> Shares:
+    """Share of respondents in each segment (or any group), with n and a Wilson interval.
 
     Parameters
     ----------
-    frame : DataFrame
+    data : DataFrame
         The analysis frame (``Engagement.frame()``).
-    segment : str
-        Segment column.
+    by : str
+        Grouping column (default the segment); the table's first column is named after it.
     weight : str, optional
         Respondent-weight column; shares are then weighted and the interval uses Kish's effective n.
     ci : float
@@ -154,21 +264,47 @@ def shares(
 
     Returns
     -------
-    DataFrame
-        Columns ``segment, n, n_effective, share, ci_low, ci_high`` in ``SEGMENTS`` order. Respondents
-        without a segment (too few motivator items answered) are left out; their count is in
-        ``result.attrs["n_unsegmented"]``.
+    Shares
+        ``.table``: ``<by>, n, n_effective, share, ci_low, ci_high`` in ``SEGMENTS`` order for the segment
+        (else the categorical's order or sorted labels). Respondents without a segment are left out; their
+        count is ``.n_unsegmented``; ``.n`` is the base (respondents with a segment).
+
+    Notes
+    -----
+    ``share = Σ_group w / Σ w`` over rows with a group; Wilson score interval on Kish's effective n
+    ``(Σw)²/Σw²`` (:func:`cxlib.stats.wilson_interval`). Unweighted, it equals
+    ``statsmodels.stats.proportion.proportion_confint(method="wilson")`` (tests/test_segments.py).
 
     Examples
     --------
     >>> import pandas as pd
     >>> f = pd.DataFrame({"segment": pd.Categorical(["fully connected", "other", "other", None],
     ...                                              categories=SEGMENTS)})
-    >>> shares(f)[["segment", "n", "share"]].values.tolist()[0]
+    >>> s = shares(f)
+    >>> s.table[["segment", "n", "share"]].values.tolist()[0]
     ['fully connected', 1, 0.3333333333333333]
+    >>> s.n, s.n_unsegmented
+    (3, 1)
     """
-    labels = frame[segment]
-    out = proportions(labels, weights=None if weight is None else frame[weight], categories=list(SEGMENTS), ci=ci)
-    out = out.rename(columns={"category": "segment"})
-    out.attrs["n_unsegmented"] = int(labels.isna().sum())
-    return out
+    fn = "segments.shares"
+    data = checks.frame(data, fn)
+    checks.columns(data, fn, by=by)
+    checks.numeric(data, fn, weight=weight)
+    ci = checks.level(ci, fn)
+    labels = data[by]
+    weights = None
+    if weight is not None:
+        weights = pd.to_numeric(data[weight], errors="coerce")
+        if (weights < 0).any():
+            raise ArgumentError(f"{fn}: weight {weight!r} holds negative weights", function=fn, argument="weight")
+        labels = labels.where(weights.notna())
+    if by == "segment":
+        categories = list(SEGMENTS)
+    elif isinstance(labels.dtype, pd.CategoricalDtype):
+        categories = list(labels.cat.categories)
+    else:
+        categories = sorted(labels.dropna().unique().tolist(), key=str)
+    out = proportions(labels, weights=weights, categories=categories, ci=ci)
+    out = out.rename(columns={"category": by})
+    reason = None if int(out["n"].sum()) > 0 else Reason.of("no_data")
+    return Shares(out, by=by, weight=weight, ci=ci, n_unsegmented=int(data[by].isna().sum()), reason=reason)

@@ -47,7 +47,9 @@ def test_shares_match_statsmodels_wilson_unweighted():
     rng = np.random.default_rng(2)
     lab = pd.Series(pd.Categorical(rng.choice(segments.SEGMENTS, 500, p=[0.2, 0.3, 0.5]),
                                    categories=segments.SEGMENTS))
-    got = segments.shares(pd.DataFrame({"segment": lab}))
+    res = segments.shares(pd.DataFrame({"segment": lab}))
+    got = res.table
+    assert res.n == 500 and res.n_unsegmented == 0
     for row in got.itertuples():
         count = int((lab == row.segment).sum())
         lo, hi = proportion_confint(count, 500, method="wilson")
@@ -58,6 +60,54 @@ def test_shares_match_statsmodels_wilson_unweighted():
 def test_weighted_shares_use_weighted_proportion_and_kish_n():
     lab = pd.Series(pd.Categorical(["fully connected"] * 2 + ["other"] * 2, categories=segments.SEGMENTS))
     w = pd.Series([3.0, 1.0, 1.0, 1.0])
-    got = segments.shares(pd.DataFrame({"segment": lab, "w": w}), weight="w").set_index("segment")
+    got = segments.shares(pd.DataFrame({"segment": lab, "w": w}), weight="w").table.set_index("segment")
     assert got.loc["fully connected", "share"] == pytest.approx(4 / 6)
     assert got.loc["fully connected", "n_effective"] == pytest.approx(36 / 12)
+
+
+def test_shares_by_any_column_names_the_output_after_it_and_counts_the_unplaced():
+    f = pd.DataFrame({"region": ["north", "south", "north", None], "segment": ["other"] * 4})
+    res = segments.shares(f, by="region")
+    assert res.table.columns.tolist() == ["region", "n", "n_effective", "share", "ci_low", "ci_high"]
+    assert res.table["region"].tolist() == ["north", "south"] and res.n == 3 and res.n_unsegmented == 1
+    assert res.share("north").estimate == pytest.approx(2 / 3) and res.share("north").n == 3
+    assert res.to_dict()["south"]["n"] == 1
+    assert "north" in res.headline() and "nan" not in res.headline()
+
+
+def test_shares_headline_and_results_shape():
+    lab = pd.Categorical(["fully connected"] * 30 + ["other"] * 70, categories=segments.SEGMENTS)
+    res = segments.shares(pd.DataFrame({"segment": lab}))
+    assert res.headline() == "**30%** of customers are fully connected (95% CI 22%–40%; n=100)."
+    d = res.to_dict()
+    assert set(d) == set(segments.SEGMENTS)
+    assert set(d["fully connected"]) == {"estimate", "ci_low", "ci_high", "n", "n_effective"}
+
+
+def test_nobody_with_a_segment_is_not_estimable():
+    f = pd.DataFrame({"segment": pd.Categorical([None, None], categories=segments.SEGMENTS)})
+    res = segments.shares(f)
+    assert res.reason.code == "no_data" and not res.share("other").estimable
+    assert "not estimable" in res.headline()
+
+
+@pytest.mark.parametrize("call, argument", [
+    (lambda: segments.shares(pd.DataFrame({"segment": ["other"]}), by="segmnt"), "by"),
+    (lambda: segments.shares(pd.DataFrame({"segment": ["other"]}), weight="w"), "weight"),
+    (lambda: segments.shares(pd.Series(["other"])), "data"),
+    (lambda: segments.shares(pd.DataFrame({"segment": ["other"]}), ci=95), "ci"),
+    (lambda: segments.connection_index(pd.DataFrame(index=range(3))), "items"),
+    (lambda: segments.connection_index(pd.DataFrame({"a": ["x"]})), "items"),
+    (lambda: segments.connection_index(pd.DataFrame({"a": [1.0]}), scale={"b": (1, 7)}), "scale"),
+    (lambda: segments.connection_index(pd.DataFrame({"a": [1.0]}), scale=(7, 1)), "scale"),
+    (lambda: segments.assign(pd.DataFrame({"connection_index": [80.0], "sat": [9]}), threshold=75,
+                             sat_column="satisfaction", top_box=9), "sat_column"),
+    (lambda: segments.assign(pd.DataFrame({"connection_index": [80.0], "sat": [9]}), threshold=750,
+                             sat_column="sat", top_box=9), "threshold"),
+])
+def test_misuse_names_the_argument(call, argument):
+    from cxlib.errors import ArgumentError
+
+    with pytest.raises(ArgumentError) as err:
+        call()
+    assert err.value.argument == argument
