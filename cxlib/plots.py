@@ -18,7 +18,7 @@ from .segments import SEGMENTS
 
 __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment",
            "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup",
-           "survival_curves", "forest", "wave_scorecard", "nps_by_segment", "METRIC_LABELS", "estimates"]
+           "survival_curves", "forest", "wave_scorecard", "nps_by_segment", "word_frequency", "METRIC_LABELS", "estimates"]
 
 #: Plain names of the wave-comparison metrics.
 METRIC_LABELS: dict[str, str] = {
@@ -569,36 +569,42 @@ def forest(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None 
     return ax
 
 
-def wave_scorecard(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None,
+def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None,
                    alpha: float = 0.05) -> plt.Axes:
     """Before/after scorecard: each metric's change with its 95% interval; filled marks are significant
     after Holm's adjustment, hollow ones are not.
 
     Parameters
     ----------
-    data : DataFrame
-        Output of ``cxlib.advocacy.compare_waves`` without ``value`` (a currency does not share an axis
-        with percentage points): ``metric, before, after, change, ci_low, ci_high, p_adjusted, n_before,
-        n_after``. Shares are plotted in percentage points, NPS in points.
+    data : WaveComparison or DataFrame
+        ``cxlib.waves.compare_waves``' result (or its table: ``metric, before, after, change, ci_low, ci_high,
+        p_adjusted, n_before, n_after``). ``value`` is left out (a currency does not share an axis with
+        percentage points). Shares are plotted in percentage points, NPS in points.
     ax : Axes, optional
     title : str, optional
     alpha : float
         Significance level for the filled marks.
 
+    Raises
+    ------
+    ValueError
+        When there is nothing to draw (no metric other than value was compared).
+
     Examples
     --------
     >>> import cxlib as cx, matplotlib.pyplot as plt
-    >>> from cxlib import advocacy, drivers, motivators, segments, survival
     >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
-    >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
-    >>> card = advocacy.compare_waves(eng, frame=f)
+    >>> card = cx.advocacy.compare_waves(eng)
     >>> ax = wave_scorecard(card, ax=plt.figure().gca())
     >>> len(ax.get_yticklabels())
     4
     """
+    table = data.table if hasattr(data, "table") and not isinstance(data, pd.DataFrame) else data
+    d = table[(table["metric"] != "value") & table["change"].notna()].iloc[::-1].reset_index(drop=True)
+    if d.empty:
+        raise ValueError("wave_scorecard: nothing to draw (no metric other than value was compared)")
     ax = ax or plt.gca()
-    d = data[data["metric"] != "value"].iloc[::-1].reset_index(drop=True)
     scale = np.where(d["metric"] == "nps", 1.0, 100.0)
     change, lo, hi = d["change"] * scale, d["ci_low"] * scale, d["ci_high"] * scale
     y = np.arange(len(d))
@@ -611,58 +617,111 @@ def wave_scorecard(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str
     for _, r in d.iterrows():
         k = 1.0 if r["metric"] == "nps" else 100.0
         unit = "" if r["metric"] == "nps" else "%"
-        labels.append(f"{METRIC_LABELS.get(r['metric'], r['metric'])}\n{r['before'] * k:.0f}{unit} → {r['after'] * k:.0f}{unit}")
+        before, after = (f"{v * k:.0f}{unit}".replace("-", "−") for v in (r["before"], r["after"]))
+        labels.append(f"{METRIC_LABELS.get(r['metric'], r['metric'])}\n{before} → {after}")
     ax.set_yticks(y, labels)
-    ax.set_xlabel("Change after − before, with 95% confidence interval (filled: significant after Holm adjustment)")
-    n = int(d["n_before"].max() + d["n_after"].max()) if len(d) else 0
+    ax.set_xlabel("Change after − before, with 95% CI (filled: significant after Holm adjustment)")
+    n = int((d["n_before"] + d["n_after"]).max())
     ax.set_title(title or f"What changed between the waves (n={n:,})")
     return ax
 
 
-def nps_by_segment(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None,
+def nps_by_segment(data, *, ax: plt.Axes | None = None, title: str | None = None,
                    min_cell: int = 0) -> plt.Axes:
-    """Net Promoter Score per segment with its 95% interval and n; groups below ``min_cell`` are left out
-    and said to be.
+    """Net Promoter Score per segment (or any group) with its 95% interval and n; groups below ``min_cell``
+    are left out and said to be.
 
     Parameters
     ----------
-    data : DataFrame
-        Output of ``cxlib.advocacy.nps_by_segment`` (``segment, n, nps, ci_low, ci_high``).
+    data : NPSBySegment or DataFrame
+        ``cxlib.advocacy.nps_by_segment``' result (or its table: the group column first, then ``n, nps, ci_low,
+        ci_high``). Segments keep their colours; other groups are drawn in one colour.
     ax : Axes, optional
     title : str, optional
     min_cell : int
         Suppression threshold.
 
+    Raises
+    ------
+    ValueError
+        When no group can be drawn (all below ``min_cell`` or without answers).
+
     Examples
     --------
     >>> import cxlib as cx, matplotlib.pyplot as plt
-    >>> from cxlib import advocacy, drivers, motivators, segments, survival
     >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
-    >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
-    >>> t = advocacy.nps_by_segment(f.dropna(subset=["segment"]), "ltr")
+    >>> t = cx.advocacy.nps_by_segment(eng.frame(), column="ltr")
     >>> ax = nps_by_segment(t, min_cell=30, ax=plt.figure().gca())
     >>> "n=" in ax.get_title(loc="left")
     True
     """
+    table = data.table if hasattr(data, "table") and not isinstance(data, pd.DataFrame) else data
+    key = table.columns[0]
+    d = table.set_index(key)
+    if key == "segment":
+        d = d.reindex([s for s in SEGMENTS if s in d.index] + [s for s in d.index if s not in SEGMENTS])
+    shown = d[(d["n"] >= max(min_cell, 1)) & d["nps"].notna()]
+    if shown.empty:
+        raise ValueError(f"nps_by_segment: nothing to draw (no group has {max(min_cell, 1)} or more answers)")
     ax = ax or plt.gca()
-    d = data.set_index("segment").reindex(list(SEGMENTS))
-    shown = d[d["n"] >= max(min_cell, 1)]
     y = np.arange(len(shown))
-    ax.barh(y, shown["nps"], color=[SEGMENT_COLOURS[s] for s in shown.index], height=0.6)
+    ax.barh(y, shown["nps"], color=[SEGMENT_COLOURS.get(str(s), "#0072B2") for s in shown.index], height=0.6)
     ax.errorbar(shown["nps"], y, xerr=_error_bars(shown["nps"], shown["ci_low"], shown["ci_high"]),
                 fmt="none", ecolor="#222", capsize=4, lw=1.2)
     for yi, (seg, r) in zip(y, shown.iterrows()):
         x = max(r["ci_high"], 0) + 3
-        ax.text(x, yi, f"{r['nps']:+.0f}  (n={int(r['n']):,})", va="center", fontsize=10)
-    ax.set_yticks(y, [s.capitalize() for s in shown.index])
+        ax.text(x, yi, f"{r['nps']:+.0f}  (n={int(r['n']):,})".replace("-", "−"), va="center", fontsize=10)
+    ax.set_yticks(y, [str(s)[:1].upper() + str(s)[1:] for s in shown.index])
     ax.invert_yaxis()
     ax.axvline(0, color="#555", lw=0.8)
     ax.set_xlim(-100, 100)
     ax.set_xlabel("Net Promoter Score: % promoters (9–10) − % detractors (0–6), with 95% CI")
-    hidden = [s for s in d.index if s not in shown.index]
+    hidden = [str(s) for s in d.index if s not in shown.index]
     note = f"; fewer than {min_cell} answers, not shown: {', '.join(hidden)}" if hidden else ""
-    ax.set_title(title or f"Net Promoter Score by segment (n={int(shown['n'].sum()):,}{note})")
+    ax.set_title(title or f"Net Promoter Score by {str(key).replace('_', ' ')} (n={int(shown['n'].sum()):,}{note})")
+    return ax
+
+
+def word_frequency(data, *, ax: plt.Axes | None = None, title: str | None = None, top: int = 5) -> plt.Axes:
+    """The terms used most in each group's comments: share of the group's comments using each, with n.
+
+    Parameters
+    ----------
+    data : WordFrequency or DataFrame
+        ``cxlib.verbatims.word_frequency``' result (or its table: group column first, then ``term, comments,
+        share, n_comments``).
+    top : int
+        Terms per group drawn.
+
+    Raises
+    ------
+    ValueError
+        When there is nothing to draw (no group had enough comments).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cxlib.verbatims import word_frequency as wf
+    >>> f = pd.DataFrame({"segment": ["other"] * 3, "comment": ["Queues too long", "long queues", "fine"]})
+    >>> set_theme()
+    >>> ax = word_frequency(wf(f, text="comment", min_cell=1), ax=plt.figure().gca())
+    >>> ax.get_title(loc="left")
+    'Words used most (share of each group’s comments; n=3 comments)'
+    """
+    table = data.table if hasattr(data, "table") and not isinstance(data, pd.DataFrame) else data
+    if table.empty:
+        raise ValueError("word_frequency: nothing to draw (no group had enough comments)")
+    key = table.columns[0]
+    d = table.groupby(key, sort=False, observed=True).head(top).reset_index(drop=True)
+    ax = ax or plt.gca()
+    y = np.arange(len(d))
+    ax.barh(y, d["share"] * 100, color=[SEGMENT_COLOURS.get(str(g), "#0072B2") for g in d[key]], height=0.7)
+    ax.set_yticks(y, [f"{str(g)[:1].upper() + str(g)[1:]}: {t}" for g, t in zip(d[key], d["term"])])
+    ax.invert_yaxis()
+    ax.set_xlabel("Share of the group's comments using the term (%)")
+    n = int(d.drop_duplicates(key)["n_comments"].sum())
+    ax.set_title(title or f"Words used most (share of each group’s comments; n={n:,} comments)")
     return ax
 
 

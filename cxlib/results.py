@@ -50,6 +50,7 @@ REASONS: dict[str, str] = {
     "segment_empty": "no customer is {segment}",
     "not_configured": "the engagement does not define {what}",
     "no_bootstrap": "it was computed without resampling (n_boot = 0), so it has no interval",
+    "no_quotable": "no comment is long enough to quote ({min_chars:,} characters or more)",
 }
 
 
