@@ -24,7 +24,8 @@ def _frame(n=900, seed=0):
 def test_connect_share_equals_the_formula_by_hand():
     f = _frame()
     o = simulate.Outcomes(value="spend", duration="days", event="left", horizon=365, advocacy="ltr")
-    got = simulate.connect_share(f, share=0.5, outcomes=o, customers=10_000, n_boot=50).set_index("outcome")
+    res = simulate.connect_share(f, share=0.5, outcomes=o, customers=10_000, n_boot=50)
+    got = res.table.set_index("outcome")
     pi_hs = (f.segment == "highly satisfied").mean()
     fc, hs = f[f.segment == "fully connected"], f[f.segment == "highly satisfied"]
     assert got.loc["connected_share", "change"] == pytest.approx(0.5 * pi_hs)
@@ -35,12 +36,18 @@ def test_connect_share_equals_the_formula_by_hand():
     assert got.loc["customers_kept", "change"] == pytest.approx(-got.loc["attrition", "change"] * 10_000)
     assert got.loc["value_uplift_of_movers", "change"] == pytest.approx(fc.spend.mean() / hs.spend.mean() - 1)
     assert (got["ci_low"] <= got["change"]).all() and (got["change"] <= got["ci_high"]).all()
-    assert "behave like today's fully connected" in got.attrs["assumption"]
+    assert "behave like today's fully connected" in res.assumption
+    assert res.draws["attrition"].shape == (50,) and res.change("attrition").n == len(f)
+    assert "nan" not in res.headline() and "10,000 customers" in res.headline()
 
 
 def test_connect_share_rejects_a_share_outside_0_1():
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        simulate.connect_share(_frame(), share=1.5, outcomes=simulate.Outcomes(value="spend"))
+    from cxlib.errors import ArgumentError
+
+    for share in (1.5, 0, -0.1):
+        with pytest.raises(ArgumentError, match="above 0 and at most 1") as err:
+            simulate.connect_share(_frame(), share=share, outcomes=simulate.Outcomes(value="spend"))
+        assert err.value.argument == "share"
 
 
 def test_improve_element_moves_exactly_the_customers_who_reach_the_threshold():
@@ -58,13 +65,13 @@ def test_improve_element_moves_exactly_the_customers_who_reach_the_threshold():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = simulate.improve_element(f, cb, element="Staff", points=1, threshold=75,
-                                       outcomes=simulate.Outcomes(value="spend"), n_boot=20).set_index("outcome")
+                                       outcomes=simulate.Outcomes(value="spend"), n_boot=20).table.set_index("outcome")
     movers = (seg != "fully connected") & (index + 10 * np.clip(7 - rating, 0, 1) >= 75)
     assert got.loc["connected_share", "change"] == pytest.approx(movers.mean())
     assert got.loc["value_per_customer", "change"] == pytest.approx(movers.mean() * 200.0)
     assert got.loc["index_change", "change"] == pytest.approx(10 * np.clip(7 - rating, 0, 1).mean())
-    with pytest.raises(ValueError, match="no element named 'Nope'"):
-        simulate.improve_element(f, cb, element="Nope", points=1, threshold=75, outcomes=simulate.Outcomes())
+    with pytest.raises(ValueError, match="no element named 'Staf'.*did you mean 'Staff'"):
+        simulate.improve_element(f, cb, element="Staf", points=1, threshold=75, outcomes=simulate.Outcomes())
 
 
 @pytest.mark.slow
@@ -80,8 +87,37 @@ def test_moving_all_highly_satisfied_recovers_the_planted_multiplier(slow):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             r = simulate.connect_share(eng.frame(), share=1.0, outcomes=simulate.Outcomes(value="annual_spend"),
-                                       weight="resp_weight", n_boot=400, seed=seed).set_index("outcome")
+                                       weight="resp_weight", n_boot=400, seed=seed).table.set_index("outcome")
         row = r.loc["value_uplift_of_movers"]
         covered.append(row["ci_low"] <= truth["value_multiplier"] - 1 <= row["ci_high"])
     print(f"\nplanted uplift inside the interval in {sum(covered)} of {len(covered)} seeds")
     assert np.mean(covered) >= (0.85 if slow else 1.0)
+
+
+def test_scenarios_table_aligns_by_scenario_and_outcome():
+    f = _frame()
+    o = simulate.Outcomes(value="spend", duration="days", event="left", horizon=365, advocacy="ltr")
+    a = simulate.connect_share(f, share=0.25, outcomes=o, customers=1000, n_boot=30)
+    b = simulate.connect_share(f, share=1.0, outcomes=o, customers=1000, n_boot=30)
+    comp = simulate.scenarios_table([a, ("all", b)])
+    t = comp.table
+    assert t.columns.tolist() == ["scenario", "outcome", "baseline", "change", "ci_low", "ci_high", "n"]
+    assert t.loc[(t.scenario == "all") & (t.outcome == "value_total"), "change"].item() == pytest.approx(
+        b.change("value_total").estimate)
+    assert set(comp.assumptions) == {a.name, "all"} and comp.customers == 1000
+    ax = comp.plot(outcome="value_total")
+    title = ax.get_title(loc="left") or ax.get_title()
+    assert "1,000 customers" in title and f"n={len(f):,}" in title
+
+
+def test_attrition_uses_the_one_kaplan_meier_at_the_horizon():
+    from cxlib import survival
+
+    f = _frame()
+    o = simulate.Outcomes(duration="days", event="left", horizon=365)
+    res = simulate.connect_share(f, share=1.0, outcomes=o, n_boot=0)
+    fc = f[f.segment == "fully connected"]
+    att = [1 - survival.km_at(g["days"].to_numpy(), g["left"].to_numpy(), 365)[0] for _, g in f.groupby("segment", observed=True)]
+    shares = f["segment"].value_counts(normalize=True).reindex(SEGMENTS).to_numpy()
+    assert res.table.set_index("outcome").loc["attrition", "baseline"] == pytest.approx(float(np.dot(shares, att)))
+    assert np.isnan(res.table["ci_low"]).all() and res.draws is None and len(fc)
