@@ -18,7 +18,7 @@ from .segments import SEGMENTS
 
 __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment",
            "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup",
-           "survival_curves", "forest", "wave_scorecard", "nps_by_segment", "word_frequency", "METRIC_LABELS", "estimates"]
+           "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "METRIC_LABELS", "estimates"]
 
 #: Plain names of the wave-comparison metrics.
 METRIC_LABELS: dict[str, str] = {
@@ -459,59 +459,110 @@ def rollup(data: pd.DataFrame, *, by: str, ax: plt.Axes | None = None, title: st
     return ax
 
 
+def _survival_groups(data, by):
+    """(table, group column or None) from a ``cxlib.survival.KaplanMeier`` result or its table."""
+    if hasattr(data, "table") and hasattr(data, "by"):
+        return data.table, data.by
+    table = data.copy()
+    if by is None:
+        known = {"time", "survival", "ci_low", "ci_high", "at_risk", "n", "n_effective"}
+        extra = [c for c in table.columns if c not in known]
+        by = extra[0] if extra else None
+    return table, by
+
+
+def _mathtext_safe(text: str) -> str:
+    """A name drawn literally by matplotlib (a ``$`` would start mathtext)."""
+    return str(text).replace("$", r"\$")
+
+
+#: Colours for groups other than the segments (Okabe–Ito, after the segment colours).
+GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+
+
 def survival_curves(
-    data: pd.DataFrame,
+    data,
     *,
+    by: str | None = None,
     min_cell: int = 0,
     horizon: float | None = None,
     ax: plt.Axes | None = None,
     title: str | None = None,
+    labels: dict | None = None,
 ) -> plt.Axes:
-    """Kaplan–Meier curves per segment with confidence bands and an at-risk table under the axis.
+    """Kaplan–Meier curves per group with confidence bands and an at-risk table under the axis.
+
+    Works for any grouping: segments get their house colours (and order), other groups (waves, regions, …)
+    the Okabe–Ito palette in the order of the table.
 
     Parameters
     ----------
-    data : DataFrame
-        Output of ``cxlib.survival.km`` with ``by="segment"``.
+    data : KaplanMeier or DataFrame
+        A ``cxlib.survival.km`` result, or its table (``<by>, time, survival, ci_low, ci_high, at_risk``).
+    by : str, optional
+        The group column of a table (found automatically when omitted; a result knows its own).
     min_cell : int
-        Segments with fewer customers at the start are not drawn (named as suppressed in the legend title).
+        Groups with fewer customers at the start are not drawn (named as suppressed in the legend title).
     horizon : float, optional
         Marks the attrition horizon.
     ax : Axes, optional
     title : str, optional
+    labels : dict, optional
+        Words for group values in the legend and the at-risk table (default: the value, capitalised).
+
+    Raises
+    ------
+    ArgumentError
+        When nothing would be drawn (no curves, or every group below ``min_cell``).
 
     Examples
     --------
     >>> import cxlib as cx, matplotlib.pyplot as plt
-    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> from cxlib import survival
     >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
-    >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
-    >>> curves = survival.km(f.dropna(subset=["segment"]), "tenure_days", "churned", by="segment")
+    >>> curves = survival.km(eng.frame(), duration="tenure_days", event="churned", by="wave")
     >>> ax = survival_curves(curves, horizon=365, ax=plt.figure().gca())
-    >>> "n=" in ax.get_title(loc="left")
-    True
+    >>> "n=" in ax.get_title(loc="left"), len(ax.get_lines()) >= 2
+    (True, True)
     """
+    from .errors import ArgumentError
+
+    table, by = _survival_groups(data, by)
+    labels = labels or {}
     ax = ax or plt.gca()
-    suppressed, n_total = [], 0
-    tmax = float(data["time"].max()) if len(data) else 1.0
+    if by is None:
+        table = table.assign(_group="all")
+        by, labels = "_group", {"all": "All customers", **labels}
+    names = list(dict.fromkeys(table[by].astype(str))) if len(table) else []
+    if set(names) <= set(SEGMENTS):
+        names = [s for s in SEGMENTS if s in names]
+    suppressed, n_total, rows = [], 0, []
+    tmax = float(table["time"].max()) if len(table) else 1.0
     step = 90 if tmax <= 720 else 180 if tmax <= 1440 else 365
     ticks = np.arange(0, tmax + 1, step)
-    rows = []
-    for seg in SEGMENTS:
-        d = data[data["group"] == seg]
+    others = iter(GROUP_COLOURS[2:] + GROUP_COLOURS[:2])
+    for k, name in enumerate(names):
+        d = table[table[by].astype(str) == name]
         if d.empty:
             continue
-        n0 = int(d["at_risk"].iloc[0])
+        label = _mathtext_safe(labels.get(name, str(name)[:1].upper() + str(name)[1:]))
+        n0 = int(d["n"].iloc[0]) if "n" in d else int(d["at_risk"].iloc[0])
         if n0 < min_cell:
-            suppressed.append(seg)
+            suppressed.append(label)
             continue
         n_total += n0
-        colour = SEGMENT_COLOURS.get(seg, "#333")
-        ax.step(d["time"], d["survival"] * 100, where="post", color=colour, lw=2, label=f"{seg.capitalize()} (n={n0:,})")
+        colour = SEGMENT_COLOURS.get(name) or (GROUP_COLOURS[k % len(GROUP_COLOURS)] if not set(names) & set(SEGMENTS)
+                                               else next(others))
+        ax.step(d["time"], d["survival"] * 100, where="post", color=colour, lw=2, label=f"{label} (n={n0:,})")
         ax.fill_between(d["time"], d["ci_low"] * 100, d["ci_high"] * 100, step="post", color=colour, alpha=0.15)
         at = [int(d.loc[d["time"] <= t, "at_risk"].iloc[-1]) if (d["time"] <= t).any() else n0 for t in ticks]
-        rows.append((seg.capitalize(), at))
+        rows.append((label, at))
+    if not rows:
+        why = (f"every group has fewer than {min_cell} customers ({', '.join(suppressed)})" if suppressed
+               else "there are no curves (no customer with a duration and an event)")
+        raise ArgumentError(f"plots.survival_curves: nothing to draw: {why}", function="plots.survival_curves",
+                            argument="data")
     if horizon:
         ax.axvline(horizon, color="#555", ls="--", lw=0.8)
     ax.set_xlim(0, tmax)
@@ -519,51 +570,68 @@ def survival_curves(
     ax.set_xticks(ticks)
     ax.set_xlabel("Days since the survey")
     ax.set_ylabel("Customers still active (%), 95% CI")
-    ax.set_title(title or f"Connected customers stay longer (n={n_total:,})")
+    ax.set_title(title or f"How long customers stay (n={n_total:,})")
     ax.legend(loc="lower left", frameon=False, fontsize=9,
               title=f"suppressed (n<{min_cell}): {', '.join(suppressed)}" if suppressed else None)
-    if rows:
-        table = ax.table(cellText=[[f"{v:,}" for v in at] for _, at in rows], rowLabels=[r for r, _ in rows],
-                         colLabels=[f"{t:g}" for t in ticks], loc="bottom", bbox=[0.0, -0.55, 1.0, 0.3],
-                         cellLoc="center", edges="open")
-        table.set_fontsize(8)
-        ax.text(0, -0.22, "Customers at risk", transform=ax.transAxes, fontsize=9, fontweight="bold")
-        ax.xaxis.labelpad = 2
+    table_ = ax.table(cellText=[[f"{v:,}" for v in at] for _, at in rows], rowLabels=[r for r, _ in rows],
+                      colLabels=[f"{t:g}" for t in ticks], loc="bottom", bbox=[0.0, -0.55, 1.0, 0.3],
+                      cellLoc="center", edges="open")
+    table_.set_fontsize(8)
+    ax.text(0, -0.22, "Customers at risk", transform=ax.transAxes, fontsize=9, fontweight="bold")
+    ax.xaxis.labelpad = 2
     return ax
 
 
-def forest(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None, n: int | None = None) -> plt.Axes:
+def forest(data, *, ax: plt.Axes | None = None, title: str | None = None, n: int | None = None,
+           terms: list[str] | None = None) -> plt.Axes:
     """Forest plot of hazard ratios with 95% intervals on a log scale (1 = no difference).
 
     Parameters
     ----------
-    data : DataFrame
-        Output of ``cxlib.survival.cox`` (``covariate, hazard_ratio, ci_low, ci_high``), or a relabelled copy.
+    data : CoxModel or DataFrame
+        A ``cxlib.survival.cox`` result, or a table with ``hazard_ratio, ci_low, ci_high`` and ``label`` (or
+        ``covariate``) naming each term.
     ax : Axes, optional
     title : str, optional
     n : int, optional
-        Customers in the model (shown in the title).
+        Customers in the model (shown in the title; a result knows its own).
+    terms : list of str, optional
+        Only these model terms (``covariate`` names), e.g. leaving out suppressed segments.
+
+    Raises
+    ------
+    ArgumentError
+        When there is no hazard ratio to draw.
 
     Examples
     --------
     >>> import cxlib as cx, matplotlib.pyplot as plt
-    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> from cxlib import survival
     >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
-    >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
-    >>> hr = survival.cox(f.dropna(subset=["segment"]), "tenure_days", "churned", ["segment"], reference={"segment": "highly satisfied"})
-    >>> ax = forest(hr, n=hr.attrs["n"], ax=plt.figure().gca())
-    >>> ax.get_xscale()
-    'log'
+    >>> m = survival.cox(eng.frame().dropna(subset=["segment"]), duration="tenure_days", event="churned",
+    ...                  covariates=["segment"], reference={"segment": "highly satisfied"})
+    >>> ax = forest(m, ax=plt.figure().gca())
+    >>> ax.get_xscale(), [t.get_text() for t in ax.get_yticklabels()]
+    ('log', ['Segment: other', 'Segment: fully connected'])
     """
+    from .errors import ArgumentError
+
+    if hasattr(data, "table") and hasattr(data, "hazard_ratio"):
+        n = n if n is not None else data.n
+        data = data.table
+    d = data if terms is None else data[data["covariate"].isin(terms)]
+    if d.empty:
+        raise ArgumentError("plots.forest: there is no hazard ratio to draw", function="plots.forest", argument="data")
     ax = ax or plt.gca()
-    d = data.iloc[::-1]
+    d = d.iloc[::-1]
+    names = d["label"] if "label" in d else d["covariate"]
     y = np.arange(len(d))
     ax.errorbar(d["hazard_ratio"], y, xerr=_error_bars(d["hazard_ratio"], d["ci_low"], d["ci_high"]),
                 fmt="o", color=SEGMENT_COLOURS["fully connected"], capsize=3, lw=1.2)
     ax.axvline(1.0, color="#555", ls="--", lw=0.8)
     ax.set_xscale("log")
-    ax.set_yticks(y, d["covariate"])
+    ax.set_yticks(y, [_mathtext_safe(v) for v in names])
     ax.set_xlabel("Hazard ratio (log scale): below 1 = leaves less often")
     ax.set_title(title or "What goes with leaving" + (f" (n={n:,})" if n else ""))
     return ax

@@ -49,6 +49,7 @@ REASONS: dict[str, str] = {
     "no_later_contacts": "no contact was recorded after follow-up started",
     "segment_empty": "no customer is {segment}",
     "not_configured": "the engagement does not define {what}",
+    "single_group": "only one group has customers, so there is nothing to compare",
     "no_bootstrap": "it was computed without resampling (n_boot = 0), so it has no interval",
     "no_quotable": "no comment is long enough to quote ({min_chars:,} characters or more)",
 }

@@ -1,102 +1,175 @@
-"""Attrition: Kaplan–Meier curves, attrition at a horizon, log-rank tests, restricted mean survival time,
-Cox hazard ratios, and recency-weighted contact experience.
+"""Attrition: Kaplan–Meier curves, attrition at a horizon, log-rank tests, restricted mean survival time and
+Cox hazard ratios, each returned as a frozen result object (:mod:`cxlib.results`).
 
-Kaplan–Meier and log-rank are delegated to lifelines; Cox models use :mod:`cxlib.coxph` (Efron ties,
-summed per distinct day: lifelines' row-by-row fitter took minutes at 200,000 customers), checked against
-lifelines. This module shapes the results as tidy DataFrames, adds what lifelines lacks (the sampling
-variance of the RMST, lifelines issue #1682; time-varying contact experience) and explains failures in words.
+Kaplan–Meier curves and log-rank tests are delegated to lifelines; attrition at a horizon is
+:func:`km_at` (the one implementation in cxlib); Cox models use :mod:`cxlib.coxph` (Efron ties, summed per
+distinct day: lifelines' row-by-row fitter took minutes at 200,000 customers), checked against lifelines.
+This module adds what lifelines lacks (the sampling variance of the RMST, lifelines issue #1682; customers
+kept per 1,000 with its delta-method interval) and says in words what cannot be estimated. Contact
+experience (recency scores, episodes, the half-life comparison) is in :mod:`cxlib.contacts`.
+
+Every frame-level function reads ``func(data, *, duration=, event=, by=None, weight=None, ...)``: the
+output column is named after ``by``; ``weight`` names a column of respondent weights.
 """
 from __future__ import annotations
 
+import math
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from lifelines.exceptions import StatisticalWarning
 from scipy import stats as _st
 
-__all__ = ["Test", "km", "km_at", "attrition", "logrank", "pairwise_logrank", "rmst", "rmst_difference", "cox",
-           "cox_time_varying", "recency_score", "contact_experience", "experience_episodes"]
+from . import checks
+from .errors import ArgumentError
+from .results import Estimate, Reason, Result
+from .stats import kish_effective_n
+
+__all__ = ["KaplanMeier", "Attrition", "Test", "RMST", "RMSTDifference", "CoxModel", "PHTest", "km", "km_at",
+           "attrition", "customers_kept", "logrank", "pairwise_logrank", "rmst", "rmst_difference", "cox",
+           "cox_time_varying"]
+
+KM_METHOD = "Kaplan–Meier, exponential Greenwood interval"
 
 
-@dataclass(frozen=True)
-class Test:
-    """A test result: ``statistic``, degrees of freedom ``df``, ``p_value`` and the ``test`` name.
-
-    Examples
-    --------
-    >>> t = Test(statistic=3.84, df=1, p_value=0.05, test="log-rank")
-    >>> t.summary.columns.tolist()
-    ['statistic', 'df', 'p_value', 'test']
-    """
-
-    statistic: float
-    df: int
-    p_value: float
-    test: str = ""
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(self)])
-
-    def _repr_html_(self) -> str:
-        return self.summary.to_html(index=False)
+# -- shared plumbing ------------------------------------------------------------------------------
+def _prepare(data: Any, function: str, *, duration: str, event: str, by: str | None = None,
+             weight: str | None = None, ci: float = 0.95, extra: list[str] | None = None) -> tuple[pd.DataFrame, float]:
+    """Check the arguments and return the rows with every needed column present, and the checked ``ci``."""
+    data = checks.frame(data, function)
+    checks.numeric(data, function, duration=duration)
+    checks.binary(data, function, event=event)
+    checks.numeric(data, function, weight=weight)
+    checks.columns(data, function, by=by)
+    ci = checks.level(ci, function)
+    cols = list(dict.fromkeys([duration, event] + ([weight] if weight else []) + ([by] if by else []) + (extra or [])))
+    clean = data.dropna(subset=cols)
+    if (clean[duration] < 0).any():
+        raise ArgumentError(f"{function}: duration {duration!r} holds negative days (e.g. "
+                            f"{clean.loc[clean[duration] < 0, duration].iloc[0]:g}); days observed cannot be negative",
+                            function=function, argument="duration")
+    if weight and ((clean[weight] < 0) | ~np.isfinite(clean[weight].astype(float))).any():
+        raise ArgumentError(f"{function}: weight {weight!r} holds negative or infinite weights",
+                            function=function, argument="weight")
+    return clean, ci
 
 
 def _groups(df: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]]:
+    """(name, rows) per level of ``by`` (categorical: every category, in order, empty ones included)."""
     if by is None:
         return [("all", df)]
-    keys = df[by].cat.categories if isinstance(df[by].dtype, pd.CategoricalDtype) else sorted(df[by].dropna().unique())
-    return [(str(k), df[df[by] == k]) for k in keys]
+    col = df[by]
+    keys = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique(), key=str)
+    return [(str(k), df[col == k]) for k in keys]
 
 
-def _clean(df: pd.DataFrame, duration: str, event: str, weights: str | None) -> pd.DataFrame:
-    cols = [duration, event] + ([weights] if weights else [])
-    return df.dropna(subset=cols)
+def _group_name(value: Any, groups: list[str], function: str, argument: str) -> str:
+    """A group label given by the caller, checked against the result's groups (close matches)."""
+    name = str(value) if value is not None else None
+    if name not in groups:
+        raise ArgumentError(f"{function}: {argument} {value!r} is not one of the groups "
+                            f"({', '.join(repr(g) for g in groups[:8])}){checks.close_matches(value, groups)}",
+                            function=function, argument=argument)
+    return name
 
 
-def km(df: pd.DataFrame, duration: str, event: str, by: str | None = None, *, weights: str | None = None,
-       ci: float = 0.95) -> pd.DataFrame:
-    """Kaplan–Meier survival curves as a tidy frame.
+def _horizon(value: Any, function: str) -> float:
+    return checks.positive(value, function, "horizon")
+
+
+def _z(ci: float) -> float:
+    return float(_st.norm.ppf(0.5 + ci / 2))
+
+
+def _neff(weights: pd.Series | None) -> float | None:
+    return None if weights is None else kish_effective_n(weights)
+
+
+# -- Kaplan–Meier curves --------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class KaplanMeier(Result):
+    """Kaplan–Meier curves: one row per group and event/censoring time (time 0 included).
+
+    ``table``: ``<by>, time, survival, ci_low, ci_high, at_risk, n`` (+ ``n_effective`` when weighted);
+    ``<by>`` is the grouping column's name (absent without ``by``); ``at_risk`` counts people, ``n`` is the
+    group's size. Attributes: ``by``, ``duration``, ``event``, ``weighted``, ``ci``.
+    """
+
+    by: str | None = None
+    duration: str = ""
+    event: str = ""
+    weighted: bool = False
+    ci: float = 0.95
+
+    @property
+    def groups(self) -> list[str]:
+        """The groups drawn, in order (``["all"]`` without ``by``)."""
+        return list(dict.fromkeys(self._table[self.by])) if self.by else ["all"]
+
+    @property
+    def n(self) -> int:
+        """Customers behind the curves (the groups' sizes added up)."""
+        if not len(self._table):
+            return 0
+        return int(self._table.groupby(self.by, sort=False)["n"].first().sum()) if self.by else int(self._table["n"].iloc[0])
+
+    def headline(self) -> str:
+        from .report import Markdown
+
+        return Markdown(f"Kaplan–Meier survival of {len(self.groups):,} group(s) (n={self.n:,}).")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """:func:`cxlib.plots.survival_curves` of these curves (``min_cell``, ``horizon``, ``title`` accepted)."""
+        from . import plots
+
+        return plots.survival_curves(self, ax=ax, **kwargs)
+
+
+def km(data: pd.DataFrame, *, duration: str, event: str, by: str | None = None, weight: str | None = None,
+       ci: float = 0.95) -> KaplanMeier:
+    """Kaplan–Meier survival curves, per group.
 
     Parameters
     ----------
-    df : DataFrame
+    data : DataFrame
         One row per customer.
     duration, event : str
         Days observed and the 0/1 churn indicator (1 = left).
     by : str, optional
-        Grouping column (e.g. ``segment``); one curve per group.
-    weights : str, optional
+        Grouping column (e.g. ``segment``, a wave, a region); one curve per group.
+    weight : str, optional
         Respondent weights (weighted Kaplan–Meier).
     ci : float
-        Confidence level (lifelines' exponential Greenwood interval).
+        Confidence level.
 
     Returns
     -------
-    DataFrame
-        ``group, time, survival, ci_low, ci_high, at_risk``, one row per group and event/censoring time
-        (time 0 included). Customers with a missing duration or event are left out.
+    KaplanMeier
+        ``.table``: ``<by>, time, survival, ci_low, ci_high, at_risk, n`` (+ ``n_effective`` with weights).
+        Customers with a missing duration, event, weight or group are left out.
 
     Notes
     -----
-    Intervals are lifelines' exponential Greenwood ("log-log") interval,
-    ``S ** exp(±z √V / log S)`` with ``V = Σ d / (n (n − d))``, computed here so that it stays defined
-    with weighted counts: lifelines returns (1, 1) where floating-point weight sums make ``n − d`` a hair
-    below zero, and where the curve reaches 0; there the interval is undefined and given as missing.
-    Equal to lifelines' interval wherever that is defined (tests/test_survival.py).
+    Intervals are the exponential Greenwood ("log-log") interval, ``S ** exp(±z √V / log S)`` with
+    ``V = Σ d / (n (n − d))``, computed here so that it stays defined with weighted counts: lifelines returns
+    (1, 1) where floating-point weight sums make ``n − d`` a hair below zero, and where the curve reaches 0;
+    there the interval is undefined and given as missing. Equal to lifelines' ``KaplanMeierFitter`` (curve and
+    interval) wherever that is defined (tests/test_survival.py).
 
     Examples
     --------
     >>> from lifelines.datasets import load_waltons
-    >>> curves = km(load_waltons(), "T", "E", by="group")
-    >>> sorted(curves["group"].unique())
-    ['control', 'miR-137']
+    >>> curves = km(load_waltons(), duration="T", event="E", by="group")
+    >>> curves.groups, curves.table.columns.tolist()
+    (['control', 'miR-137'], ['group', 'time', 'survival', 'ci_low', 'ci_high', 'at_risk', 'n'])
     """
     from lifelines import KaplanMeierFitter
 
-    data = _clean(df, duration, event, weights)
+    data, ci = _prepare(data, "survival.km", duration=duration, event=event, by=by, weight=weight, ci=ci)
+    key = by or "group"
     parts = []
     for name, g in _groups(data, by):
         if g.empty:
@@ -105,18 +178,23 @@ def km(df: pd.DataFrame, duration: str, event: str, by: str | None = None, *, we
         with warnings.catch_warnings():
             # lifelines warns about non-integer weights; respondent weights are meant to be non-integer.
             warnings.simplefilter("ignore", StatisticalWarning)
-            kmf.fit(g[duration], g[event], weights=g[weights] if weights else None)
+            kmf.fit(g[duration], g[event], weights=g[weight] if weight else None)
         sf = kmf.survival_function_.iloc[:, 0]
-        # At-risk counts are people, not sums of weights.
         times = sf.index.to_numpy(dtype=float)
         durations = np.sort(g[duration].to_numpy(dtype=float))
-        at_risk = len(durations) - np.searchsorted(durations, times, side="left")
+        at_risk = len(durations) - np.searchsorted(durations, times, side="left")  # people, not weight sums
         surv = np.clip(sf.to_numpy(), 0.0, 1.0)
         lo, hi = _exp_greenwood(kmf.event_table, times, surv, ci)
-        parts.append(pd.DataFrame({"group": name, "time": times, "survival": surv, "ci_low": lo, "ci_high": hi,
-                                   "at_risk": at_risk}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["group", "time", "survival", "ci_low", "ci_high", "at_risk"])
+        part = pd.DataFrame({key: name, "time": times, "survival": surv, "ci_low": lo, "ci_high": hi,
+                             "at_risk": at_risk, "n": len(g)})
+        if weight:
+            part["n_effective"] = kish_effective_n(g[weight])
+        parts.append(part)
+    cols = [key, "time", "survival", "ci_low", "ci_high", "at_risk", "n"] + (["n_effective"] if weight else [])
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    if by is None:
+        table = table.drop(columns=[key])
+    return KaplanMeier(table, by=by, duration=duration, event=event, weighted=bool(weight), ci=ci)
 
 
 def _exp_greenwood(table: pd.DataFrame, times: np.ndarray, surv: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
@@ -128,7 +206,7 @@ def _exp_greenwood(table: pd.DataFrame, times: np.ndarray, surv: np.ndarray, ci:
     cum = np.cumsum(term)
     idx = np.searchsorted(table.index.to_numpy(float), times, side="right") - 1
     v = np.where(idx >= 0, cum[np.maximum(idx, 0)], 0.0)
-    z = _st.norm.ppf(0.5 + ci / 2)
+    z = _z(ci)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_s = np.log(surv)
         centre = np.log(-log_s)
@@ -190,275 +268,853 @@ def _exp_greenwood_bounds(surv: float, v: float, ci: float) -> tuple[float, floa
         return 1.0, 1.0
     if surv <= 1e-12 or not np.isfinite(v):
         return np.nan, np.nan
-    z = _st.norm.ppf(0.5 + ci / 2)
+    z = _z(ci)
     log_s = np.log(surv)
     centre = np.log(-log_s)
     return (float(np.exp(-np.exp(centre - z * np.sqrt(v) / log_s))),
             float(np.exp(-np.exp(centre + z * np.sqrt(v) / log_s))))
 
 
-def attrition(df: pd.DataFrame, duration: str, event: str, horizon: float, by: str | None = None, *,
-              weights: str | None = None, ci: float = 0.95) -> pd.DataFrame:
+# -- attrition at a horizon -----------------------------------------------------------------------
+def _days(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+@dataclass(frozen=True, eq=False)
+class Attrition(Result):
     """Share of customers lost by ``horizon`` days (1 − S(horizon)), per group, with its interval.
+
+    ``table``: ``<by>, n, events, attrition, se, ci_low, ci_high, followed_to_horizon`` (+ ``n_effective``
+    when weighted; ``<by>`` absent without ``by``). ``se`` is the Greenwood standard error ``S √V``.
+    ``excluded`` maps each group that could not be estimated to its :class:`~cxlib.results.Reason`
+    (``horizon_past_follow_up``, ``no_data``); its numbers are missing, never extrapolated.
+    """
+
+    by: str | None = None
+    horizon: float = 365.0
+    weighted: bool = False
+    ci: float = 0.95
+    excluded: dict = field(default_factory=dict)
+
+    @property
+    def groups(self) -> list[str]:
+        return [str(g) for g in self._table[self.by]] if self.by else ["all"]
+
+    def estimate(self, group: Any = None) -> Estimate:
+        """The attrition of one group (or of everyone, without ``by``) as an :class:`Estimate`."""
+        name = "all" if self.by is None else _group_name(group, self.groups, "Attrition.estimate", "group")
+        row = self._table.iloc[self.groups.index(name)]
+        n_eff = float(row["n_effective"]) if self.weighted else None
+        if name in self.excluded:
+            return Estimate.missing(self.excluded[name], n=int(row["n"]), n_effective=n_eff, method=KM_METHOD)
+        return Estimate(float(row["attrition"]), float(row["ci_low"]), float(row["ci_high"]), n=int(row["n"]),
+                        n_effective=n_eff, method=KM_METHOD)
+
+    @property
+    def n(self) -> int:
+        return int(self._table["n"].sum()) if len(self._table) else 0
+
+    def headline(self) -> str:
+        from .report import Markdown, ci_text, text
+
+        parts = []
+        for g in self.groups:
+            e = self.estimate(None if self.by is None else g)
+            who = "customers" if self.by is None else f"{text(g)} customers"
+            if e.estimable:
+                parts.append(f"{who}: {ci_text(e.estimate * 100, e.ci_low * 100, e.ci_high * 100, fmt='{:.0f}%', n=e.n)}")
+            else:
+                parts.append(f"{who}: not estimable ({e.reason.sentence})")
+        return Markdown(f"Left within {_days(self.horizon)} days: " + "; ".join(parts) + ".")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Bars of attrition with intervals (:func:`cxlib.plots.estimates`); groups not estimable are left out."""
+        from . import plots
+
+        t = self._table
+        ok = [g not in self.excluded for g in self.groups]
+        d = pd.DataFrame({"label": [str(g).capitalize() for g in self.groups], "estimate": t["attrition"],
+                          "ci_low": t["ci_low"], "ci_high": t["ci_high"], "n": t["n"]})[ok]
+        if d.empty:
+            raise ArgumentError("Attrition.plot: no group's attrition could be estimated, so there is nothing to draw",
+                                function="Attrition.plot", argument="data")
+        kwargs.setdefault("title", f"Left within {_days(self.horizon)} days (n={int(d['n'].sum()):,})")
+        kwargs.setdefault("xlabel", "Customers who left (%), 95% CI")
+        return plots.estimates(d, label="label", scale=100, fmt="{:.0f}%", ax=ax, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{group: {"estimate", "ci_low", "ci_high", "n", ["n_effective"], "horizon", ["reason", "note"]}}``."""
+        out = {}
+        for g in self.groups:
+            d = self.estimate(None if self.by is None else g).to_dict()
+            d.pop("method", None)
+            out[g] = {**d, "horizon": self.horizon}
+        return out
+
+
+def attrition(data: pd.DataFrame, *, duration: str, event: str, horizon: float, by: str | None = None,
+              weight: str | None = None, ci: float = 0.95) -> Attrition:
+    """Share of customers lost by ``horizon`` days, per group, with its interval (built on :func:`km_at`).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer.
+    duration, event : str
+        Days observed and 0/1 churn.
+    horizon : float
+        Days; must be above 0. A group nobody was followed that long is not estimable
+        (reason ``horizon_past_follow_up``), never extrapolated.
+    by, weight, ci
+        Grouping column, respondent-weight column, confidence level.
 
     Returns
     -------
-    DataFrame
-        ``group, n, events, attrition, ci_low, ci_high, followed_to_horizon``: ``events`` is churn by the
-        horizon; ``followed_to_horizon`` is False when no customer in the group was observed that long
-        (the estimate is then missing, not extrapolated).
+    Attrition
+        ``.table``: ``<by>, n, events, attrition, se, ci_low, ci_high, followed_to_horizon``
+        (+ ``n_effective`` with weights); ``.estimate(group)``; ``.excluded``.
+
+    Notes
+    -----
+    ``1 − S(h)`` with ``S`` the (weighted) Kaplan–Meier estimate and the exponential Greenwood interval,
+    both from :func:`km_at`; ``events`` counts churn up to the horizon. Equal to lifelines'
+    ``KaplanMeierFitter.survival_function_at_times`` (tests/test_survival.py).
 
     Examples
     --------
     >>> from lifelines.datasets import load_rossi
-    >>> r = load_rossi().assign(group=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
-    >>> a = attrition(r, "week", "arrest", 52, by="group")
-    >>> a[["group", "n", "attrition"]].round(3).values.tolist()
+    >>> r = load_rossi().assign(aid=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> a = attrition(r, duration="week", event="arrest", horizon=52, by="aid")
+    >>> a.table[["aid", "n", "attrition"]].round(3).values.tolist()
     [['aid', 216, 0.222], ['no aid', 216, 0.306]]
+    >>> attrition(r, duration="week", event="arrest", horizon=500).estimate().note
+    'no customer was followed for 500 days (the longest follow-up is 52 days)'
     """
-    from lifelines import KaplanMeierFitter
-
-    data = _clean(df, duration, event, weights)
-    rows = []
+    function = "survival.attrition"
+    horizon = _horizon(horizon, function)
+    data, ci = _prepare(data, function, duration=duration, event=event, by=by, weight=weight, ci=ci)
+    rows, excluded = [], {}
     for name, g in _groups(data, by):
-        n = len(g)
-        row = {"group": name, "n": n, "events": int(((g[duration] <= horizon) & (g[event] == 1)).sum()),
-               "attrition": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-               "followed_to_horizon": bool(n and g[duration].max() >= horizon)}
-        if n and row["followed_to_horizon"]:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", StatisticalWarning)
-                kmf = KaplanMeierFitter(alpha=1 - ci).fit(g[duration], g[event], weights=g[weights] if weights else None)
-            s = min(max(float(kmf.survival_function_at_times(horizon).iloc[0]), 0.0), 1.0)
-            lo, hi = _exp_greenwood(kmf.event_table, np.array([float(horizon)]), np.array([s]), ci)
-            row.update({"attrition": 1 - s, "ci_low": 1 - float(hi[0]), "ci_high": 1 - float(lo[0])})
+        t = g[duration].to_numpy(float)
+        e = g[event].to_numpy(float)
+        w = g[weight].to_numpy(float) if weight else None
+        followed = bool(len(t) and t.max() >= horizon)
+        row = {by or "group": name, "n": len(g), "events": int(((t <= horizon) & (e == 1)).sum()),
+               "attrition": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+               "followed_to_horizon": followed}
+        if weight:
+            row["n_effective"] = kish_effective_n(w) if len(g) else 0.0
+        if not len(g):
+            excluded[name] = Reason.of("no_data")
+        elif not followed:
+            excluded[name] = Reason.of("horizon_past_follow_up", horizon=horizon, longest=float(t.max()))
+        else:
+            s, v, lo, hi = km_at(t, e, horizon, weights=w, ci=ci)
+            row.update({"attrition": 1 - s, "se": s * math.sqrt(v) if np.isfinite(v) else np.nan,
+                        "ci_low": 1 - hi, "ci_high": 1 - lo})
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if by is None:
+        table = table.drop(columns=["group"])
+    return Attrition(table, by=by, horizon=horizon, weighted=bool(weight), ci=ci, excluded=excluded)
 
 
-def logrank(df: pd.DataFrame, duration: str, event: str, by: str) -> Test:
+def customers_kept(result: Attrition, *, a: str = "fully connected", b: str = "highly satisfied",
+                   per: float = 1000) -> Estimate:
+    """Customers kept per ``per`` if group ``b`` left like group ``a``: ``per × (attrition_b − attrition_a)``.
+
+    The reviewer's sentence "if highly satisfied customers stayed like fully connected ones, about 84 more
+    of every 1,000 would still be customers after 365 days".
+
+    Parameters
+    ----------
+    result : Attrition
+        From :func:`attrition` with ``by`` the grouping that holds ``a`` and ``b``.
+    a, b : str
+        The group whose attrition is the target (``a``) and the group compared with it (``b``).
+    per : float
+        Customers per how many (1,000).
+
+    Returns
+    -------
+    Estimate
+        With a normal interval at the result's confidence level; not estimable (with the group's reason)
+        when either attrition is.
+
+    Notes
+    -----
+    The groups are independent, so by the delta method ``Var = S_a² V_a + S_b² V_b`` (times ``per²``),
+    with ``V`` the Greenwood sums of :func:`km_at` (``se(S) = S √V``). Checked against a bootstrap of the
+    two groups in tests/test_survival.py.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().assign(aid=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> kept = customers_kept(attrition(r, duration="week", event="arrest", horizon=52, by="aid"), a="aid", b="no aid")
+    >>> round(kept.estimate), round(kept.ci_low), round(kept.ci_high), kept.n
+    (83, 1, 166, 432)
+    """
+    function = "survival.customers_kept"
+    if not isinstance(result, Attrition):
+        raise ArgumentError(f"{function}: result must be the Attrition returned by survival.attrition, not "
+                            f"{type(result).__name__}", function=function, argument="result")
+    if result.by is None:
+        raise ArgumentError(f"{function}: result has no groups; compute it with by=", function=function,
+                            argument="result")
+    a = _group_name(a, result.groups, function, "a")
+    b = _group_name(b, result.groups, function, "b")
+    per = checks.positive(per, function, "per")
+    ea, eb = result.estimate(a), result.estimate(b)
+    n = ea.n + eb.n
+    n_eff = (ea.n_effective or 0) + (eb.n_effective or 0) if result.weighted else None
+    method = "difference of Kaplan–Meier attrition, delta-method (Greenwood) interval"
+    for e in (ea, eb):
+        if not e.estimable:
+            return Estimate.missing(e.reason, n=n, n_effective=n_eff, method=method)
+    t = result.table.set_index(result.by)
+    se = per * math.hypot(float(t.loc[a, "se"]), float(t.loc[b, "se"]))
+    est = per * (eb.estimate - ea.estimate)
+    z = _z(result.ci)
+    if not np.isfinite(se):
+        return Estimate(est, np.nan, np.nan, n=n, n_effective=n_eff, method=method)
+    return Estimate(est, est - z * se, est + z * se, n=n, n_effective=n_eff, method=method)
+
+
+# -- log-rank tests -------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Test(Result):
+    """A test result: ``statistic``, degrees of freedom ``df``, ``p_value`` and the ``test`` name.
+
+    The one test type of this module. :func:`logrank`'s table is one row ``statistic, df, p_value, n``;
+    :func:`pairwise_logrank`'s holds one row per pair ``a, b, statistic, df, p_value, p_adjusted, n`` and
+    its attributes give the overall test. ``reason`` is set when the test could not be made.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    statistic: float = float("nan")
+    df: int = 0
+    p_value: float = float("nan")
+    test: str = "log-rank"
+    by: str | None = None
+    adjust: str = ""
+    reason: Reason | None = None
+
+    @property
+    def estimable(self) -> bool:
+        return self.reason is None and math.isfinite(self.statistic)
+
+    def headline(self) -> str:
+        from .report import Markdown, number, p_value, text
+
+        if not self.estimable:
+            return Markdown(f"No {self.test} test: {self.reason.sentence if self.reason else 'not estimable'}.")
+        verb = "differ" if self.p_value < 0.05 else "are not distinguishable"
+        out = (f"The curves {verb} ({self.test} test, χ² = {number(self.statistic, '{:,.1f}')} on {self.df} "
+               f"degree{'s' if self.df != 1 else ''} of freedom, {p_value(self.p_value)}).")
+        if self.adjust and len(self._table):
+            pairs = "; ".join(f"{text(r.a)} vs {text(r.b)}: {p_value(r.p_adjusted)}" for r in self._table.itertuples())
+            out += f" Pairwise, {self.adjust.capitalize()}-adjusted: {pairs}."
+        return Markdown(out)
+
+
+def _logrank_inputs(data, function, duration, event, by):
+    if by is None:
+        raise ArgumentError(f"{function}: by is needed (the column whose groups are compared)", function=function,
+                            argument="by")
+    data, _ = _prepare(data, function, duration=duration, event=event, by=by)
+    return data
+
+
+def logrank(data: pd.DataFrame, *, duration: str, event: str, by: str) -> Test:
     """Log-rank test that the survival curves of all groups in ``by`` are equal (lifelines).
 
+    Each customer counts once (the test is unweighted). Not estimable (``reason``) with fewer than two
+    groups or no churn.
+
     Examples
     --------
     >>> from lifelines.datasets import load_rossi
-    >>> r = load_rossi().assign(group=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
-    >>> t = logrank(r, "week", "arrest", by="group")
-    >>> round(t.statistic, 2), t.df, round(t.p_value, 3)
-    (3.84, 1, 0.05)
+    >>> r = load_rossi().assign(aid=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> t = logrank(r, duration="week", event="arrest", by="aid")
+    >>> round(t.statistic, 2), t.df, round(t.p_value, 3), t.n
+    (3.84, 1, 0.05, 432)
     """
     from lifelines.statistics import multivariate_logrank_test
 
-    data = _clean(df, duration, event, None).dropna(subset=[by])
+    data = _logrank_inputs(data, "survival.logrank", duration, event, by)
+    n = len(data)
+    groups = [name for name, g in _groups(data, by) if len(g)]
+    reason = None
+    if len(groups) < 2:
+        reason = Reason.of("single_group")
+    elif data[event].sum() == 0:
+        reason = Reason.of("no_events")
+    if reason is not None:
+        return Test(pd.DataFrame({"statistic": [np.nan], "df": [0], "p_value": [np.nan], "n": [n]}), by=by,
+                    reason=reason)
     res = multivariate_logrank_test(data[duration], data[by].astype(str), data[event])
-    return Test(float(res.test_statistic), int(res.degrees_of_freedom), float(res.p_value), "log-rank")
+    stat, df, p = float(res.test_statistic), int(res.degrees_of_freedom), float(res.p_value)
+    return Test(pd.DataFrame({"statistic": [stat], "df": [df], "p_value": [p], "n": [n]}), statistic=stat, df=df,
+                p_value=p, by=by)
 
 
-def pairwise_logrank(df: pd.DataFrame, duration: str, event: str, by: str, *, adjust: str = "holm") -> pd.DataFrame:
+def pairwise_logrank(data: pd.DataFrame, *, duration: str, event: str, by: str, adjust: str = "holm") -> Test:
     """Log-rank test for every pair of groups, with p-values adjusted for multiple testing.
 
-    Returns ``a, b, statistic, p_value, p_adjusted`` (Holm by default; any statsmodels ``multipletests`` method).
+    Returns
+    -------
+    Test
+        The overall test (as :func:`logrank`) with a table of pairs ``a, b, statistic, df, p_value,
+        p_adjusted, n`` (Holm by default; any statsmodels ``multipletests`` method).
 
     Examples
     --------
     >>> from lifelines.datasets import load_rossi
-    >>> r = load_rossi().assign(group=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
-    >>> pairwise_logrank(r, "week", "arrest", by="group").columns.tolist()
-    ['a', 'b', 'statistic', 'p_value', 'p_adjusted']
+    >>> r = load_rossi().assign(aid=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> pairwise_logrank(r, duration="week", event="arrest", by="aid").table.columns.tolist()
+    ['a', 'b', 'statistic', 'df', 'p_value', 'p_adjusted', 'n']
     """
     from lifelines.statistics import logrank_test
     from statsmodels.stats.multitest import multipletests
 
-    data = _clean(df, duration, event, None).dropna(subset=[by])
+    function = "survival.pairwise_logrank"
+    adjust = checks.choice(adjust, ["holm", "bonferroni", "fdr_bh", "hommel", "sidak", "holm-sidak", "fdr_by"],
+                           function, "adjust")
+    overall = logrank(data, duration=duration, event=event, by=by)
+    data = _logrank_inputs(data, function, duration, event, by)
     groups = [(n, g) for n, g in _groups(data, by) if len(g)]
     rows = []
-    for i, (a, ga) in enumerate(groups):
-        for b, gb in groups[i + 1:]:
-            res = logrank_test(ga[duration], gb[duration], ga[event], gb[event])
-            rows.append({"a": a, "b": b, "statistic": float(res.test_statistic), "p_value": float(res.p_value)})
-    out = pd.DataFrame(rows, columns=["a", "b", "statistic", "p_value"])
-    out["p_adjusted"] = multipletests(out["p_value"], method=adjust)[1] if len(out) else []
-    return out
+    if overall.estimable:
+        for i, (a, ga) in enumerate(groups):
+            for b, gb in groups[i + 1:]:
+                if ga[event].sum() + gb[event].sum() == 0:
+                    stat, p = np.nan, np.nan
+                else:
+                    res = logrank_test(ga[duration], gb[duration], ga[event], gb[event])
+                    stat, p = float(res.test_statistic), float(res.p_value)
+                rows.append({"a": a, "b": b, "statistic": stat, "df": 1, "p_value": p, "n": len(ga) + len(gb)})
+    out = pd.DataFrame(rows, columns=["a", "b", "statistic", "df", "p_value", "n"])
+    adjusted = np.full(len(out), np.nan)
+    ok = out["p_value"].notna().to_numpy()
+    if ok.any():
+        adjusted[ok] = multipletests(out.loc[ok, "p_value"], method=adjust)[1]
+    out.insert(5, "p_adjusted", adjusted)
+    return Test(out, statistic=overall.statistic, df=overall.df, p_value=overall.p_value, by=by, adjust=adjust,
+                reason=overall.reason)
 
 
-def _rmst_one(t: np.ndarray, e: np.ndarray, tau: float) -> tuple[float, float]:
-    """RMST up to ``tau`` and its sampling variance (Klein & Moeschberger 2003, §4.5).
+# -- restricted mean survival time ----------------------------------------------------------------
+def _rmst_one(t: np.ndarray, e: np.ndarray, tau: float, w: np.ndarray | None = None) -> tuple[float, float]:
+    """RMST up to ``tau`` and its sampling variance (Klein & Moeschberger 2003, §4.5), on (weighted) counts.
 
     ``Var = Σ_{t_i ≤ τ} A_i² d_i / (n_i (n_i − d_i))`` with ``A_i = ∫_{t_i}^{τ} S(u) du``: the Greenwood-type
     variance of the area under the Kaplan–Meier curve. lifelines' ``return_variance=True`` returns the
     variance of the truncated survival time instead (lifelines issue #1682), which is not this.
     """
-    order = np.argsort(t, kind="stable")
-    t, e = t[order], e[order]
-    times = np.unique(t[(e == 1) & (t <= tau)])
-    n_at = np.array([(t >= u).sum() for u in times], dtype=float) if len(times) < 2000 else \
-        len(t) - np.searchsorted(t, times, side="left").astype(float)
-    d = np.array([((t == u) & (e == 1)).sum() for u in times], dtype=float) if len(times) < 2000 else \
-        np.bincount(np.searchsorted(times, t[(e == 1) & (t <= tau)]), minlength=len(times)).astype(float)
-    surv = np.cumprod(1 - d / n_at)
+    t = np.asarray(t, float)
+    e = np.asarray(e, float)
+    w = np.ones_like(t) if w is None else np.asarray(w, float)
+    times, inv = np.unique(t, return_inverse=True)
+    deaths = np.bincount(inv, weights=w * e, minlength=len(times))
+    leaving = np.bincount(inv, weights=w, minlength=len(times))
+    at_risk = leaving[::-1].cumsum()[::-1]
+    keep = (times <= tau) & (deaths > 0)
+    times, d, n_at = times[keep], deaths[keep], at_risk[keep]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        surv = np.cumprod(1 - d / n_at)
     knots = np.r_[0.0, times, tau]
     s_steps = np.r_[1.0, surv]
     areas = s_steps * np.diff(knots)           # area of each step up to tau
     rmst_value = float(areas.sum())
     tail = np.cumsum(areas[::-1])[::-1][1:]    # A_i: area from t_i to tau
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(n_at > d, tail**2 * d / (n_at * (n_at - d)), 0.0)
+        terms = np.where(n_at - d > 1e-9 * np.maximum(n_at, 1), tail**2 * d / (n_at * (n_at - d)), 0.0)
     return rmst_value, float(terms.sum())
 
 
-def rmst(df: pd.DataFrame, duration: str, event: str, horizon: float, by: str | None = None, *,
-         ci: float = 0.95) -> pd.DataFrame:
+RMST_METHOD = "area under the Kaplan–Meier curve, Klein–Moeschberger variance, normal interval"
+
+
+@dataclass(frozen=True, eq=False)
+class RMST(Result):
+    """Restricted mean survival time: expected days retained within ``horizon``, per group.
+
+    ``table``: ``<by>, n, rmst, se, ci_low, ci_high, followed_to_horizon`` (+ ``n_effective`` when
+    weighted). ``excluded``: groups not estimable and why (``horizon_past_follow_up``, ``no_data``).
+    """
+
+    by: str | None = None
+    horizon: float = 365.0
+    weighted: bool = False
+    ci: float = 0.95
+    excluded: dict = field(default_factory=dict)
+
+    @property
+    def groups(self) -> list[str]:
+        return [str(g) for g in self._table[self.by]] if self.by else ["all"]
+
+    @property
+    def n(self) -> int:
+        return int(self._table["n"].sum()) if len(self._table) else 0
+
+    def estimate(self, group: Any = None) -> Estimate:
+        name = "all" if self.by is None else _group_name(group, self.groups, "RMST.estimate", "group")
+        row = self._table.iloc[self.groups.index(name)]
+        n_eff = float(row["n_effective"]) if self.weighted else None
+        if name in self.excluded:
+            return Estimate.missing(self.excluded[name], n=int(row["n"]), n_effective=n_eff, method=RMST_METHOD)
+        return Estimate(float(row["rmst"]), float(row["ci_low"]), float(row["ci_high"]), n=int(row["n"]),
+                        n_effective=n_eff, method=RMST_METHOD)
+
+    def headline(self) -> str:
+        from .report import Markdown, ci_text, text
+
+        parts = []
+        for g in self.groups:
+            e = self.estimate(None if self.by is None else g)
+            who = "customers" if self.by is None else f"{text(g)} customers"
+            parts.append(f"{who}: {ci_text(e.estimate, e.ci_low, e.ci_high, fmt='{:,.0f}', n=e.n)}" if e.estimable
+                         else f"{who}: not estimable ({e.reason.sentence})")
+        return Markdown(f"Days active out of the first {_days(self.horizon)}: " + "; ".join(parts) + ".")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        from . import plots
+
+        t = self._table
+        ok = [g not in self.excluded for g in self.groups]
+        d = pd.DataFrame({"label": [str(g).capitalize() for g in self.groups], "estimate": t["rmst"],
+                          "ci_low": t["ci_low"], "ci_high": t["ci_high"], "n": t["n"]})[ok]
+        if d.empty:
+            raise ArgumentError("RMST.plot: no group's days kept could be estimated, so there is nothing to draw",
+                                function="RMST.plot", argument="data")
+        kwargs.setdefault("title", f"Days active out of the first {_days(self.horizon)} (n={int(d['n'].sum()):,})")
+        kwargs.setdefault("xlabel", "Days (restricted mean survival time), 95% CI")
+        return plots.estimates(d, label="label", fmt="{:,.0f}", ax=ax, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {}
+        for g in self.groups:
+            d = self.estimate(None if self.by is None else g).to_dict()
+            d.pop("method", None)
+            out[g] = {**d, "horizon": self.horizon}
+        return out
+
+
+def rmst(data: pd.DataFrame, *, duration: str, event: str, horizon: float, by: str | None = None,
+         weight: str | None = None, ci: float = 0.95) -> RMST:
     """Restricted mean survival time: expected days retained within ``horizon``, per group, with its CI.
 
-    Returns ``group, n, rmst, se, ci_low, ci_high``. The standard error is the square root of the
-    Klein–Moeschberger variance (checked against a bootstrap in tests/test_survival.py).
+    A group nobody was followed to ``horizon`` is not estimable (reason ``horizon_past_follow_up``): the
+    curve beyond the last follow-up is unknown, and the area under it is not extrapolated.
+
+    Returns
+    -------
+    RMST
+        ``.table``: ``<by>, n, rmst, se, ci_low, ci_high, followed_to_horizon`` (+ ``n_effective``);
+        ``.estimate(group)``.
+
+    Notes
+    -----
+    The area under the (weighted) Kaplan–Meier curve to the horizon; the standard error is the square root
+    of the Klein–Moeschberger variance on (weighted) counts (checked against lifelines' point estimate and a
+    bootstrap in tests/test_survival.py).
 
     Examples
     --------
     >>> from lifelines.datasets import load_rossi
-    >>> r = load_rossi().assign(group=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
-    >>> rmst(r, "week", "arrest", 52, by="group")[["group", "rmst"]].round(1).values.tolist()
+    >>> r = load_rossi().assign(aid=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> rmst(r, duration="week", event="arrest", horizon=52, by="aid").table[["aid", "rmst"]].round(1).values.tolist()
     [['aid', 46.9], ['no aid', 44.8]]
     """
-    data = _clean(df, duration, event, None)
-    z = _st.norm.ppf(0.5 + ci / 2)
-    rows = []
+    function = "survival.rmst"
+    horizon = _horizon(horizon, function)
+    data, ci = _prepare(data, function, duration=duration, event=event, by=by, weight=weight, ci=ci)
+    z = _z(ci)
+    rows, excluded = [], {}
     for name, g in _groups(data, by):
+        t = g[duration].to_numpy(float)
+        followed = bool(len(t) and t.max() >= horizon)
+        row = {by or "group": name, "n": len(g), "rmst": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+               "followed_to_horizon": followed}
+        if weight:
+            row["n_effective"] = kish_effective_n(g[weight]) if len(g) else 0.0
         if not len(g):
-            rows.append({"group": name, "n": 0, "rmst": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan})
-            continue
-        value, var = _rmst_one(g[duration].to_numpy(dtype=float), g[event].to_numpy(dtype=int), horizon)
-        se = np.sqrt(var)
-        rows.append({"group": name, "n": len(g), "rmst": value, "se": se, "ci_low": value - z * se,
-                     "ci_high": value + z * se})
-    return pd.DataFrame(rows)
+            excluded[name] = Reason.of("no_data")
+        elif not followed:
+            excluded[name] = Reason.of("horizon_past_follow_up", horizon=horizon, longest=float(t.max()))
+        else:
+            value, var = _rmst_one(t, g[event].to_numpy(float), horizon, g[weight].to_numpy(float) if weight else None)
+            se = math.sqrt(var)
+            row.update({"rmst": value, "se": se, "ci_low": value - z * se, "ci_high": value + z * se})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if by is None:
+        table = table.drop(columns=["group"])
+    return RMST(table, by=by, horizon=horizon, weighted=bool(weight), ci=ci, excluded=excluded)
 
 
-def rmst_difference(df: pd.DataFrame, duration: str, event: str, horizon: float, *, by: str, a: str, b: str,
-                    ci: float = 0.95) -> pd.DataFrame:
-    """Difference in RMST between groups ``a`` and ``b`` (a − b), with a normal interval and p-value.
+@dataclass(frozen=True, eq=False)
+class RMSTDifference(Result):
+    """Difference in RMST between groups ``a`` and ``b`` (a − b).
 
-    The groups are independent, so the variance of the difference is the sum of their variances.
-    Returns one row: ``a, b, difference, se, ci_low, ci_high, p_value``.
+    ``table``: one row ``a, b, difference, se, ci_low, ci_high, p_value, n``. ``estimate`` is the
+    difference as an :class:`Estimate` (not estimable, with its reason, when either group's RMST is).
+    """
+
+    estimate: Estimate | None = None
+    a: str = ""
+    b: str = ""
+    by: str = ""
+    horizon: float = 365.0
+    p_value: float = float("nan")
+
+    @property
+    def estimable(self) -> bool:
+        return self.estimate is not None and self.estimate.estimable
+
+    def headline(self) -> str:
+        from .report import Markdown, interval, p_value, text
+
+        e = self.estimate
+        if not self.estimable:
+            return Markdown(f"No difference in days kept is reported: {e.reason.sentence if e and e.reason else 'not estimable'}.")
+        more = "longer" if e.estimate >= 0 else "less"
+        return Markdown(f"{text(self.a).capitalize()} customers stay **{abs(e.estimate):,.0f} days {more}** on average "
+                        f"within the first {_days(self.horizon)} days than {text(self.b)} customers (95% CI "
+                        f"{interval(e.ci_low, e.ci_high, fmt='{:,.0f}')}; n={e.n:,}; {p_value(self.p_value)}).")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.estimate.to_dict(), "a": self.a, "b": self.b, "horizon": self.horizon,
+                "p_value": None if not math.isfinite(self.p_value) else self.p_value}
+
+
+def rmst_difference(data: pd.DataFrame, *, duration: str, event: str, horizon: float, by: str, a: str, b: str,
+                    weight: str | None = None, ci: float = 0.95) -> RMSTDifference:
+    """Difference in RMST between groups ``a`` and ``b`` of ``by`` (a − b), with a normal interval and p-value.
+
+    The groups are independent, so the variance of the difference is the sum of their variances. Horizons
+    beyond either group's follow-up give a not-estimable result (reason ``horizon_past_follow_up``), never an
+    extrapolated difference.
 
     Examples
     --------
     >>> from lifelines.datasets import load_rossi
-    >>> r = load_rossi().assign(group=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
-    >>> d = rmst_difference(r, "week", "arrest", 52, by="group", a="aid", b="no aid")
-    >>> d[["difference", "ci_low", "ci_high"]].round(2).values.tolist()
-    [[2.04, -0.34, 4.42]]
+    >>> r = load_rossi().assign(aid=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> d = rmst_difference(r, duration="week", event="arrest", horizon=52, by="aid", a="aid", b="no aid")
+    >>> [round(v, 2) for v in (d.estimate.estimate, d.estimate.ci_low, d.estimate.ci_high)]
+    [2.04, -0.34, 4.42]
+    >>> rmst_difference(r, duration="week", event="arrest", horizon=500, by="aid", a="aid", b="no aid").estimable
+    False
     """
-    per = rmst(df, duration, event, horizon, by=by, ci=ci).set_index("group")
-    diff = per.loc[a, "rmst"] - per.loc[b, "rmst"]
-    se = float(np.hypot(per.loc[a, "se"], per.loc[b, "se"]))
-    z = _st.norm.ppf(0.5 + ci / 2)
+    function = "survival.rmst_difference"
+    if by is None:
+        raise ArgumentError(f"{function}: by is needed (the column holding groups a and b)", function=function,
+                            argument="by")
+    per = rmst(data, duration=duration, event=event, horizon=horizon, by=by, weight=weight, ci=ci)
+    a = _group_name(a, per.groups, function, "a")
+    b = _group_name(b, per.groups, function, "b")
+    ea, eb = per.estimate(a), per.estimate(b)
+    t = per.table.set_index(by)
+    n = ea.n + eb.n
+    n_eff = (ea.n_effective or 0) + (eb.n_effective or 0) if weight else None
+    method = "difference of restricted mean survival times, normal interval"
+    bad = next((e for e in (ea, eb) if not e.estimable), None)
+    if bad is not None:
+        est = Estimate.missing(bad.reason, n=n, n_effective=n_eff, method=method)
+        row = {"a": a, "b": b, "difference": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+               "p_value": np.nan, "n": n}
+        return RMSTDifference(pd.DataFrame([row]), estimate=est, a=a, b=b, by=by, horizon=per.horizon)
+    diff = ea.estimate - eb.estimate
+    se = float(np.hypot(t.loc[a, "se"], t.loc[b, "se"]))
+    z = _z(per.ci)
     p = float(2 * _st.norm.sf(abs(diff) / se)) if se > 0 else np.nan
-    return pd.DataFrame([{"a": a, "b": b, "difference": diff, "se": se, "ci_low": diff - z * se,
-                          "ci_high": diff + z * se, "p_value": p}])
+    est = Estimate(diff, diff - z * se, diff + z * se, n=n, n_effective=n_eff, method=method)
+    row = {"a": a, "b": b, "difference": diff, "se": se, "ci_low": est.ci_low, "ci_high": est.ci_high,
+           "p_value": p, "n": n}
+    return RMSTDifference(pd.DataFrame([row]), estimate=est, a=a, b=b, by=by, horizon=per.horizon, p_value=p)
 
 
-def _design(df: pd.DataFrame, covariates: list[str], reference: dict[str, str] | None) -> pd.DataFrame:
-    """Numeric design matrix: categorical covariates as dummies against their reference level."""
-    reference = reference or {}
-    parts = {}
+# -- Cox models -----------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class PHTest(Result):
+    """Grambsch–Therneau proportional-hazards test per model term.
+
+    ``table``: ``covariate, variable, label, statistic, p_value, violated, n``. ``reason`` is set when the
+    test could not be computed (degenerate data).
+    """
+
+    reason: Reason | None = None
+    alpha: float = 0.05
+
+    @property
+    def violated(self) -> list[str]:
+        """Model terms (``covariate`` names) whose effect changes over time (p below ``alpha``)."""
+        t = self._table
+        return t.loc[t["violated"].astype(bool), "covariate"].tolist() if len(t) else []
+
+    @property
+    def violated_variables(self) -> list[str]:
+        """The data columns behind :attr:`violated`, each once."""
+        t = self._table
+        return list(dict.fromkeys(t.loc[t["violated"].astype(bool), "variable"])) if len(t) else []
+
+    def headline(self) -> str:
+        from .report import Markdown, listing, text
+
+        if self.reason is not None:
+            return Markdown(f"The proportional-hazards check could not be made: {self.reason.sentence}.")
+        if not self.violated:
+            return Markdown("The proportional-hazards check finds no covariate whose effect changes over time, "
+                            "so one hazard ratio per covariate describes the data.")
+        labels = self._table.set_index("covariate")["label"]
+        return Markdown(f"The effect of {listing([text(labels[c]) for c in self.violated], limit=5)} changes over time "
+                        f"(proportional-hazards test p < {self.alpha:g}), so its single hazard ratio is an average "
+                        "over follow-up.")
+
+
+COX_METHOD = "Cox proportional hazards (Efron ties)"
+
+
+@dataclass(frozen=True, eq=False)
+class CoxModel(Result):
+    """A fitted Cox model: hazard ratios with intervals, p-values and the proportional-hazards check.
+
+    ``table``: ``covariate, variable, level, label, hazard_ratio, ci_low, ci_high, p_value, n, coef, se``.
+    ``covariate`` is the model term (``segment[fully connected]`` for a level of a categorical covariate,
+    the column name for a numeric one), ``variable`` its column and ``level`` the level ("" when numeric);
+    ``label`` is the term in words for reports (``Segment: fully connected``).
+
+    Attributes: ``n`` (customers), ``events``, ``rows`` (episodes in counting-process data), ``log_likelihood``,
+    ``ph_test`` (a :class:`PHTest`), ``fit`` (a :class:`cxlib.coxph.CoxFit`), ``covariates``, ``reference``
+    (the level each categorical covariate is compared with), ``strata``, ``weighted``, ``robust``, ``ci``;
+    ``reason`` when the model could not be estimated (``no_events``, ``separation``).
+    """
+
+    n: int = 0
+    events: int = 0
+    rows: int = 0
+    log_likelihood: float = float("nan")
+    ph_test: PHTest | None = None
+    fit: Any = None
+    covariates: tuple = ()
+    reference: dict = field(default_factory=dict)
+    strata: tuple = ()
+    weighted: bool = False
+    robust: bool = False
+    ci: float = 0.95
+    reason: Reason | None = None
+
+    @property
+    def estimable(self) -> bool:
+        return self.reason is None
+
+    def hazard_ratio(self, covariate: str, level: Any = None) -> Estimate:
+        """One hazard ratio as an :class:`Estimate`: ``hazard_ratio("segment", "fully connected")`` or
+        ``hazard_ratio("experience")``."""
+        function = "CoxModel.hazard_ratio"
+        method = COX_METHOD + (", robust standard errors" if self.robust else "")
+        if self.reason is not None:
+            return Estimate.missing(self.reason, n=self.n, method=method)
+        t = self._table
+        variables = list(dict.fromkeys(t["variable"]))
+        if covariate not in variables:
+            raise ArgumentError(f"{function}: covariate {covariate!r} is not in the model (terms: "
+                                f"{', '.join(map(repr, variables))}){checks.close_matches(covariate, variables)}",
+                                function=function, argument="covariate")
+        rows = t[t["variable"] == covariate]
+        if level is None:
+            if len(rows) != 1 or rows["level"].iloc[0] != "":
+                raise ArgumentError(f"{function}: {covariate!r} is categorical; name the level (one of "
+                                    f"{', '.join(map(repr, rows['level']))})", function=function, argument="level")
+            row = rows.iloc[0]
+        else:
+            levels = rows["level"].tolist()
+            if str(level) not in levels:
+                ref = self.reference.get(covariate)
+                hint = f" ({ref!r} is the reference level)" if ref is not None and str(ref) == str(level) else ""
+                raise ArgumentError(f"{function}: level {level!r} of {covariate!r} is not in the model{hint}; levels: "
+                                    f"{', '.join(map(repr, levels))}{checks.close_matches(level, levels)}",
+                                    function=function, argument="level")
+            row = rows[rows["level"] == str(level)].iloc[0]
+        return Estimate(float(row["hazard_ratio"]), float(row["ci_low"]), float(row["ci_high"]), n=self.n,
+                        method=method)
+
+    def headline(self) -> str:
+        from .report import Markdown, ci_text, listing, text
+
+        if self.reason is not None:
+            return Markdown(f"No hazard ratios: {self.reason.sentence}.")
+        parts = [f"{text(r.label)} {ci_text(r.hazard_ratio, r.ci_low, r.ci_high)}" for r in self._table.itertuples()]
+        return Markdown(f"Hazard ratios (Cox model, n={self.n:,}, {self.events:,} leaving): "
+                        + listing(parts, limit=6) + ".")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """:func:`cxlib.plots.forest` of the hazard ratios (``terms=`` limits the terms drawn)."""
+        from . import plots
+
+        return plots.forest(self, ax=ax, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out.pop("fit", None)
+        if self.ph_test is not None:
+            out["ph_test"] = self.ph_test.to_dict()
+        out["reference"] = {str(k): str(v) for k, v in self.reference.items()}
+        out["covariates"] = list(self.covariates)
+        out["strata"] = list(self.strata)
+        return out
+
+
+def _term_label(variable: str, level: str, labels: dict[str, str]) -> str:
+    from .report import pretty
+
+    words = labels.get(variable) or pretty(variable)
+    return f"{words}: {level}" if level != "" else words
+
+
+def _design(df: pd.DataFrame, covariates: list[str], reference: dict[str, Any]) -> tuple[pd.DataFrame, list, dict]:
+    """Numeric design matrix (categorical covariates as indicators against their reference level), the
+    (variable, level) of each term, and the reference level used per categorical covariate."""
+    parts, terms, used = {}, [], {}
     for c in covariates:
         col = df[c]
-        if pd.api.types.is_numeric_dtype(col) and not isinstance(col.dtype, pd.CategoricalDtype):
+        if (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)) and not isinstance(col.dtype, pd.CategoricalDtype):
             parts[c] = col.to_numpy(float)
+            terms.append((c, ""))
             continue
         # Compare integer codes, not strings: a million-row object column is slow to compare level by level.
-        cat = col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype(pd.CategoricalDtype(sorted(col.dropna().unique())))
+        cat = col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype(pd.CategoricalDtype(sorted(col.dropna().unique(), key=str)))
         codes = cat.cat.codes.to_numpy()
         present = np.bincount(codes[codes >= 0], minlength=len(cat.cat.categories)) > 0
         levels = [lv for lv, ok in zip(cat.cat.categories, present) if ok]
         ref = reference.get(c, levels[0] if levels else None)
+        ref = next((lv for lv in levels if str(lv) == str(ref)), ref)
+        used[c] = ref
         for k, lv in enumerate(cat.cat.categories):
             if present[k] and lv != ref:
                 parts[f"{c}[{lv}]"] = (codes == k).astype(float)
-    return pd.DataFrame(parts, index=df.index)
+                terms.append((c, str(lv)))
+    return pd.DataFrame(parts, index=df.index), terms, used
 
 
-def _check_design(X: pd.DataFrame, events: int, where: str) -> None:
+def _check_design(X: pd.DataFrame, function: str) -> None:
     constant = [c for c in X.columns if X[c].nunique() < 2]
     if constant:
-        raise ValueError(f"{where}: covariate column(s) {constant} take a single value in the data: remove them")
+        raise ArgumentError(f"{function}: covariate column(s) {constant} take a single value in the data: remove them",
+                            function=function, argument="covariates")
     if X.shape[1] > 1:
         lam, vec = np.linalg.eigh(np.corrcoef(X.to_numpy(), rowvar=False))
         if lam.min() < 1e-8:
             involved = [X.columns[i] for i in np.flatnonzero(np.abs(vec[:, 0]) > 0.05)]
-            raise ValueError(f"{where}: covariates {involved} are collinear (one is a combination of the others): "
-                             "drop one of them")
-    if events == 0:
-        raise ValueError(f"{where}: there are no churn events, so no hazard ratio can be estimated")
+            raise ArgumentError(f"{function}: covariates {involved} are collinear (one is a combination of the "
+                                "others): drop one of them", function=function, argument="covariates")
 
 
-def _cox_table(X: pd.DataFrame, stop: np.ndarray, event: np.ndarray, *, weights: np.ndarray | None,
-               entry: np.ndarray | None, strata: np.ndarray | None, cluster: np.ndarray | None, robust: bool,
-               ci: float, where: str) -> pd.DataFrame:
+def _check_reference(data: pd.DataFrame, covariates: list[str], reference: Any, function: str) -> dict:
+    if reference is None:
+        return {}
+    if not isinstance(reference, dict):
+        raise ArgumentError(f"{function}: reference must be a dict {{covariate: level}}, e.g. "
+                            "{'segment': 'highly satisfied'}, not " + type(reference).__name__,
+                            function=function, argument="reference")
+    for c, level in reference.items():
+        if c not in covariates:
+            raise ArgumentError(f"{function}: reference names {c!r}, which is not among the covariates "
+                                f"{covariates}{checks.close_matches(c, covariates)}", function=function,
+                                argument="reference")
+        col = data[c]
+        if (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)) and not isinstance(col.dtype, pd.CategoricalDtype):
+            raise ArgumentError(f"{function}: reference for {c!r} is given, but {c!r} is numeric (it has no levels)",
+                                function=function, argument="reference")
+        checks.labels(data, c, [level], function, "reference")
+    return dict(reference)
+
+
+def _cox_model(X: pd.DataFrame, terms: list, used: dict, stop: np.ndarray, event: np.ndarray, *,
+               weights: np.ndarray | None, entry: np.ndarray | None, strata: np.ndarray | None,
+               cluster: np.ndarray | None, robust: bool, ci: float, function: str, labels: dict,
+               covariates: list[str], strata_names: list[str]) -> CoxModel:
     from .coxph import fit_cox, ph_test
 
-    _check_design(X, int(np.sum(event)), where)
+    n = int(len(np.unique(cluster)) if cluster is not None else len(stop))
+    events = int(np.sum(event))
+    common = dict(n=n, events=events, rows=int(len(stop)), covariates=tuple(covariates), reference=used,
+                  strata=tuple(strata_names), weighted=weights is not None, robust=robust, ci=ci)
+    empty = pd.DataFrame(columns=["covariate", "variable", "level", "label", "hazard_ratio", "ci_low", "ci_high",
+                                  "p_value", "n", "coef", "se"])
+    if events == 0:
+        return CoxModel(empty, reason=Reason.of("no_events"), **common)
+    _check_design(X, function)
     try:
-        fit = fit_cox(X.to_numpy(float), stop, event, weights=weights, entry=entry, strata=strata,
-                      cluster=cluster, robust=robust)
+        with np.errstate(all="ignore"):
+            fit = fit_cox(X.to_numpy(float), stop, event, weights=weights, entry=entry, strata=strata,
+                          cluster=cluster, robust=robust)
+        se = fit.standard_errors
+        if not (np.all(np.isfinite(fit.params)) and np.all(np.isfinite(se))):
+            raise np.linalg.LinAlgError
     except np.linalg.LinAlgError:
-        raise ValueError(f"{where}: the model cannot be estimated (a covariate separates churners from stayers "
-                         "completely, or a group has no events): merge small groups or drop the covariate") from None
-    se = fit.standard_errors
-    z = _st.norm.ppf(0.5 + ci / 2)
+        return CoxModel(empty, reason=Reason.of("separation"), **common)
+    z = _z(ci)
     coef = fit.params
-    out = pd.DataFrame({"covariate": list(X.columns), "hazard_ratio": np.exp(coef),
-                        "ci_low": np.exp(coef - z * se), "ci_high": np.exp(coef + z * se),
-                        "p_value": _st.chi2.sf((coef / se) ** 2, 1), "coef": coef, "se": se})
+    term_labels = [_term_label(v, lv, labels) for v, lv in terms]
+    table = pd.DataFrame({"covariate": list(X.columns), "variable": [v for v, _ in terms],
+                          "level": [lv for _, lv in terms], "label": term_labels, "hazard_ratio": np.exp(coef),
+                          "ci_low": np.exp(coef - z * se), "ci_high": np.exp(coef + z * se),
+                          "p_value": _st.chi2.sf((coef / se) ** 2, 1), "n": n, "coef": coef, "se": se})
+    ph_cols = ["covariate", "variable", "label", "statistic", "p_value", "violated", "n"]
     try:
-        statistic, p = ph_test(fit, X.to_numpy(float), stop, event, weights=weights, entry=entry, strata=strata)
-        ph_df = pd.DataFrame({"covariate": list(X.columns), "statistic": statistic, "p_value": p})
-        ph_df["violated"] = ph_df["p_value"] < 0.05
-    except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:  # degenerate data: say so, do not crash
-        ph_df = pd.DataFrame({"covariate": [], "statistic": [], "p_value": [], "violated": []})
-        ph_df.attrs["error"] = str(exc)
-    out.attrs.update({"n": int(len(np.unique(cluster)) if cluster is not None else len(stop)),
-                      "rows": int(len(stop)), "events": int(np.sum(event)), "ph_test": ph_df,
-                      "log_likelihood": fit.log_likelihood, "fit": fit})
-    return out
+        with np.errstate(all="ignore"):
+            statistic, p = ph_test(fit, X.to_numpy(float), stop, event, weights=weights, entry=entry, strata=strata)
+        if not np.all(np.isfinite(statistic)):
+            raise FloatingPointError
+        ph = PHTest(pd.DataFrame({"covariate": list(X.columns), "variable": [v for v, _ in terms],
+                                  "label": term_labels, "statistic": statistic, "p_value": p, "violated": p < 0.05,
+                                  "n": n}))
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError):  # degenerate data: say so, do not crash
+        ph = PHTest(pd.DataFrame(columns=ph_cols), reason=Reason.of("separation"))
+    return CoxModel(table, log_likelihood=fit.log_likelihood, ph_test=ph, fit=fit, **common)
 
 
-def cox(df: pd.DataFrame, duration: str, event: str, covariates: list[str], *, weights: str | None = None,
-        reference: dict[str, str] | None = None, strata: list[str] | None = None, ci: float = 0.95) -> pd.DataFrame:
+def cox(data: pd.DataFrame, *, duration: str, event: str, covariates: list[str], weight: str | None = None,
+        reference: dict[str, Any] | None = None, strata: list[str] | None = None, labels: dict[str, str] | None = None,
+        ci: float = 0.95) -> CoxModel:
     """Cox proportional-hazards model: hazard ratios with intervals, p-values and the PH test.
 
     Parameters
     ----------
-    df : DataFrame
+    data : DataFrame
         One row per customer.
     duration, event : str
         Days observed and 0/1 churn.
     covariates : list of str
         Numeric covariates enter as they are; categorical ones (e.g. ``segment``) as indicators against a
         reference level.
-    weights : str, optional
+    weight : str, optional
         Respondent weights; robust (Lin–Wei sandwich) standard errors are then used.
     reference : dict, optional
-        Reference level per categorical covariate, e.g. ``{"segment": "highly satisfied"}``.
+        Reference level per categorical covariate, e.g. ``{"segment": "highly satisfied"}`` (checked: a
+        misspelt level is named with close matches). Default: the first level.
     strata : list of str, optional
         Stratify the baseline hazard (the remedy when a covariate violates proportional hazards).
-        Works with weights.
+    labels : dict, optional
+        Words for covariate columns in the ``label`` column (default: the column name as words).
     ci : float
         Confidence level.
 
     Returns
     -------
-    DataFrame
-        ``covariate, hazard_ratio, ci_low, ci_high, p_value, coef, se``. ``attrs``: ``n``, ``events``,
-        ``log_likelihood``, ``ph_test`` (a DataFrame ``covariate, statistic, p_value, violated``: the
-        Grambsch–Therneau test against event-time rank) and ``fit`` (a :class:`cxlib.coxph.CoxFit`).
+    CoxModel
+        ``.table``: ``covariate, variable, level, label, hazard_ratio, ci_low, ci_high, p_value, n, coef, se``;
+        ``.hazard_ratio(covariate, level)``; ``n, events, log_likelihood, ph_test, fit``. Not estimable
+        (``reason``) when nobody left (``no_events``) or a covariate separates churners completely.
 
     Raises
     ------
-    ValueError
-        A covariate is constant or the covariates are collinear (named), there are no events, or the
-        model cannot be estimated.
+    ArgumentError
+        A column, reference level or stratum is wrong, a covariate is constant, or the covariates are
+        collinear (named).
 
     Notes
     -----
@@ -471,267 +1127,82 @@ def cox(df: pd.DataFrame, duration: str, event: str, covariates: list[str], *, w
     Examples
     --------
     >>> from lifelines.datasets import load_rossi
-    >>> from cxlib import survival
-    >>> hr = survival.cox(load_rossi(), "week", "arrest", ["fin", "age", "prio"])
-    >>> hr.set_index("covariate")["hazard_ratio"].round(3).to_dict()
+    >>> m = cox(load_rossi(), duration="week", event="arrest", covariates=["fin", "age", "prio"])
+    >>> m.table.set_index("covariate")["hazard_ratio"].round(3).to_dict()
     {'fin': 0.707, 'age': 0.935, 'prio': 1.102}
+    >>> m.n, m.events, m.ph_test.violated
+    (432, 114, ['age'])
     """
-    strata = strata or []
-    data = _clean(df, duration, event, weights).dropna(subset=covariates + strata)
-    X = _design(data, covariates, reference)
-    s = None
-    if strata:
-        s = data.groupby(strata, sort=True, observed=True, dropna=False).ngroup().to_numpy()
-    w = data[weights].to_numpy(float) if weights else None
-    return _cox_table(X, data[duration].to_numpy(float), data[event].to_numpy(float), weights=w, entry=None,
-                      strata=s, cluster=None, robust=bool(weights), ci=ci, where="cox")
+    function = "survival.cox"
+    data = checks.frame(data, function)
+    covariates = checks.column_list(data, function, "covariates", covariates)
+    if not covariates:
+        raise ArgumentError(f"{function}: covariates must name at least one column", function=function,
+                            argument="covariates")
+    strata = checks.column_list(data, function, "strata", strata)
+    clean, ci = _prepare(data, function, duration=duration, event=event, weight=weight, ci=ci,
+                         extra=covariates + strata)
+    reference = _check_reference(clean, covariates, reference, function)
+    X, terms, used = _design(clean, covariates, reference)
+    s = clean.groupby(strata, sort=True, observed=True, dropna=False).ngroup().to_numpy() if strata else None
+    w = clean[weight].to_numpy(float) if weight else None
+    return _cox_model(X, terms, used, clean[duration].to_numpy(float), clean[event].to_numpy(float), weights=w,
+                      entry=None, strata=s, cluster=None, robust=bool(weight), ci=ci, function=function,
+                      labels=dict(labels or {}), covariates=covariates, strata_names=strata)
 
 
 def cox_time_varying(episodes: pd.DataFrame, *, start: str, stop: str, event: str, id_column: str,
-                     covariates: list[str], weights: str | None = None, reference: dict[str, str] | None = None,
-                     ci: float = 0.95) -> pd.DataFrame:
+                     covariates: list[str], weight: str | None = None, reference: dict[str, Any] | None = None,
+                     labels: dict[str, str] | None = None, ci: float = 0.95) -> CoxModel:
     """Cox model with time-varying covariates, on counting-process data (one row per episode).
 
     Parameters
     ----------
     episodes : DataFrame
         One row per customer and episode: at risk on ``(start, stop]``, ``event`` 1 only on a churner's last
-        episode, covariate values constant within the episode (see :func:`experience_episodes`).
+        episode, covariate values constant within the episode (see :func:`cxlib.contacts.experience_episodes`).
     start, stop, event, id_column : str
         Column names.
-    covariates, weights, reference, ci
+    covariates, weight, reference, labels, ci
         As in :func:`cox`. Robust standard errors, clustered by customer, are used with weights.
 
     Returns
     -------
-    DataFrame
-        As :func:`cox`; ``attrs["n"]`` counts customers and ``attrs["rows"]`` episodes.
+    CoxModel
+        As :func:`cox`; ``n`` counts customers and ``rows`` episodes.
 
     Notes
     -----
     Checked against lifelines' ``CoxTimeVaryingFitter`` on the Stanford heart-transplant data
-    (tests/test_coxph.py) and against a simulation with a planted time-varying effect (tests/test_survival.py).
+    (tests/test_coxph.py) and against a simulation with a planted time-varying effect (tests/test_contacts.py).
 
     Examples
     --------
     >>> from lifelines.datasets import load_stanford_heart_transplants
-    >>> from cxlib import survival
     >>> h = load_stanford_heart_transplants()
-    >>> hr = survival.cox_time_varying(h, start="start", stop="stop", event="event", id_column="id",
-    ...                                covariates=["age", "transplant"])
-    >>> round(float(hr.set_index("covariate").loc["transplant", "hazard_ratio"]), 2)
-    1.0
+    >>> m = cox_time_varying(h, start="start", stop="stop", event="event", id_column="id",
+    ...                      covariates=["age", "transplant"])
+    >>> round(m.hazard_ratio("transplant").estimate, 2), m.n, m.rows
+    (1.0, 103, 172)
     """
-    cols = [start, stop, event, id_column] + covariates + ([weights] if weights else [])
-    data = episodes.dropna(subset=cols)
+    function = "survival.cox_time_varying"
+    episodes = checks.frame(episodes, function, "episodes")
+    covariates = checks.column_list(episodes, function, "covariates", covariates)
+    if not covariates:
+        raise ArgumentError(f"{function}: covariates must name at least one column", function=function,
+                            argument="covariates")
+    checks.numeric(episodes, function, start=start)
+    checks.columns(episodes, function, id_column=id_column)
+    data, ci = _prepare(episodes, function, duration=stop, event=event, weight=weight, ci=ci,
+                        extra=[start, id_column] + covariates)
     bad = data.index[data[stop] <= data[start]]
     if len(bad):
-        raise ValueError(f"cox_time_varying: {len(bad)} episode(s) end before they start (rows {list(bad[:5])})")
-    X = _design(data, covariates, reference)
-    w = data[weights].to_numpy(float) if weights else None
-    return _cox_table(X, data[stop].to_numpy(float), data[event].to_numpy(float), weights=w,
+        raise ArgumentError(f"{function}: {len(bad)} episode(s) end before they start (rows {list(bad[:5])})",
+                            function=function, argument="stop")
+    reference = _check_reference(data, covariates, reference, function)
+    X, terms, used = _design(data, covariates, reference)
+    w = data[weight].to_numpy(float) if weight else None
+    return _cox_model(X, terms, used, data[stop].to_numpy(float), data[event].to_numpy(float), weights=w,
                       entry=data[start].to_numpy(float), strata=None, cluster=data[id_column].to_numpy(),
-                      robust=bool(weights), ci=ci, where="cox_time_varying")
-
-
-def recency_score(contacts: pd.DataFrame, *, id_column: str, as_of: pd.Series | pd.Timestamp,
-                  half_life_days: float = 90.0, window_days: float | None = None) -> pd.DataFrame:
-    """Each customer's recency-weighted contact experience: recent contacts count more.
-
-    Parameters
-    ----------
-    contacts : DataFrame
-        One row per contact: ``id_column``, ``timestamp``, ``rating`` (−2 … +2).
-    id_column : str
-        Customer id column.
-    as_of : Timestamp or Series
-        Reference date (one for all, or a Series indexed by customer id); contacts after it are ignored.
-    half_life_days : float
-        A contact ``half_life_days`` old weighs half as much as one today: ``w = 0.5 ** (age / half_life)``.
-    window_days : float, optional
-        Only contacts at most this old count.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by customer id: ``experience`` (weighted mean rating, −2 … +2), ``n_contacts``,
-        ``weight_sum`` (the total recency weight, a measure of how much recent contact there was).
-
-    Examples
-    --------
-    >>> contacts = pd.DataFrame({"id": ["a", "a", "b"], "timestamp": ["2025-01-01", "2025-03-31", "2025-03-01"],
-    ...                          "rating": [2, -2, 1]})
-    >>> s = recency_score(contacts, id_column="id", as_of=pd.Timestamp("2025-04-01"), half_life_days=90)
-    >>> s.round(3).to_dict("index")
-    {'a': {'experience': -0.66, 'n_contacts': 2, 'weight_sum': 1.492}, 'b': {'experience': 1.0, 'n_contacts': 1, 'weight_sum': 0.788}}
-    """
-    c = contacts[[id_column, "timestamp", "rating"]].dropna()
-    if not isinstance(as_of, pd.Timestamp):
-        _contacts_match(c, pd.Series(as_of.index), id_column, "recency_score")
-    ts = pd.to_datetime(c["timestamp"])
-    ref = as_of if isinstance(as_of, pd.Timestamp) else c[id_column].map(as_of)
-    age = (pd.to_datetime(ref) - ts).dt.total_seconds().to_numpy() / 86400 if not isinstance(as_of, pd.Timestamp) \
-        else (as_of - ts).dt.total_seconds().to_numpy() / 86400
-    keep = age >= 0
-    if window_days is not None:
-        keep &= age <= window_days
-    w = 0.5 ** (age[keep] / half_life_days)
-    g = pd.DataFrame({"id": c[id_column].to_numpy()[keep], "w": w, "wr": w * c["rating"].to_numpy(dtype=float)[keep]})
-    agg = g.groupby("id").agg(weight_sum=("w", "sum"), wr=("wr", "sum"), n_contacts=("w", "size"))
-    agg["experience"] = agg["wr"] / agg["weight_sum"]
-    agg.index.name = id_column
-    return agg[["experience", "n_contacts", "weight_sum"]]
-
-
-def _contacts_match(contacts: pd.DataFrame, ids: pd.Series, id_column: str, where: str) -> None:
-    """Contacts whose ids match none of the frame's are almost always raw ids against pseudonyms: say so
-    instead of scoring every customer as having no contacts."""
-    if len(contacts) and len(ids) and not contacts[id_column].isin(set(ids)).any():
-        raise ValueError(f"{where}: none of the {len(contacts):,} contacts has an id in the frame's {id_column!r}; "
-                         "eng.frame() carries pseudonymised ids, so pass eng.contact_frame() rather than eng.contacts")
-
-
-def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column: str, wave: str | None = None,
-                       half_life_days: float = 90.0, recent_days: float = 90.0) -> pd.DataFrame:
-    """Per-customer contact experience at the start of follow-up, for the attrition models.
-
-    The reference date of a customer is the latest contact in their wave (contacts precede the survey,
-    which starts follow-up); without waves, the latest contact overall.
-
-    Returns
-    -------
-    DataFrame
-        Indexed like ``frame``: ``experience`` (recency-weighted mean rating, ``half_life_days``),
-        ``recent_rating`` (mean rating of contacts in the last ``recent_days``) and ``older_rating`` (mean
-        of earlier contacts); customers without contacts get the average (0 weight of evidence), and
-        ``has_contacts`` says which.
-
-    Examples
-    --------
-    >>> contacts = pd.DataFrame({"id": ["a", "a", "b"], "timestamp": ["2025-01-01", "2025-03-31", "2025-03-01"],
-    ...                          "rating": [2, -2, 1]})
-    >>> frame = pd.DataFrame({"id": ["a", "b", "c"]})
-    >>> contact_experience(contacts, frame, id_column="id").round(3).to_dict("list")
-    {'experience': [-0.66, 1.0, 0.17], 'recent_rating': [0.0, 1.0, 0.5], 'older_rating': [nan, nan, nan], 'has_contacts': [True, True, False]}
-    """
-    _contacts_match(contacts, frame[id_column], id_column, "contact_experience")
-    ids = pd.Index(frame[id_column])
-    code = ids.get_indexer(contacts[id_column])  # -1: a contact of someone not in the frame
-    ts = pd.to_datetime(contacts["timestamp"]).to_numpy("datetime64[s]").astype("int64") / 86400.0
-    rating = contacts["rating"].to_numpy(float)
-    keep = (code >= 0) & np.isfinite(ts) & np.isfinite(rating)
-    code, ts, rating = code[keep], ts[keep], rating[keep]
-    n = len(ids)
-    if wave and wave in frame.columns:
-        # Reference date of a wave: its latest contact (contacts precede the survey that starts follow-up).
-        wave_code, wave_levels = pd.factorize(frame[wave])
-        cw = wave_code[code]
-        ok = cw >= 0
-        ref_by_wave = np.full(len(wave_levels), -np.inf)
-        np.maximum.at(ref_by_wave, cw[ok], ts[ok])
-        as_of = np.where(wave_code >= 0, ref_by_wave[np.maximum(wave_code, 0)], np.nan)
-    else:
-        as_of = np.full(n, ts.max() if len(ts) else np.nan)
-    age = as_of[code] - ts
-    valid = age >= 0
-    w = np.where(valid, 0.5 ** (np.where(valid, age, 0) / half_life_days), 0.0)
-    wsum = np.bincount(code, weights=w, minlength=n)
-    experience = np.bincount(code, weights=w * rating, minlength=n) / np.where(wsum > 0, wsum, np.nan)
-    recent = valid & (age <= recent_days)
-    older = valid & (age > recent_days)
-
-    def mean_of(mask):
-        cnt = np.bincount(code[mask], minlength=n)
-        return np.bincount(code[mask], weights=rating[mask], minlength=n) / np.where(cnt > 0, cnt, np.nan)
-
-    out = pd.DataFrame({"experience": experience, "recent_rating": mean_of(recent), "older_rating": mean_of(older)},
-                       index=frame.index)
-    out["has_contacts"] = out["experience"].notna()
-    return out.fillna({c: out[c].mean() for c in ("experience", "recent_rating", "older_rating")})
-
-
-def experience_episodes(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column: str, duration: str, event: str,
-                        origin: pd.Series | pd.Timestamp, half_life_days: float = 90.0) -> pd.DataFrame:
-    """Split each customer's follow-up at their contacts: counting-process rows with the experience score as it
-    stood in each episode, for :func:`cox_time_varying`.
-
-    Parameters
-    ----------
-    contacts : DataFrame
-        One row per contact: ``id_column``, ``timestamp``, ``rating`` (−2 … +2), before and after follow-up starts.
-    frame : DataFrame
-        One row per customer with ``id_column``, ``duration`` (days from ``origin``) and ``event``; every other
-        column is copied onto the customer's episodes.
-    origin : Timestamp or Series
-        The date follow-up starts (one for all, or a Series indexed by customer id).
-    half_life_days : float
-        Recency half-life of the experience score, as in :func:`recency_score`.
-
-    Returns
-    -------
-    DataFrame
-        ``frame``'s columns plus ``start``, ``stop`` (days since origin; at risk on ``(start, stop]``),
-        ``event`` (1 only on a churner's last episode), ``experience`` (the recency-weighted mean rating of all
-        contacts up to ``start``; customers with none yet get the mean of everyone's score at origin) and
-        ``has_contacts``.
-
-    Notes
-    -----
-    Recency weights ``0.5 ** (age / half_life)`` decay at the same rate for every past contact, so their
-    weighted mean is constant between contacts: the score changes only when a new contact arrives, and
-    splitting follow-up at contact days represents it exactly. A contact on day ``k`` changes the score from
-    the episode ``(k, …]`` on: it cannot explain a churn on the same day.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from cxlib import survival
-    >>> contacts = pd.DataFrame({"id": ["a", "a", "b"], "timestamp": ["2025-01-01", "2025-03-02", "2025-01-01"],
-    ...                          "rating": [2, -2, 1]})
-    >>> frame = pd.DataFrame({"id": ["a", "b"], "days": [100, 30], "left": [1, 0]})
-    >>> ep = survival.experience_episodes(contacts, frame, id_column="id", duration="days", event="left",
-    ...                                   origin=pd.Timestamp("2025-01-31"))
-    >>> ep[["id", "start", "stop", "left", "experience"]].round(2).to_string(index=False)
-    'id  start  stop  left  experience\\n a    0.0  30.0     0        2.00\\n a   30.0 100.0     1       -0.45\\n b    0.0  30.0     0        1.00'
-    """
-    ids = frame[id_column]
-    _contacts_match(contacts, ids, id_column, "experience_episodes")
-    if isinstance(origin, pd.Timestamp):
-        origin_of = pd.Series(origin, index=pd.Index(ids.unique()))
-    else:
-        origin_of = pd.to_datetime(origin)
-    c = contacts[[id_column, "timestamp", "rating"]].dropna().copy()
-    c = c[c[id_column].isin(set(ids))]
-    day = (pd.to_datetime(c["timestamp"]) - c[id_column].map(origin_of)).dt.total_seconds().to_numpy() / 86400
-    c["day"] = np.ceil(day)  # a contact during day k counts from day k (integer follow-up days)
-    c = c.dropna(subset=["day"]).sort_values([id_column, "day"], kind="stable")
-    # Weights relative to the origin: 2^(day / h); the running weighted mean is the score after each contact.
-    wgt = np.exp2(c["day"].to_numpy() / half_life_days)
-    c["wr"] = wgt * c["rating"].to_numpy(float)
-    c["w"] = wgt
-    g = c.groupby(id_column, sort=False)
-    c["score"] = g["wr"].cumsum() / g["w"].cumsum()
-    dur = c[id_column].map(frame.set_index(id_column)[duration])
-    at_origin = c[c["day"] <= 0].groupby(id_column)["score"].last()
-    later = c[(c["day"] > 0) & (c["day"] < dur)]
-    later = later.groupby([id_column, "day"], sort=False)["score"].last().reset_index()  # same-day contacts: one split
-    fill = float(at_origin.mean()) if len(at_origin) else 0.0
-
-    base = frame.reset_index(drop=True)
-    first = pd.DataFrame({id_column: base[id_column], "start": 0.0,
-                          "experience": base[id_column].map(at_origin).to_numpy()})
-    splits = pd.DataFrame({id_column: later[id_column], "start": later["day"].to_numpy(float),
-                           "experience": later["score"].to_numpy()})
-    ep = pd.concat([first, splits], ignore_index=True).sort_values([id_column, "start"], kind="stable")
-    ep["has_contacts"] = ep["experience"].notna()
-    ep["experience"] = ep.groupby(id_column, sort=False)["experience"].ffill().fillna(fill)
-    ep["has_contacts"] = ep.groupby(id_column, sort=False)["has_contacts"].cummax()
-    nxt = ep.groupby(id_column, sort=False)["start"].shift(-1)
-    ep["stop"] = nxt.fillna(ep[id_column].map(base.set_index(id_column)[duration])).to_numpy(float)
-    last = nxt.isna().to_numpy()
-    out = ep.merge(base.drop(columns=[event]), on=id_column, how="left", sort=False)
-    out[event] = np.where(last, out[id_column].map(base.set_index(id_column)[event]).to_numpy(), 0).astype(int)
-    out = out[out["stop"] > out["start"]]
-    cols = list(base.columns) + ["start", "stop", "experience", "has_contacts"]
-    cols = [c for c in dict.fromkeys(cols) if c != duration]
-    return out[cols].reset_index(drop=True)
+                      robust=bool(weight), ci=ci, function=function, labels=dict(labels or {}),
+                      covariates=covariates, strata_names=[])
