@@ -17,7 +17,7 @@ import seaborn as sns
 from .segments import SEGMENTS
 
 __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment",
-           "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup",
+           "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup", "relative_weights",
            "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "METRIC_LABELS", "estimates"]
 
 #: Plain names of the wave-comparison metrics.
@@ -359,7 +359,7 @@ def motivator_profiles(data: pd.DataFrame, *, ax: plt.Axes | None = None, title:
 
 
 def importance_map(
-    data: pd.DataFrame,
+    data,
     *,
     label: tuple[str, ...] = ("hidden driver", "overrated", "key driver"),
     max_labels: int = 18,
@@ -370,8 +370,8 @@ def importance_map(
 
     Parameters
     ----------
-    data : DataFrame
-        Output of ``cxlib.drivers.importance`` (``attrs`` carry the cuts).
+    data : cxlib.drivers.Importance
+        The result of ``cxlib.drivers.importance`` (its cuts draw the dashed lines).
     label : tuple of str
         Quadrants whose elements are named on the chart (the most important first, up to ``max_labels``).
     max_labels : int
@@ -379,83 +379,131 @@ def importance_map(
     ax : Axes, optional
     title : str, optional
 
+    Raises
+    ------
+    ValueError
+        When derived importance was not estimable (nothing to draw).
+
     Examples
     --------
     >>> import cxlib as cx, matplotlib.pyplot as plt
-    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> from cxlib import drivers
     >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
-    >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
-    >>> imp = drivers.importance(f, cb, n_boot=50)
+    >>> imp = drivers.importance(eng.frame(), eng.codebook, n_boot=50)
     >>> ax = importance_map(imp, ax=plt.figure().gca())
     >>> "n=" in ax.get_title(loc="left")
     True
     """
+    if getattr(data, "reason", None) is not None:
+        raise ValueError(f"importance_map: nothing to draw: derived importance is not estimable ({data.reason})")
+    table = _table_of(data)
     ax = ax or plt.gca()
     for quadrant, colour in QUADRANT_COLOURS.items():
-        d = data[data["quadrant"] == quadrant]
+        d = table[table["quadrant"] == quadrant]
         ax.scatter(d["stated"], d["derived"], s=36, color=colour, label=f"{quadrant.capitalize()} ({len(d)})",
                    edgecolor="white", linewidth=0.5, zorder=3)
-    d_cut, s_cut = data.attrs.get("derived_cut"), data.attrs.get("stated_cut")
-    if d_cut is not None:
+    d_cut, s_cut = getattr(data, "derived_cut", None), getattr(data, "stated_cut", None)
+    if d_cut is not None and np.isfinite(d_cut):
         ax.axhline(d_cut, color="#555", ls="--", lw=0.8)
-    if s_cut is not None:
+    if s_cut is not None and np.isfinite(s_cut):
         ax.axvline(s_cut, color="#555", ls="--", lw=0.8)
     # Drivers are named by derived importance; overrated elements by how important customers call them.
-    show = data["quadrant"].isin([q for q in label if q != "overrated"]).to_numpy()
+    show = table["quadrant"].isin([q for q in label if q != "overrated"]).to_numpy()
     if "overrated" in label:
-        top_overrated = data[data["quadrant"] == "overrated"].sort_values("stated", ascending=False).index[:6]
-        show |= data.index.isin(top_overrated)
-    named = data[show].sort_values("derived", ascending=False).head(max_labels)
+        top_overrated = table[table["quadrant"] == "overrated"].sort_values("stated", ascending=False).index[:6]
+        show |= table.index.isin(top_overrated)
+    named = table[show].sort_values("derived", ascending=False).head(max_labels)
     for r in named.itertuples():
-        ax.annotate(r.element, (r.stated, r.derived), xytext=(4, 3), textcoords="offset points", fontsize=8,
-                    color=QUADRANT_COLOURS[r.quadrant])
+        ax.annotate(str(r.element).replace("$", r"\$"), (r.stated, r.derived), xytext=(4, 3), textcoords="offset points",
+                    fontsize=8, color=QUADRANT_COLOURS[r.quadrant])
     ax.set_xlabel("Stated importance (what customers say matters, 0–100)")
     ax.set_ylabel("Derived importance (% of connection explained)")
-    n = data.attrs.get("n")
+    n = getattr(data, "n", None)
     ax.set_title(title or "What customers say matters vs what moves connection" + (f" (n={n:,})" if n else ""))
     ax.legend(loc="center left", bbox_to_anchor=(0.0, 0.45), frameon=False, fontsize=9)
     return ax
 
 
-def rollup(data: pd.DataFrame, *, by: str, ax: plt.Axes | None = None, title: str | None = None,
+def rollup(data, *, by: str | None = None, ax: plt.Axes | None = None, title: str | None = None,
            n: int | None = None) -> plt.Axes:
     """Bars of derived importance summed by journey stage or experience dimension, with intervals.
 
     Parameters
     ----------
-    data : DataFrame
-        Output of ``cxlib.drivers.rollup``.
-    by : {"stage", "dimension"}
-        The grouping column.
+    data : cxlib.drivers.Rollup
+        The result of ``cxlib.drivers.rollup``.
+    by : {"stage", "dimension"}, optional
+        The grouping (default: the result's).
     ax : Axes, optional
     title : str, optional
     n : int, optional
-        Respondents behind the estimates (shown in the title).
+        Respondents behind the estimates (default: the result's; shown in the title).
+
+    Raises
+    ------
+    ValueError
+        When there is nothing to draw.
 
     Examples
     --------
     >>> import cxlib as cx, matplotlib.pyplot as plt
-    >>> from cxlib import advocacy, drivers, motivators, segments, survival
+    >>> from cxlib import drivers
     >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
-    >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
-    >>> imp = drivers.importance(f, cb, n_boot=50)
-    >>> ax = rollup(drivers.rollup(imp, by="stage"), by="stage", ax=plt.figure().gca())
-    >>> len(ax.get_yticklabels()) > 0
-    True
+    >>> imp = drivers.importance(eng.frame(), eng.codebook, n_boot=50)
+    >>> ax = rollup(drivers.rollup(imp, by="stage"), ax=plt.figure().gca())
+    >>> len(ax.get_yticklabels()) > 0, "n=" in ax.get_title(loc="left")
+    (True, True)
     """
+    table = _table_of(data)
+    by = by or getattr(data, "by", None) or table.columns[0]
+    n = n if n is not None else getattr(data, "n", None)
+    if table.empty:
+        raise ValueError(f"rollup: nothing to draw ({getattr(data, 'reason', None) or 'no groups'})")
     ax = ax or plt.gca()
-    d = data.sort_values("derived")
+    d = table.sort_values("derived")
     y = np.arange(len(d))
     ax.barh(y, d["derived"], color=SEGMENT_COLOURS["fully connected"], height=0.6)
     if d["ci_low"].notna().any():
         ax.errorbar(d["derived"], y, xerr=_error_bars(d["derived"], d["ci_low"], d["ci_high"]),
                     fmt="none", ecolor="#222", capsize=3, lw=1)
-    ax.set_yticks(y, [f"{str(v).capitalize()} ({k} elements)" for v, k in zip(d[by], d["n_elements"])])
+    labels = [(str(v)[:1].upper() + str(v)[1:]).replace("$", r"\$") for v in d[by]]
+    ax.set_yticks(y, [f"{v} ({k} elements)" for v, k in zip(labels, d["n_elements"])])
     ax.set_xlabel("Share of connection explained (%), with 95% CI")
     ax.set_title(title or f"Which {'journey stages' if by == 'stage' else 'experience dimensions'} matter most"
                  + (f" (n={n:,})" if n else ""))
+    return ax
+
+
+def relative_weights(data, *, top: int = 20, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
+    """Bars of each predictor's share of the explained variation (``cxlib.drivers.relative_weights`` or
+    ``shapley``), largest first, with intervals when there are any.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, matplotlib.pyplot as plt
+    >>> from cxlib import drivers
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    >>> rw = drivers.relative_weights(X, X["a"] + rng.normal(size=200), n_boot=50)
+    >>> len(relative_weights(rw, ax=plt.figure().gca()).patches)
+    3
+    """
+    if getattr(data, "reason", None) is not None:
+        raise ValueError(f"relative_weights: nothing to draw: not estimable ({data.reason})")
+    table = _table_of(data)
+    ax = ax or plt.gca()
+    d = table.sort_values("rescaled", ascending=False).head(top).iloc[::-1]
+    y = np.arange(len(d))
+    ax.barh(y, d["rescaled"], color=SEGMENT_COLOURS["fully connected"], height=0.6)
+    if "ci_low" in d and d["ci_low"].notna().any():
+        ax.errorbar(d["rescaled"], y, xerr=_error_bars(d["rescaled"], d["ci_low"], d["ci_high"]),
+                    fmt="none", ecolor="#222", capsize=3, lw=1)
+    ax.set_yticks(y, [str(p).replace("$", r"\$") for p in d["predictor"]])
+    ax.set_xlabel("Share of the explained variation (%)" + (", with 95% CI" if "ci_low" in d else ""))
+    n = getattr(data, "n", None)
+    ax.set_title(title or "Share of the explained variation" + (f" (n={n:,})" if n else ""))
     return ax
 
 

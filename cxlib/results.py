@@ -51,6 +51,8 @@ REASONS: dict[str, str] = {
     "not_configured": "the engagement does not define {what}",
     "single_group": "only one group has customers, so there is nothing to compare",
     "no_bootstrap": "it was computed without resampling (n_boot = 0), so it has no interval",
+    "too_few_elements": "fewer than two experience elements have ratings that vary ({left:,} left), so their importance cannot be compared",
+    "collinear": "the ratings of {names} are perfectly collinear, so their shares of the explained variation cannot be told apart",
     "no_quotable": "no comment is long enough to quote ({min_chars:,} characters or more)",
 }
 

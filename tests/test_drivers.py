@@ -26,14 +26,14 @@ def _rw_by_hand(X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def test_relative_weights_match_rwa_published_mtcars_example():
     """rwa (R) vignette 'Introduction to rwa': mpg ~ cyl + disp + hp + gear, and + wt."""
-    got = drivers.relative_weights(MTCARS[["cyl", "disp", "hp", "gear"]], MTCARS["mpg"]).set_index("predictor")
+    got = drivers.relative_weights(MTCARS[["cyl", "disp", "hp", "gear"]], MTCARS["mpg"]).table.set_index("predictor")
     published = {"hp": (0.2321744, 29.79691), "cyl": (0.2284797, 29.32274), "disp": (0.2221469, 28.50999),
                  "gear": (0.0963886, 12.37037)}
     for name, (raw, rescaled) in published.items():
         assert got.loc[name, "raw"] == pytest.approx(raw, abs=1e-7)
         assert got.loc[name, "rescaled"] == pytest.approx(rescaled, abs=1e-5)
     assert got["raw"].sum() == pytest.approx(0.7791896, abs=1e-7)
-    got5 = drivers.relative_weights(MTCARS[["cyl", "disp", "hp", "gear", "wt"]], MTCARS["mpg"]).set_index("predictor")
+    got5 = drivers.relative_weights(MTCARS[["cyl", "disp", "hp", "gear", "wt"]], MTCARS["mpg"]).table.set_index("predictor")
     assert got5.loc["wt", "raw"] == pytest.approx(0.23642417, abs=1e-8)
     assert got5.loc["gear", "rescaled"] == pytest.approx(8.630361, abs=1e-6)
 
@@ -43,12 +43,14 @@ def test_relative_weights_sum_to_r2_and_match_eigen_decomposition(p):
     rng = np.random.default_rng(p)
     X = rng.normal(size=(800, p)) + rng.normal(size=(800, 1))  # correlated predictors
     y = X @ rng.normal(size=p) + rng.normal(size=800) * 3
-    got = drivers.relative_weights(pd.DataFrame(X), pd.Series(y))
+    rw = drivers.relative_weights(pd.DataFrame(X), pd.Series(y))
+    got = rw.table
     np.testing.assert_allclose(got["raw"], _rw_by_hand(X, y), rtol=1e-9, atol=1e-12)
     fit_r2 = 1 - np.var(y - np.column_stack([np.ones(800), X]) @ np.linalg.lstsq(
         np.column_stack([np.ones(800), X]), y, rcond=None)[0]) / np.var(y)
     assert got["raw"].sum() == pytest.approx(fit_r2, abs=1e-10)
     assert got["rescaled"].sum() == pytest.approx(100.0, abs=1e-9)
+    assert rw.r2 == pytest.approx(fit_r2, abs=1e-10) and (got["n"] == 800).all() and rw.n_effective is None
 
 
 def test_relative_weights_bootstrap_is_seeded_and_brackets_the_estimate():
@@ -57,8 +59,11 @@ def test_relative_weights_bootstrap_is_seeded_and_brackets_the_estimate():
     y = X["a"] * 2 + X["b"] + rng.normal(size=400)
     a = drivers.relative_weights(X, y, n_boot=300, seed=3)
     b = drivers.relative_weights(X, y, n_boot=300, seed=3)
-    pd.testing.assert_frame_equal(a, b)
-    assert ((a["ci_low"] <= a["rescaled"]) & (a["rescaled"] <= a["ci_high"])).all()
+    pd.testing.assert_frame_equal(a.table, b.table)
+    np.testing.assert_array_equal(a.draws.frame(), b.draws.frame())
+    t = a.table
+    assert ((t["ci_low"] <= t["rescaled"]) & (t["rescaled"] <= t["ci_high"])).all()
+    assert a.draws.names == tuple("abcd") and len(a.draws) == 300
 
 
 def test_relative_weights_explain_constant_and_collinear_columns():
@@ -80,8 +85,8 @@ def test_shapley_equals_pingouin_relimp_on_its_bundled_data(dataset, y, xs):
     data = pg.read_dataset(dataset).dropna(subset=[y, *xs])
     ref = pg.linear_regression(data[xs], data[y], relimp=True)
     got = drivers.shapley(data[xs], data[y])
-    np.testing.assert_allclose(got["raw"], ref["relimp"].to_numpy()[1:], atol=1e-8)
-    np.testing.assert_allclose(got["rescaled"], ref["relimp_perc"].to_numpy()[1:], atol=1e-8)
+    np.testing.assert_allclose(got.table["raw"], ref["relimp"].to_numpy()[1:], atol=1e-8)
+    np.testing.assert_allclose(got.table["rescaled"], ref["relimp_perc"].to_numpy()[1:], atol=1e-8)
 
 
 @pytest.mark.parametrize("p", range(3, 13))
@@ -91,8 +96,8 @@ def test_shapley_equals_pingouin_relimp_on_random_data(p):
     y = X @ rng.normal(size=p) + rng.normal(size=300) * 2
     ref = pg.linear_regression(X, y, relimp=True)
     got = drivers.shapley(X, y)
-    np.testing.assert_allclose(got["raw"], ref["relimp"].to_numpy()[1:], atol=1e-8)
-    assert got["raw"].sum() == pytest.approx(got.attrs["r2"], abs=1e-12)
+    np.testing.assert_allclose(got.table["raw"], ref["relimp"].to_numpy()[1:], atol=1e-8)
+    assert got.table["raw"].sum() == pytest.approx(got.r2, abs=1e-12)
 
 
 def test_shapley_refuses_beyond_exact_size_and_points_to_relative_weights():
@@ -122,10 +127,10 @@ import cxlib as cx  # noqa: E402
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def _precision_recall(imp: pd.DataFrame, truth: dict) -> dict[str, tuple[float, float]]:
+def _precision_recall(imp: drivers.Importance, truth: dict) -> dict[str, tuple[float, float]]:
     out = {}
     for quadrant, key in (("hidden driver", "hidden_drivers"), ("overrated", "overrated")):
-        got, want = set(imp.loc[imp.quadrant == quadrant, "element"]), set(truth[key])
+        got, want = set(imp.elements(quadrant)), set(truth[key])
         out[quadrant] = (len(got & want) / max(len(got), 1), len(got & want) / len(want))
     return out
 
@@ -156,20 +161,23 @@ def test_planted_quadrants_recovered_on_average_over_seeds(kind, slow):
 
 def test_importance_columns_rule_and_rollups():
     eng, _ = cx.synth.make_engagement("retailer", 1500, seed=3)
-    imp = drivers.importance(eng.frame(), eng.codebook, weight="resp_weight", n_boot=100, seed=1)
-    assert list(imp.columns[:9]) == ["element", "stage", "dimension", "stated", "derived", "ci_low", "ci_high",
-                                     "performance", "quadrant"]
+    result = drivers.importance(eng.frame(), eng.codebook, weight="resp_weight", n_boot=100, seed=1)
+    imp = result.table
+    assert list(imp.columns) == list(drivers.IMPORTANCE_COLUMNS) + ["n_effective"]
     assert imp["derived"].sum() == pytest.approx(100)
     assert set(imp["quadrant"]) <= set(drivers.QUADRANTS)
-    high = imp["derived"] > imp.attrs["derived_cut"]
-    assert (imp.loc[high & (imp.stated > imp.attrs["stated_cut"]), "quadrant"] == "key driver").all()
-    stages = drivers.rollup(imp, by="stage")
+    high = imp["derived"] > result.derived_cut
+    assert (imp.loc[high & (imp.stated > result.stated_cut), "quadrant"] == "key driver").all()
+    assert (imp["n"] == result.n).all() and (imp["n_effective"] == result.n_effective).all()
+    assert result.n_effective < result.n and result.weighted and result.method == "linear"
+    stages = drivers.rollup(result, by="stage").table
     assert stages["derived"].sum() == pytest.approx(100) and stages["n_elements"].sum() == len(imp)
     assert ((stages.ci_low <= stages.derived) & (stages.derived <= stages.ci_high)).all()
-    stab = drivers.rank_stability(imp, top=10)
+    stab = drivers.rank_stability(result, top=10).table
     assert stab["in_top"].between(0, 1).all() and (stab.rank_ci_low <= stab.rank_ci_high).all()
     custom = drivers.importance(eng.frame(), eng.codebook, n_boot=0, rule=drivers.QuadrantRule(derived=5.0, stated=90))
-    assert set(custom["quadrant"]) <= {"hidden driver", "secondary"}
+    assert set(custom.table["quadrant"]) <= {"hidden driver", "secondary"}
+    assert custom.draws is None and "n_effective" not in custom.table and custom.n_effective is None
 
 
 def test_logistic_relative_weights_follow_tonidandel_and_lebreton_written_plainly():
@@ -179,7 +187,7 @@ def test_logistic_relative_weights_follow_tonidandel_and_lebreton_written_plainl
     X = pd.DataFrame(rng.normal(size=(3000, 4)) + rng.normal(size=(3000, 1)) * 0.5, columns=list("abcd"))
     y = (rng.random(3000) < 1 / (1 + np.exp(-(X["a"] * 1.2 + X["b"] * 0.5 - 0.3)))).astype(float)
     got = drivers.relative_weights(X, y)
-    assert got.attrs["method"] == "logistic"
+    assert got.method == "logistic" and got.r2_p_value is None
     # The steps of Tonidandel & LeBreton (2010), as in the rwa R package's rwa_logit.
     Xs = (X - X.mean()) / X.std(ddof=0)
     u, _, vt = np.linalg.svd(Xs.to_numpy(), full_matrices=False)
@@ -190,7 +198,7 @@ def test_logistic_relative_weights_follow_tonidandel_and_lebreton_written_plainl
     p = fit.predict(sm.add_constant(Z))
     r2 = np.corrcoef(p, y)[0, 1] ** 2
     beta = fit.params[1:] * np.sqrt(r2) / np.std(np.log(p / (1 - p)))
-    np.testing.assert_allclose(got["raw"], (lam**2).T @ beta**2, rtol=1e-6)  # Λ is symmetric
+    np.testing.assert_allclose(got.table["raw"], (lam**2).T @ beta**2, rtol=1e-6)  # Λ is symmetric
 
 
 def test_an_element_nobody_varies_on_is_left_out_and_named():
@@ -200,9 +208,9 @@ def test_an_element_nobody_varies_on_is_left_out_and_named():
     f, cb = eng.frame(), eng.codebook
     perf = cb[cb.role == "element_performance"].iloc[0]
     got = drivers.importance(f.assign(**{perf["column"]: 5.0}), cb, n_boot=20)
-    assert perf["element"] not in set(got["element"])
-    assert got.attrs["excluded"][perf["element"]] == "every customer rated its performance 5"
-    assert len(got) == (cb.role == "element_performance").sum() - 1
+    assert perf["element"] not in set(got.table["element"])
+    assert got.excluded[perf["element"]].code == "constant"
+    assert len(got.table) == (cb.role == "element_performance").sum() - 1
 
 
 # -- awkward predictors (#10) -------------------------------------------------------------------------
@@ -246,17 +254,18 @@ def test_importance_leaves_out_a_duplicated_element_and_names_it():
     frame = frame.assign(perf_copy=frame[perf["column"]], imp_copy=frame[imp["column"]])
     res = drivers.importance(frame, pd.concat([cb, copies], ignore_index=True), "connection_index",
                              weight="resp_weight", n_boot=0)
-    assert "Copy" not in set(res["element"]) and perf["element"] in set(res["element"])
-    assert res.attrs["excluded"] == {"Copy": f"same answers as {perf['element']!r} from every customer "
-                                             "(a duplicated question?)"}
+    assert "Copy" not in set(res.table["element"]) and perf["element"] in set(res.table["element"])
+    assert list(res.excluded) == ["Copy"] and res.excluded["Copy"].code == "duplicate"
+    assert perf["element"] in res.excluded["Copy"].sentence
 
 
 def test_logistic_weights_refuse_a_perfectly_separated_outcome():
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.normal(size=(80, 3)), columns=["a", "b", "c"])
     y = (X["a"] > 0).astype(float)        # a predicts the outcome exactly
-    with pytest.raises(ValueError, match="separate the 0/1 outcome perfectly"):
-        drivers.relative_weights(X, y)
+    got = drivers.relative_weights(X, y)
+    assert not got.estimable and got.reason.code == "separation" and got.method == "logistic"
+    assert got.table["rescaled"].isna().all() and "not estimable" in got.headline()
 
 
 def test_r2_p_value_equals_the_statsmodels_overall_f_test():
@@ -269,5 +278,216 @@ def test_r2_p_value_equals_the_statsmodels_overall_f_test():
         y = slope * X["a"] + rng.normal(size=120)
         rw = drivers.relative_weights(X, y)
         ref = sm.OLS(y, sm.add_constant(X)).fit()
-        assert rw.attrs["r2"] == pytest.approx(ref.rsquared, rel=1e-10)
-        assert rw.attrs["r2_p_value"] == pytest.approx(ref.f_pvalue, rel=1e-8)
+        assert rw.r2 == pytest.approx(ref.rsquared, rel=1e-10)
+        assert rw.r2_p_value == pytest.approx(ref.f_pvalue, rel=1e-8)
+
+
+# -- result objects (#15): follow-on steps align by name; tables are copies --------------------------
+
+import functools  # noqa: E402
+
+from cxlib.errors import ArgumentError  # noqa: E402
+
+
+def _winner_data(seed: int = 11):
+    """A clear winner: 'a' carries ~93% of R²."""
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(rng.normal(size=(600, 5)), columns=list("abcde"))
+    y = 4 * X["a"] + 0.5 * X["b"] + 0.4 * X["c"] + 0.3 * X["d"] + 0.2 * X["e"] + rng.normal(size=600)
+    return X, y
+
+
+def test_issue_15_rank_stability_after_a_sort_keeps_the_clear_winner_first():
+    """Issue #15: ``rank_stability(rw.sort_values("rescaled"))`` gave the winner (93% of R²) the rank
+    interval 4–5 and in_top 0, because draws were matched to rows by position. Now the result object is
+    passed, a table is refused, and sorting the table changes nothing."""
+    X, y = _winner_data()
+    rw = drivers.relative_weights(X, y, n_boot=200, seed=0)
+    assert rw.table.set_index("predictor").loc["a", "rescaled"] > 90
+    before = drivers.rank_stability(rw, top=1).table
+    sorted_table = rw.table.sort_values("rescaled")  # ascending: the winner is the last row
+    with pytest.raises(ArgumentError, match="pass the result object") as err:
+        drivers.rank_stability(sorted_table)
+    assert err.value.argument == "result"
+    after = drivers.rank_stability(rw, top=1).table
+    pd.testing.assert_frame_equal(before, after)
+    win = after.set_index("predictor").loc["a"]
+    assert (win["rank"], win["rank_ci_low"], win["rank_ci_high"], win["in_top"]) == (1, 1, 1, 1.0)
+
+
+def test_issue_15_rollup_after_a_sort_gives_the_group_its_own_interval():
+    """Issue #15: ``rollup`` after a sort reported a 92.8 weight with CI 4.6–10.4 (the draws of other
+    elements). Now each group's interval is that of its own elements' summed draws, however the table is
+    ordered, and it brackets the estimate."""
+    eng, _ = cx.synth.make_engagement("retailer", 800, seed=4)
+    imp = drivers.importance(eng.frame(), eng.codebook, n_boot=100, seed=0)
+    t = imp.table.sort_values("derived", ascending=False)
+    with pytest.raises(ArgumentError, match="pass the result object"):
+        drivers.rollup(t)
+    stages = drivers.rollup(imp, by="stage").table
+    for r in stages.itertuples():
+        members = imp.table.loc[imp.table["stage"] == r.stage, "element"].tolist()
+        brute = np.quantile(np.column_stack([imp.draws[m] for m in members]).sum(axis=1), [0.025, 0.975])
+        assert (r.ci_low, r.ci_high) == pytest.approx(tuple(brute), abs=1e-9)
+        assert r.ci_low <= r.derived <= r.ci_high
+
+
+@functools.lru_cache(maxsize=1)
+def _all_results():
+    """Computed once (results are immutable: their tables are copies)."""
+    eng, _ = cx.synth.make_engagement("retailer", 700, seed=6)
+    f, cb = eng.frame(), eng.codebook
+    imp = drivers.importance(f, cb, weight="resp_weight", n_boot=50, seed=1)
+    X, y = _winner_data()
+    rw = drivers.relative_weights(X, y, weights=np.linspace(0.5, 2, len(y)), n_boot=50)
+    spend = drivers.importance(f, cb, "annual_spend", n_boot=0)
+    return imp, rw, {
+        "importance": imp, "relative_weights": rw, "shapley": drivers.shapley(X, y),
+        "rank_stability": drivers.rank_stability(imp), "rank_stability_rw": drivers.rank_stability(rw, top=2),
+        "pairwise": drivers.pairwise_differences(imp, names=list(imp.key_drivers()[:3])),
+        "rollup_stage": drivers.rollup(imp), "rollup_dimension": drivers.rollup(imp, by="dimension"),
+        "priorities": drivers.priorities(imp), "outcome_ranks": drivers.outcome_ranks({"c": imp, "s": spend}),
+    }
+
+
+def _follow_ons(imp, rw):
+    return [drivers.rank_stability(imp).table, drivers.rank_stability(rw, top=2).table,
+            drivers.pairwise_differences(imp, names=list(imp.names[:4])).table,
+            drivers.rollup(imp).table, drivers.rollup(imp, by="dimension").table, drivers.priorities(imp).table]
+
+
+def test_every_result_table_survives_sort_filter_head_concat_merge_and_parquet(tmp_path):
+    """Issue #15: ``nlargest``, ``merge``, ``pd.concat`` and ``to_parquet`` of importance results raised
+    'truth value of an array is ambiguous' (arrays in ``attrs``). Every table now has no attrs and is a
+    fresh copy; editing it changes neither the result nor the follow-on steps."""
+    imp, rw, results = _all_results()
+    reference = _follow_ons(imp, rw)
+    for name, res in results.items():
+        t = res.table
+        assert t.attrs == {}, name
+        key = t.columns[0]
+        t.sort_values(t.columns[1], ascending=False).head(3)
+        numeric = t.select_dtypes("number").columns
+        if len(numeric):
+            t.nlargest(2, numeric[0])
+        pd.concat([t, res.table], ignore_index=True)
+        t.merge(res.table, on=list(t.columns[:2]) if name == "pairwise" else key, how="left")
+        t.iloc[::-1].to_parquet(tmp_path / f"{name}.parquet")
+        back = pd.read_parquet(tmp_path / f"{name}.parquet")
+        assert len(back) == len(t)
+        t.loc[:, t.columns[1]] = 0  # vandalise the copy
+        t.drop(t.index, inplace=True)
+        pd.testing.assert_frame_equal(res.table, results[name].table)
+        assert len(res.table) > 0, name
+    for got, want in zip(_follow_ons(imp, rw), reference):
+        pd.testing.assert_frame_equal(got, want)
+
+
+def test_rank_stability_matches_a_brute_force_loop_over_resamples():
+    imp, _, _ = _all_results()
+    stab = drivers.rank_stability(imp, top=5, ci=0.9).table.set_index("element")
+    names = list(imp.names)
+    boot = imp.draws.frame()[names].to_numpy()
+    ranks = np.empty_like(boot, dtype=int)
+    for r in range(len(boot)):  # rank 1 = the largest share in that resample
+        for j in range(len(names)):
+            ranks[r, j] = 1 + int((boot[r] > boot[r, j]).sum())
+    for j, e in enumerate(names):
+        assert stab.loc[e, "in_top"] == pytest.approx((ranks[:, j] <= 5).mean())
+        assert stab.loc[e, "rank_ci_low"] == np.quantile(ranks[:, j], 0.05, method="lower")
+        assert stab.loc[e, "rank_ci_high"] == np.quantile(ranks[:, j], 0.95, method="higher")
+    assert sorted(stab["rank"]) == list(range(1, len(names) + 1))
+
+
+def test_pairwise_differences_and_priorities_match_brute_force():
+    imp, _, _ = _all_results()
+    names = list(imp.names[:4])
+    d = drivers.pairwise_differences(imp, names=names).table
+    t = imp.table.set_index("element")
+    assert len(d) == 6
+    for r in d.itertuples():
+        diff = imp.draws[r.a] - imp.draws[r.b]
+        lo, hi = np.quantile(diff, [0.025, 0.975])
+        assert r.difference == pytest.approx(t.loc[r.a, "derived"] - t.loc[r.b, "derived"])
+        assert (r.ci_low, r.ci_high) == pytest.approx((lo, hi)) and r.clear == (lo > 0 or hi < 0)
+    pri = drivers.priorities(imp, top=5).table
+    brute = sorted(((row.derived * (100 - row.performance) / 100, e) for e, row in t.iterrows()
+                    if not row.lowers_outcome), reverse=True)[:5]
+    assert pri["element"].tolist() == [e for _, e in brute]
+    assert pri["opportunity"].tolist() == pytest.approx([o for o, _ in brute])
+
+
+def test_outcome_ranks_match_a_count_of_larger_shares_and_name_outcomes_not_estimable():
+    eng, _ = cx.synth.make_engagement("retailer", 700, seed=6)
+    f, cb = eng.frame(), eng.codebook
+    a = drivers.importance(f, cb, n_boot=0)
+    b = drivers.importance(f, cb, "annual_spend", n_boot=0)
+    tiny = drivers.importance(f.head(20), cb, n_boot=0)  # 20 respondents for 60 elements
+    r = drivers.outcome_ranks({"Connection": a, "Spend": b, "Tiny": tiny})
+    assert r.outcomes == ("Connection", "Spend", "Tiny") and r.excluded["Tiny"].code == "too_few"
+    wide = r.wide()
+    assert wide.columns.tolist() == ["element", "Connection", "Spend"] and len(wide) == len(a.names)
+    for imp, label in ((a, "Connection"), (b, "Spend")):
+        t = imp.table.set_index("element")["derived"]
+        brute = {e: 1 + int((t > v).sum()) for e, v in t.items()}
+        assert dict(zip(wide["element"], wide[label].astype(int))) == brute
+    assert wide["Connection"].tolist()[:3] == [1, 2, 3]
+
+
+def test_what_cannot_be_estimated_is_a_result_with_a_reason():
+    eng, _ = cx.synth.make_engagement("retailer", 400, seed=1)
+    f, cb = eng.frame(), eng.codebook
+    tiny = drivers.importance(f.head(20), cb, n_boot=0)
+    assert not tiny.estimable and tiny.reason.code == "too_few" and tiny.table["derived"].isna().all()
+    assert tiny.hidden_drivers() == () and "not estimable" in tiny.headline()
+    for follow in (drivers.rank_stability(tiny), drivers.rollup(tiny), drivers.priorities(tiny),
+                   drivers.pairwise_differences(tiny, names=list(tiny.names[:2]))):
+        assert follow.reason.code == "too_few" and follow.table.empty and "not estimable" in follow.headline()
+    perf = cb[cb.role == "element_performance"]["column"].tolist()
+    flat = f.assign(**{c: 3.0 for c in perf[1:]})  # one element left varying
+    one = drivers.importance(flat, cb, n_boot=0)
+    assert one.reason.code == "too_few_elements" and len(one.excluded) == len(perf) - 1
+    assert all(r.code == "constant" for r in one.excluded.values())
+    no_boot = drivers.importance(f, cb, n_boot=0)
+    assert drivers.rank_stability(no_boot).reason.code == "no_bootstrap"
+    assert drivers.rank_stability(no_boot).table["rank"].tolist() == list(range(1, len(no_boot.names) + 1))
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(50, 2)), columns=["a", "b"])
+    assert drivers.relative_weights(X, np.ones(50)).reason.code == "constant"
+    assert drivers.shapley(X, np.ones(50)).reason.code == "constant"
+
+
+def test_argument_errors_name_the_argument_with_close_matches():
+    eng, _ = cx.synth.make_engagement("retailer", 300, seed=1)
+    f, cb = eng.frame(), eng.codebook
+    cases = [
+        (lambda: drivers.importance(f, cb, "conection_index"), "outcome", "did you mean 'connection_index'"),
+        (lambda: drivers.importance(f, cb, "segment"), "outcome", "holds labels"),
+        (lambda: drivers.importance(f, cb, weight="resp_wieght"), "weight", "did you mean 'resp_weight'"),
+        (lambda: drivers.importance(f, cb, n_boot=1), "n_boot", "0 (no intervals) or at least 2"),
+        (lambda: drivers.importance(f, cb, missing="pairwse"), "missing", "did you mean 'pairwise'"),
+        (lambda: drivers.importance(f, cb[cb.role != "element_importance"]), "codebook", "no 'element_importance'"),
+        (lambda: drivers.importance(f.drop(columns=[cb[cb.role == "element_performance"]["column"].iloc[0]]), cb),
+         "codebook", "is not a column of the frame"),
+        (lambda: drivers.importance(f["connection_index"], cb), "frame", "must be a DataFrame"),
+        (lambda: drivers.relative_weights(f["connection_index"], f["connection_index"]), "X", "DataFrame of predictors"),
+        (lambda: drivers.relative_weights(f[["ltr"]], f["ltr"].head(5)), "y", "must align"),
+        (lambda: drivers.relative_weights(f[["ltr", "overall_sat"]], f["connection_index"], method="logistic"),
+         "method", "0/1 outcome"),
+        (lambda: drivers.QuadrantRule(stated="average"), "stated", "'mean', 'median'"),
+    ]
+    imp = drivers.importance(f, cb, n_boot=20)
+    cases += [
+        (lambda: drivers.rank_stability(imp, top=0), "top", "at least 1"),
+        (lambda: drivers.priorities(imp.table), "result", "pass the result object"),
+        (lambda: drivers.pairwise_differences(imp, names=["Staff remember mee", imp.names[0]]), "names",
+         "did you mean 'Staff remember me'"),
+        (lambda: drivers.pairwise_differences(imp, names=[imp.names[0]]), "names", "at least two"),
+        (lambda: drivers.rollup(imp, by="stages"), "by", "did you mean 'stage'"),
+        (lambda: drivers.rollup(drivers.relative_weights(f[["ltr", "overall_sat"]], f["connection_index"])),
+         "result", "drivers.importance"),
+    ]
+    for call, argument, words in cases:
+        with pytest.raises(ArgumentError) as err:
+            call()
+        assert err.value.argument == argument and words in str(err.value), str(err.value)

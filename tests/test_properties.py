@@ -34,12 +34,12 @@ def regression(draw, max_p=5):
 @given(regression(), st.integers(0, 10_000))
 def test_relative_weights_sum_to_r2_and_ignore_row_order(data, seed):
     X, y = data
-    a = drivers.relative_weights(X, y)
+    a = drivers.relative_weights(X, y).table
     r2 = np.linalg.lstsq(np.column_stack([np.ones(len(y)), X]), y, rcond=None)[1]
     total = 1 - r2[0] / ((y - y.mean()) ** 2).sum() if len(r2) else np.nan
     assert np.isclose(a["raw"].sum(), total, atol=1e-8)
     perm = np.random.default_rng(seed).permutation(len(y))
-    b = drivers.relative_weights(X.iloc[perm].reset_index(drop=True), y.iloc[perm].reset_index(drop=True))
+    b = drivers.relative_weights(X.iloc[perm].reset_index(drop=True), y.iloc[perm].reset_index(drop=True)).table
     np.testing.assert_allclose(a["raw"], b["raw"], atol=1e-10)
 
 
@@ -49,14 +49,14 @@ def test_importance_is_invariant_to_rescaling_predictors(data, scales):
     X, y = data
     Xs = X * np.array(scales[: X.shape[1]])
     for fn in (drivers.relative_weights, drivers.shapley):
-        np.testing.assert_allclose(fn(X, y)["raw"], fn(Xs, y)["raw"], atol=1e-8)
+        np.testing.assert_allclose(fn(X, y).table["raw"], fn(Xs, y).table["raw"], atol=1e-8)
 
 
 @SETTINGS
 @given(regression(max_p=6))
 def test_shapley_sums_to_r2(data):
     X, y = data
-    s = drivers.shapley(X, y)
+    s = drivers.shapley(X, y).table
     fitted = np.column_stack([np.ones(len(y)), X]) @ np.linalg.lstsq(np.column_stack([np.ones(len(y)), X]), y, rcond=None)[0]
     r2 = 1 - ((y - fitted) ** 2).sum() / ((y - y.mean()) ** 2).sum()
     assert np.isclose(s["raw"].sum(), r2, atol=1e-8)
