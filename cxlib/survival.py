@@ -774,6 +774,11 @@ class RMSTDifference(Result):
     def estimable(self) -> bool:
         return self.estimate is not None and self.estimate.estimable
 
+    @property
+    def reason(self) -> Reason | None:
+        """Why the difference could not be estimated (None when it could)."""
+        return None if self.estimate is None else self.estimate.reason
+
     def headline(self) -> str:
         from .report import Markdown, interval, p_value, text
 
@@ -869,9 +874,11 @@ class PHTest(Result):
             return Markdown("The proportional-hazards check finds no covariate whose effect changes over time, "
                             "so one hazard ratio per covariate describes the data.")
         labels = self._table.set_index("covariate")["label"]
-        return Markdown(f"The effect of {listing([text(labels[c]) for c in self.violated], limit=5)} changes over time "
-                        f"(proportional-hazards test p < {self.alpha:g}), so its single hazard ratio is an average "
-                        "over follow-up.")
+        one = len(self.violated) == 1
+        return Markdown(f"The effect of {listing([text(labels[c]) for c in self.violated], limit=5)} "
+                        f"{'changes' if one else 'change'} over time (proportional-hazards test p < {self.alpha:g}), so "
+                        + ("its single hazard ratio is an average" if one else "their single hazard ratios are averages")
+                        + " over follow-up.")
 
 
 COX_METHOD = "Cox proportional hazards (Efron ties)"
