@@ -1,19 +1,24 @@
 """Emotional motivators: scale reliability, segment profiles, the value of connection, and which
 motivators drive value for this client.
 
-Every function takes the analysis frame (``Engagement.frame()``) and the codebook and returns a tidy
-DataFrame or an ``Estimate``; nothing is rounded and nothing is written.
+Every function takes the analysis frame (``Engagement.frame()``) and the codebook and returns a frozen
+result object (:mod:`cxlib.results`): ``.table`` (tidy, fixed columns, always ``n``), named attributes,
+``.headline()``, ``.plot()``, ``.to_dict()``. Nothing is rounded and nothing is written.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-from . import drivers
+from . import checks, drivers
+from .errors import ArgumentError
+from .results import Draws, Estimate, Reason, Result
 from .segments import SEGMENTS
-from .results import Estimate
-from .stats import bca_interval, kish_effective_n, weighted_mean_jackknife
+from .stats import bca_interval, bootstrap_indices, kish_effective_n, weighted_mean_jackknife
 
 __all__ = [
     "MOTIVATORS",
@@ -25,6 +30,12 @@ __all__ = [
     "value_by_segment",
     "value_multiplier",
     "rank",
+    "Reliability",
+    "Loadings",
+    "Profiles",
+    "ValueBySegment",
+    "ValueMultiplier",
+    "MotivatorRanking",
 ]
 
 #: The ten high-impact emotional motivators (DESIGN §1), in their plain-language names.
@@ -54,6 +65,8 @@ def motivator_items(codebook: pd.DataFrame) -> dict[str, list[str]]:
     >>> len(items), sorted(items)[0], len(items[sorted(items)[0]])
     (10, 'be the person I want to be', 3)
     """
+    codebook = checks.frame(codebook, "motivators.motivator_items", "codebook")
+    checks.columns(codebook, "motivators.motivator_items", codebook="role")
     items = codebook[codebook["role"] == "motivator_item"]
     return {m: g["column"].tolist() for m, g in items.groupby("motivator", sort=False)}
 
@@ -75,10 +88,48 @@ def motivator_scores(frame: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFram
     """
     from .segments import connection_index
 
+    fn = "motivators.motivator_scores"
+    frame = checks.frame(frame, fn)
+    _check_items(frame, codebook, fn)
     scales = {r.column: (float(r.scale_min), float(r.scale_max))
               for r in codebook[codebook["role"] == "motivator_item"].itertuples()}
     return pd.DataFrame({m: connection_index(frame[cols], scale={c: scales[c] for c in cols})
                          for m, cols in motivator_items(codebook).items()}, index=frame.index)
+
+
+def _check_items(data: pd.DataFrame, codebook: Any, fn: str) -> dict[str, list[str]]:
+    """The codebook's motivator items, each checked to be a column of ``data``."""
+    codebook = checks.frame(codebook, fn, "codebook")
+    checks.columns(codebook, fn, codebook="role")
+    groups = motivator_items(codebook)
+    if not groups:
+        raise ArgumentError(f"{fn}: the codebook names no motivator items (role motivator_item)", function=fn,
+                            argument="codebook")
+    for cols in groups.values():
+        for c in cols:
+            if c not in data.columns:
+                raise ArgumentError(f"{fn}: the codebook's motivator item {c!r} is not a column of the frame"
+                                    f"{checks.close_matches(c, data.columns)}", function=fn, argument="codebook")
+    return groups
+
+
+def _excluded_reasons(found: dict[str, Any]) -> dict[str, Reason]:
+    """``drivers.uninformative``'s findings as reasons (its sentence kept; the code says which kind)."""
+    out: dict[str, Reason] = {}
+    for name, why in found.items():
+        if isinstance(why, Reason):
+            out[name] = why
+            continue
+        text = str(why)
+        code = "no_data" if text.startswith("nobody") else "duplicate" if text.startswith("same answers") else "constant"
+        out[name] = Reason(code, text)
+    return out
+
+
+def _label(value: str) -> str:
+    from .report import pretty
+
+    return pretty(value).lower()
 
 
 def _cronbach(data: pd.DataFrame) -> float:
@@ -87,12 +138,47 @@ def _cronbach(data: pd.DataFrame) -> float:
     return float(k / (k - 1) * (1 - np.trace(cov.to_numpy()) / cov.to_numpy().sum()))
 
 
-def reliability(frame: pd.DataFrame, codebook: pd.DataFrame, *, ci: float = 0.95, adequate: float = 0.7) -> pd.DataFrame:
+@dataclass(frozen=True, eq=False)
+class Reliability(Result):
+    """Cronbach's alpha of each motivator scale: :func:`reliability`'s result.
+
+    ``.table``: ``motivator, n_items, n, alpha, ci_low, ci_high, adequate``; ``threshold`` is the alpha below
+    which a scale is flagged (``adequate`` False); ``ci`` the confidence level.
+    """
+
+    threshold: float = 0.7
+    ci: float = 0.95
+
+    @property
+    def weak(self) -> list[str]:
+        """Motivators whose scale is below the threshold."""
+        return self._table.loc[~self._table["adequate"], "motivator"].tolist()
+
+    def headline(self) -> str:
+        from . import report
+
+        if not self.weak:
+            return report.Markdown(f"All motivator scales are reliable (Cronbach's alpha ≥ {self.threshold:g}; "
+                                   f"n={self.n:,}).")
+        return report.Markdown(f"Less reliable scales (alpha below {self.threshold:g}), to read with care: "
+                               f"{report.listing([report.text(m) for m in self.weak], limit=5)} (n={self.n:,}).")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        from . import plots
+
+        d = self._table.dropna(subset=["alpha"]).rename(columns={"alpha": "estimate"})
+        d["label"] = [str(m)[:1].upper() + str(m)[1:] for m in d["motivator"]]
+        kwargs.setdefault("title", f"How consistently each motivator is measured (n={self.n:,})")
+        kwargs.setdefault("xlabel", "Cronbach's alpha, with 95% CI")
+        return plots.estimates(d, label="label", reference=self.threshold, ax=ax, **kwargs)
+
+
+def reliability(data: pd.DataFrame, codebook: pd.DataFrame, *, ci: float = 0.95, adequate: float = 0.7) -> Reliability:
     """Cronbach's alpha of each motivator scale, with Feldt's confidence interval.
 
     Parameters
     ----------
-    frame : DataFrame
+    data : DataFrame
         Holds the motivator item columns.
     codebook : DataFrame
         Names each item's motivator.
@@ -103,9 +189,9 @@ def reliability(frame: pd.DataFrame, codebook: pd.DataFrame, *, ci: float = 0.95
 
     Returns
     -------
-    DataFrame
-        ``motivator, n_items, n, alpha, ci_low, ci_high, adequate``. Scales with a single item have no
-        alpha (NaN) and are not flagged.
+    Reliability
+        ``.table``: ``motivator, n_items, n, alpha, ci_low, ci_high, adequate``. Scales with a single item have
+        no alpha (NaN) and are not flagged.
 
     Notes
     -----
@@ -126,27 +212,77 @@ def reliability(frame: pd.DataFrame, codebook: pd.DataFrame, *, ci: float = 0.95
     >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
     >>> f, cb = eng.frame(), eng.codebook
     >>> r = reliability(f, cb)
-    >>> r.columns.tolist()
+    >>> r.table.columns.tolist()
     ['motivator', 'n_items', 'n', 'alpha', 'ci_low', 'ci_high', 'adequate']
     """
+    fn = "motivators.reliability"
+    data = checks.frame(data, fn)
+    groups = _check_items(data, codebook, fn)
+    ci = checks.level(ci, fn)
+    if not (isinstance(adequate, (int, float)) and 0 < adequate < 1):
+        raise ArgumentError(f"{fn}: adequate must be an alpha between 0 and 1 (e.g. 0.7), not {adequate!r}",
+                            function=fn, argument="adequate")
     rows = []
-    for motivator, cols in motivator_items(codebook).items():
-        data = frame[cols].astype(float)
-        n = int(data.notna().any(axis=1).sum())
+    for motivator, cols in groups.items():
+        d = data[cols].astype(float)
+        n = int(d.notna().any(axis=1).sum())
         k = len(cols)
         alpha = lo = hi = np.nan
         if k >= 2 and n >= 2:
-            alpha = _cronbach(data)
+            alpha = _cronbach(d)
             df1, df2 = n - 1, (n - 1) * (k - 1)
             tail = (1 - ci) / 2
             lo = 1 - (1 - alpha) * _st.f.isf(tail, df1, df2)
             hi = 1 - (1 - alpha) * _st.f.isf(1 - tail, df1, df2)
         rows.append({"motivator": motivator, "n_items": k, "n": n, "alpha": alpha, "ci_low": lo, "ci_high": hi,
                      "adequate": bool(alpha >= adequate) if np.isfinite(alpha) else True})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=["motivator", "n_items", "n", "alpha", "ci_low", "ci_high", "adequate"])
+    return Reliability(table, threshold=float(adequate), ci=ci)
 
 
-def item_loadings(frame: pd.DataFrame, codebook: pd.DataFrame, *, min_loading: float = 0.3) -> pd.DataFrame:
+@dataclass(frozen=True, eq=False)
+class Loadings(Result):
+    """Exploratory factor analysis of the motivator items: :func:`item_loadings`' result.
+
+    ``.table``: ``item, motivator, factor, loading, intended_factor, intended_loading, loads_as_intended, n``;
+    ``excluded``: ``{item: Reason}`` for items left out (everyone gave the same answer, nobody answered);
+    ``min_loading``: the smallest loading on its own factor that counts as loading as intended.
+    """
+
+    excluded: dict[str, Reason] = field(default_factory=dict)
+    min_loading: float = 0.3
+    n_complete: int = 0
+
+    @property
+    def n(self) -> int:
+        """Respondents who answered every item used (the factor analysis is on complete answers)."""
+        return int(self.n_complete)
+
+    @property
+    def stray(self) -> pd.DataFrame:
+        """Items that do not load on their intended motivator."""
+        return self.table.loc[lambda t: ~t["loads_as_intended"]]
+
+    def headline(self, labels: dict[str, str] | None = None) -> str:
+        """The finding in words; ``labels`` maps item columns to question wording (default: the column)."""
+        from . import report
+
+        labels = labels or {}
+        stray = self.stray
+        if stray.empty:
+            lines = [f"Every question loads on its own motivator in the factor analysis (n={self.n:,} complete answers)."]
+        else:
+            named = [f"{report.text(labels.get(r.item, r.item))} (meant for “{report.text(r.motivator)}”)"
+                     for r in stray.itertuples()]
+            lines = [f"{len(stray):,} question{'s do' if len(stray) != 1 else ' does'} not load on the intended "
+                     f"motivator: {report.listing(named, limit=5)} (n={self.n:,} complete answers)."]
+        if self.excluded:
+            named = [f"{report.text(labels.get(i, i))} ({why})" for i, why in self.excluded.items()]
+            lines.append("Left out of the factor analysis: " + report.listing(named, limit=5) + ".")
+        return report.Markdown("\n\n".join(lines))
+
+
+def item_loadings(data: pd.DataFrame, codebook: pd.DataFrame, *, min_loading: float = 0.3) -> Loadings:
     """Exploratory factor analysis of the motivator items: does each item load on its own motivator?
 
     One factor per motivator is extracted (maximum likelihood, statsmodels ``Factor``; oblimin rotation,
@@ -154,36 +290,44 @@ def item_loadings(frame: pd.DataFrame, codebook: pd.DataFrame, *, min_loading: f
 
     Returns
     -------
-    DataFrame
-        ``item, motivator, factor, loading, intended_factor, intended_loading, loads_as_intended``:
-        ``loads_as_intended`` is False when the item's strongest loading is on another motivator's
-        factor or its loading on its own factor is below ``min_loading``. ``attrs["n"]`` is the number of
-        complete respondents used; ``attrs["excluded"]`` names items left out because everyone gave them
-        the same answer (``{item: reason}``).
+    Loadings
+        ``.table``: ``item, motivator, factor, loading, intended_factor, intended_loading, loads_as_intended, n``:
+        ``loads_as_intended`` is False when the item's strongest loading is on another motivator's factor or
+        its loading on its own factor is below ``min_loading``. ``.n`` is the number of complete respondents
+        used; ``.excluded`` names items left out because everyone gave them the same answer
+        (``{item: Reason}``).
 
     Examples
     --------
     >>> import cxlib as cx
     >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
     >>> f, cb = eng.frame(), eng.codebook
-    >>> item_loadings(f, cb).columns.tolist()
-    ['item', 'motivator', 'factor', 'loading', 'intended_factor', 'intended_loading', 'loads_as_intended']
+    >>> item_loadings(f, cb).table.columns.tolist()
+    ['item', 'motivator', 'factor', 'loading', 'intended_factor', 'intended_loading', 'loads_as_intended', 'n']
     """
     from statsmodels.multivariate.factor import Factor
 
-    groups = motivator_items(codebook)
+    fn = "motivators.item_loadings"
+    data = checks.frame(data, fn)
+    groups = _check_items(data, codebook, fn)
+    min_loading = checks.positive(min_loading, fn, "min_loading", allow_zero=True)
     cols = [c for cs in groups.values() for c in cs]
-    data = frame[cols].astype(float).dropna()
+    d = data[cols].astype(float).dropna()
     # An item everyone answered the same has no correlation with anything: the factor model cannot be fitted
-    # with it. Such items (and a motivator left with none) are named in attrs["excluded"].
-    excluded = drivers.uninformative(data, what="answered")
-    excluded = {c: why for c, why in excluded.items() if why.startswith(("every", "nobody"))}
+    # with it. Such items (and a motivator left with none) are named in excluded.
+    found = drivers.uninformative(d, what="answered")
+    excluded = {c: why for c, why in _excluded_reasons(found).items() if why.code in ("constant", "no_data")}
     groups = {m: [c for c in items if c not in excluded] for m, items in groups.items()}
     groups = {m: items for m, items in groups.items() if items}
     cols = [c for cs in groups.values() for c in cs]
-    data = data[cols]
+    d = d[cols]
+    columns = ["item", "motivator", "factor", "loading", "intended_factor", "intended_loading", "loads_as_intended", "n"]
     n_factors = len(groups)
-    fa = Factor(data.to_numpy(), n_factor=n_factors, method="ml").fit()
+    if len(d) < max(len(cols) + 2, 10) or n_factors == 0:
+        raise ArgumentError(f"{fn}: {len(d):,} respondents answered every motivator question; at least "
+                            f"{max(len(cols) + 2, 10):,} are needed for the factor analysis", function=fn,
+                            argument="data")
+    fa = Factor(d.to_numpy(), n_factor=n_factors, method="ml").fit()
     if n_factors > 1:
         fa.rotate("oblimin")
     load = pd.DataFrame(fa.loadings, index=cols)
@@ -196,36 +340,83 @@ def item_loadings(frame: pd.DataFrame, codebook: pd.DataFrame, *, min_loading: f
             rows.append({"item": item, "motivator": motivator, "factor": int(primary[item]),
                          "loading": float(load.loc[item, primary[item]]), "intended_factor": intended,
                          "intended_loading": own,
-                         "loads_as_intended": bool(primary[item] == intended and abs(own) >= min_loading)})
-    out = pd.DataFrame(rows)
-    out.attrs["n"] = len(data)
-    out.attrs["excluded"] = excluded
-    return out
+                         "loads_as_intended": bool(primary[item] == intended and abs(own) >= min_loading),
+                         "n": len(d)})
+    return Loadings(pd.DataFrame(rows, columns=columns), excluded=excluded, min_loading=min_loading, n_complete=len(d))
 
 
-def profiles(frame: pd.DataFrame, codebook: pd.DataFrame, *, weight: str | None = None, ci: float = 0.95) -> pd.DataFrame:
-    """How each segment scores on each motivator (0–100), with a t interval on the effective n.
+def _groups(data: pd.DataFrame, by: str) -> list[Any]:
+    col = data[by]
+    if by == "segment":
+        return list(SEGMENTS)
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return list(col.cat.categories)
+    return sorted(col.dropna().unique().tolist(), key=str)
+
+
+def _check_frame(data: Any, fn: str, *, by: str, weight: str | None, value: str | None = None) -> pd.DataFrame:
+    data = checks.frame(data, fn)
+    checks.columns(data, fn, by=by)
+    checks.numeric(data, fn, value=value, weight=weight)
+    if weight is not None and (pd.to_numeric(data[weight], errors="coerce") < 0).any():
+        raise ArgumentError(f"{fn}: weight {weight!r} holds negative weights", function=fn, argument="weight")
+    return data
+
+
+@dataclass(frozen=True, eq=False)
+class Profiles(Result):
+    """How each segment scores on each motivator: :func:`profiles`' result.
+
+    ``.table``: ``<by>, motivator, n, n_effective, mean, ci_low, ci_high`` (scores 0–100).
+    """
+
+    by: str = "segment"
+    weight: str | None = None
+
+    @property
+    def n(self) -> int:
+        """Respondents behind the chart: the largest n of each group, summed."""
+        t = self._table
+        return int(t.groupby(self.by, observed=True, sort=False)["n"].max().sum()) if len(t) else 0
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        from . import plots
+
+        return plots.motivator_profiles(self, ax=ax, **kwargs)
+
+
+def profiles(data: pd.DataFrame, codebook: pd.DataFrame, *, by: str = "segment", weight: str | None = None,
+             ci: float = 0.95) -> Profiles:
+    """How each segment (or group) scores on each motivator (0–100), with a t interval on the effective n.
 
     Returns
     -------
-    DataFrame
-        ``segment, motivator, n, n_effective, mean, ci_low, ci_high``.
+    Profiles
+        ``.table``: ``<by>, motivator, n, n_effective, mean, ci_low, ci_high``.
+
+    Notes
+    -----
+    Weighted mean ``Σwx/Σw``; variance ``Σw(x − x̄)²/Σw · n/(n − 1)``; interval ``x̄ ± t(n_eff − 1) · √(var/n_eff)``
+    with Kish's ``n_eff``. Unweighted it is the textbook t interval (``scipy.stats.t.interval``).
 
     Examples
     --------
     >>> import cxlib as cx
     >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
     >>> f, cb = eng.frame(), eng.codebook
-    >>> profiles(f, cb, weight="resp_weight").columns.tolist()
+    >>> profiles(f, cb, weight="resp_weight").table.columns.tolist()
     ['segment', 'motivator', 'n', 'n_effective', 'mean', 'ci_low', 'ci_high']
     """
-    scores = motivator_scores(frame, codebook)
+    fn = "motivators.profiles"
+    data = _check_frame(data, fn, by=by, weight=weight)
+    ci = checks.level(ci, fn)
+    scores = motivator_scores(data, codebook)
     rows = []
-    for seg in SEGMENTS:
-        mask = (frame["segment"] == seg).to_numpy()
+    for seg in _groups(data, by):
+        mask = (data[by] == seg).to_numpy()
         for m in scores.columns:
             x = scores.loc[mask, m]
-            w = frame.loc[mask, weight] if weight else pd.Series(1.0, index=x.index)
+            w = data.loc[mask, weight] if weight else pd.Series(1.0, index=x.index)
             ok = x.notna() & w.notna()
             x, w = x[ok].to_numpy(), w[ok].to_numpy(dtype=float)
             n = len(x)
@@ -236,13 +427,14 @@ def profiles(frame: pd.DataFrame, codebook: pd.DataFrame, *, weight: str | None 
                 var = float(np.average((x - mean) ** 2, weights=w)) * n / (n - 1)
                 half = _st.t.ppf(0.5 + ci / 2, max(n_eff - 1, 1)) * np.sqrt(var / n_eff)
                 lo, hi = mean - half, mean + half
-            rows.append({"segment": seg, "motivator": m, "n": n, "n_effective": n_eff, "mean": mean,
+            rows.append({by: seg, "motivator": m, "n": n, "n_effective": n_eff, "mean": mean,
                          "ci_low": lo, "ci_high": hi})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=[by, "motivator", "n", "n_effective", "mean", "ci_low", "ci_high"])
+    return Profiles(table, by=by, weight=weight)
 
 
-def _group_arrays(frame: pd.DataFrame, value: str, weight: str | None, segment: str) -> tuple[np.ndarray, np.ndarray]:
-    sub = frame[frame["segment"] == segment]
+def _group_arrays(data: pd.DataFrame, value: str, weight: str | None, by: str, group: Any) -> tuple[np.ndarray, np.ndarray]:
+    sub = data[data[by] == group]
     x = pd.to_numeric(sub[value], errors="raise")
     w = sub[weight].astype(float) if weight else pd.Series(1.0, index=sub.index)
     ok = x.notna() & w.notna()
@@ -252,19 +444,14 @@ def _group_arrays(frame: pd.DataFrame, value: str, weight: str | None, segment: 
 def _boot_means(x: np.ndarray, w: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """Bootstrap distribution of the weighted mean (respondents resampled with their weights)."""
     n = len(x)
-    out = []
-    per_chunk = max(1, min(n_boot, 8_000_000 // max(n, 1)))
+    out = [np.empty(0)]
     equal = bool(np.all(w == w[0]))
     # Gather in single precision (half the memory traffic), accumulate in double.
     wx = (w * x).astype(np.float32)
     w32 = w.astype(np.float32)
-    done = 0
-    while done < n_boot:  # chunks bound the memory; each chunk is one vectorised gather
-        b = min(per_chunk, n_boot - done)
-        idx = rng.integers(0, n, size=(b, n), dtype=np.int32)
+    for idx in bootstrap_indices(n, n_boot, rng, dtype=np.int32):  # chunks bound the memory; one gather each
         num = wx[idx].sum(axis=1, dtype=np.float64)
         out.append(num / (n * float(w[0])) if equal else num / w32[idx].sum(axis=1, dtype=np.float64))
-        done += b
     return np.concatenate(out)
 
 
@@ -272,79 +459,210 @@ def _is_binary(x: np.ndarray) -> bool:
     return bool(len(x)) and bool(np.isin(x, (0.0, 1.0)).all())
 
 
+def _n_boot(n_boot: Any, fn: str) -> int:
+    return checks.count(n_boot, fn, "n_boot", minimum=2, allow_zero=True)
+
+
+@dataclass(frozen=True, eq=False)
+class ValueBySegment(Result):
+    """Mean value (or rate) of each segment with its BCa interval: :func:`value_by_segment`'s result.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``<by>, n, n_effective, mean, ci_low, ci_high``.
+    value, by, weight : str
+        The value column, the grouping column, the weight column (None unweighted).
+    kind : {"mean", "rate"}
+        ``rate`` for a 0/1 value.
+    n_boot : int
+        Bootstrap resamples per group (0: no intervals).
+    draws : Draws or None
+        Bootstrap means, keyed by group (groups with fewer than two respondents are absent).
+    """
+
+    value: str = ""
+    by: str = "segment"
+    weight: str | None = None
+    kind: str = "mean"
+    n_boot: int = 0
+    draws: Draws | None = None
+
+    @property
+    def n(self) -> int:
+        """Respondents with a group and a value."""
+        return int(self._table["n"].sum())
+
+    def headline(self) -> str:
+        from . import report
+
+        parts = []
+        for _, r in self._table.iterrows():
+            fmt = "{:.0%}" if self.kind == "rate" else "{:,.2f}"
+            parts.append(f"{report.text(str(r[self.by]))} {report.ci_text(r['mean'], r['ci_low'], r['ci_high'], fmt=fmt, n=int(r['n']))}")
+        what = f"Rate of {_label(self.value)}" if self.kind == "rate" else f"Mean {_label(self.value)}"
+        return report.Markdown(f"{what} by {_label(self.by)}: " + "; ".join(parts) + ".")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        from . import plots
+        from .report import pretty
+
+        kwargs.setdefault("label", pretty(self.value))
+        kwargs.setdefault("kind", self.kind)
+        return plots.value_by_segment(self, ax=ax, **kwargs)
+
+
 def value_by_segment(
-    frame: pd.DataFrame,
-    value: str,
+    data: pd.DataFrame,
     *,
+    value: str,
+    by: str = "segment",
     weight: str | None = None,
     n_boot: int = 2000,
     seed: int = 0,
     ci: float = 0.95,
-) -> pd.DataFrame:
+) -> ValueBySegment:
     """Mean value (or rate, for a 0/1 outcome) of each segment, with BCa bootstrap intervals.
 
     Parameters
     ----------
-    frame : DataFrame
-        The analysis frame with ``segment`` and the value column.
+    data : DataFrame
+        The analysis frame with ``segment`` (or the ``by`` column) and the value column.
     value : str
         Value column (e.g. annual spend, or a 0/1 outcome such as consolidated assets).
+    by : str
+        Grouping column (default the segment); the table's first column is named after it.
     weight : str, optional
         Respondent-weight column: weighted means, respondents resampled with their weights.
     n_boot, seed, ci
-        Bootstrap resamples, seed, confidence level.
+        Bootstrap resamples (0: no intervals), seed, confidence level.
 
     Returns
     -------
-    DataFrame
-        ``segment, n, n_effective, mean, ci_low, ci_high``; ``attrs["kind"]`` is ``"rate"`` for a 0/1
-        value and ``"mean"`` otherwise. Respondents with a missing value are left out.
+    ValueBySegment
+        ``.table``: ``<by>, n, n_effective, mean, ci_low, ci_high``; ``.kind`` is ``"rate"`` for a 0/1 value
+        and ``"mean"`` otherwise; ``.draws`` the bootstrap means by group. Respondents with a missing value are
+        left out.
 
     Notes
     -----
-    Each segment is resampled on its own (``n_boot`` resamples); intervals are BCa (Efron 1987) with the
-    acceleration from the closed-form jackknife of the weighted mean.
+    Each group is resampled on its own (``n_boot`` resamples, one generator seeded once and used group after
+    group in table order); intervals are BCa (Efron 1987) with the acceleration from the closed-form
+    jackknife of the weighted mean (:func:`cxlib.stats.bca_interval`, equal to ``scipy.stats.bootstrap``'s
+    BCa given the same resamples).
 
     Examples
     --------
     >>> import cxlib as cx
     >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
     >>> f, cb = eng.frame(), eng.codebook
-    >>> v = value_by_segment(f, "annual_spend", weight="resp_weight", n_boot=200)
-    >>> v.columns.tolist()
+    >>> v = value_by_segment(f, value="annual_spend", weight="resp_weight", n_boot=200)
+    >>> v.table.columns.tolist()
     ['segment', 'n', 'n_effective', 'mean', 'ci_low', 'ci_high']
     """
+    fn = "motivators.value_by_segment"
+    data = _check_frame(data, fn, by=by, weight=weight, value=value)
+    n_boot = _n_boot(n_boot, fn)
+    ci = checks.level(ci, fn)
     rng = np.random.default_rng(seed)
-    rows = []
-    all_x = []
-    for seg in SEGMENTS:
-        x, w = _group_arrays(frame, value, weight, seg)
+    rows, all_x, draws, names = [], [], [], []
+    for seg in _groups(data, by):
+        x, w = _group_arrays(data, value, weight, by, seg)
         all_x.append(x)
         mean = lo = hi = np.nan
         if len(x) >= 2:
             mean = float(np.average(x, weights=w))
-            boot = _boot_means(x, w, n_boot, rng)
-            lo, hi = bca_interval(mean, boot, [weighted_mean_jackknife(x, w)], ci)
+            if n_boot:
+                boot = _boot_means(x, w, n_boot, rng)
+                lo, hi = bca_interval(mean, boot, [weighted_mean_jackknife(x, w)], ci)
+                draws.append(boot)
+                names.append(str(seg))
         elif len(x) == 1:
             mean = float(x[0])
-        rows.append({"segment": seg, "n": len(x), "n_effective": kish_effective_n(w), "mean": mean,
+        rows.append({by: seg, "n": len(x), "n_effective": kish_effective_n(w), "mean": mean,
                      "ci_low": lo, "ci_high": hi})
-    out = pd.DataFrame(rows)
-    out.attrs["kind"] = "rate" if _is_binary(np.concatenate(all_x)) else "mean"
-    return out
+    table = pd.DataFrame(rows, columns=[by, "n", "n_effective", "mean", "ci_low", "ci_high"])
+    kind = "rate" if _is_binary(np.concatenate(all_x) if all_x else np.empty(0)) else "mean"
+    return ValueBySegment(table, value=value, by=by, weight=weight, kind=kind, n_boot=n_boot,
+                          draws=Draws(np.column_stack(draws), names) if draws else None)
+
+
+@dataclass(frozen=True, eq=False)
+class ValueMultiplier(Result):
+    """How many times more a fully connected customer is worth: :func:`value_multiplier`'s result.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row: ``value, numerator, denominator, estimate, ci_low, ci_high, n, n_effective``.
+    ratio : Estimate
+        The multiplier (``estimate, ci_low, ci_high, n, n_effective, method, note, reason``); the result's
+        ``estimate``, ``ci_low``, ``ci_high``, ``note``, ``reason`` and ``estimable`` read it.
+    value, numerator, denominator : str
+        The value column and the two groups compared.
+    kind : {"mean", "rate"}
+        ``rate`` for a 0/1 value (a rate ratio).
+    draws : Draws or None
+        Bootstrap draws keyed ``numerator``, ``denominator`` (their means) and ``"multiplier"``.
+    """
+
+    ratio: Estimate = field(default_factory=lambda: Estimate.missing(Reason.of("no_data")))
+    value: str = ""
+    numerator: str = "fully connected"
+    denominator: str = "highly satisfied"
+    kind: str = "mean"
+    weighted: bool = False
+    draws: Draws | None = None
+
+    estimate = property(lambda self: self.ratio.estimate)
+    ci_low = property(lambda self: self.ratio.ci_low)
+    ci_high = property(lambda self: self.ratio.ci_high)
+    n_effective = property(lambda self: self.ratio.n_effective)
+    method = property(lambda self: self.ratio.method)
+    note = property(lambda self: self.ratio.note)
+    reason = property(lambda self: self.ratio.reason)
+    estimable = property(lambda self: self.ratio.estimable)
+
+    @property
+    def n(self) -> int:
+        """Respondents in the two groups compared."""
+        return int(self.ratio.n)
+
+    def headline(self) -> str:
+        from . import report
+
+        what = _label(self.value)
+        if not self.estimable:
+            return report.Markdown(f"The value of connection in {what} is not estimable: {self.ratio.note}.")
+        measure = f"the rate of {what}" if self.kind == "rate" else f"the {what}"
+        ci = (f"95% CI {report.interval(self.ci_low, self.ci_high, fmt='{:.1f}')}×" if self.ratio.has_interval
+              else "no interval")
+        return report.Markdown(f"{report.text(self.numerator.capitalize())} customers show **{self.estimate:.1f}×** "
+                               f"{measure} of {report.text(self.denominator)} customers ({ci}; n={self.n:,}).")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``results.json`` shape: ``{"estimate", "ci_low", "ci_high", "n", "value", "n_effective"}``, plus
+        ``note`` when not estimable."""
+        from . import report
+
+        e = self.ratio
+        extra = {} if self.estimable else {"note": e.note}
+        return report.estimate_dict(e.estimate, e.ci_low, e.ci_high, e.n, value=self.value, n_effective=e.n_effective,
+                                    **extra)
 
 
 def value_multiplier(
-    frame: pd.DataFrame,
-    value: str,
+    data: pd.DataFrame,
     *,
+    value: str,
+    by: str = "segment",
     weight: str | None = None,
     numerator: str = "fully connected",
     denominator: str = "highly satisfied",
     n_boot: int = 2000,
     seed: int = 0,
     ci: float = 0.95,
-) -> Estimate:
+) -> ValueMultiplier:
     """How many times more a fully connected customer is worth than a highly satisfied one.
 
     The ratio of the two segments' mean value (a rate ratio for a 0/1 outcome: "6× likelier to
@@ -352,27 +670,32 @@ def value_multiplier(
 
     Parameters
     ----------
-    frame : DataFrame
-        The analysis frame with ``segment`` and the value column.
+    data : DataFrame
+        The analysis frame with ``segment`` (or the ``by`` column) and the value column.
     value : str
         Value column.
+    by : str
+        Grouping column holding ``numerator`` and ``denominator``.
     weight : str, optional
         Respondent-weight column.
     numerator, denominator : str
-        Segments compared (default fully connected over highly satisfied).
+        Groups compared (default fully connected over highly satisfied).
     n_boot, seed, ci
-        Bootstrap resamples, seed, confidence level.
+        Bootstrap resamples (0: the ratio without an interval), seed, confidence level.
 
     Returns
     -------
-    Estimate
-        ``estimate, ci_low, ci_high, n`` (respondents in both segments), ``n_effective`` and ``method``.
+    ValueMultiplier
+        ``.ratio`` is the :class:`~cxlib.results.Estimate` (``n``: respondents in both groups; ``n_effective``
+        the sum of the groups' Kish sizes); not estimable, with its reason, when a group has fewer than two
+        respondents with a value or the denominator's mean is zero.
 
     Notes
     -----
     Each segment is resampled independently (two-sample bootstrap) with respondents' weights; the
     interval is BCa, its acceleration from the closed-form jackknife of each segment's weighted mean.
-    Given the same bootstrap distribution the interval equals ``scipy.stats.bootstrap(method="BCa")``.
+    Given the same bootstrap distribution the interval equals ``scipy.stats.bootstrap(method="BCa")``
+    (tests/test_motivators.py); for a 0/1 value it agrees with statsmodels' log rate-ratio interval.
 
     Examples
     --------
@@ -380,96 +703,235 @@ def value_multiplier(
     >>> rng = np.random.default_rng(0)
     >>> f = pd.DataFrame({"segment": ["fully connected"] * 300 + ["highly satisfied"] * 300,
     ...                   "spend": np.r_[rng.gamma(2, 100, 300), rng.gamma(2, 50, 300)]})
-    >>> est = value_multiplier(f, "spend", n_boot=500)
-    >>> est.ci_low < 2 < est.ci_high
-    True
+    >>> est = value_multiplier(f, value="spend", n_boot=500)
+    >>> est.ci_low < 2 < est.ci_high, est.n
+    (True, 600)
     """
-    x1, w1 = _group_arrays(frame, value, weight, numerator)
-    x2, w2 = _group_arrays(frame, value, weight, denominator)
+    fn = "motivators.value_multiplier"
+    data = _check_frame(data, fn, by=by, weight=weight, value=value)
+    n_boot = _n_boot(n_boot, fn)
+    ci = checks.level(ci, fn)
+    for arg, label in (("numerator", numerator), ("denominator", denominator)):
+        if by == "segment":
+            checks.choice(label, SEGMENTS, fn, arg)
+        else:
+            checks.labels(data, by, [label], fn, arg)
+    if numerator == denominator:
+        raise ArgumentError(f"{fn}: numerator and denominator are both {numerator!r}", function=fn,
+                            argument="denominator")
+    x1, w1 = _group_arrays(data, value, weight, by, numerator)
+    x2, w2 = _group_arrays(data, value, weight, by, denominator)
     n = len(x1) + len(x2)
     n_eff = kish_effective_n(w1) + kish_effective_n(w2)
+    kind = "rate" if _is_binary(np.r_[x1, x2]) else "mean"
     method = f"ratio of {'weighted ' if weight else ''}means; BCa bootstrap, {n_boot} resamples within each segment"
+    common = dict(value=value, numerator=numerator, denominator=denominator, kind=kind, weighted=weight is not None)
+
+    def result(ratio: Estimate, draws: Draws | None = None) -> ValueMultiplier:
+        row = {"value": value, "numerator": numerator, "denominator": denominator, "estimate": ratio.estimate,
+               "ci_low": ratio.ci_low, "ci_high": ratio.ci_high, "n": ratio.n, "n_effective": ratio.n_effective}
+        return ValueMultiplier(pd.DataFrame([row]), ratio=ratio, draws=draws, **common)
+
+    for label, x in ((numerator, x1), (denominator, x2)):
+        if len(x) == 0:
+            return result(Estimate.missing(Reason.of("segment_empty", segment=label), n=n, n_effective=n_eff,
+                                           method=method))
     if len(x1) < 2 or len(x2) < 2:
-        return Estimate(np.nan, np.nan, np.nan, n, n_eff, method,
-                        note=f"too few respondents to compare ({numerator}: {len(x1)}, {denominator}: {len(x2)})")
+        return result(Estimate.missing(Reason.of("too_few", n=min(len(x1), len(x2)), need=2), n=n,
+                                       n_effective=n_eff, method=method))
     m1, m2 = np.average(x1, weights=w1), np.average(x2, weights=w2)
     if m2 == 0:
-        return Estimate(np.nan, np.nan, np.nan, n, n_eff, method, note=f"mean {value} of {denominator} is zero")
+        return result(Estimate.missing(Reason.of("zero_denominator", what=f"mean {_label(value)}"), n=n,
+                                       n_effective=n_eff, method=method))
+    if not n_boot:
+        return result(Estimate(float(m1 / m2), np.nan, np.nan, n, n_eff, method,
+                               note=Reason.of("no_bootstrap").sentence))
     rng = np.random.default_rng(seed)
     b1, b2 = _boot_means(x1, w1, n_boot, rng), _boot_means(x2, w2, n_boot, rng)
     with np.errstate(divide="ignore", invalid="ignore"):
         boot = b1 / b2
     jack = [weighted_mean_jackknife(x1, w1) / m2, m1 / weighted_mean_jackknife(x2, w2)]
     lo, hi = bca_interval(m1 / m2, boot, jack, ci)
-    return Estimate(float(m1 / m2), lo, hi, n, n_eff, method)
+    draws = Draws(np.column_stack([b1, b2, boot]), [numerator, denominator, "multiplier"])
+    return result(Estimate(float(m1 / m2), lo, hi, n, n_eff, method), draws)
+
+
+@dataclass(frozen=True, eq=False)
+class MotivatorRanking(Result):
+    """Which motivators drive a value: :func:`rank`'s result.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``motivator, weight, rescaled, ci_low, ci_high, rank, sign, in_top, n``, best first: ``weight`` is the raw
+        relative weight (they sum to R²), ``rescaled`` the percent of R² explained with its percentile interval,
+        ``in_top`` the share of resamples in which the motivator ranks among the first ``top``.
+    value : str
+        The outcome ranked on.
+    r2, r2_p_value : float
+        R² of the motivators together and the p-value of its F test (None for the logistic variant).
+    n_effective : float
+        Kish effective sample size.
+    method, missing : str
+        ``linear`` or ``logistic``; the missing-answer rule.
+    top : int
+        How many motivators are named as the top ones.
+    draws : Draws or None
+        Bootstrap draws of ``rescaled``, keyed by motivator.
+    excluded : dict
+        ``{motivator: Reason}`` left out (scores that do not vary or repeat another's).
+    relative_weights : object
+        The :func:`cxlib.drivers.relative_weights` result behind the ranking.
+    reason : Reason or None
+        Set when the motivators cannot be ranked (fewer than two vary).
+    """
+
+    value: str = ""
+    r2: float = float("nan")
+    r2_p_value: float | None = None
+    n_used: int = 0
+    n_effective: float | None = None
+    method: str = ""
+    missing: str = "listwise"
+    top: int = 3
+    n_boot: int = 0
+    draws: Draws | None = None
+    excluded: dict[str, Reason] = field(default_factory=dict)
+    relative_weights: Any = field(default=None, repr=False)
+    reason: Reason | None = None
+
+    @property
+    def n(self) -> int:
+        """Respondents in the model (a score on every motivator and a value)."""
+        return int(self.n_used)
+
+    @property
+    def explains(self) -> bool:
+        """True unless the F test says the motivators explain no more than chance (p ≥ 0.05)."""
+        return self.reason is None and (self.r2_p_value is None or self.r2_p_value < 0.05)
+
+    def top_motivators(self) -> list[dict[str, Any]]:
+        """The ``results.json`` entry: the first ``top`` motivators as ``{"motivator", "estimate", "ci_low",
+        "ci_high", "n"}`` (percent of R²), or ``[]`` when the motivators explain nothing."""
+        from . import report
+
+        if not self.explains:
+            return []
+        return [{"motivator": r.motivator, **report.estimate_dict(r.rescaled, r.ci_low, r.ci_high, self.n)}
+                for r in self._table.head(self.top).itertuples()]
+
+    def headline(self) -> str:
+        from . import report
+
+        what = _label(self.value)
+        if self.reason is not None:
+            return report.Markdown(f"The emotional motivators cannot be ranked on {what}: {self.reason}.")
+        if not self.explains:
+            return report.Markdown(
+                f"The emotional motivators do not measurably explain {what} for this client (together "
+                f"R² = {self.r2:.2f}, {report.p_value(self.r2_p_value)}, n={self.n:,}), so no motivator is named as a "
+                "driver of it.")
+        top = self._table.head(self.top)
+        names = [f"**{report.text(m[:1].upper() + m[1:])}**" for m in top["motivator"]]
+        return report.Markdown(
+            f"The emotional motivators that drive {what} most for this client: {report.listing(names, limit=self.top)} "
+            f"(together {top['rescaled'].sum():.0f}% of the variation the motivators explain; "
+            f"R² = {self.r2:.2f}, n={self.n:,}).")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        from . import plots
+        from .report import pretty
+
+        kwargs.setdefault("outcome_label", pretty(self.value))
+        return plots.motivator_ranking(self, ax=ax, **kwargs)
 
 
 def rank(
-    frame: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: pd.DataFrame,
-    outcome: str,
     *,
+    value: str,
     weight: str | None = None,
     n_boot: int = 1000,
     seed: int = 0,
     ci: float = 0.95,
     top: int = 3,
-) -> pd.DataFrame:
-    """Which motivators drive an outcome: relative weights of the motivator scores, with bootstrap CIs.
+) -> MotivatorRanking:
+    """Which motivators drive a value: relative weights of the motivator scores, with bootstrap CIs.
 
     Parameters
     ----------
-    frame : DataFrame
+    data : DataFrame
         The analysis frame.
     codebook : DataFrame
         Defines the motivators.
-    outcome : str
+    value : str
         Outcome column (a value column, advocacy, ...).
     weight : str, optional
         Respondent-weight column.
     n_boot, seed, ci
-        Bootstrap resamples, seed and confidence level of the intervals on ``rescaled``.
+        Bootstrap resamples (0: no intervals), seed and confidence level of the intervals on ``rescaled``.
     top : int
         ``in_top`` is the share of resamples in which the motivator ranks among the first ``top``.
 
     Returns
     -------
-    DataFrame
-        ``motivator, weight, rescaled, ci_low, ci_high, rank, in_top``, best first: ``weight`` is the raw
-        relative weight (they sum to R²), ``rescaled`` the percent of R² explained, with its percentile
-        interval. ``attrs``: ``r2``, ``n``, ``n_effective`` and ``excluded`` (``{motivator: reason}`` for
-        motivators left out because their scores do not vary or repeat another's; see
-        :func:`cxlib.drivers.uninformative`).
+    MotivatorRanking
+        ``.table``: ``motivator, weight, rescaled, ci_low, ci_high, rank, sign, in_top, n``, best first.
+        ``.r2``, ``.r2_p_value``, ``.n``, ``.n_effective``, ``.draws`` (keyed by motivator), ``.excluded``
+        (``{motivator: Reason}`` for motivators left out because their scores do not vary or repeat another's;
+        see :func:`cxlib.drivers.uninformative`). Fewer than two varying motivators give a result with a
+        ``reason`` and an empty table.
+
+    Notes
+    -----
+    Johnson's relative weights (:func:`cxlib.drivers.relative_weights`, checked there against a plain
+    eigen-decomposition and the ``rwa`` package) of the motivator scores; ranks in each bootstrap resample
+    give ``in_top``, matched to motivators by name.
 
     Examples
     --------
     >>> import cxlib as cx
     >>> eng, _ = cx.synth.make_engagement("retailer", 500, seed=0)
     >>> f, cb = eng.frame(), eng.codebook
-    >>> r = rank(f, cb, "annual_spend", weight="resp_weight", n_boot=100)
-    >>> r.columns.tolist()
-    ['motivator', 'weight', 'rescaled', 'ci_low', 'ci_high', 'rank', 'sign', 'in_top']
-    >>> round(float(r["rescaled"].sum()), 6)
+    >>> r = rank(f, cb, value="annual_spend", weight="resp_weight", n_boot=100)
+    >>> r.table.columns.tolist()
+    ['motivator', 'weight', 'rescaled', 'ci_low', 'ci_high', 'rank', 'sign', 'in_top', 'n']
+    >>> round(float(r.table["rescaled"].sum()), 6)
     100.0
     """
-    scores = motivator_scores(frame, codebook)
+    fn = "motivators.rank"
+    data = checks.frame(data, fn)
+    checks.numeric(data, fn, value=value, weight=weight)
+    _check_items(data, codebook, fn)
+    n_boot = _n_boot(n_boot, fn)
+    ci = checks.level(ci, fn)
+    top = checks.count(top, fn, "top", minimum=1)
+    columns = ["motivator", "weight", "rescaled", "ci_low", "ci_high", "rank", "sign", "in_top", "n"]
+    scores = motivator_scores(data, codebook)
     # A motivator whose score does not vary (or repeats another's) is named and left out, not fatal.
-    excluded = drivers.uninformative(scores, what="scored")
+    excluded = _excluded_reasons(drivers.uninformative(scores, what="scored"))
     scores = scores.drop(columns=list(excluded))
     if scores.shape[1] < 2:
-        raise ValueError(f"rank: fewer than two motivators have varying scores (left out: {excluded}); the "
-                         "motivators cannot be ranked")
-    rw = drivers.relative_weights(scores, frame[outcome], weights=frame[weight] if weight else None,
+        return MotivatorRanking(pd.DataFrame(columns=columns), value=value, top=top, n_boot=n_boot, excluded=excluded,
+                                reason=Reason.of("too_few_varying", k=scores.shape[1]))
+    rw = drivers.relative_weights(scores, data[value], weights=data[weight] if weight else None,
                                   n_boot=n_boot, seed=seed, ci=ci)
-    out = rw.rename(columns={"predictor": "motivator", "raw": "weight"})
-    if n_boot > 0:
-        boot = rw.attrs["bootstrap"]
+    if getattr(rw, "reason", None) is not None:
+        return MotivatorRanking(pd.DataFrame(columns=columns), value=value, n_used=int(rw.n), top=top, n_boot=n_boot,
+                                excluded=excluded, relative_weights=rw, reason=rw.reason)
+    t = rw.table
+    out = t.rename(columns={"predictor": "motivator", "raw": "weight"})
+    names = out["motivator"].tolist()
+    if n_boot > 0 and rw.draws is not None:
+        boot = rw.draws.columns(names)
         ranks = (-boot).argsort(axis=1).argsort(axis=1)
         out["in_top"] = (ranks < top).mean(axis=0)
     else:
         out["in_top"] = np.nan
     out = out.sort_values("rescaled", ascending=False, kind="stable").reset_index(drop=True)
-    out.insert(5, "rank", np.arange(1, len(out) + 1))
-    out.attrs = {k: v for k, v in rw.attrs.items() if k != "bootstrap"}
-    out.attrs["excluded"] = excluded
-    return out
+    out["rank"] = np.arange(1, len(out) + 1)
+    out["n"] = int(rw.n)
+    return MotivatorRanking(out[columns], value=value, r2=float(rw.r2), r2_p_value=rw.r2_p_value, n_used=int(rw.n),
+                            n_effective=rw.n_effective, method=rw.method, missing=rw.missing, top=top, n_boot=n_boot,
+                            draws=rw.draws, excluded=excluded, relative_weights=rw)

@@ -206,20 +206,22 @@ def index_distribution(
 
 
 def value_by_segment(
-    data: pd.DataFrame,
+    data,
     *,
     label: str,
     kind: str = "mean",
     min_cell: int = 0,
     ax: plt.Axes | None = None,
     title: str | None = None,
+    n: int | None = None,
 ) -> plt.Axes:
-    """Bars of mean value (or rate) per segment with confidence intervals and n.
+    """Bars of mean value (or rate) per segment (or group) with confidence intervals and n.
 
     Parameters
     ----------
-    data : DataFrame
-        Output of ``cxlib.motivators.value_by_segment``.
+    data : ValueBySegment or DataFrame
+        ``cxlib.motivators.value_by_segment``'s result (or its table: the group column first, then ``n, mean,
+        ci_low, ci_high``).
     label : str
         What the value is, in words (e.g. "Annual spend").
     kind : {"mean", "rate"}
@@ -228,6 +230,9 @@ def value_by_segment(
         Segments with fewer respondents are not drawn and are marked as suppressed.
     ax : Axes, optional
     title : str, optional
+        The title (default "<label> by segment"); the base n is added to it.
+    n : int, optional
+        The base stated in the title (default: the respondents in the table).
 
     Examples
     --------
@@ -236,13 +241,19 @@ def value_by_segment(
     >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
     >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
-    >>> v = motivators.value_by_segment(f, "annual_spend", n_boot=100)
+    >>> v = motivators.value_by_segment(f, value="annual_spend", n_boot=100)
     >>> ax = value_by_segment(v, label="Annual spend", ax=plt.figure().gca())
-    >>> "n=" in ax.get_title(loc="left")
-    True
+    >>> ax.get_title(loc="left")
+    'Annual spend by segment (n=370)'
     """
     ax = ax or plt.gca()
-    d = data.set_index("segment").reindex(list(SEGMENTS))
+    table = _table_of(data)
+    key = table.columns[0]
+    d = table.set_index(key)
+    if key == "segment":
+        d = d.reindex([s for s in SEGMENTS if s in d.index] + [s for s in d.index if s not in SEGMENTS])
+    if not (d["n"] > 0).any():
+        raise ValueError("value_by_segment: no group has a value to draw")
     scale = 100.0 if kind == "rate" else 1.0
     x = np.arange(len(d))
     for xi, (seg, row) in zip(x, d.iterrows()):
@@ -250,24 +261,25 @@ def value_by_segment(
             ax.text(xi, 0, f"suppressed\n(n<{min_cell})" if row["n"] < min_cell else "no data",
                     ha="center", va="bottom", fontsize=9, color="#555")
             continue
-        ax.bar(xi, row["mean"] * scale, color=SEGMENT_COLOURS[seg], width=0.6)
+        ax.bar(xi, row["mean"] * scale, color=SEGMENT_COLOURS.get(str(seg), SEGMENT_COLOURS["fully connected"]), width=0.6)
         if np.isfinite(row["ci_low"]):
             ax.errorbar(xi, row["mean"] * scale, yerr=[[(row["mean"] - row["ci_low"]) * scale],
                                                        [(row["ci_high"] - row["mean"]) * scale]],
                         fmt="none", ecolor="#222", capsize=5, lw=1.2)
         ax.text(xi, row["ci_high"] * scale if np.isfinite(row["ci_high"]) else row["mean"] * scale,
                 f" n={int(row['n']):,}", ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(x, [s.capitalize() for s in d.index])
+    ax.set_xticks(x, [str(s)[:1].upper() + str(s)[1:] for s in d.index])
     ax.set_ylabel(f"{label} ({'% of customers' if kind == 'rate' else 'mean'}), 95% CI")
     ax.set_xlabel("")
-    ax.set_title(title or f"{label} by segment")
-    ax.set_title(f"{ax.get_title()} (n={int(d['n'].sum()):,})")
+    base = int(d["n"].sum()) if n is None else int(n)
+    # One title, set once (setting it twice with a left-aligned house style dropped the text before "(n=…)").
+    ax.set_title(f"{title or f'{label} by {str(key).replace(chr(95), chr(32))}'} (n={base:,})")
     ax.margins(y=0.15)
     return ax
 
 
 def motivator_ranking(
-    data: pd.DataFrame,
+    data,
     *,
     outcome_label: str,
     n: int | None = None,
@@ -279,12 +291,12 @@ def motivator_ranking(
 
     Parameters
     ----------
-    data : DataFrame
-        Output of ``cxlib.motivators.rank`` (``motivator, rescaled, ci_low, ci_high``).
+    data : MotivatorRanking or DataFrame
+        ``cxlib.motivators.rank``'s result (or a table with ``motivator, rescaled, ci_low, ci_high, rank``).
     outcome_label : str
         The outcome, in words.
     n : int, optional
-        Respondents used (default ``data.attrs["n"]``).
+        Respondents used (default the result's ``n``).
     top : int
         The first ``top`` motivators are highlighted.
     ax : Axes, optional
@@ -297,13 +309,16 @@ def motivator_ranking(
     >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
     >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
-    >>> rk = motivators.rank(f, cb, "annual_spend", n_boot=50)
+    >>> rk = motivators.rank(f, cb, value="annual_spend", n_boot=50)
     >>> ax = motivator_ranking(rk, outcome_label="Annual spend", ax=plt.figure().gca())
     >>> "n=" in ax.get_title(loc="left")
     True
     """
     ax = ax or plt.gca()
-    d = data.sort_values("rescaled", ascending=True)
+    table = _table_of(data)
+    if table.empty:
+        raise ValueError("motivator_ranking: no motivator to draw")
+    d = table.sort_values("rescaled", ascending=True)
     y = np.arange(len(d))
     colours = [SEGMENT_COLOURS["fully connected"] if r <= top else "#bbbbbb" for r in d["rank"]]
     ax.barh(y, d["rescaled"], color=colours, height=0.65)
@@ -311,22 +326,29 @@ def motivator_ranking(
         ax.errorbar(d["rescaled"], y, xerr=_error_bars(d["rescaled"], d["ci_low"], d["ci_high"]),
                     fmt="none", ecolor="#222", capsize=3, lw=1)
     ax.set_yticks(y, [m[0].upper() + m[1:] for m in d["motivator"]])
-    n = n if n is not None else data.attrs.get("n")
-    r2 = data.attrs.get("r2")
-    ax.set_xlabel("Share of explained variation (%), with 95% CI" + (f"; model R² = {r2:.2f}" if r2 else ""))
+    n = n if n is not None else getattr(data, "n", None)
+    r2 = getattr(data, "r2", None)
+    ax.set_xlabel("Share of explained variation (%), with 95% CI"
+                  + (f"; model R² = {r2:.2f}" if r2 is not None and np.isfinite(r2) else ""))
     ax.set_title(title or f"What drives {outcome_label.lower()}" + (f" (n={n:,})" if n else ""))
     return ax
 
 
-def motivator_profiles(data: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
+def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = None, n: int | None = None,
+                       group_n: dict | None = None) -> plt.Axes:
     """Dot plot of each segment's mean motivator score (0–100) with intervals.
 
     Parameters
     ----------
-    data : DataFrame
-        Output of ``cxlib.motivators.profiles``.
+    data : Profiles or DataFrame
+        ``cxlib.motivators.profiles``' result (or its table: the group column first, then ``motivator, n, mean,
+        ci_low, ci_high``).
     ax : Axes, optional
     title : str, optional
+    n : int, optional
+        The base stated in the title (default: each group's largest n, summed).
+    group_n : dict, optional
+        ``{group: respondents}`` stated in the legend (default: each group's largest n).
 
     Examples
     --------
@@ -340,21 +362,35 @@ def motivator_profiles(data: pd.DataFrame, *, ax: plt.Axes | None = None, title:
     True
     """
     ax = ax or plt.gca()
-    order = (data[data["segment"] == SEGMENTS[0]].sort_values("mean")["motivator"].tolist())
+    data = _table_of(data)
+    key = data.columns[0]
+    groups = list(dict.fromkeys(data[key]))
+    if key == "segment":
+        groups = [s for s in SEGMENTS if s in groups] + [s for s in groups if s not in SEGMENTS]
+    if not data["mean"].notna().any():
+        raise ValueError("motivator_profiles: no motivator score to draw")
+    first = data[(data[key] == groups[0]) & data["mean"].notna()]
+    order = first.sort_values("mean")["motivator"].tolist()
+    order += [m for m in dict.fromkeys(data["motivator"]) if m not in order]
     ypos = {m: i for i, m in enumerate(order)}
-    offsets = {s: o for s, o in zip(SEGMENTS, (0.22, 0.0, -0.22))}
-    for seg in SEGMENTS:
-        d = data[(data["segment"] == seg) & data["mean"].notna()]
+    step = 0.44 / max(len(groups) - 1, 1)
+    offsets = {s: 0.22 - i * step for i, s in enumerate(groups)} if len(groups) > 1 else {groups[0]: 0.0}
+    fallback = ["#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#D55E00"]
+    for i, seg in enumerate(groups):
+        d = data[(data[key] == seg) & data["mean"].notna()]
+        if d.empty:  # a suppressed or empty group: nothing to draw for it
+            continue
         y = np.array([ypos[m] for m in d["motivator"]]) + offsets[seg]
-        n = int(d["n"].max()) if len(d) else 0
+        n = int(group_n[seg]) if group_n and seg in group_n else int(d["n"].max()) if len(d) else 0
         ax.errorbar(d["mean"], y, xerr=_error_bars(d["mean"], d["ci_low"], d["ci_high"]),
-                    fmt="o", color=SEGMENT_COLOURS[seg], ms=5, capsize=2, lw=1, label=f"{seg.capitalize()} (n={n:,})")
+                    fmt="o", color=SEGMENT_COLOURS.get(str(seg), fallback[i % len(fallback)]), ms=5, capsize=2, lw=1,
+                    label=f"{str(seg)[:1].upper() + str(seg)[1:]} (n={n:,})")
     ax.set_yticks(range(len(order)), [m[0].upper() + m[1:] for m in order])
     ax.set_xlim(0, 100)
     ax.set_xlabel("Mean motivator score (0–100), with 95% CI")
-    n_all = int(data.groupby("segment", observed=True)["n"].max().sum())
+    n_all = int(data.groupby(key, observed=True)["n"].max().sum()) if n is None else int(n)
     ax.set_title(title or f"How each segment scores on the emotional motivators (n={n_all:,})")
-    ax.legend(loc="lower right", frameon=False, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=max(len(groups), 1), frameon=False, fontsize=9)
     return ax
 
 

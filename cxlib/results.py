@@ -40,6 +40,7 @@ REASONS: dict[str, str] = {
     "horizon_past_follow_up": "no customer was followed for {horizon:,.0f} days (the longest follow-up is {longest:,.0f} days)",
     "zero_denominator": "the comparison group's {what} is zero",
     "constant": "everyone gave the same answer",
+    "too_few_varying": "only {k:,} of them vary between customers, and at least two are needed to compare them",
     "duplicate": "its answers repeat those of {other}",
     "separation": "the predictors separate the outcome perfectly, so the model is not identified",
     "not_significant": "the model explains no more than chance would (p = {p})",

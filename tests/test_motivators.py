@@ -21,7 +21,7 @@ def test_alpha_equals_pingouin_on_its_example_data(dataset):
     if dataset == "cronbach_alpha":  # long format in the file
         data = data.pivot(index="Subj", columns="Items", values="Scores")
     data.columns = [f"i{c}" for c in data.columns]
-    got = motivators.reliability(data, _codebook({"m": list(data.columns)}, scale=(0, 10)))
+    got = motivators.reliability(data, _codebook({"m": list(data.columns)}, scale=(0, 10))).table
     alpha, ci = pg.cronbach_alpha(data)
     assert got.loc[0, "alpha"] == pytest.approx(alpha, abs=1e-10)
     if not data.isna().all(axis=1).any():  # same n: pingouin rounds its interval to 3 decimals
@@ -32,7 +32,7 @@ def test_alpha_interval_is_feldts_written_plainly():
     rng = np.random.default_rng(0)
     latent = rng.normal(size=300)
     data = pd.DataFrame({f"x{i}": latent + rng.normal(size=300) for i in range(4)})
-    got = motivators.reliability(data, _codebook({"m": list(data.columns)})).iloc[0]
+    got = motivators.reliability(data, _codebook({"m": list(data.columns)})).table.iloc[0]
     n, k, a = 300, 4, got["alpha"]
     assert got["ci_low"] == pytest.approx(1 - (1 - a) * st.f.ppf(0.975, n - 1, (n - 1) * (k - 1)))
     assert got["ci_high"] == pytest.approx(1 - (1 - a) * st.f.ppf(0.025, n - 1, (n - 1) * (k - 1)))
@@ -43,7 +43,8 @@ def test_unreliable_scale_is_flagged():
     rng = np.random.default_rng(1)
     data = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
     got = motivators.reliability(data, _codebook({"noise": ["a", "b", "c"]}))
-    assert not got.loc[0, "adequate"]
+    assert not got.table.loc[0, "adequate"] and got.weak == ["noise"]
+    assert "Less reliable" in got.headline() and "noise" in got.headline()
 
 
 def _two_segments(rng, n1=400, n2=600, ratio=2.0, binary=False):
@@ -59,7 +60,7 @@ def test_multiplier_interval_equals_scipy_bca_given_the_same_resamples():
     """Reference: scipy.stats.bootstrap(method="BCa") on the same two samples."""
     rng = np.random.default_rng(2)
     f = _two_segments(rng, 120, 150)
-    est = motivators.value_multiplier(f, "value", n_boot=3000, seed=5)
+    est = motivators.value_multiplier(f, value="value", n_boot=3000, seed=5)
     a = f.loc[f.segment == "fully connected", "value"].to_numpy()
     b = f.loc[f.segment == "highly satisfied", "value"].to_numpy()
     res = st.bootstrap((a, b), lambda x, y, axis=-1: x.mean(axis) / y.mean(axis), method="BCa",
@@ -76,9 +77,9 @@ def test_multiplier_interval_equals_scipy_bca_given_the_same_resamples():
 
 def test_multiplier_is_seeded_and_weighted():
     f = _two_segments(np.random.default_rng(3))
-    e1 = motivators.value_multiplier(f, "value", weight="w", seed=1, n_boot=500)
-    e2 = motivators.value_multiplier(f, "value", weight="w", seed=1, n_boot=500)
-    assert e1 == e2
+    e1 = motivators.value_multiplier(f, value="value", weight="w", seed=1, n_boot=500)
+    e2 = motivators.value_multiplier(f, value="value", weight="w", seed=1, n_boot=500)
+    assert e1.ratio == e2.ratio
     fc, hs = f[f.segment == "fully connected"], f[f.segment == "highly satisfied"]
     assert e1.estimate == pytest.approx(np.average(fc.value, weights=fc.w) / np.average(hs.value, weights=hs.w))
     assert e1.n_effective < e1.n
@@ -86,9 +87,10 @@ def test_multiplier_is_seeded_and_weighted():
 
 def test_rate_ratio_for_binary_value():
     f = _two_segments(np.random.default_rng(4), 3000, 3000, ratio=6, binary=True)
-    vbs = motivators.value_by_segment(f, "value", n_boot=500)
-    assert vbs.attrs["kind"] == "rate"
-    est = motivators.value_multiplier(f, "value", n_boot=2000)
+    vbs = motivators.value_by_segment(f, value="value", n_boot=500)
+    assert vbs.kind == "rate"
+    est = motivators.value_multiplier(f, value="value", n_boot=2000)
+    assert est.kind == "rate"
     # Reference: the analytic log rate-ratio interval (statsmodels), which the bootstrap should approximate.
     from statsmodels.stats.proportion import confint_proportions_2indep
     a = f.loc[f.segment == "fully connected", "value"]
@@ -100,8 +102,13 @@ def test_rate_ratio_for_binary_value():
 
 def test_multiplier_reports_why_it_cannot_be_estimated():
     f = pd.DataFrame({"segment": ["fully connected"] * 5, "value": np.arange(5.0)})
-    est = motivators.value_multiplier(f, "value", n_boot=100)
-    assert np.isnan(est.estimate) and "too few" in est.note
+    est = motivators.value_multiplier(f, value="value", n_boot=100)
+    assert np.isnan(est.estimate) and not est.estimable and est.reason.code == "segment_empty"
+    assert "not estimable: no customer is highly satisfied" in est.headline()
+    assert est.to_dict()["estimate"] is None and est.to_dict()["note"] == "no customer is highly satisfied"
+    f = pd.DataFrame({"segment": ["fully connected"] * 5 + ["highly satisfied"], "value": np.arange(6.0)})
+    est = motivators.value_multiplier(f, value="value", n_boot=100)
+    assert est.reason.code == "too_few" and "too few" in est.note
 
 
 # -- acceptance on the demo engagements and synthetic data with a planted truth ----------------------
@@ -121,15 +128,16 @@ def demo(request):
 
 def test_alpha_equals_pingouin_on_the_demo_engagements(demo):
     eng, f, _ = demo
-    got = motivators.reliability(f, eng.codebook).set_index("motivator")
+    got = motivators.reliability(f, eng.codebook).table.set_index("motivator")
     for m, cols in motivators.motivator_items(eng.codebook).items():
         assert got.loc[m, "alpha"] == pytest.approx(pg.cronbach_alpha(f[cols])[0], abs=1e-10)
 
 
 def test_planted_top3_motivators_recovered_on_the_demo_engagements(demo):
     eng, f, truth = demo
-    ranking = motivators.rank(f, eng.codebook, eng.config["value"][0], weight=eng.config.get("weight"), n_boot=200)
-    assert set(ranking["motivator"].head(3)) == set(truth["top_motivators"])
+    ranking = motivators.rank(f, eng.codebook, value=eng.config["value"][0], weight=eng.config.get("weight"), n_boot=200)
+    assert set(ranking.table["motivator"].head(3)) == set(truth["top_motivators"])
+    assert [m["motivator"] for m in ranking.top_motivators()] == ranking.table["motivator"].head(3).tolist()
 
 
 @pytest.mark.slow
@@ -139,7 +147,7 @@ def test_multiplier_interval_covers_the_planted_multiplier(slow):
     covered = []
     for seed in seeds:
         eng, truth = cx.synth.make_engagement("retailer", 3000, seed=1000 + seed)
-        est = motivators.value_multiplier(eng.frame(), "annual_spend", weight="resp_weight", n_boot=1000, seed=seed)
+        est = motivators.value_multiplier(eng.frame(), value="annual_spend", weight="resp_weight", n_boot=1000, seed=seed)
         covered.append(est.ci_low <= truth["value_multiplier"] <= est.ci_high)
     share = float(np.mean(covered))
     print(f"\nvalue multiplier: 95% CI covered the planted value in {sum(covered)} of {len(covered)} seeds")
@@ -154,8 +162,10 @@ def test_a_motivator_everyone_scored_the_same_is_named_not_fatal():
     flat = items.loc[items["motivator"] == items["motivator"].iloc[0], "column"].tolist()
     frame = frame.assign(**{c: 4.0 for c in flat})
     name = items["motivator"].iloc[0]
-    ranking = motivators.rank(frame, cb, "annual_spend", weight="resp_weight", n_boot=50)
-    assert name not in set(ranking["motivator"]) and ranking.attrs["excluded"] == {name: "every customer scored 50"}
-    assert ranking["rescaled"].sum() == pytest.approx(100)
+    ranking = motivators.rank(frame, cb, value="annual_spend", weight="resp_weight", n_boot=50)
+    assert name not in set(ranking.table["motivator"])
+    assert {m: r.sentence for m, r in ranking.excluded.items()} == {name: "every customer scored 50"}
+    assert ranking.excluded[name].code == "constant"
+    assert ranking.table["rescaled"].sum() == pytest.approx(100)
     load = motivators.item_loadings(frame, cb)
-    assert set(load.attrs["excluded"]) == set(flat) and not set(load["item"]) & set(flat)
+    assert set(load.excluded) == set(flat) and not set(load.table["item"]) & set(flat)
