@@ -591,7 +591,8 @@ class MixImpact(Result):
         e = self.get("active_customers")
         if not e.estimable:
             return report.Markdown(f"Customers kept through the change in segment mix: not estimable ({e.reason}).")
-        ci = (f" (95% CI {report.interval(e.ci_low, e.ci_high, fmt='{:+,.0f}')})" if e.has_interval else
+        zero = "; the interval includes zero" if e.has_interval and e.ci_low <= 0 <= e.ci_high else ""
+        ci = (f" (95% CI {report.interval(e.ci_low, e.ci_high, fmt='{:+,.0f}')}{zero})" if e.has_interval else
               f" ({self.interval_reason})" if self.interval_reason else "")
         return report.Markdown(
             f"The shift in segment mix alone implies about **{report.number(e.estimate, '{:+,.0f}')} customers** "

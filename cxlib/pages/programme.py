@@ -1,0 +1,363 @@
+"""Notebook 04, advocacy and the programme: who recommends the brand, which changes between the waves are
+real, what the change in segment mix is worth, and what customers say in their own words.
+
+``build(eng)`` computes every result once; each method of :class:`ProgrammePage` words one section of the
+report. Bases: the overall NPS and the by-wave figures use every analysed respondent (``eng.frame()``); the
+segment figures, the mix and the verbatims use respondents with a segment.
+
+Examples
+--------
+>>> import cxlib as cx
+>>> eng, _ = cx.synth.make_engagement("retailer", 600, seed=1)
+>>> page = build(eng, n_boot=50)
+>>> sorted(page.results())
+['nps', 'waves']
+>>> "Net Promoter Score is" in page.headline()
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .. import report
+from ..advocacy import NPS, NPSBySegment, nps, nps_by_segment
+from ..results import Reason
+from ..segments import SEGMENTS
+from ..verbatims import Verbatims, WordFrequency, verbatims, word_frequency
+from ..waves import MixImpact, WaveComparison, compare_waves, mix_impact
+
+__all__ = ["ProgrammePage", "build"]
+
+_SEGMENT_NAMES = {s: s[:1].upper() + s[1:] for s in SEGMENTS}
+
+
+def _styler(frame: pd.DataFrame) -> Any:
+    return frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
+
+
+def _figure(width: float, height: float) -> tuple[Any, Any]:
+    """A new figure, already closed in pyplot: a notebook shows it once, as the cell's value (not again when
+    the cell ends)."""
+    import matplotlib.pyplot as plt
+
+    from .. import plots
+
+    plots.set_theme()
+    fig, ax = plt.subplots(figsize=(width, height))
+    plt.close(fig)
+    return fig, ax
+
+
+def _ci(e: Any, fmt: str) -> str:
+    return report.interval(e.ci_low, e.ci_high, fmt=fmt) if e.has_interval else "no interval"
+
+
+@dataclass(frozen=True)
+class ProgrammePage:
+    """The results behind notebook 04 and their words (one method per section)."""
+
+    client: str
+    min_cell: int
+    customers: int
+    weighted: bool
+    n_boot: int
+    seed: int
+    overall: NPS | None
+    by_segment: NPSBySegment | None
+    card: WaveComparison
+    card_std: WaveComparison
+    impact: MixImpact | None
+    mix_reasons: tuple = ()
+    quotes: Verbatims | None = None
+    words_used: WordFrequency | None = None
+    text_reason: Reason | None = None
+    nps_reason: Reason | None = None
+    methods_common: str = ""
+
+    # -- headline -----------------------------------------------------------------------------------------
+    def headline(self) -> report.Markdown:
+        """The page's findings in a few sentences, each with its CI and n."""
+        lines = [f"### {report.text(self.client)}: headline findings"]
+        if self.overall is not None:
+            lines.append(str(self.overall.headline()))
+        else:
+            lines.append(f"Net Promoter Score is not reported: {self.nps_reason}.")
+        seg = self._segment_comparison()
+        if seg:
+            lines.append(seg)
+        if self.card.reason is not None:
+            lines.append(f"There is no before/after comparison: {self.card.reason}.")
+        else:
+            lines.append(str(self.card.headline()))
+        if self.impact is not None and self.impact.get("active_customers").estimable:
+            lines.append(str(self.impact.headline()))
+        return report.Markdown("\n\n".join(lines))
+
+    def _segment_comparison(self) -> str:
+        if self.by_segment is None:
+            return ""
+        fc, hs = (self.by_segment.get(s).estimate for s in ("fully connected", "highly satisfied"))
+        if min(fc.n, hs.n) < self.min_cell or not (fc.estimable and hs.estimable):
+            small = [s for s, e in (("fully connected", fc), ("highly satisfied", hs)) if e.n < self.min_cell]
+            return (f"Segment NPS is not compared: fewer than {self.min_cell} {report.listing(small)} customers "
+                    "answered." if small else "")
+        lead = ("Fully connected customers recommend the brand more" if fc.ci_low > hs.ci_high else
+                "Fully connected customers recommend the brand less than highly satisfied ones" if fc.ci_high < hs.ci_low
+                else "Fully connected and highly satisfied customers recommend the brand about equally (the intervals "
+                     "overlap)")
+        return (f"{lead}: NPS **{report.number(fc.estimate, '{:+.0f}')}** (95% CI {_ci(fc, '{:+.0f}')}; n={fc.n:,}) against "
+                f"**{report.number(hs.estimate, '{:+.0f}')}** for highly satisfied customers (95% CI {_ci(hs, '{:+.0f}')}; "
+                f"n={hs.n:,}).")
+
+    # -- who recommends the brand -----------------------------------------------------------------------
+    def nps_chart(self) -> Any:
+        """NPS by segment with 95% intervals; segments below min_cell left out and said to be."""
+        if self.by_segment is None:
+            return report.Markdown(f"No chart: {self.nps_reason}.")
+        fig, ax = _figure(9, 3.6)
+        try:
+            self.by_segment.plot(ax=ax, min_cell=self.min_cell)
+        except ValueError:
+            return report.Markdown(f"No segment has {self.min_cell} or more answers, so no segment is shown.")
+        fig.tight_layout()
+        return fig
+
+    def _rows(self) -> list[tuple[str, NPS]]:
+        rows = [("All respondents", self.overall)] if self.overall is not None else []
+        if self.by_segment is not None:
+            rows += [(_SEGMENT_NAMES.get(g, str(g)), r) for g, r in self.by_segment.estimates]
+        return rows
+
+    def nps_table(self) -> Any:
+        """NPS with its 95% CI and n, for everyone and per segment (small segments suppressed)."""
+        if self.overall is None:
+            return report.Markdown(f"Not reported: {self.nps_reason}.")
+        out = []
+        for name, r in self._rows():
+            e = r.estimate
+            if name != "All respondents" and e.n < self.min_cell:
+                cell = f"suppressed (n < {self.min_cell})"
+            elif not e.estimable:
+                cell = f"not estimable: {e.reason}"
+            else:
+                cell = f"{report.number(e.estimate, '{:+.0f}')} (95% CI {_ci(e, '{:+.0f}')})"
+            out.append({"Group": name, "NPS (95% CI)": cell, "n": f"{e.n:,}"})
+        return _styler(pd.DataFrame(out))
+
+    def shares_table(self) -> Any:
+        """Promoters, passives and detractors per group, with the promoter share's 95% CI."""
+        if self.overall is None:
+            return report.Markdown(f"Not reported: {self.nps_reason}.")
+        out = []
+        for name, r in self._rows():
+            e = r.estimate
+            if (name != "All respondents" and e.n < self.min_cell) or not e.estimable:
+                sup = f"suppressed (n < {self.min_cell})" if e.n < self.min_cell else "–"
+                out.append({"Group": name, "Promoters (95% CI)": sup, "Passives": sup, "Detractors": sup, "n": f"{e.n:,}"})
+                continue
+            t = r.table.set_index("category")
+            pro = t.loc["promoters"]
+            out.append({"Group": name,
+                        "Promoters (95% CI)": f"{report.percent(pro['share'])} "
+                                              f"({report.percent(pro['ci_low'])}–{report.percent(pro['ci_high'])})",
+                        "Passives": report.percent(t.loc["passives", "share"]),
+                        "Detractors": report.percent(t.loc["detractors", "share"]), "n": f"{e.n:,}"})
+        return _styler(pd.DataFrame(out))
+
+    # -- before and after ---------------------------------------------------------------------------------
+    def scorecard_chart(self) -> Any:
+        """Each change with its 95% interval (filled: significant after Holm adjustment)."""
+        if self.card.reason is not None:
+            return report.Markdown(f"This engagement has a single wave, so there is no before/after comparison."
+                                   if self.card.reason.code == "single_wave" else
+                                   f"There is no before/after comparison: {self.card.reason}.")
+        fig, ax = _figure(9, 4.2)
+        try:
+            self.card.plot(ax=ax)
+        except ValueError:
+            return report.Markdown("No share or score could be compared, so there is no chart.")
+        fig.tight_layout()
+        return fig
+
+    def scorecard_table(self) -> Any:
+        """Measure, the two waves, the change with its 95% CI, Holm-adjusted p, Cohen's h and n."""
+        card = self.card
+        if card.reason is not None:
+            return report.Markdown(f"Not available: {card.reason}.")
+        before, after = (str(w) for w in card.waves)
+        out = []
+        for metric in card.metrics:
+            r = card.row(metric)
+            unit = " points" if metric in ("connected", "attrition", "advocacy", "nps") else ""
+            k = 100 if metric in ("connected", "attrition", "advocacy") else 1
+            fmt = "{:+,.0f}" if metric == "value" else "{:+.1f}"
+            out.append({"Measure": card.label(metric)[:1].upper() + card.label(metric)[1:],
+                        before: card.level_text(metric, r["before"]), after: card.level_text(metric, r["after"]),
+                        "Change (95% CI)": f"{card.change_text(metric, r['change'])}{unit} "
+                                           f"({report.interval(k * r['ci_low'], k * r['ci_high'], fmt=fmt)})",
+                        "p (Holm)": report.p_value(r["p_adjusted"]).replace("p = ", "").replace("p < ", "< "),
+                        "Cohen's h": report.number(r["cohens_h"] if abs(r["cohens_h"]) >= 0.005 else 0.0, "{:+.2f}")
+                        if pd.notna(r["cohens_h"]) else "–",
+                        "n": f"{int(r['n_before']):,} / {int(r['n_after']):,}"})
+        for metric, reason in card.excluded.items():
+            label = card.label(metric)
+            out.append({"Measure": label[:1].upper() + label[1:], before: "–", after: "–",
+                        "Change (95% CI)": f"not estimable: {reason}", "p (Holm)": "–", "Cohen's h": "–", "n": "–"})
+        return _styler(pd.DataFrame(out))
+
+    def within_segments(self) -> report.Markdown:
+        """The changes with the segment mix held fixed (direct standardisation)."""
+        std = self.card_std
+        if std.reason is not None:
+            return report.Markdown("")
+        notes = [std.describe(m) for m in ("advocacy", "nps", "attrition", "value") if m in std.metrics]
+        missing = [f"{std.label(m)}: not estimable ({r})" for m, r in std.excluded.items() if m != "connected"]
+        if not notes and not missing:
+            return report.Markdown("")
+        return report.Markdown(
+            "**Within segments.** The segment mix can differ between the waves. Holding the mix fixed at that of both waves "
+            "together (respondents with a segment), the changes are: " + "; ".join(notes + missing) + ". What remains "
+            "is change within segments; the rest came from customers moving between segments.")
+
+    # -- the mix ------------------------------------------------------------------------------------------
+    def mix_table(self) -> Any:
+        """What the change in segment mix is worth, with 95% intervals; or why it is not available."""
+        if self.impact is None:
+            return report.Markdown("Not available: " + "; ".join(str(r) for r in self.mix_reasons) + ".")
+        out = []
+        for q in ("value_per_customer", "value_total", "active_customers"):
+            e = self.impact.get(q)
+            cell = (f"{report.number(e.estimate, '{:+,.0f}')} (95% CI {_ci(e, '{:+,.0f}')})" if e.estimable
+                    else f"not estimable: {e.reason}")
+            out.append({"Implied by the mix change": self.impact.label(q), "Estimate (95% CI)": cell,
+                        "n": f"{e.n:,}" if e.estimable else "–"})
+        return _styler(pd.DataFrame(out))
+
+    # -- verbatims ----------------------------------------------------------------------------------------
+    def verbatims(self) -> report.Markdown:
+        """A few comments per segment (scrubbed, shown as text); small segments show none."""
+        if self.quotes is None:
+            return report.Markdown(f"No comments to show: {self.text_reason}.")
+        return self.quotes.markdown(label=lambda g: _SEGMENT_NAMES.get(g, str(g)))
+
+    def words(self) -> Any:
+        """The words and phrases each segment's comments use most."""
+        if self.words_used is None:
+            return report.Markdown("")
+        t = self.words_used.table
+        if t.empty:
+            return report.Markdown(f"No segment has {self.min_cell} or more comments, so no words are counted.")
+        table = _styler(pd.DataFrame({
+            "Segment": [_SEGMENT_NAMES.get(g, str(g)) for g in t["segment"]], "Term": t["term"],
+            "Comments": [f"{c:,} of {n:,} ({report.percent(c / n)})" for c, n in zip(t["comments"], t["n_comments"])]}))
+        return table.set_caption("Words and phrases used most, by the share of each segment's comments that use them")
+
+    # -- methods ------------------------------------------------------------------------------------------
+    def methods(self) -> report.Markdown:
+        """The methods appendix: the common part, then this page's estimators."""
+        kish = ", with n the effective sample size of the respondent weights (Kish)" if self.weighted else ""
+        lines = [
+            "- **Bases.** The overall Net Promoter Score and the figures of each wave use every analysed respondent; "
+            "segment figures, the mix and the comments use respondents with a segment.",
+            "- **NPS interval.** Promoter and detractor shares come from one sample, so Var(P − D) = (P + D − (P − D)²) / n; "
+            f"95% normal interval{kish}. Shares have Wilson score intervals.",
+            "- **Changes in shares.** Newcombe's hybrid score interval and the two-proportion z-test; attrition by "
+            "Kaplan–Meier at the horizon with Greenwood standard errors (the same estimate as the attrition report's "
+            "attrition by wave); NPS change from the two analytic variances; value by Welch's t.",
+            "- **Multiple comparisons.** Holm-adjusted p-values over the measures compared.",
+            "- **Within segments.** Direct standardisation to the pooled segment mix of both waves.",
+            "- **Value of the mix change.** First-wave value and retention per segment times the change in segment "
+            + (f"shares; percentile bootstrap with {self.n_boot:,} resamples within waves, seed {self.seed}."
+               if self.n_boot else "shares; computed without resampling, so without intervals."),
+            f"- **Suppression and privacy.** Groups with fewer than {self.min_cell} answers are not shown; comments are "
+            "scrubbed of contact details and shown as text, never as markup.",
+        ]
+        return report.Markdown(self.methods_common + "\n" + "\n".join(lines))
+
+    # -- results.json -------------------------------------------------------------------------------------
+    def results(self) -> dict[str, Any]:
+        """``nps``: ``{"overall": estimate, <segment>: estimate}`` (segments of at least min_cell); ``waves``:
+        ``{"before", "after", <metric>: {"before", "after", "estimate", "ci_low", "ci_high", "n", "p_value",
+        "p_adjusted", "n_before", "n_after"}}`` (+ ``n_effective`` with weights). Keys absent when not
+        available (no advocacy question, a single wave)."""
+        out: dict[str, Any] = {}
+        if self.overall is not None:
+            nps_out = {"overall": self.overall.estimate.to_dict()}
+            for g, r in self.by_segment.estimates:
+                if r.n >= self.min_cell:
+                    nps_out[str(g)] = r.estimate.to_dict()
+            out["nps"] = {k: {f: v for f, v in e.items() if f not in ("method",)} for k, e in nps_out.items()}
+        if self.card.reason is None and self.card.metrics:
+            out["waves"] = self.card.to_dict()
+        return report.to_jsonable(out)
+
+    def record(self) -> None:
+        """Record ``nps`` and ``waves`` for ``results.json`` (shows nothing)."""
+        for key, value in self.results().items():
+            report.record(key, value)
+
+
+def _mix(eng: Any, card: WaveComparison, frame: pd.DataFrame, *, n_boot: int, seed: int) -> tuple[MixImpact | None, tuple]:
+    cfg = eng.config
+    att = cfg.get("attrition")
+    reasons = []
+    if card.reason is not None:
+        reasons.append(card.reason)
+    if not att:
+        reasons.append(Reason.of("not_configured", what="attrition data (how long each customer was followed and "
+                                                        "whether they left)"))
+    if reasons:
+        return None, tuple(reasons)
+    seg = frame.dropna(subset=["segment"])
+    impact = mix_impact(seg, wave=cfg["wave"], waves=list(card.waves), value=cfg["value"][0],
+                        duration=att["duration"], event=att["event"], horizon=float(att["horizon"]),
+                        customers=int(eng.sample.customers), weight=cfg.get("weight"), n_boot=n_boot, seed=seed)
+    return impact, ()
+
+
+def build(eng: Any, *, seed: int = 0, n_boot: int = 1000, quotes_per_segment: int = 3) -> ProgrammePage:
+    """Compute notebook 04's results for ``eng``.
+
+    Parameters
+    ----------
+    eng : Engagement
+    seed : int
+        Seed of the mix bootstrap and of the choice of quotes.
+    n_boot : int
+        Bootstrap resamples for the value of the mix change (0: no intervals).
+    quotes_per_segment : int
+        Verbatims shown per segment.
+    """
+    from ..checks import count
+
+    n_boot = count(n_boot, "programme.build", "n_boot", minimum=2, allow_zero=True)
+    quotes_per_segment = count(quotes_per_segment, "programme.build", "quotes_per_segment", minimum=1)
+    cfg = eng.config
+    min_cell = int(cfg["privacy"]["min_cell"])
+    weight = cfg.get("weight")
+    frame = eng.frame()
+    adv = (cfg.get("advocacy") or {}).get("column")
+    overall = by_segment = nps_reason = None
+    if adv:
+        overall = nps(frame[adv], weights=frame[weight] if weight else None)
+        by_segment = nps_by_segment(frame, column=adv, weight=weight)
+    else:
+        nps_reason = Reason.of("not_configured", what="a likelihood-to-recommend question")
+    card = compare_waves(eng)
+    card_std = compare_waves(eng, standardise=True)
+    impact, mix_reasons = _mix(eng, card, frame, n_boot=n_boot, seed=seed)
+    text_cols = eng.columns("verbatim")
+    quotes = words = text_reason = None
+    if text_cols:
+        quotes = verbatims(frame, text=text_cols[0], per_group=quotes_per_segment, seed=seed, min_cell=min_cell)
+        words = word_frequency(frame, text=text_cols[0], top=8, min_cell=min_cell)
+    else:
+        text_reason = Reason.of("not_configured", what="a free-text question")
+    return ProgrammePage(client=eng.client, min_cell=min_cell, customers=int(eng.sample.customers),
+                         weighted=bool(weight), n_boot=n_boot, seed=seed, overall=overall, by_segment=by_segment,
+                         card=card, card_std=card_std, impact=impact, mix_reasons=mix_reasons, quotes=quotes,
+                         words_used=words, text_reason=text_reason, nps_reason=nps_reason,
+                         methods_common=report.methods_common(eng))
