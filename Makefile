@@ -8,7 +8,7 @@ ENGAGEMENTS := $(sort $(dir $(wildcard data/*/engagement.yaml)))
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env browser demo test test-slow bench lab lock data clean
+.PHONY: help env kernel browser demo test test-slow bench lab lock data clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,10 +17,18 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name cxlib --display-name "Python (cxlib)" >/dev/null
+	$(INSTALL_KERNEL)
 	touch $(STAMP)
 
 env: $(STAMP) ## create .venv and install cxlib with the pinned dependencies
+
+# The notebooks' kernel. One BLAS/OpenMP thread per kernel: cx run's pool is the parallelism, and a kernel
+# left to use every core oversubscribes them when anything else runs (tests/test_environment.py checks).
+KERNEL_ENV := OMP_NUM_THREADS OPENBLAS_NUM_THREADS MKL_NUM_THREADS
+INSTALL_KERNEL = $(BIN)/python -m ipykernel install --sys-prefix --name cxlib --display-name "Python (cxlib)" \
+	  $(foreach v,$(KERNEL_ENV),--env $(v) 1) >/dev/null
+kernel: $(STAMP) ## (re)install the `cxlib` Jupyter kernel into .venv, limited to one BLAS/OpenMP thread
+	$(INSTALL_KERNEL)
 
 browser: ## install Debian's headless Chromium (report checks) and a CJK font (figures), where missing
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null \

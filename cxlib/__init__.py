@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 try:
@@ -18,17 +19,28 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
-_MODULES = ("advocacy", "drivers", "motivators", "pages", "report", "segments", "stats", "survival", "synth")
+#: Every public module and package, as ``cx.<name>`` (tests/test_packaging.py checks that none is missing).
+_MODULES = ("advocacy", "batch", "browser", "checks", "cli", "contacts", "coxph", "drivers", "engagement", "errors",
+            "init", "motivators", "pages", "plots", "privacy", "readers", "render", "report", "results", "schema",
+            "segments", "simulate", "stats", "survival", "synth", "verbatims", "waves")
 _NAMES = {"Engagement": "engagement", "from_frames": "engagement", "load_engagement": "engagement",
           "DataError": "schema", "ArgumentError": "errors", "Estimate": "results", "Reason": "results"}
 
-__all__ = ["ArgumentError", "DataError", "Estimate", "Reason", "Engagement", "from_frames", "load_engagement", "advocacy", "drivers", "motivators", "pages", "report",
-           "segments", "stats", "survival", "synth", "__version__"]
+_HERE = Path(__file__).resolve().parent
+# Only what this copy holds (modules can be listed before they are written), so ``from cxlib import *`` works.
+__all__ = sorted(_NAMES) + [m for m in _MODULES if (_HERE / f"{m}.py").is_file() or (_HERE / m / "__init__.py").is_file()] \
+    + ["__version__"]
 
 
 def __getattr__(name: str) -> Any:
     if name in _MODULES:
-        return importlib.import_module(f".{name}", __name__)
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise  # the module exists; something it imports is missing
+            raise AttributeError(f"module 'cxlib' has no attribute {name!r} (no module cxlib.{name} "
+                                 "in this version)") from None
     if name in _NAMES:
         return getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
     raise AttributeError(f"module 'cxlib' has no attribute {name!r}")

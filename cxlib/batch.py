@@ -40,8 +40,20 @@ from .errors import DataError
 __all__ = ["EngagementRun", "RunLocked", "NOTEBOOKS_DIR", "discover_notebooks", "fingerprint", "run_engagement",
            "run", "write_index"]
 
-#: The project's notebooks (a source checkout; ``cx run --notebooks-dir`` points elsewhere).
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+
+def _notebooks_dir() -> Path:
+    """The checkout's ``notebooks/`` when cxlib runs from a source tree (an editable install, or the tree on
+    ``sys.path``), else the copy installed with the package (``cxlib/notebooks``, put into the wheel by the
+    build step in ``setup.py``)."""
+    package = Path(__file__).resolve().parent
+    checkout = package.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "notebooks").is_dir():
+        return checkout / "notebooks"
+    return package / "notebooks"
+
+
+#: The project's notebooks: the source tree's ``notebooks/`` in a checkout, the installed copy otherwise.
+NOTEBOOKS_DIR = _notebooks_dir()
 
 PROVENANCE_PACKAGES = ("cxlib", "numpy", "pandas", "scipy", "statsmodels", "lifelines", "pingouin",
                        "pandera", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel")
@@ -104,10 +116,27 @@ def discover_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR, select: Sequence[str
 
 
 def _kernel_name() -> str:
-    """The project's kernel (installed into the venv by `make`), else the environment's python3."""
-    from jupyter_client.kernelspec import KernelSpecManager
+    """The project's kernel ``cxlib`` (installed by ``make env``, with one BLAS thread) when it runs this
+    interpreter, else ``python3`` — which is this interpreter when no other ``python3`` kernelspec is
+    installed (ipykernel's own spec). A ``cxlib`` kernelspec of another environment (say a user-wide one
+    pointing at a checkout's venv) would run the notebooks on another copy of cxlib, so it is not used."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-    return "cxlib" if "cxlib" in KernelSpecManager().find_kernel_specs() else "python3"
+    try:
+        spec = KernelSpecManager().get_kernel_spec("cxlib")
+    except NoSuchKernel:
+        return "python3"
+    return "cxlib" if spec.argv and _this_interpreter(spec.argv[0]) else "python3"
+
+
+def _this_interpreter(command: str) -> bool:
+    """``command`` (a kernelspec's argv[0]) starts this Python: jupyter_client substitutes ``sys.executable``
+    for a bare ``python``; otherwise it must live in this environment's ``bin`` folder (symlinks not
+    followed: every venv's python links to the same base interpreter)."""
+    major, minor = sys.version_info[:2]
+    if command in ("python", f"python{major}", f"python{major}.{minor}"):
+        return True
+    return Path(os.path.abspath(command)).parent == Path(os.path.abspath(sys.executable)).parent
 
 
 def _sha256(path: Path) -> str:
@@ -380,9 +409,17 @@ def _executor(jobs: int, scheduler: str | None) -> Iterator[Executor]:
 
 
 # -- orchestration ----------------------------------------------------------------------------------
+#
+# ``run`` is a sequence of small steps, as Papermill's ``execute_notebook`` is: plan the engagements (skip
+# the unchanged ones), then for each engagement prepare (validate) -> stage -> submit its analyses -> submit
+# the summary with the analyses' merged results -> finish (results.json, run.json) and publish; any failure
+# goes to ``_fail``. Each step is a module-level function over the engagement's ``_State`` and the run's
+# ``_Batch``; ``_drain`` waits for tasks and hands each result to the step that follows it.
 
 @dataclass
 class _State:
+    """One engagement's progress through the steps."""
+
     folder: Path
     slug: str
     fingerprint: str
@@ -398,6 +435,34 @@ class _State:
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     detail: str = ""
+
+
+@dataclass
+class _Batch:
+    """What every step of one run shares: the settings, the executor, the tasks in flight, the outcomes."""
+
+    out: Path
+    notebooks: list[Path]
+    seed: int
+    timeout: int
+    kernel: str = "python3"
+    on_done: Callable[[EngagementRun], None] | None = None
+    on_notebook: Callable[[str, str, bool], None] | None = None
+    executor: Executor | None = None
+    futures: dict[Future, tuple[str, _State, Path | None]] = field(default_factory=dict)
+    finished: dict[int, EngagementRun] = field(default_factory=dict)  # by position (slugs may clash)
+
+    @property
+    def logs(self) -> Path:
+        return self.out / ".logs"
+
+    @property
+    def analyses(self) -> list[Path]:
+        return [p for p in self.notebooks if not p.name.startswith("00_")]
+
+    @property
+    def summaries(self) -> list[Path]:
+        return [p for p in self.notebooks if p.name.startswith("00_")]
 
 
 def run(
@@ -449,6 +514,15 @@ def run(
     RunLocked
         Another run holds ``out``.
 
+    Notes
+    -----
+    The steps, each a function of this module: ``_plan`` (resolve the folders, refuse clashing names,
+    fingerprint, ``_unchanged`` → skipped), ``_submit_prepare`` (validate in a worker), ``_stage`` (the
+    private staging folder), ``_submit_analyses``, ``_submit_summary`` (with the analyses' merged
+    results), ``_publish_engagement`` (``_finish``: results.json, run.json, the atomic swap), ``_fail``
+    (log, drop the staging folder) and ``_report`` (the outcome and the ``on_done`` callback);
+    ``_drain`` waits for tasks and ``_advance`` picks the next step of an engagement with nothing in flight.
+
     Examples
     --------
     Executes notebooks (minutes), so not run as a test; ``cx run`` is the command-line form:
@@ -458,126 +532,180 @@ def run(
     >>> [(r.slug, r.status) for r in runs]                                                       # doctest: +SKIP
     [('demo-retailer', 'ok'), ('demo-brokerage', 'ok')]
     """
-    out = Path(out).resolve()
-    notebooks = list(notebooks) if notebooks is not None else discover_notebooks()
-    analyses = [p for p in notebooks if not p.name.startswith("00_")]
-    summaries = [p for p in notebooks if p.name.startswith("00_")]
-    jobs = jobs or os.cpu_count() or 1
-    logs = out / ".logs"
-    finished: dict[int, EngagementRun] = {}  # by position in ``engagements`` (slugs may clash)
-
-    def done(st: _State, status: str, **kw: Any) -> None:
-        res = EngagementRun(st.slug, str(st.folder), status, time.perf_counter() - st.started,
-                            client=st.client, **kw)
-        finished[st.position] = res
-        if on_done:
-            on_done(res)
-
-    with _locked(out):
-        _recover(out)
-        kernel = _kernel_name()
-        states: list[_State] = []
-        seen: set[str] = set()
-        for position, folder in enumerate(engagements):
-            folder = Path(folder).resolve()
-            slug = folder.name
-            st = _State(folder, slug, "", time.perf_counter(), position)
-            if slug in seen:
-                st.error = f"another engagement folder in this batch is also named {slug!r}"
-                done(st, "failed", error=st.error, bad_input=True)
-                continue
-            seen.add(slug)
-            st.basis = _fingerprint_basis(folder, notebooks, seed)
-            st.fingerprint = _digest(st.basis)
-            published = out / slug / "run.json"
-            if not force and published.exists() and not (logs / f"{slug}.log").exists():
-                info = json.loads(published.read_text(encoding="utf-8"))
-                if info.get("fingerprint") == st.fingerprint:
-                    st.client = info.get("client")
-                    done(st, "skipped", notebooks=[p.stem for p in notebooks])
-                    continue
-            states.append(st)
-
-        with _executor(jobs, scheduler) as ex:
-            futures: dict[Future, tuple[str, _State, Path | None]] = {}
-
-            def submit_notebooks(st: _State, paths: Sequence[Path], extra: dict[str, Any]) -> None:
-                provenance = f"{st.client} · seed {seed} · cxlib {package_versions()['cxlib']} · run {st.started_at}"
-                for nb in paths:
-                    st.pending += 1
-                    fut = ex.submit(_notebook_task, str(nb), str(st.folder), str(st.staging), str(out / st.slug),
-                                    str(logs), seed, timeout, kernel, provenance, extra)
-                    futures[fut] = ("notebook", st, nb)
-
-            def fail(st: _State, bad_input: bool = False) -> None:
-                logs.mkdir(parents=True, exist_ok=True)
-                log = logs / f"{st.slug}.log"
-                log.write_text(f"{st.slug}: {st.error}\n\n{st.detail}", encoding="utf-8")
-                if st.staging:
-                    shutil.rmtree(st.staging, ignore_errors=True)
-                done(st, "failed", error=st.error, log=str(log), bad_input=bad_input)
-
-            def advance(st: _State) -> None:
-                """Called when an engagement has no task in flight: next step, failure or publication."""
-                if st.error:
-                    fail(st)
-                elif summaries and not st.summary_submitted:
-                    st.summary_submitted = True
-                    partial = st.staging / "results.json"
-                    partial.write_text(json.dumps(_merged(st, analyses), indent=2, sort_keys=True,
-                                                  ensure_ascii=False) + "\n", encoding="utf-8")
-                    submit_notebooks(st, summaries, {"results": str(partial)})
-                else:
-                    try:
-                        _finish(st, notebooks, out, seed, kernel)
-                    except OSError as exc:  # e.g. the disk filled up: the old report is still in place
-                        st.error, st.detail = f"could not publish: {exc}", traceback.format_exc()
-                        fail(st)
-                        return
-                    for stale in [logs / f"{st.slug}.log", *logs.glob(f"{st.slug}.*.kernel.txt")]:
-                        stale.unlink(missing_ok=True)
-                    done(st, "ok", notebooks=[p.stem for p in notebooks])
-
+    b = _Batch(Path(out).resolve(), list(notebooks) if notebooks is not None else discover_notebooks(), seed,
+               timeout, on_done=on_done, on_notebook=on_notebook)
+    with _locked(b.out):
+        _recover(b.out)
+        b.kernel = _kernel_name()
+        states = _plan(b, engagements, force)
+        with _executor(jobs or os.cpu_count() or 1, scheduler) as ex:
+            b.executor = ex
             for st in states:
-                futures[ex.submit(_prepare_task, str(st.folder))] = ("prepare", st, None)
-            while futures:
-                ready, _ = wait(list(futures), return_when=FIRST_COMPLETED)
-                for fut in ready:
-                    kind, st, nb = futures.pop(fut)
-                    try:
-                        res = fut.result()
-                    except Exception as exc:  # the worker itself died (e.g. killed): this engagement fails
-                        res = {"ok": False, "error": f"{kind} task failed: {type(exc).__name__}: {exc}",
-                               "detail": traceback.format_exc(), "bad_input": False}
-                    if kind == "prepare":
-                        if not res["ok"]:
-                            st.error, st.detail = res["error"], res["detail"]
-                            fail(st, bad_input=res.get("bad_input", False))
-                            continue
-                        st.client = res["client"]
-                        st.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-                        st.staging = out / f".staging-{st.slug}-{os.getpid()}"
-                        shutil.rmtree(st.staging, ignore_errors=True)
-                        st.staging.mkdir(parents=True)
-                        if analyses:
-                            submit_notebooks(st, analyses, {})
-                        else:
-                            advance(st)
-                        continue
-                    st.pending -= 1
-                    if on_notebook:
-                        on_notebook(st.slug, nb.stem, bool(res["ok"]))
-                    if res["ok"]:
-                        st.results[res["name"]] = res["results"]
-                        st.timings[res["name"]] = res["seconds"]
-                    elif not st.error:
-                        st.error, st.detail = res["error"], res["detail"]
-                    if st.pending == 0:
-                        advance(st)
-        write_index(out)
-        if logs.is_dir() and not any(logs.iterdir()):
-            logs.rmdir()
-    return [finished[i] for i in range(len(engagements))]
+                _submit_prepare(b, st)
+            _drain(b)
+        write_index(b.out)
+        if b.logs.is_dir() and not any(b.logs.iterdir()):
+            b.logs.rmdir()
+    return [b.finished[i] for i in range(len(engagements))]
+
+
+def _report(b: _Batch, st: _State, status: str, **kw: Any) -> None:
+    """Record an engagement's outcome and tell the caller (``on_done``)."""
+    res = EngagementRun(st.slug, str(st.folder), status, time.perf_counter() - st.started, client=st.client, **kw)
+    b.finished[st.position] = res
+    if b.on_done:
+        b.on_done(res)
+
+
+def _plan(b: _Batch, engagements: Sequence[str | Path], force: bool) -> list[_State]:
+    """One state per engagement to run; clashing names fail and unchanged engagements are skipped here."""
+    states: list[_State] = []
+    seen: set[str] = set()
+    for position, folder in enumerate(engagements):
+        folder = Path(folder).resolve()
+        st = _State(folder, folder.name, "", time.perf_counter(), position)
+        if st.slug in seen:
+            st.error = f"another engagement folder in this batch is also named {st.slug!r}"
+            _report(b, st, "failed", error=st.error, bad_input=True)
+            continue
+        seen.add(st.slug)
+        st.basis = _fingerprint_basis(folder, b.notebooks, b.seed)
+        st.fingerprint = _digest(st.basis)
+        if not force and _unchanged(b, st):
+            _report(b, st, "skipped", notebooks=[p.stem for p in b.notebooks])
+            continue
+        states.append(st)
+    return states
+
+
+def _unchanged(b: _Batch, st: _State) -> bool:
+    """The published report has this fingerprint and no failure was logged since (then ``st.client`` is set)."""
+    published = b.out / st.slug / "run.json"
+    if not published.exists() or (b.logs / f"{st.slug}.log").exists():
+        return False
+    info = json.loads(published.read_text(encoding="utf-8"))
+    if info.get("fingerprint") != st.fingerprint:
+        return False
+    st.client = info.get("client")
+    return True
+
+
+def _submit_prepare(b: _Batch, st: _State) -> None:
+    """Validate the engagement in a worker (``_prepare_task``)."""
+    assert b.executor is not None
+    b.futures[b.executor.submit(_prepare_task, str(st.folder))] = ("prepare", st, None)
+
+
+def _stage(b: _Batch, st: _State, client: str | None) -> None:
+    """The engagement validated: start its private staging folder."""
+    st.client = client
+    st.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    st.staging = b.out / f".staging-{st.slug}-{os.getpid()}"
+    shutil.rmtree(st.staging, ignore_errors=True)
+    st.staging.mkdir(parents=True)
+
+
+def _submit_notebooks(b: _Batch, st: _State, paths: Sequence[Path], extra: dict[str, Any]) -> None:
+    assert b.executor is not None
+    provenance = f"{st.client} · seed {b.seed} · cxlib {package_versions()['cxlib']} · run {st.started_at}"
+    for nb in paths:
+        st.pending += 1
+        fut = b.executor.submit(_notebook_task, str(nb), str(st.folder), str(st.staging), str(b.out / st.slug),
+                                str(b.logs), b.seed, b.timeout, b.kernel, provenance, extra)
+        b.futures[fut] = ("notebook", st, nb)
+
+
+def _submit_analyses(b: _Batch, st: _State) -> None:
+    """The analysis notebooks (01, 02, …) run independently of each other."""
+    if b.analyses:
+        _submit_notebooks(b, st, b.analyses, {})
+    else:
+        _advance(b, st)
+
+
+def _submit_summary(b: _Batch, st: _State) -> None:
+    """The executive summary reads the analyses' results, merged into the staging folder's results.json."""
+    st.summary_submitted = True
+    assert st.staging is not None
+    partial = st.staging / "results.json"
+    partial.write_text(json.dumps(_merged(st, b.analyses), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    _submit_notebooks(b, st, b.summaries, {"results": str(partial)})
+
+
+def _fail(b: _Batch, st: _State, bad_input: bool = False) -> None:
+    """Log the error to ``<out>/.logs/<slug>.log`` and drop the staging folder; the published report stays."""
+    b.logs.mkdir(parents=True, exist_ok=True)
+    log = b.logs / f"{st.slug}.log"
+    log.write_text(f"{st.slug}: {st.error}\n\n{st.detail}", encoding="utf-8")
+    if st.staging:
+        shutil.rmtree(st.staging, ignore_errors=True)
+    _report(b, st, "failed", error=st.error, log=str(log), bad_input=bad_input)
+
+
+def _publish_engagement(b: _Batch, st: _State) -> None:
+    """Every notebook succeeded: write results.json and run.json, swap the report in, clear old logs."""
+    try:
+        _finish(st, b.notebooks, b.out, b.seed, b.kernel)
+    except OSError as exc:  # e.g. the disk filled up: the old report is still in place
+        st.error, st.detail = f"could not publish: {exc}", traceback.format_exc()
+        _fail(b, st)
+        return
+    for stale in [b.logs / f"{st.slug}.log", *b.logs.glob(f"{st.slug}.*.kernel.txt")]:
+        stale.unlink(missing_ok=True)
+    _report(b, st, "ok", notebooks=[p.stem for p in b.notebooks])
+
+
+def _advance(b: _Batch, st: _State) -> None:
+    """Called when an engagement has no task in flight: next step, failure or publication."""
+    if st.error:
+        _fail(b, st)
+    elif b.summaries and not st.summary_submitted:
+        _submit_summary(b, st)
+    else:
+        _publish_engagement(b, st)
+
+
+def _prepared(b: _Batch, st: _State, res: dict[str, Any]) -> None:
+    """A validation finished: fail the engagement, or stage it and submit its analyses."""
+    if not res["ok"]:
+        st.error, st.detail = res["error"], res["detail"]
+        _fail(b, st, bad_input=res.get("bad_input", False))
+        return
+    _stage(b, st, res["client"])
+    _submit_analyses(b, st)
+
+
+def _notebook_finished(b: _Batch, st: _State, nb: Path, res: dict[str, Any]) -> None:
+    """A notebook finished: keep its results (or the first error); advance when nothing else is in flight."""
+    st.pending -= 1
+    if b.on_notebook:
+        b.on_notebook(st.slug, nb.stem, bool(res["ok"]))
+    if res["ok"]:
+        st.results[res["name"]] = res["results"]
+        st.timings[res["name"]] = res["seconds"]
+    elif not st.error:
+        st.error, st.detail = res["error"], res["detail"]
+    if st.pending == 0:
+        _advance(b, st)
+
+
+def _drain(b: _Batch) -> None:
+    """Wait for tasks until none is in flight, handing each result to the step that follows it."""
+    while b.futures:
+        ready, _ = wait(list(b.futures), return_when=FIRST_COMPLETED)
+        for fut in ready:
+            kind, st, nb = b.futures.pop(fut)
+            try:
+                res = fut.result()
+            except Exception as exc:  # the worker itself died (e.g. killed): this engagement fails
+                res = {"ok": False, "error": f"{kind} task failed: {type(exc).__name__}: {exc}",
+                       "detail": traceback.format_exc(), "bad_input": False}
+            if kind == "prepare":
+                _prepared(b, st, res)
+            else:
+                assert nb is not None
+                _notebook_finished(b, st, nb, res)
 
 
 def _merged(st: _State, notebooks: Sequence[Path]) -> dict[str, Any]:

@@ -231,6 +231,15 @@ def test_kernels_use_unix_sockets_in_a_private_folder_not_tcp():
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
+def test_a_cxlib_kernel_of_another_environment_is_not_used():
+    """The notebooks run on this interpreter (this cxlib): a `cxlib` kernelspec pointing at another
+    environment's python (say a user-wide one from a checkout) is passed over for python3."""
+    assert batch._this_interpreter(sys.executable) and batch._this_interpreter("python")
+    assert batch._this_interpreter(str(Path(sys.executable).parent / "python3"))
+    assert not batch._this_interpreter("/elsewhere/venv/bin/python")
+    assert batch._kernel_name() in ("cxlib", "python3")
+
+
 def test_awkward_engagement_gets_a_report_that_says_what_could_not_be_estimated(small_engagements, tmp_path):
     """No churn event at all and an element everyone rated the same: notebooks 02 and 03 still publish, and
     say in words what could not be estimated and why (no traceback, no NaN shown as a result)."""

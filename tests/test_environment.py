@@ -70,3 +70,23 @@ def test_installed_versions_match_pins():
         except PackageNotFoundError:
             continue
         assert installed == pins[name], f"{name} {installed} is installed but constraints.txt pins {pins[name]}"
+
+
+def test_the_cxlib_kernel_limits_blas_and_openmp_threads():
+    """`make env` (or `make kernel`) installs the notebooks' kernel with one BLAS/OpenMP thread: kernels left
+    to use every core oversubscribe them whenever anything else runs."""
+    import subprocess
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec("cxlib")
+    except NoSuchKernel:
+        raise AssertionError("no `cxlib` kernel installed: run `make kernel`") from None
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        assert spec.env.get(var) == "1", f"the cxlib kernel sets {var}={spec.env.get(var)!r}; run `make kernel`"
+    assert spec.display_name == "Python (cxlib)" and spec.language == "python"
+    # and it is this environment's interpreter, so the notebooks import this cxlib
+    probe = [spec.argv[0], "-c", "import sys, cxlib; print(sys.prefix)"]
+    assert subprocess.run(probe, capture_output=True, text=True, timeout=60).stdout.strip() == sys.prefix
