@@ -76,3 +76,26 @@ def test_index_escapes_names_and_links_reports(tmp_path):
     assert "&lt;b&gt;Acme&lt;/b&gt;" in html and "&lt;oops&gt;" in html
     assert "href='acme/01_x.html'" in html
     assert "20% <span class='ci'>(10%–30%)</span>" in html
+
+
+def test_engagement_repr_html_renders_and_escapes_a_hostile_client_name():
+    """`eng` as the last line of a notebook cell shows a table of the sample; a client name with markup is
+    shown as text, never rendered."""
+    from bs4 import BeautifulSoup
+
+    import cxlib as cx
+    from factories import valid_tables
+
+    hostile = "<img src=x onerror=alert(1)> *x* <script>alert(1)</script> & Co"
+    config, t = valid_tables()
+    config = {**config, "client": hostile}
+    eng = cx.from_frames(config, t["survey"], t["customers"], t["codebook"], slug="hostile-client")
+    html = eng._repr_html_()
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find_all(["img", "script"]) and "<script>" not in html and "<img" not in html
+    cells = {tr.th.get_text(): tr.td.get_text() for tr in soup.find_all("tr")}
+    assert cells["Client"] == hostile  # the name itself, as text
+    s = eng.sample
+    assert cells["Survey responses"] == f"{s.survey_rows:,}" and cells["Customers"] == f"{s.customers:,}"
+    assert f"{s.analysed:,}" in cells["Analysed"] and "hostile-client" in soup.caption.get_text()
+    assert not re.search(r"\b(nan|None|inf)\b", soup.get_text())
