@@ -113,6 +113,10 @@ class AttritionPage:
         others = [self.labels.get(c, report.pretty(c)).lower() for c in self.covariates if c != "segment"]
         return report.listing([report.text(o) for o in others], limit=6)
 
+    @property
+    def _no_events(self) -> bool:
+        return self.model.reason is not None and self.model.reason.code == "no_events"
+
     def hazard_ratio(self) -> Estimate:
         """Fully connected against highly satisfied, from the main model (not estimable with its reason)."""
         if not self.comparable:
@@ -150,7 +154,7 @@ class AttritionPage:
         else:
             parts.append(f"No hazard ratio is estimated: {hr.reason.sentence if hr.reason else 'not estimable'}.")
         k = self.kept
-        if k.estimable and k.has_interval:
+        if k.estimable and k.has_interval and not self._no_events:
             more = "more" if k.estimate >= 0 else "fewer"
             parts.append(f"If highly satisfied customers stayed like fully connected ones, about "
                          f"**{abs(k.estimate):,.0f} {more} of every 1,000** would still be customers after "
@@ -210,6 +214,8 @@ class AttritionPage:
         """How many more days the fully connected stay within the horizon."""
         if not self.comparable:
             return Markdown(f"No difference in days kept is reported: {self._why_not()}.")
+        if self._no_events:
+            return Markdown(f"No difference in days kept is reported: {self.model.reason.sentence}.")
         return Markdown(self.rmst_difference.headline())
 
     def hazard_ratios(self) -> Any:
