@@ -40,6 +40,11 @@ QUANTITIES: tuple[str, ...] = ("value_per_customer", "value_total", "active_cust
 _SHARES = ("connected", "attrition", "advocacy")
 
 
+def _tidy(value: float, decimals: int) -> float:
+    """``value``, or 0.0 when it rounds to zero at ``decimals`` (so text never reads −0 or −0.0)."""
+    return 0.0 if value == value and round(float(value), decimals) == 0 else value
+
+
 def _pretty(name: str) -> str:
     text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
@@ -119,15 +124,15 @@ class WaveComparison(Result):
         from . import report
 
         if metric in _SHARES:
-            return report.number(value, "{:.1%}")
-        return report.number(value, "{:+.1f}" if metric == "nps" else "{:,.0f}")
+            return report.number(_tidy(value, 3), "{:.1%}")
+        return report.number(_tidy(value, 1 if metric == "nps" else 0), "{:+.1f}" if metric == "nps" else "{:,.0f}")
 
     def change_text(self, metric: str, value: float) -> str:
         from . import report
 
         if metric in _SHARES:
-            return report.number(100 * value, "{:+.1f}")
-        return report.number(value, "{:+.1f}" if metric == "nps" else "{:+,.0f}")
+            return report.number(_tidy(100 * value, 1), "{:+.1f}")
+        return report.number(_tidy(value, 1 if metric == "nps" else 0), "{:+.1f}" if metric == "nps" else "{:+,.0f}")
 
     def describe(self, metric: str) -> str:
         """One metric's change in words: ``attrition within 365 days 36.7% → 32.6% (−4.1 points, 95% CI
@@ -497,6 +502,8 @@ def compare_waves(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequ
             x1 = (g1["segment"] == SEGMENTS[0]).to_numpy(dtype=float)[ok1]
             x2 = (g2["segment"] == SEGMENTS[0]).to_numpy(dtype=float)[ok2]
             row = _proportion_change(x1, w1[ok1], x2, w2[ok2], ci)
+            if isinstance(row, dict) and row["before"] == 0 and row["after"] == 0:
+                row = Reason.of("segment_empty", segment=SEGMENTS[0])
         elif metric == "attrition":
             row = _attrition_change(f1, f2, att, weight, ci)
         elif metric in ("advocacy", "nps"):
@@ -595,7 +602,7 @@ class MixImpact(Result):
         ci = (f" (95% CI {report.interval(e.ci_low, e.ci_high, fmt='{:+,.0f}')}{zero})" if e.has_interval else
               f" ({self.interval_reason})" if self.interval_reason else "")
         return report.Markdown(
-            f"The shift in segment mix alone implies about **{report.number(e.estimate, '{:+,.0f}')} customers** "
+            f"The shift in segment mix alone implies about **{report.number(_tidy(e.estimate, 0), '{:+,.0f}')} customers** "
             f"still active after {self.horizon:,.0f} days across the {self.customers:,} customers{ci[:-1]}"
             f"{'; ' if ci else ' ('}n={e.n:,} respondents with a segment).")
 
@@ -664,7 +671,8 @@ def mix_impact(data: pd.DataFrame, *, wave: str, waves: Sequence[Any], value: st
     >>> f = pd.DataFrame({"wave": np.repeat(["pre", "post"], n),
     ...                   "segment": np.r_[rng.choice(["fully connected", "other"], n, p=[.2, .8]),
     ...                                    rng.choice(["fully connected", "other"], n, p=[.3, .7])],
-    ...                   "spend": rng.gamma(2, 100, 2 * n), "days": 400, "left": 0})
+    ...                   "spend": rng.gamma(2, 100, 2 * n), "days": rng.integers(30, 500, 2 * n),
+    ...                   "left": rng.integers(0, 2, 2 * n)})
     >>> r = mix_impact(f, wave="wave", waves=["pre", "post"], value="spend", duration="days", event="left",
     ...                horizon=365, customers=10_000, n_boot=200)
     >>> r.table["quantity"].tolist()
@@ -729,6 +737,8 @@ def mix_impact(data: pd.DataFrame, *, wave: str, waves: Sequence[Any], value: st
         excluded = {q: reason for q in QUANTITIES}
     elif not math.isfinite(point[2]):
         excluded["active_customers"] = Reason.of("horizon_past_follow_up", horizon=h, longest=float(t1.max()))
+    elif not ((t1 <= h) & (e1 == 1)).any():
+        excluded["active_customers"] = Reason.of("no_events")
     if n_boot:
         rng = np.random.default_rng(seed)
         idx1 = np.vstack(list(bootstrap_indices(len(c1), n_boot, rng)))  # resampled within each wave

@@ -257,3 +257,15 @@ def test_wave_tables_are_order_safe(tmp_path):
     assert card.change("advocacy").ci_low == card.table.set_index("metric").loc["advocacy", "ci_low"]
     assert impact.get("active_customers").ci_low == impact.table.set_index("quantity").loc["active_customers", "ci_low"]
     assert card.to_dict()["advocacy"]["ci_low"] == card.change("advocacy").ci_low
+
+
+def test_nobody_connected_or_nobody_leaving_is_a_reason_not_a_zero():
+    f = _waves_frame(np.random.default_rng(9), n=400)
+    f["segment"] = pd.Categorical(["other"] * len(f), categories=SEGMENTS)
+    card = waves.compare_waves(_Eng(f, CONFIG), metrics=["connected"])
+    assert card.excluded["connected"].code == "segment_empty" and "fully connected" in card.describe("connected")
+    g = _mix_frame(np.random.default_rng(10)).assign(left=0, days=400.0)
+    r = waves.mix_impact(g, wave="wave", waves=["pre", "post"], value="spend", duration="days", event="left",
+                         horizon=365, customers=1000, n_boot=10)
+    assert r.excluded["active_customers"].code == "no_events" and r.get("value_total").estimable
+    assert "−0" not in r.headline()

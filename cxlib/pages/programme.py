@@ -230,7 +230,8 @@ class ProgrammePage:
         out = []
         for q in ("value_per_customer", "value_total", "active_customers"):
             e = self.impact.get(q)
-            cell = (f"{report.number(e.estimate, '{:+,.0f}')} (95% CI {_ci(e, '{:+,.0f}')})" if e.estimable
+            cell = (f"{report.number(0.0 if abs(e.estimate) < 0.5 else e.estimate, '{:+,.0f}')} "
+                    f"(95% CI {_ci(e, '{:+,.0f}')})" if e.estimable
                     else f"not estimable: {e.reason}")
             out.append({"Implied by the mix change": self.impact.label(q), "Estimate (95% CI)": cell,
                         "n": f"{e.n:,}" if e.estimable else "–"})
