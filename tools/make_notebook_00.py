@@ -190,7 +190,7 @@ cells = [
          "          'customers_kept': ('Customers still active at the horizon', 1, ''), 'promoter_share': ('Promoters', 100, ' pts')}\n"
          "rows = []\n"
          "for name, res in scenarios:\n"
-         "    r = res.set_index('outcome')\n"
+         "    r = res.table.set_index('outcome')\n"
          "    row = {'Scenario': name}\n"
          "    for key, (lab, k, unit) in labels.items():\n"
          "        if key in r.index:\n"
@@ -200,13 +200,13 @@ cells = [
          "    rows.append(row)\n"
          "display(Markdown(f'Changes for the {customers:,} customers, with 95% intervals:'))\n"
          "display(pd.DataFrame(rows).style.hide(axis='index').format(escape='html'))\n"
-         "d = pd.DataFrame([{'label': name, **res.set_index('outcome').loc['value_total', ['change', 'ci_low', 'ci_high', 'n']]}\n"
+         "d = pd.DataFrame([{'label': name, **res.table.set_index('outcome').loc['value_total', ['change', 'ci_low', 'ci_high', 'n']]}\n"
          "                  for name, res in scenarios]).rename(columns={'change': 'estimate'})\n"
          "fig, ax = plt.subplots(figsize=(9, 0.6 * len(d) + 1.2))\n"
          "plots.estimates(d, label='label', fmt='{:+,.0f}', xlabel=f'Change in {value_name.lower()} across all customers, with 95% CI',\n"
          "                title=f'Value at stake (n={int(d[\"n\"].max()):,} respondents)', ax=ax)\n"
          "plt.show()\n"
-         "display(Markdown('\\n'.join(f'- *{name}*: {res.attrs[\"assumption\"]}' for name, res in scenarios)))"),
+         "display(Markdown('\\n'.join(f'- *{name}*: {res.assumption}' for name, res in scenarios)))"),
     md("## Methods appendix\n\n"
        "How the numbers in these reports were made, in brief; each detailed report ends with its own notes."),
     code("display(Markdown(report.methods_common(eng) + '\\n' + '\\n'.join([\n"
@@ -218,7 +218,7 @@ cells = [
     code("report.record('executive_summary', {'claims': len(claims), 'figures': shown,\n"
          "                                    'value_at_stake': {name: report.estimate_dict(v.change, v.ci_low, v.ci_high, int(v.n))\n"
          "                                                       for name, res in scenarios\n"
-         "                                                       for v in [res.set_index('outcome').loc['value_total']]}})"),
+         "                                                       for v in [res.table.set_index('outcome').loc['value_total']]}})"),
 ]
 for i, cell in enumerate(cells):
     cell["id"] = f"cell-{i:02d}"  # stable ids: regenerating the notebook gives a reviewable diff
