@@ -717,7 +717,7 @@ def forest(data, *, ax: plt.Axes | None = None, title: str | None = None, n: int
     ax.set_xscale("log")
     lo = float(np.nanmin(np.r_[d["ci_low"].to_numpy(float), 1.0]))
     hi = float(np.nanmax(np.r_[d["ci_high"].to_numpy(float), 1.0]))
-    nice = [v for v in (0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.75, 1, 1.33, 1.5, 2, 3, 4, 5, 10) if lo / 1.2 <= v <= hi * 1.2]
+    nice = [v for v in (0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 10) if lo / 1.2 <= v <= hi * 1.2]
     ax.set_xticks(nice, [f"{v:g}" for v in nice])
     ax.xaxis.set_minor_formatter(plt.NullFormatter())
     ax.set_yticks(y, [_mathtext_safe(v) for v in names])

@@ -165,3 +165,24 @@ def test_hostile_names_are_escaped(base):
     for name in ("attrition_table", "days_kept_table", "waves"):
         html = getattr(page, name)().to_html()
         assert "<img" not in html and "<script>" not in html
+
+
+def test_contacts_after_the_start_of_follow_up_enter_as_a_time_varying_score(base):
+    start = pd.to_datetime(base.contacts["timestamp"]).quantile(0.7)
+    eng = _variant(base, customers=base.customers.assign(fu_start=start),
+                   config={"attrition": {**base.config["attrition"], "start": "fu_start"}})
+    page = page_module.build(eng)
+    text = page.later_contacts()
+    assert "later contacts split follow-up into" in text and "95% CI" in text
+    assert page.time_varying.rows > page.time_varying.n and page.n_later > 0
+    e = page.time_varying.hazard_ratio("experience")
+    assert e.ci_low < e.estimate < e.ci_high
+    _clean(_texts(page))
+
+
+def test_the_forest_plot_names_the_reference_levels_in_words(page):
+    fig = page.hazard_ratios()
+    notes = [t.get_text() for t in fig.texts]
+    assert any(n.startswith("Compared with: segment highly satisfied") for n in notes), notes
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "Segment: fully connected" in labels and not any("[" in lab for lab in labels)

@@ -226,9 +226,13 @@ class AttritionPage:
         terms = t.loc[~((t["variable"] == "segment") & t["level"].isin(self.small)), "covariate"].tolist()
         if not terms:
             return Markdown(f"No hazard ratio is shown: every term concerns a segment below {self.min_cell} customers.")
-        fig = _figure(8, 0.5 * len(terms) + 1.5)
+        fig = _figure(8, 0.5 * len(terms) + 2.0)
         self.model.plot(ax=fig.gca(), terms=terms)
-        fig.tight_layout()
+        refs = [f"{self.labels.get(c, report.pretty(c)).lower()} {level}" for c, level in self.model.reference.items()]
+        fig.tight_layout(rect=(0, 0.06, 1, 1))
+        if refs:
+            fig.text(0.01, 0.01, "Compared with: " + "; ".join(str(r).replace("$", r"\$") for r in refs) + ".",
+                     fontsize=9, color="#444")
         return _done(fig)
 
     def ph_check(self) -> Markdown:
