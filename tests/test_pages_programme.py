@@ -211,3 +211,24 @@ def test_hostile_verbatim_is_escaped_and_scrubbed_in_the_rendered_report(tmp_pat
     for leak in ("jo.bloggs@example.com", "example.com", "7946", "0958"):
         assert leak not in page, leak
     assert "[email]" in page and "[phone]" in page
+
+
+def test_every_result_table_is_order_safe(tmp_path):
+    """Sorting, filtering, head, concat, merge and parquet of every table leave the results and the words unchanged."""
+    page = _page("plain")
+    before_results, before_tables = page.results(), [page.nps_table().data, page.scorecard_table().data,
+                                                      page.mix_table().data, page.words().data]
+    results = [page.overall, page.by_segment, page.card, page.card_std, page.impact, page.quotes, page.words_used]
+    for i, r in enumerate(results):
+        first = r.table
+        t = first.sort_values(first.columns[1], ascending=False)
+        key = t.columns[0]
+        _ = pd.concat([t, t]).merge(t, on=key).head(2)
+        t = t[t["n"] >= 0].head(len(t))
+        t.loc[:, t.select_dtypes("number").columns] = -1
+        t.to_parquet(tmp_path / f"{i}.parquet")
+        pd.testing.assert_frame_equal(r.table, first)
+    assert page.results() == before_results
+    after = [page.nps_table().data, page.scorecard_table().data, page.mix_table().data, page.words().data]
+    for a, b in zip(before_tables, after):
+        pd.testing.assert_frame_equal(a, b)
