@@ -80,6 +80,12 @@ def _horizon(value: Any, function: str) -> float:
     return checks.positive(value, function, "horizon")
 
 
+def _first_upper(value: Any) -> str:
+    """``value`` as text with its first letter in capitals (the rest as it is: ``miR-137`` stays so)."""
+    t = str(value)
+    return t[:1].upper() + t[1:]
+
+
 def _z(ci: float) -> float:
     return float(_st.norm.ppf(0.5 + ci / 2))
 
@@ -333,7 +339,7 @@ class Attrition(Result):
 
         t = self._table
         ok = [g not in self.excluded for g in self.groups]
-        d = pd.DataFrame({"label": [str(g).capitalize() for g in self.groups], "estimate": t["attrition"],
+        d = pd.DataFrame({"label": [_first_upper(g) for g in self.groups], "estimate": t["attrition"],
                           "ci_low": t["ci_low"], "ci_high": t["ci_high"], "n": t["n"]})[ok]
         if d.empty:
             raise ArgumentError("Attrition.plot: no group's attrition could be estimated, so there is nothing to draw",
@@ -684,7 +690,7 @@ class RMST(Result):
 
         t = self._table
         ok = [g not in self.excluded for g in self.groups]
-        d = pd.DataFrame({"label": [str(g).capitalize() for g in self.groups], "estimate": t["rmst"],
+        d = pd.DataFrame({"label": [_first_upper(g) for g in self.groups], "estimate": t["rmst"],
                           "ci_low": t["ci_low"], "ci_high": t["ci_high"], "n": t["n"]})[ok]
         if d.empty:
             raise ArgumentError("RMST.plot: no group's days kept could be estimated, so there is nothing to draw",
@@ -786,7 +792,8 @@ class RMSTDifference(Result):
         if not self.estimable:
             return Markdown(f"No difference in days kept is reported: {e.reason.sentence if e and e.reason else 'not estimable'}.")
         more = "longer" if e.estimate >= 0 else "less"
-        return Markdown(f"{text(self.a).capitalize()} customers stay **{abs(e.estimate):,.0f} days {more}** on average "
+        days = f"{abs(e.estimate):,.0f}"
+        return Markdown(f"{_first_upper(text(self.a))} customers stay **{days} day{'' if days == '1' else 's'} {more}** on average "
                         f"within the first {_days(self.horizon)} days than {text(self.b)} customers (95% CI "
                         f"{interval(e.ci_low, e.ci_high, fmt='{:,.0f}')}; n={e.n:,}; {p_value(self.p_value)}).")
 

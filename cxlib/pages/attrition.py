@@ -206,7 +206,7 @@ class AttritionPage:
                 cell = report.ci_text(e.estimate, e.ci_low, e.ci_high, fmt="{:,.0f}")
             else:
                 cell = f"not estimable: {e.reason.sentence}"
-            rows.append({"Segment": g.capitalize(), f"Days active out of {_days(self.horizon)} (95% CI)": cell,
+            rows.append({"Segment": g[:1].upper() + g[1:], f"Days active out of {_days(self.horizon)} (95% CI)": cell,
                          "n": f"{e.n:,}"})
         return _styler(pd.DataFrame(rows))
 
