@@ -394,6 +394,25 @@ def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = 
     return ax
 
 
+def _label_offsets(ax: plt.Axes, x, y, texts, *, fontsize: float = 8.0) -> list[float]:
+    """Vertical offsets (points) for labels right of their points so that no two labels overlap: each label
+    takes the first of 3, −9, 12, −18, … points whose box (estimated from the text's length) is free."""
+    ax.figure.canvas.draw_idle()
+    pts = ax.transData.transform(np.column_stack([np.asarray(x, float), np.asarray(y, float)])) * 72 / ax.figure.dpi
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for (px, py), text in zip(pts, texts):
+        w, h = 0.55 * fontsize * len(str(text)), fontsize + 1
+        for k in range(12):
+            dy = 3 + (k + 1) // 2 * 11 * (1 if k % 2 == 0 else -1) if k else 3
+            box = (px + 4, py + dy, px + 4 + w, py + dy + h)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                break
+        placed.append(box)
+        out.append(dy)
+    return out
+
+
 def importance_map(
     data,
     *,
@@ -450,9 +469,11 @@ def importance_map(
         top_overrated = table[table["quadrant"] == "overrated"].sort_values("stated", ascending=False).index[:6]
         show |= table.index.isin(top_overrated)
     named = table[show].sort_values("derived", ascending=False).head(max_labels)
-    for r in named.itertuples():
-        ax.annotate(str(r.element).replace("$", r"\$"), (r.stated, r.derived), xytext=(4, 3), textcoords="offset points",
-                    fontsize=8, color=QUADRANT_COLOURS[r.quadrant])
+    for r, dy in zip(named.itertuples(), _label_offsets(ax, named["stated"], named["derived"], named["element"])):
+        leader = {} if dy == 3 else {"arrowprops": {"arrowstyle": "-", "color": QUADRANT_COLOURS[r.quadrant],
+                                                     "lw": 0.5, "shrinkA": 0, "shrinkB": 2}}
+        ax.annotate(str(r.element).replace("$", r"\$"), (r.stated, r.derived), xytext=(4, dy), textcoords="offset points",
+                    fontsize=8, color=QUADRANT_COLOURS[r.quadrant], va="bottom" if dy >= 0 else "top", **leader)
     ax.set_xlabel("Stated importance (what customers say matters, 0–100)")
     ax.set_ylabel("Derived importance (% of connection explained)")
     n = getattr(data, "n", None)
@@ -509,6 +530,37 @@ def rollup(data, *, by: str | None = None, ax: plt.Axes | None = None, title: st
     ax.set_xlabel("Share of connection explained (%), with 95% CI")
     ax.set_title(title or f"Which {'journey stages' if by == 'stage' else 'experience dimensions'} matter most"
                  + (f" (n={n:,})" if n else ""))
+    return ax
+
+
+def relative_weights(data, *, top: int = 20, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
+    """Bars of each predictor's share of the explained variation (``cxlib.drivers.relative_weights`` or
+    ``shapley``), largest first, with intervals when there are any.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, matplotlib.pyplot as plt
+    >>> from cxlib import drivers
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    >>> rw = drivers.relative_weights(X, X["a"] + rng.normal(size=200), n_boot=50)
+    >>> len(relative_weights(rw, ax=plt.figure().gca()).patches)
+    3
+    """
+    if getattr(data, "reason", None) is not None:
+        raise ValueError(f"relative_weights: nothing to draw: not estimable ({data.reason})")
+    table = _table_of(data)
+    ax = ax or plt.gca()
+    d = table.sort_values("rescaled", ascending=False).head(top).iloc[::-1]
+    y = np.arange(len(d))
+    ax.barh(y, d["rescaled"], color=SEGMENT_COLOURS["fully connected"], height=0.6)
+    if "ci_low" in d and d["ci_low"].notna().any():
+        ax.errorbar(d["rescaled"], y, xerr=_error_bars(d["rescaled"], d["ci_low"], d["ci_high"]),
+                    fmt="none", ecolor="#222", capsize=3, lw=1)
+    ax.set_yticks(y, [str(p).replace("$", r"\$") for p in d["predictor"]])
+    ax.set_xlabel("Share of the explained variation (%)" + (", with 95% CI" if "ci_low" in d else ""))
+    n = getattr(data, "n", None)
+    ax.set_title(title or "Share of the explained variation" + (f" (n={n:,})" if n else ""))
     return ax
 
 

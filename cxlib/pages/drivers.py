@@ -1,0 +1,415 @@
+"""Notebook 02, driver analysis: which experience elements move emotional connection, against what
+customers say matters; journey stages and experience dimensions; where to act first; how certain the
+ranking is; the same elements against other outcomes.
+
+``build(eng)`` computes every result once; each method of :class:`DriversPage` words one section of the
+report. Base: every analysed respondent with a connection index (``eng.frame()`` as it is; the n of the
+derived importance), weighted when the engagement has respondent weights.
+
+Examples
+--------
+>>> import cxlib as cx
+>>> eng, _ = cx.synth.make_engagement("retailer", 600, seed=1)
+>>> page = build(eng, n_boot=50)
+>>> sorted(page.results())
+['hidden_drivers', 'key_drivers', 'overrated']
+>>> "hidden driver" in page.headline()
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .. import report
+from ..drivers import (Importance, OutcomeRanks, PairwiseDifferences, Priorities, RankStability, Rollup,
+                       importance, outcome_ranks, pairwise_differences, priorities, rank_stability, rollup)
+from ..results import Reason
+
+__all__ = ["DriversPage", "build", "LIST_LIMIT"]
+
+#: Names shown in a sentence before "and N more" (tables and results.json list every element).
+LIST_LIMIT = 5
+#: Elements shown in the ranking and priority tables.
+TOP = 10
+#: The outcome label of the fully-connected flag in the cross-outcome table.
+FULLY_CONNECTED = "Fully connected (yes/no)"
+_FLAG = "__fully_connected__"
+
+
+def _styler(frame: pd.DataFrame) -> Any:
+    return frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
+
+
+def _figure(width: float, height: float, ncols: int = 1) -> tuple[Any, Any]:
+    """A new figure and its axes (pyplot's, so the notebook's inline display is set up)."""
+    import matplotlib.pyplot as plt
+
+    from .. import plots
+
+    plots.set_theme()
+    return plt.subplots(1, ncols, figsize=(width, height))
+
+
+def _done(fig: Any) -> Any:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    plt.close(fig)  # shown once, by the notebook displaying the returned Figure
+    return fig
+
+
+def label(code: Any) -> str:
+    """A stage or dimension code as a reader's label (``like shop`` → ``Like shop``), as literal text.
+
+    Examples
+    --------
+    >>> label("return/service"), label("<b>x</b>")
+    ('Return/service', '&lt;b&gt;x&lt;/b&gt;')
+    """
+    return report.text(report.pretty(code))
+
+
+def names(items: Any, *, limit: int = LIST_LIMIT, bold: bool = True) -> str:
+    """Element names for a sentence, each as literal text; cut lists say "and N more".
+
+    Examples
+    --------
+    >>> names(["a", "b", "c"], limit=2)
+    '**a**, **b** and 1 more'
+    >>> names([])
+    'none'
+    """
+    shown = [f"**{report.text(x)}**" if bold else report.text(x) for x in items]
+    return report.listing(shown, limit=limit)
+
+
+def _plural(k: int, one: str, many: str) -> str:
+    return f"{k:,} {one if k == 1 else many}"
+
+
+def _derived(row: Any) -> str:
+    return report.ci_text(row["derived"], row["ci_low"], row["ci_high"], fmt="{:.1f}")
+
+
+def _score(value: Any, n: int, min_cell: int) -> str:
+    """A 0–100 mean, or suppressed when fewer than ``min_cell`` answered."""
+    return f"suppressed (n < {min_cell:,})" if n < min_cell else report.number(value, "{:.0f}/100")
+
+
+@dataclass(frozen=True)
+class DriversPage:
+    """The results behind notebook 02 and their words (one method per section)."""
+
+    client: str
+    min_cell: int
+    n_boot: int
+    seed: int
+    imp: Importance
+    stages: Rollup
+    dimensions: Rollup
+    stability: RankStability
+    pairs: PairwiseDifferences | None
+    first: Priorities
+    outcomes: OutcomeRanks
+    methods_common: str = ""
+    outcome_notes: dict = field(default_factory=dict)
+
+    # -- headline -----------------------------------------------------------------------------------------
+    def headline(self) -> report.Markdown:
+        """The findings in a few sentences: the three quadrant lists, the stage that matters most (CI, n),
+        and the elements that could not be assessed."""
+        imp = self.imp
+        lines = [f"### {report.text(self.client)}: headline findings"]
+        if not imp.estimable:
+            lines.append(f"What drives emotional connection could not be estimated: {report.text(imp.reason.sentence)} "
+                         f"(n={imp.n:,}).")
+            return report.Markdown("\n\n".join(lines + self._excluded_lines()))
+        hidden, over, key = imp.hidden_drivers(), imp.overrated(), imp.key_drivers()
+        lines.append(f"**{_plural(len(hidden), 'hidden driver', 'hidden drivers')}**: {names(hidden)}. Customers do "
+                     "not call them important, yet they move emotional connection more than an average element does."
+                     if hidden else "**No hidden drivers**: every element that moves emotional connection more than "
+                                    "an average element does is also one customers call important.")
+        lines.append(f"**{_plural(len(over), 'overrated element', 'overrated elements')}**: {names(over)}. Customers "
+                     "say they matter, but they do not move emotional connection."
+                     if over else "**No overrated elements**: every element customers call important also moves "
+                                  "emotional connection.")
+        lines.append(f"**{_plural(len(key), 'key driver', 'key drivers')}** matter on both counts: {names(key)}."
+                     if key else "**No key drivers**: no element is both important to customers and a strong "
+                                 "driver of connection.")
+        if self.stages.estimable and len(self.stages.table):
+            top = self.stages.table.iloc[0]
+            lines.append(f"The journey stage that matters most is **{label(top['stage'])}**: "
+                         f"{report.ci_text(top['derived'], top['ci_low'], top['ci_high'], fmt='{:.0f}%', n=imp.n)} "
+                         "of the connection the experience explains.")
+        return report.Markdown("\n\n".join(lines + self._excluded_lines()))
+
+    def _excluded_lines(self) -> list[str]:
+        if not self.imp.excluded:
+            return []
+        items = [f"**{report.text(e)}** ({report.text(r.sentence)})" for e, r in self.imp.excluded.items()]
+        return ["*Not estimable:* " + report.listing(items, limit=LIST_LIMIT) + ". An element needs varying ratings "
+                "of its own before its link to connection can be measured."]
+
+    # -- the stated-vs-derived map ------------------------------------------------------------------------
+    def importance_map(self) -> Any:
+        """Every element by stated (across) and derived (up) importance, in four quadrants."""
+        if not self.imp.estimable:
+            return report.Markdown(f"No map: {report.text(self.imp.reason.sentence)}.")
+        fig, ax = _figure(10, 7)
+        self.imp.plot(ax=ax)
+        return _done(fig)
+
+    def rule(self) -> report.Markdown:
+        """Where the map is cut, in words."""
+        if not self.imp.estimable:
+            return report.Markdown("")
+        return report.Markdown(self.imp.rule_text())
+
+    # -- key, hidden and overrated ------------------------------------------------------------------------
+    def quadrant_table(self, quadrant: str) -> Any:
+        """Every element of one quadrant (best first): element, journey stage, stated importance, derived
+        importance with its 95% CI, n."""
+        imp = self.imp
+        if not imp.estimable:
+            return report.Markdown(f"Not estimable: {report.text(imp.reason.sentence)}.")
+        members = imp.elements(quadrant)
+        if not members:
+            return report.Markdown(f"No element is a{'n' if quadrant[0] in 'aeiou' else ''} {quadrant} here.")
+        rows = imp.rows(members)
+        return _styler(pd.DataFrame({
+            "Element": [str(e) for e in rows["element"]],
+            "Journey stage": [report.pretty(s) for s in rows["stage"]],
+            "Stated importance": [_score(v, k, self.min_cell) for v, k in zip(rows["stated"], rows["n_stated"])],
+            "Derived importance, % (95% CI)": [_derived(r) for _, r in rows.iterrows()],
+            "n": [f"{imp.n:,}"] * len(rows),
+        }))
+
+    def hidden_table(self) -> Any:
+        """The hidden drivers: high derived, low stated importance."""
+        return self.quadrant_table("hidden driver")
+
+    def overrated_table(self) -> Any:
+        """The overrated elements: customers call them important; they do not move connection."""
+        return self.quadrant_table("overrated")
+
+    def key_table(self) -> Any:
+        """The key drivers: important on both counts."""
+        return self.quadrant_table("key driver")
+
+    # -- stages and dimensions ----------------------------------------------------------------------------
+    def rollups(self) -> Any:
+        """Derived importance summed by journey stage and by experience dimension, with 95% intervals."""
+        if not self.stages.estimable:
+            return report.Markdown(f"Not estimable: {report.text(self.stages.reason.sentence)}.")
+        fig, axes = _figure(13, 4.5, ncols=2)
+        self.stages.plot(ax=axes[0])
+        self.dimensions.plot(ax=axes[1])
+        return _done(fig)
+
+    def rollup_text(self) -> report.Markdown:
+        """The stages and dimensions in order, each with its share, 95% CI and number of elements."""
+        if not self.stages.estimable:
+            return report.Markdown("")
+        out = []
+        for r, what in ((self.stages, "Journey stages"), (self.dimensions, "Experience dimensions")):
+            parts = [f"{label(row[r.by])} {report.ci_text(row['derived'], row['ci_low'], row['ci_high'], fmt='{:.0f}%')}"
+                     f" over {_plural(int(row['n_elements']), 'element', 'elements')}"
+                     for _, row in r.table.iterrows()]
+            out.append(f"**{what}**, by share of the explained connection (n={r.n:,}): " + "; ".join(parts) + ".")
+        return report.Markdown("\n\n".join(out))
+
+    # -- where to act first -------------------------------------------------------------------------------
+    def priorities_table(self) -> Any:
+        """The elements where better performance would raise connection most (opportunity, best first)."""
+        if not self.first.estimable:
+            return report.Markdown(f"Not estimable: {report.text(self.first.reason.sentence)}.")
+        t = self.first.table
+        rows = self.imp.rows([str(e) for e in t["element"]])
+        return _styler(pd.DataFrame({
+            "Element": [str(e) for e in t["element"]],
+            "Journey stage": [report.pretty(s) for s in t["stage"]],
+            "Dimension": [report.pretty(s) for s in t["dimension"]],
+            "Derived importance, % (95% CI)": [_derived(r) for _, r in rows.iterrows()],
+            "Performance": [_score(v, k, self.min_cell) for v, k in zip(rows["performance"], rows["n_performance"])],
+            "Opportunity": [report.number(v, "{:.2f}") for v in t["opportunity"]],
+            "Quadrant": [report.pretty(q) for q in t["quadrant"]],
+            "n": [f"{self.first.n:,}"] * len(t),
+        }))
+
+    # -- how certain the ranking is -----------------------------------------------------------------------
+    def ranking_table(self) -> Any:
+        """The ten most important elements: rank, its 95% interval over resamples, share of resamples in the
+        top ten."""
+        s = self.stability
+        if s.table.empty:
+            return report.Markdown(f"Not estimable: {report.text(s.reason.sentence)}.")
+        if s.reason is not None and s.reason.code == "no_bootstrap":
+            return report.Markdown("The ranking was computed without resampling, so how certain it is cannot be "
+                                   "shown; run with resampling for rank intervals.")
+        t = s.table.head(TOP)
+        return _styler(pd.DataFrame({
+            "Rank": [f"{int(r)}" for r in t["rank"]],
+            "Element": [str(e) for e in t["element"]],
+            "Rank, 95% interval": [report.interval(a, b, fmt="{:.0f}") for a, b in zip(t["rank_ci_low"], t["rank_ci_high"])],
+            f"In top {s.top}": [report.percent(v) for v in t["in_top"]],
+            "n": [f"{s.n:,}"] * len(t),
+        }))
+
+    def ranking_text(self) -> report.Markdown:
+        """How many pairs among the top five differ clearly."""
+        p = self.pairs
+        if p is None or p.reason is not None:
+            return report.Markdown("")
+        return report.Markdown(
+            f"{p.n_clear:,} of {len(p.table):,} pairs among the top {len(p.names)} differ clearly (the 95% interval "
+            f"of their difference excludes zero); the others cannot be told apart with this sample (n={p.n:,}).")
+
+    # -- elements that lower connection -------------------------------------------------------------------
+    def lowering(self) -> report.Markdown:
+        """Elements with more than an equal share whose better performance goes with lower connection."""
+        if not self.imp.estimable:
+            return report.Markdown(f"Not estimable: {report.text(self.imp.reason.sentence)}.")
+        low = self.imp.lowering()
+        if not low:
+            return report.Markdown("No element with more than an equal share goes with lower connection.")
+        return report.Markdown("These elements go with *lower* connection when they perform better (check the "
+                               f"question wording): {names(low, limit=len(low))}.")
+
+    # -- the same elements against other outcomes ---------------------------------------------------------
+    def outcomes_table(self) -> Any:
+        """Rank of the ten most important elements (for connection) under each outcome."""
+        wide = self.outcomes.wide(top=TOP)
+        if wide.empty:
+            return report.Markdown("No outcome could be estimated.")
+        out = pd.DataFrame({"Element (rank by outcome)": [str(e) for e in wide["element"]]})
+        for col in wide.columns[1:]:
+            out[col] = [report.number(v, "{:.0f}") for v in wide[col]]
+        return _styler(out)
+
+    def outcomes_text(self) -> report.Markdown:
+        """The n behind each outcome, and why any could not be estimated."""
+        t = self.outcomes.table
+        done = [f"{report.text(o)} (n={int(t.loc[t['outcome'] == o, 'n'].iloc[0]):,})"
+                for o in self.outcomes.outcomes if o not in self.outcomes.excluded]
+        lines = [f"Ranks within each outcome, 1 = the largest share: {report.listing(done, limit=len(done))}."] if done else []
+        if self.outcomes.excluded:
+            lines.append("*Not estimable:* " + "; ".join(f"**{report.text(o)}**: {report.text(r.sentence)}"
+                                                         for o, r in self.outcomes.excluded.items()) + ".")
+        return report.Markdown("\n\n".join(lines))
+
+    # -- methods ------------------------------------------------------------------------------------------
+    def methods(self) -> report.Markdown:
+        """The methods appendix: the common part, then this page's estimators."""
+        imp = self.imp
+        lines = [self.methods_common] if self.methods_common else []
+        sample = f"- **Sample.** {imp.n:,} respondents with a connection index and consent to analytics"
+        if imp.weighted and imp.n_effective is not None:
+            sample += f"; weighted by the respondent weights (effective sample size {imp.n_effective:,.0f})."
+        else:
+            sample += "."
+        lines.append(sample)
+        count = len(imp.names)
+        fit = (f" (model R² = {report.number(imp.r2, '{:.2f}')}, {report.p_value(imp.r2_p_value)})"
+               if imp.estimable else f"; not estimable here: {report.text(imp.reason.sentence)}")
+        lines.append(f"- **Derived importance.** Johnson's relative weights of the {count:,} elements' performance "
+                     f"ratings on the connection index{fit}; each weight is the element's share of the explained "
+                     "variation.")
+        rule = {"mean": "set to the element's average, so a blank neither raises nor lowers its weight",
+                "pairwise": "left out pair by pair (pairwise-complete correlations)",
+                "listwise": "handled by leaving out every respondent with a blank"}[imp.missing]
+        lines.append(f"- **Unanswered elements** (“not experienced”) are {rule}.")
+        if self.n_boot:
+            lines.append(f"- **Intervals.** Percentile bootstrap, {self.n_boot:,} resamples of respondents, "
+                         f"seed {self.seed}; rank intervals are the 2.5th and 97.5th percentiles of each element's "
+                         "rank across resamples.")
+        else:
+            lines.append("- **Intervals.** None: computed without resampling.")
+        if imp.estimable:
+            lines.append(f"- **Quadrants.** {imp.rule_text()}")
+        lines.append("- **Where to act first.** Opportunity = derived importance × room to improve "
+                     "(100 − performance) ÷ 100; elements that go with lower connection are left out.")
+        lines.append(f"- **Other outcomes.** Being fully connected (yes/no) uses logistic relative weights "
+                     f"(Tonidandel & LeBreton 2010) and is reported only when both the fully connected and the other "
+                     f"respondents number at least {self.min_cell}; value uses linear relative weights.")
+        lines.append(f"- **Suppression.** Stated importance and performance of an element rated by fewer than "
+                     f"{self.min_cell} respondents are not shown.")
+        return report.Markdown("\n".join(lines))
+
+    # -- results.json -------------------------------------------------------------------------------------
+    def _listing(self, members: tuple[str, ...]) -> list[dict[str, Any]]:
+        imp = self.imp
+        if not members:
+            return []
+        rows = imp.rows(members)
+        extra = {"n_effective": imp.n_effective} if imp.weighted and imp.n_effective is not None else {}
+        return [{"element": str(r["element"]), "stage": str(r["stage"]), "stated": r["stated"],
+                 **report.estimate_dict(r["derived"], r["ci_low"], r["ci_high"], imp.n, **extra)}
+                for _, r in rows.iterrows()]
+
+    def results(self) -> dict[str, Any]:
+        """``hidden_drivers``, ``overrated``, ``key_drivers``: every element of each quadrant, best first, as
+        ``{"element", "stage", "stated", "estimate", "ci_low", "ci_high", "n"}`` (+ ``n_effective``)."""
+        imp = self.imp
+        out = {"hidden_drivers": self._listing(imp.hidden_drivers()), "overrated": self._listing(imp.overrated()),
+               "key_drivers": self._listing(imp.key_drivers())}
+        return report.to_jsonable(out)
+
+    def record(self) -> None:
+        """Record :meth:`results` for results.json (shows nothing in the report)."""
+        for key, value in self.results().items():
+            report.record(key, value)
+
+
+def _fully_connected(frame: pd.DataFrame) -> pd.Series:
+    return (frame["segment"] == "fully connected").astype(float).where(frame["segment"].notna())
+
+
+def build(eng: Any, *, seed: int = 0, n_boot: int = 1000) -> DriversPage:
+    """Compute notebook 02's results for an engagement.
+
+    Parameters
+    ----------
+    eng : Engagement
+    seed : int
+        Seed of every resampling step.
+    n_boot : int
+        Bootstrap resamples for every interval (0: none).
+
+    Returns
+    -------
+    DriversPage
+    """
+    cfg = eng.config
+    weight = cfg.get("weight")
+    min_cell = int(cfg["privacy"]["min_cell"])
+    frame = eng.frame()
+    imp = importance(frame, eng.codebook, "connection_index", weight=weight, n_boot=n_boot, seed=seed)
+    stability = rank_stability(imp, top=TOP)
+    pairs = None
+    if stability.reason is None and len(stability.table) >= 2:
+        pairs = pairwise_differences(imp, names=[str(e) for e in stability.table["element"].head(5)])
+    others: dict[str, Importance] = {"Connection index": imp}
+    flag = _fully_connected(frame)
+    fc = frame.assign(**{_FLAG: flag})
+    fc_imp = importance(fc, eng.codebook, _FLAG, weight=weight, n_boot=0, seed=seed)
+    k, n_flag = int(flag.sum()), int(flag.notna().sum())
+    if min(k, n_flag - k) < min_cell:  # too few fully connected (or other) respondents to report on
+        fc_imp = _suppressed(fc_imp, min(k, n_flag - k), min_cell)
+    others[FULLY_CONNECTED] = fc_imp
+    value = cfg["value"][0]
+    others[report.pretty(value)] = importance(frame, eng.codebook, value, weight=weight, n_boot=0, seed=seed)
+    return DriversPage(
+        client=eng.client, min_cell=min_cell, n_boot=n_boot, seed=seed, imp=imp,
+        stages=rollup(imp, by="stage"), dimensions=rollup(imp, by="dimension"), stability=stability, pairs=pairs,
+        first=priorities(imp, top=TOP), outcomes=outcome_ranks(others),
+        methods_common=report.methods_common(eng))
+
+
+def _suppressed(imp: Importance, n: int, min_cell: int) -> Importance:
+    """The same elements, not estimable because a group is below ``min_cell``."""
+    from dataclasses import replace
+
+    return replace(imp, reason=Reason.of("below_min_cell", min_cell=min_cell, n=n))

@@ -1,0 +1,168 @@
+"""cxlib.pages.drivers (notebook 02): the words on a synthetic engagement. No nan/None/inf, CI and n with every
+figure, small groups suppressed, names from the data shown literally, no code or column names, and
+results() in the DESIGN §5 shapes (complete lists; sentences that cut a list say "and N more")."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+
+import pandas as pd
+import pytest
+
+import cxlib as cx
+from cxlib import drivers, report
+from cxlib.pages import drivers as page_module
+
+HOSTILE = "<img src=x> *x* <script>alert(1)</script>"
+SECTIONS = ("headline", "importance_map", "rule", "hidden_table", "overrated_table", "key_table", "rollups",
+            "rollup_text", "priorities_table", "ranking_table", "ranking_text", "lowering", "outcomes_table",
+            "outcomes_text", "methods")
+FORBIDDEN = ("cxlib", "drivers.", "resp_weight", "connection_index", "analytics_consent", "n_boot", "annual_spend",
+             "perf_", "imp_", "__fully_connected__", "`", "Notebook 02")
+
+
+def _rename(eng, old: str, new: str):
+    cb = eng.codebook.copy()
+    cb.loc[cb["element"] == old, "element"] = new
+    return dataclasses.replace(eng, codebook=cb)
+
+
+@functools.lru_cache(maxsize=None)
+def _page(kind: str = "plain"):
+    eng, truth = cx.synth.make_engagement("retailer", 900, seed=2)
+    if kind == "hostile":
+        eng = _rename(eng, truth["hidden_drivers"][0], HOSTILE)
+    elif kind == "tiny_cells":
+        cfg = {**eng.config, "privacy": {**eng.config["privacy"], "min_cell": 5_000}}
+        eng = dataclasses.replace(eng, config=cfg)
+    elif kind == "flat":  # every element but one rated the same by everyone
+        cols = eng.codebook.loc[eng.codebook["role"] == "element_performance", "column"].tolist()
+        eng = dataclasses.replace(eng, survey=eng.survey.assign(**{c: 5.0 for c in cols[1:]}))
+    return page_module.build(eng, seed=0, n_boot=40), eng, truth
+
+
+def _texts(page) -> dict[str, str]:
+    out = {}
+    for name in SECTIONS:
+        value = getattr(page, name)()
+        if isinstance(value, str):
+            out[name] = str(value)
+        elif hasattr(value, "to_html"):  # a Styler
+            out[name] = value.to_html()
+        else:  # a Figure: its texts
+            out[name] = " ".join(t.get_text() for ax in value.axes for t in
+                                 [ax.title, ax._left_title, ax.xaxis.label, ax.yaxis.label, *ax.texts,
+                                  *ax.get_yticklabels()])
+    return out
+
+
+@pytest.mark.parametrize("kind", ["plain", "hostile", "tiny_cells", "flat"])
+def test_no_nan_none_inf_code_or_column_names_in_any_text(kind):
+    page, _, _ = _page(kind)
+    for name, text in _texts(page).items():
+        assert not re.search(r"\b(nan|NaN|None|inf)\b", text), (kind, name, text[:300])
+        for word in FORBIDDEN:
+            assert word not in text, (kind, name, word)
+
+
+def test_every_figure_has_its_ci_and_n():
+    page, _, _ = _page()
+    head = page.headline()
+    assert "95% CI" in head and "n=" in head
+    for table in (page.hidden_table(), page.overrated_table(), page.key_table(), page.priorities_table()):
+        data = table.data
+        assert data["Derived importance, % (95% CI)"].str.contains("95% CI").all()
+        assert (data["n"] == f"{page.imp.n:,}").all()
+    assert "95% CI" in page.rollup_text() and "n=" in page.rollup_text()
+    assert "n=" in page.ranking_text() and "n=" in page.outcomes_text()
+    assert re.search(r"\d+–\d+", page.ranking_table().data["Rank, 95% interval"].iloc[0])
+
+
+def test_stage_codes_read_as_labels():
+    page, eng, _ = _page()
+    stage = page.stages.table["stage"].iloc[0]
+    assert f"**{report.pretty(stage)}**" in page.headline()
+    assert set(page.hidden_table().data["Journey stage"]) <= {report.pretty(s) for s in eng.codebook["stage"].dropna()}
+
+
+def test_a_hostile_element_name_is_shown_literally_everywhere():
+    page, _, _ = _page("hostile")
+    assert HOSTILE in page.imp.hidden_drivers()
+    texts = _texts(page)
+    assert report.text(HOSTILE) in texts["headline"]
+    for name, text in texts.items():
+        if name == "importance_map":  # a picture: the name is drawn as the literal text it is
+            assert HOSTILE in text
+            continue
+        assert "<img" not in text and "<script" not in text, name
+    assert "&lt;img src=x&gt;" in texts["hidden_table"]
+    hidden = page.results()["hidden_drivers"]
+    assert HOSTILE in [d["element"] for d in hidden]  # results.json keeps the name itself
+
+
+def test_small_groups_are_suppressed():
+    page, _, _ = _page("tiny_cells")
+    fc = page.outcomes.excluded[page_module.FULLY_CONNECTED]
+    assert fc.code == "below_min_cell" and "5,000" in page.outcomes_text()
+    assert page_module.FULLY_CONNECTED not in page.outcomes_table().data.columns
+    assert (page.hidden_table().data["Stated importance"] == "suppressed (n < 5,000)").all()
+    assert (page.priorities_table().data["Performance"] == "suppressed (n < 5,000)").all()
+
+
+def test_the_fully_connected_outcome_is_suppressed_exactly_when_a_group_is_below_min_cell():
+    page, eng, _ = _page()
+    seg = eng.frame()["segment"].dropna()
+    k = int((seg == "fully connected").sum())
+    smaller = min(k, len(seg) - k)
+    assert smaller >= 30 and page_module.FULLY_CONNECTED not in page.outcomes.excluded
+    tiny = dataclasses.replace(eng, config={**eng.config, "privacy": {**eng.config["privacy"], "min_cell": smaller + 1}})
+    built = page_module.build(tiny, n_boot=0)
+    assert built.outcomes.excluded[page_module.FULLY_CONNECTED].code == "below_min_cell"
+    ok = dataclasses.replace(eng, config={**eng.config, "privacy": {**eng.config["privacy"], "min_cell": smaller}})
+    assert page_module.FULLY_CONNECTED not in page_module.build(ok, n_boot=0).outcomes.excluded
+
+
+def test_not_estimable_says_why_in_every_section():
+    page, _, _ = _page("flat")
+    assert page.imp.reason.code == "too_few_elements"
+    texts = _texts(page)
+    assert "could not be estimated" in texts["headline"] and "Not estimable" in texts["headline"]
+    assert page.results() == {"hidden_drivers": [], "overrated": [], "key_drivers": []}
+
+
+def test_results_have_the_design_shapes_and_complete_lists():
+    page, _, _ = _page()
+    res = page.results()
+    assert set(res) == {"hidden_drivers", "overrated", "key_drivers"}
+    imp = page.imp
+    for key, members in (("hidden_drivers", imp.hidden_drivers()), ("overrated", imp.overrated()),
+                         ("key_drivers", imp.key_drivers())):
+        assert [d["element"] for d in res[key]] == list(members)
+        for d in res[key]:
+            assert set(d) == {"element", "stage", "stated", "estimate", "ci_low", "ci_high", "n", "n_effective"}
+            assert d["ci_low"] <= d["estimate"] <= d["ci_high"] and d["n"] == imp.n
+            assert isinstance(d["stated"], float) and isinstance(d["stage"], str)
+    t = imp.table.set_index("element")
+    first = res["hidden_drivers"][0]
+    assert first["estimate"] == t.loc[first["element"], "derived"]
+
+
+def test_a_cut_list_says_how_many_more():
+    page, _, _ = _page()
+    imp = page.imp
+    lists = {"hidden driver": imp.hidden_drivers(), "overrated": imp.overrated(), "key driver": imp.key_drivers()}
+    quadrant, members = max(lists.items(), key=lambda kv: len(kv[1]))
+    assert len(members) > page_module.LIST_LIMIT, lists
+    assert f"and {len(members) - page_module.LIST_LIMIT} more" in page.headline()
+    assert len(page.quadrant_table(quadrant).data) == len(members)  # tables list every element
+    assert page_module.names(list("abcdefg")) == "**a**, **b**, **c**, **d**, **e** and 2 more"
+
+
+def test_the_page_agrees_with_the_analysis_it_words():
+    page, eng, _ = _page()
+    imp = drivers.importance(eng.frame(), eng.codebook, weight=eng.config["weight"], n_boot=40, seed=0)
+    pd.testing.assert_frame_equal(imp.table, page.imp.table)
+    top = drivers.rollup(imp).table.iloc[0]
+    assert f"{top['derived']:.0f}% (95% CI {top['ci_low']:.0f}%–{top['ci_high']:.0f}%; n={imp.n:,})" in page.headline()
+    assert page.priorities_table().data["Element"].tolist() == drivers.priorities(imp, top=10).table["element"].tolist()
