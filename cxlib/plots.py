@@ -564,37 +564,6 @@ def relative_weights(data, *, top: int = 20, ax: plt.Axes | None = None, title: 
     return ax
 
 
-def relative_weights(data, *, top: int = 20, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
-    """Bars of each predictor's share of the explained variation (``cxlib.drivers.relative_weights`` or
-    ``shapley``), largest first, with intervals when there are any.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd, matplotlib.pyplot as plt
-    >>> from cxlib import drivers
-    >>> rng = np.random.default_rng(0)
-    >>> X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
-    >>> rw = drivers.relative_weights(X, X["a"] + rng.normal(size=200), n_boot=50)
-    >>> len(relative_weights(rw, ax=plt.figure().gca()).patches)
-    3
-    """
-    if getattr(data, "reason", None) is not None:
-        raise ValueError(f"relative_weights: nothing to draw: not estimable ({data.reason})")
-    table = _table_of(data)
-    ax = ax or plt.gca()
-    d = table.sort_values("rescaled", ascending=False).head(top).iloc[::-1]
-    y = np.arange(len(d))
-    ax.barh(y, d["rescaled"], color=SEGMENT_COLOURS["fully connected"], height=0.6)
-    if "ci_low" in d and d["ci_low"].notna().any():
-        ax.errorbar(d["rescaled"], y, xerr=_error_bars(d["rescaled"], d["ci_low"], d["ci_high"]),
-                    fmt="none", ecolor="#222", capsize=3, lw=1)
-    ax.set_yticks(y, [str(p).replace("$", r"\$") for p in d["predictor"]])
-    ax.set_xlabel("Share of the explained variation (%)" + (", with 95% CI" if "ci_low" in d else ""))
-    n = getattr(data, "n", None)
-    ax.set_title(title or "Share of the explained variation" + (f" (n={n:,})" if n else ""))
-    return ax
-
-
 def _survival_groups(data, by):
     """(table, group column or None) from a ``cxlib.survival.KaplanMeier`` result or its table."""
     if hasattr(data, "table") and hasattr(data, "by"):
