@@ -141,6 +141,11 @@ def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column
     half_life_days = _half_life(half_life_days, function)
     recent_days = checks.positive(recent_days, function, "recent_days")
     _contacts_match(contacts, frame[id_column], id_column, "contacts.contact_experience")
+    return _scores(_ages(contacts, frame, id_column=id_column, wave=wave), half_life_days, recent_days)
+
+
+def _ages(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column: str, wave: str | None) -> dict[str, Any]:
+    """What does not depend on the half-life: each contact's customer (row of ``frame``), age and rating."""
     ids = pd.Index(frame[id_column])
     code = ids.get_indexer(contacts[id_column])  # -1: a contact of someone not in the frame
     ts = pd.to_datetime(contacts["timestamp"]).to_numpy("datetime64[s]").astype("int64") / 86400.0
@@ -158,7 +163,11 @@ def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column
         as_of = np.where(wave_code >= 0, ref_by_wave[np.maximum(wave_code, 0)], np.nan)
     else:
         as_of = np.full(n, ts.max() if len(ts) else np.nan)
-    age = as_of[code] - ts
+    return {"code": code, "age": as_of[code] - ts, "rating": rating, "n": n, "index": frame.index}
+
+
+def _scores(a: dict[str, Any], half_life_days: float, recent_days: float) -> pd.DataFrame:
+    code, age, rating, n = a["code"], a["age"], a["rating"], a["n"]
     valid = age >= 0
     w = np.where(valid, 0.5 ** (np.where(valid, age, 0) / half_life_days), 0.0)
     wsum = np.bincount(code, weights=w, minlength=n)
@@ -171,7 +180,7 @@ def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column
         return np.bincount(code[mask], weights=rating[mask], minlength=n) / np.where(cnt > 0, cnt, np.nan)
 
     out = pd.DataFrame({"experience": experience, "recent_rating": mean_of(recent), "older_rating": mean_of(older)},
-                       index=frame.index)
+                       index=a["index"])
     out["has_contacts"] = out["experience"].notna()
     return out.fillna({c: out[c].mean() for c in ("experience", "recent_rating", "older_rating")})
 
@@ -385,9 +394,11 @@ def compare_half_lives(data: pd.DataFrame, contacts: pd.DataFrame | None, *, dur
     _check_contacts(contacts, id_column, function)
     base = data.drop(columns=[c for c in ("experience", "recent_rating", "older_rating", "has_contacts")
                               if c in data.columns])
+    _contacts_match(contacts, base[id_column], id_column, function)
+    ages = _ages(contacts, base, id_column=id_column, wave=wave)  # once: only the weights change with the half-life
     rows = []
     for h in hls:
-        g = base.join(contact_experience(contacts, base, id_column=id_column, wave=wave, half_life_days=h))
+        g = base.join(_scores(ages, h, 90.0))
         m = survival.cox(g, duration=duration, event=event, covariates=covariates + ["experience"], weight=weight,
                          reference=reference, ci=ci)
         if not m.estimable:
@@ -398,7 +409,7 @@ def compare_half_lives(data: pd.DataFrame, contacts: pd.DataFrame | None, *, dur
         if weight:
             from .stats import kish_effective_n
 
-            row["n_effective"] = kish_effective_n(g.dropna(subset=[duration, event, weight])[weight])
+            row["n_effective"] = kish_effective_n(g.dropna(subset=[duration, event, weight, *covariates])[weight])
         rows.append(row)
     table = pd.DataFrame(rows)
     best = float(table.loc[table["log_likelihood"].idxmax(), "half_life"])
