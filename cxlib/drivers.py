@@ -201,18 +201,18 @@ def uninformative(X: pd.DataFrame, *, what: str = "rated it") -> dict[str, str]:
     return reasons
 
 
-def _uninformative_reasons(X: pd.DataFrame) -> dict[str, Reason]:
-    """Like :func:`uninformative`, with the reasons as :class:`~cxlib.results.Reason` codes
-    (``no_data``, ``constant``, ``duplicate``)."""
+def _uninformative_reasons(X: pd.DataFrame, *, what: str = "rated its performance") -> dict[str, Reason]:
+    """Like :func:`uninformative`, with the reasons as :class:`~cxlib.results.Reason` codes (``no_data``,
+    ``constant``, ``duplicate``); a constant column's sentence names the answer everyone gave."""
     reasons: dict[str, Reason] = {}
     seen: dict[bytes, str] = {}
     for col in X.columns:
         values = pd.to_numeric(X[col], errors="coerce").to_numpy(dtype=float)
         answered = values[~np.isnan(values)]
         if answered.size == 0:
-            reasons[col] = Reason.of("no_data")
+            reasons[col] = Reason("no_data", f"nobody {what}")
         elif np.unique(answered).size < 2:
-            reasons[col] = Reason.of("constant")
+            reasons[col] = Reason("constant", f"every customer {what} {answered[0]:g}")
         else:
             key = np.where(np.isnan(values), np.inf, values).tobytes()
             if key in seen:

@@ -210,6 +210,7 @@ def test_an_element_nobody_varies_on_is_left_out_and_named():
     got = drivers.importance(f.assign(**{perf["column"]: 5.0}), cb, n_boot=20)
     assert perf["element"] not in set(got.table["element"])
     assert got.excluded[perf["element"]].code == "constant"
+    assert got.excluded[perf["element"]].sentence == "every customer rated its performance 5"
     assert len(got.table) == (cb.role == "element_performance").sum() - 1
 
 
@@ -491,3 +492,25 @@ def test_argument_errors_name_the_argument_with_close_matches():
         with pytest.raises(ArgumentError) as err:
             call()
         assert err.value.argument == argument and words in str(err.value), str(err.value)
+
+
+def test_quadrant_lists_and_lowering_match_the_table_and_a_planted_reversal():
+    eng, truth = cx.synth.make_engagement("retailer", 1500, seed=8)
+    f, cb = eng.frame(), eng.codebook
+    imp = drivers.importance(f, cb, n_boot=0)
+    t = imp.table
+    for quadrant, key in (("hidden driver", "derived"), ("key driver", "derived"), ("overrated", "stated")):
+        brute = t[t["quadrant"] == quadrant].sort_values(key, ascending=False)["element"].tolist()
+        assert list(imp.elements(quadrant)) == brute
+    assert imp.hidden_drivers() == imp.elements("hidden driver") and imp.key_drivers() == imp.elements("key driver")
+    assert imp.lowering() == ()
+    # Reverse one key driver's performance scale: better reported performance now goes with lower connection.
+    element = imp.key_drivers()[0]
+    row = cb[(cb["role"] == "element_performance") & (cb["element"] == element)].iloc[0]
+    flipped = f.assign(**{row["column"]: row["scale_min"] + row["scale_max"] - f[row["column"]]})
+    rev = drivers.importance(flipped, cb, n_boot=0)
+    assert rev.lowering() == (element,)
+    assert rev.table.set_index("element").loc[element, "sign"] == -1
+    assert element not in drivers.priorities(rev, top=60).table["element"].tolist()
+    with pytest.raises(ArgumentError):
+        imp.elements("hidden drivers")
