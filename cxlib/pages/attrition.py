@@ -336,9 +336,7 @@ class AttritionPage:
                 att[g] = report.suppressed(e.n, self.min_cell)
             else:
                 d = e.to_dict()
-                d.pop("method", None)
-                if not e.estimable:
-                    d["note"] = f"not estimable: {e.reason.sentence}"
+                d.pop("method", None)  # a not-estimable entry keeps its reason code and sentence (``note``)
                 att[g] = {**d, "horizon": self.horizon}
         hr = self.hazard_ratio()
         if hr.estimable:
