@@ -135,7 +135,10 @@ def _label(value: str) -> str:
 def _cronbach(data: pd.DataFrame) -> float:
     k = data.shape[1]
     cov = data.cov()  # pairwise-complete covariances, as pingouin's default nan_policy="pairwise"
-    return float(k / (k - 1) * (1 - np.trace(cov.to_numpy()) / cov.to_numpy().sum()))
+    total = cov.to_numpy().sum()
+    if not total > 0:  # everyone gave the same answers: alpha is not defined
+        return float("nan")
+    return float(k / (k - 1) * (1 - np.trace(cov.to_numpy()) / total))
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import motivators, report, segments
 from ..report import Markdown
-from ..results import Estimate
+from ..results import Estimate, Reason
 
 __all__ = ["ValuePage", "build"]
 
@@ -326,8 +326,12 @@ class ValuePage:
         """Cronbach's alpha of each motivator scale with its 95% CI and n."""
         rows = []
         for _, r in self.reliability.table.iterrows():
-            alpha = (report.ci_text(r["alpha"], r["ci_low"], r["ci_high"], fmt="{:.2f}") if r["n_items"] >= 2
-                     else "one question: no alpha")
+            if r["n_items"] < 2:
+                alpha = "one question: no alpha"
+            elif r["alpha"] != r["alpha"]:  # NaN: the answers do not vary
+                alpha = f"not estimable: {Reason.of('constant')}"
+            else:
+                alpha = report.ci_text(r["alpha"], r["ci_low"], r["ci_high"], fmt="{:.2f}")
             rows.append({"Motivator": _cap(r["motivator"]), "Questions": int(r["n_items"]),
                          "Cronbach's alpha (95% CI)": alpha, "n": f"{int(r['n']):,}"})
         return _styler(pd.DataFrame(rows))
