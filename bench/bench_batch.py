@@ -101,11 +101,11 @@ def _bench(root: Path, quick: bool, n_customers: int | None) -> None:
     second = subprocess.run(cmd, capture_output=True, text=True)
     skip_seconds = time.perf_counter() - t0
     assert second.returncode == 0, second.stderr[-3000:]
-    assert f"0 published, {count} unchanged" in second.stdout, second.stdout
+    assert f"0 published, {len(engagements)} unchanged" in second.stdout, second.stdout
 
     if quick:  # (--force reproducing results.json is tests/test_batch.py's too)
         print(f"  cx run: {cx_seconds:.1f}s; unchanged re-run {skip_seconds:.2f}s, skipped")
-        print(f"batch (quick: {count} × {n_customers:,} customers, notebooks "
+        print(f"batch (quick: {len(engagements)} × {n_customers:,} customers, notebooks "
               f"{', '.join(nb.name[:2] for nb in notebooks)}): outputs agree PASS")
         return
     one = engagements[0]
@@ -116,7 +116,7 @@ def _bench(root: Path, quick: bool, n_customers: int | None) -> None:
         "--force did not reproduce results.json byte for byte"
 
     ratio = seq_seconds / cx_seconds
-    print(f"  sequential (cx, one notebook at a time), {count} engagements × {len(notebooks)} notebooks: "
+    print(f"  sequential (cx, one notebook at a time), {len(engagements)} engagements × {len(notebooks)} notebooks: "
           f"{seq_seconds:6.1f}s")
     print(f"  cx run (pool of {jobs}, with HTML, results and index):{'':>22} {cx_seconds:6.1f}s")
     print(f"  second run, nothing changed: {skip_seconds:.2f}s, all skipped; parallel = sequential = --force "
@@ -124,7 +124,7 @@ def _bench(root: Path, quick: bool, n_customers: int | None) -> None:
     cores = os.cpu_count() or 1
     ratio_ok = ratio >= TARGET_RATIO or cores < 2
     ok = ratio_ok and skip_seconds < TARGET_SKIP_SECONDS
-    print(f"batch of {count} × {n_customers:,} customers: ratio {ratio:.2f}x (target >= {TARGET_RATIO}x"
+    print(f"batch of {len(engagements)} × {n_customers:,} customers: ratio {ratio:.2f}x (target >= {TARGET_RATIO}x"
           f"{'' if cores >= 2 else ', not applied on one core'}), skip {skip_seconds:.2f}s "
           f"(target < {TARGET_SKIP_SECONDS:.0f}s) {'PASS' if ok else 'FAIL'}")
     assert ratio_ok, f"cx run was {ratio:.2f}x the sequential run (target {TARGET_RATIO}x)"
