@@ -146,7 +146,7 @@ def segment_shares(data, *, ax: plt.Axes | None = None, title: str | None = None
                 fmt="none", ecolor="#222", capsize=4, lw=1.2)
     for yi, (seg, row) in zip(y, d.iterrows()):
         ax.text(row["ci_high"] * 100 + 1, yi, f"{row['share'] * 100:.0f}%  (n={int(row['n']):,})", va="center", fontsize=10)
-    ax.set_yticks(y, [str(s)[:1].upper() + str(s)[1:] for s in d.index])
+    ax.set_yticks(y, [_mathtext_safe(str(s)[:1].upper() + str(s)[1:]) for s in d.index])
     ax.invert_yaxis()
     ax.set_xlim(0, max(100, float(d["ci_high"].max() * 100 + 25)))
     ax.set_xlabel("Share of respondents (%), with 95% confidence interval")
@@ -268,7 +268,7 @@ def value_by_segment(
                         fmt="none", ecolor="#222", capsize=5, lw=1.2)
         ax.text(xi, row["ci_high"] * scale if np.isfinite(row["ci_high"]) else row["mean"] * scale,
                 f" n={int(row['n']):,}", ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(x, [str(s)[:1].upper() + str(s)[1:] for s in d.index])
+    ax.set_xticks(x, [_mathtext_safe(str(s)[:1].upper() + str(s)[1:]) for s in d.index])
     ax.set_ylabel(f"{label} ({'% of customers' if kind == 'rate' else 'mean'}), 95% CI")
     ax.set_xlabel("")
     base = int(d["n"].sum()) if n is None else int(n)
@@ -325,7 +325,7 @@ def motivator_ranking(
     if d["ci_low"].notna().any():
         ax.errorbar(d["rescaled"], y, xerr=_error_bars(d["rescaled"], d["ci_low"], d["ci_high"]),
                     fmt="none", ecolor="#222", capsize=3, lw=1)
-    ax.set_yticks(y, [m[0].upper() + m[1:] for m in d["motivator"]])
+    ax.set_yticks(y, [_mathtext_safe(str(m)[:1].upper() + str(m)[1:]) for m in d["motivator"]])
     n = n if n is not None else getattr(data, "n", None)
     r2 = getattr(data, "r2", None)
     ax.set_xlabel("Share of explained variation (%), with 95% CI"
@@ -384,8 +384,8 @@ def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = 
         n = int(group_n[seg]) if group_n and seg in group_n else int(d["n"].max()) if len(d) else 0
         ax.errorbar(d["mean"], y, xerr=_error_bars(d["mean"], d["ci_low"], d["ci_high"]),
                     fmt="o", color=SEGMENT_COLOURS.get(str(seg), fallback[i % len(fallback)]), ms=5, capsize=2, lw=1,
-                    label=f"{str(seg)[:1].upper() + str(seg)[1:]} (n={n:,})")
-    ax.set_yticks(range(len(order)), [m[0].upper() + m[1:] for m in order])
+                    label=_mathtext_safe(f"{str(seg)[:1].upper() + str(seg)[1:]} (n={n:,})"))
+    ax.set_yticks(range(len(order)), [_mathtext_safe(str(m)[:1].upper() + str(m)[1:]) for m in order])
     ax.set_xlim(0, 100)
     ax.set_xlabel("Mean motivator score (0–100), with 95% CI")
     n_all = int(data.groupby(key, observed=True)["n"].max().sum()) if n is None else int(n)
