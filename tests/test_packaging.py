@@ -101,6 +101,15 @@ def test_cx_run_from_the_installed_package_publishes_the_reports(installed, tmp_
     assert str(ROOT / "cxlib") not in json.dumps(executed["cells"])
 
 
+def test_a_checkout_runs_the_notebooks_of_its_source_tree():
+    from cxlib import batch
+
+    if not Path(batch.__file__).resolve().is_relative_to(ROOT):
+        pytest.skip("cxlib is not imported from this checkout")
+    assert batch.NOTEBOOKS_DIR == ROOT / "notebooks"
+    assert not (ROOT / "cxlib" / "notebooks").exists()  # the build step writes into the build folder only
+
+
 # -- cx.<module> ------------------------------------------------------------------------------------------
 
 PACKAGE = Path(cx.__file__).resolve().parent
