@@ -216,7 +216,8 @@ def _uninformative_reasons(X: pd.DataFrame, *, what: str = "rated its performanc
         else:
             key = np.where(np.isnan(values), np.inf, values).tobytes()
             if key in seen:
-                reasons[col] = Reason.of("duplicate", other=f"“{seen[key]}”")
+                reasons[col] = Reason("duplicate", f"same answers as “{seen[key]}” from every customer (a duplicated "
+                                                   "question?)")
             else:
                 seen[key] = col
     return reasons

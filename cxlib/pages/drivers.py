@@ -396,8 +396,10 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 1000) -> DriversPage:
     fc = frame.assign(**{_FLAG: flag})
     fc_imp = importance(fc, eng.codebook, _FLAG, weight=weight, n_boot=0, seed=seed)
     k, n_flag = int(flag.sum()), int(flag.notna().sum())
-    if min(k, n_flag - k) < min_cell:  # too few fully connected (or other) respondents to report on
-        fc_imp = _suppressed(fc_imp, min(k, n_flag - k), min_cell)
+    if k == 0:
+        fc_imp = _suppressed(fc_imp, Reason.of("segment_empty", segment="fully connected"))
+    elif min(k, n_flag - k) < min_cell:  # too few fully connected (or other) respondents to report on
+        fc_imp = _suppressed(fc_imp, Reason.of("below_min_cell", min_cell=min_cell, n=min(k, n_flag - k)))
     others[FULLY_CONNECTED] = fc_imp
     value = cfg["value"][0]
     others[report.pretty(value)] = importance(frame, eng.codebook, value, weight=weight, n_boot=0, seed=seed)
@@ -408,8 +410,8 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 1000) -> DriversPage:
         methods_common=report.methods_common(eng))
 
 
-def _suppressed(imp: Importance, n: int, min_cell: int) -> Importance:
-    """The same elements, not estimable because a group is below ``min_cell``."""
+def _suppressed(imp: Importance, reason: Reason) -> Importance:
+    """The same elements, not estimable for ``reason`` (a group below ``min_cell``, or empty)."""
     from dataclasses import replace
 
-    return replace(imp, reason=Reason.of("below_min_cell", min_cell=min_cell, n=n))
+    return replace(imp, reason=reason)
