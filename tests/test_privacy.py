@@ -43,7 +43,7 @@ def test_analysis_views_carry_pseudonyms_consistently_and_only_for_consenting_cu
     import hmac
 
     import cxlib as cx
-    from cxlib import survival
+    from cxlib import contacts as contacts_module
 
     eng, _ = cx.synth.make_engagement("retailer", 400, seed=6)
     raw = set(eng.customers[eng.id_column])
@@ -62,4 +62,4 @@ def test_analysis_views_carry_pseudonyms_consistently_and_only_for_consenting_cu
     assert again.frame()[eng.id_column].tolist() == frame[eng.id_column].tolist()
     # Raw contacts against the pseudonymised frame: a clear error, not a silent "no contacts".
     with pytest.raises(ValueError, match="contact_frame"):
-        survival.contact_experience(eng.contacts, frame, id_column=eng.id_column)
+        contacts_module.contact_experience(eng.contacts, frame, id_column=eng.id_column)

@@ -93,8 +93,8 @@ def survival_data(draw):
 @SETTINGS
 @given(survival_data(), st.booleans())
 def test_km_is_monotone_and_inside_its_interval(d, weighted):
-    curves = survival.km(d, "t", "e", by="g", weights="w" if weighted else None)
-    for _, c in curves.groupby("group"):
+    curves = survival.km(d, duration="t", event="e", by="g", weight="w" if weighted else None).table
+    for _, c in curves.groupby("g"):
         s = c.sort_values("time")["survival"].to_numpy()
         assert (np.diff(s) <= 1e-12).all() and (s >= 0).all() and (s <= 1).all()
         ok = c.dropna(subset=["ci_low", "ci_high"])

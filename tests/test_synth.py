@@ -30,7 +30,7 @@ def test_different_seed_different_data():
 
 def test_segment_shares_of_20000_customers_within_2_points_of_truth():
     eng, truth = cx.synth.make_engagement("retailer", 20_000, seed=3)
-    shares = segments.shares(eng.frame(), weight=eng.config["weight"]).set_index("segment")
+    shares = segments.shares(eng.frame(), weight=eng.config["weight"]).table.set_index("segment")
     for seg, planted in truth["segment_shares"].items():
         assert abs(shares.loc[seg, "share"] - planted) < 0.02, (seg, shares.loc[seg, "share"], planted)
 
@@ -64,16 +64,17 @@ def test_privacy_features_are_present():
 
 
 def test_planted_hazard_ratio_and_recency_effect_are_recovered():
-    from cxlib import survival
+    from cxlib import contacts, survival
 
     eng, truth = cx.synth.make_engagement("retailer", 8000, seed=7)
     f = eng.frame()
     as_of = f.set_index("customer_id")["wave"].map({"pre": "2024-03-01", "post": "2025-03-01"}).pipe(
         lambda s: s.astype("datetime64[ns]"))
-    score = survival.recency_score(eng.contact_frame(), id_column="customer_id", as_of=as_of, half_life_days=90)
+    score = contacts.recency_score(eng.contact_frame(), id_column="customer_id", as_of=as_of, half_life_days=90)
     f = f.join(score["experience"], on="customer_id")
-    res = survival.cox(f, "tenure_days", "churned", ["segment", "region", "age_band", "experience"],
-                       reference={"segment": "highly satisfied"}).set_index("covariate")
-    hr = res.loc["segment[fully connected]"]
-    assert hr["ci_low"] < truth["hazard_ratio"] < hr["ci_high"]
-    assert res.loc["experience", "coef"] < 0
+    model = survival.cox(f, duration="tenure_days", event="churned",
+                         covariates=["segment", "region", "age_band", "experience"],
+                         reference={"segment": "highly satisfied"})
+    hr = model.hazard_ratio("segment", "fully connected")
+    assert hr.ci_low < truth["hazard_ratio"] < hr.ci_high
+    assert model.table.set_index("covariate").loc["experience", "coef"] < 0
