@@ -1643,6 +1643,15 @@ class OutcomeRanks(Result):
         super().__post_init__()
         object.__setattr__(self, "excluded", dict(self.excluded))
 
+    def headline(self) -> str:
+        from . import report
+
+        shown = [o for o in self.outcomes if o not in self.excluded]
+        parts = [f"The elements are ranked under {len(shown):,} outcome{'s' if len(shown) != 1 else ''}"
+                 + (f" ({report.listing([report.text(o) for o in shown], limit=len(shown))})" if shown else "")]
+        parts += [f"{report.text(o)} is not estimable: {report.text(r.sentence)}" for o, r in self.excluded.items()]
+        return report.Markdown(". ".join(parts) + ".")
+
     def wide(self, *, top: int | None = None) -> pd.DataFrame:
         """Elements × estimable outcomes, the rank under each, ordered by the first estimable outcome."""
         t = self._table

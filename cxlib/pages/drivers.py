@@ -334,7 +334,7 @@ class DriversPage:
         lines.append(f"- **Other outcomes.** Being fully connected (yes/no) uses logistic relative weights "
                      f"(Tonidandel & LeBreton 2010) and is reported only when both the fully connected and the other "
                      f"respondents number at least {self.min_cell}; value uses linear relative weights.")
-        lines.append(f"- **Suppression.** Stated importance and performance of an element rated by fewer than "
+        lines.append(f"- **Elements rated by few.** Stated importance and performance of an element rated by fewer than "
                      f"{self.min_cell} respondents are not shown.")
         return report.Markdown("\n".join(lines))
 
