@@ -61,8 +61,10 @@ def test_importance_map_names_the_notable_elements(frame_and_codebook):
     ax = plots.importance_map(imp)
     _check(ax)
     named = {t.get_text() for t in ax.texts}
-    assert set(imp.loc[imp.quadrant == "hidden driver", "element"]) <= named
-    _check(plots.rollup(drivers.rollup(imp, by="stage"), by="stage", n=imp.attrs["n"]))
+    assert set(imp.hidden_drivers()) <= named
+    _check(plots.rollup(drivers.rollup(imp, by="stage")))
+    with pytest.raises(ValueError, match="nothing to draw"):
+        plots.importance_map(drivers.importance(f.head(20), cb, n_boot=0))  # not estimable
 
 
 def test_survival_plots_are_labelled(frame_and_codebook):
