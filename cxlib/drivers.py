@@ -76,6 +76,17 @@ class _Unusable(Exception):
         self.kind, self.reason = kind, reason
 
 
+def _correlation_argument(corr: Any, function: str) -> np.ndarray:
+    try:
+        corr = np.asarray(corr, dtype=float)
+    except (TypeError, ValueError):
+        raise _fail(function, "corr", "corr must be a correlation matrix of numbers") from None
+    if corr.ndim < 2 or corr.shape[-1] != corr.shape[-2] or corr.shape[-1] < 2:
+        raise _fail(function, "corr", f"corr must be a square (p + 1) × (p + 1) correlation matrix with the outcome "
+                                      f"last, not of shape {corr.shape}")
+    return corr
+
+
 def weights_from_correlation(corr: np.ndarray) -> np.ndarray:
     """Raw relative weights from correlation matrices of ``[X..., y]`` (outcome last).
 
@@ -101,7 +112,7 @@ def weights_from_correlation(corr: np.ndarray) -> np.ndarray:
     >>> np.round(weights_from_correlation(corr), 4)
     array([0.2043, 0.1143])
     """
-    corr = np.asarray(corr, dtype=float)
+    corr = _correlation_argument(corr, "drivers.weights_from_correlation")
     rxx = corr[..., :-1, :-1]
     rxy = corr[..., :-1, -1]
     lam, vec = np.linalg.eigh(rxx)
@@ -182,6 +193,7 @@ def uninformative(X: pd.DataFrame, *, what: str = "rated it") -> dict[str, str]:
     >>> uninformative(X)
     {'b': 'every customer rated it 4', 'c': "same answers as 'a' from every customer (a duplicated question?)", 'd': 'nobody rated it'}
     """
+    X = checks.frame(X, "drivers.uninformative", "X")
     reasons: dict[str, str] = {}
     seen: dict[bytes, str] = {}
     for col in X.columns:
@@ -680,7 +692,7 @@ def subset_r2(corr: np.ndarray, *, tol: float = 1e-10) -> np.ndarray:
     >>> np.round(subset_r2(corr), 4)  # R² of every subset of the predictors, by bitmask
     array([0.    , 0.25  , 0.16  , 0.3187])
     """
-    corr = np.asarray(corr, dtype=float)
+    corr = _correlation_argument(corr, "drivers.subset_r2")
     p = corr.shape[0] - 1
     a = (corr / corr[-1, -1])[None]  # residual covariance of [undecided predictors..., y]; batch of one
     scale = np.diag(corr)[:-1] / corr[-1, -1]
@@ -1010,6 +1022,11 @@ class Importance(Result):
     def rows(self, names: Sequence[str]) -> pd.DataFrame:
         """The table's rows for ``names``, in that order (a copy)."""
         t = self._table.set_index(self._table["element"].astype(str), drop=False)
+        for x in names:
+            if str(x) not in t.index:
+                why = f" (it was left out: {self.excluded[x].sentence})" if x in self.excluded else ""
+                raise _fail("Importance.rows", "names", f"{x!r} is not an analysed element{why}"
+                                                        f"{checks.close_matches(x, t.index)}")
         return t.loc[list(names)].reset_index(drop=True)
 
     def rule_text(self) -> str:

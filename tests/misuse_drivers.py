@@ -81,4 +81,10 @@ CASES = [
     ("rollup_sorted_table", lambda: _d().rollup(_importance().table.sort_values("derived")), "result"),
     ("priorities_top_0", lambda: _d().priorities(_importance(), top=0), "top"),
     ("outcome_ranks_list", lambda: _d().outcome_ranks([_importance()]), "results"),
+    ("importance_rows_unknown", lambda: _importance().rows(["Fast refund"]), "names"),
+    ("importance_elements_unknown_quadrant", lambda: _importance().elements("hidden drivers"), "quadrant"),
+    ("subset_r2_not_square", lambda: _d().subset_r2(np.ones(3)), "corr"),
+    ("weights_from_correlation_1x1", lambda: _d().weights_from_correlation([[1.0]]), "corr"),
+    ("uninformative_list", lambda: _d().uninformative([1, 2, 3]), "X"),
+    ("quadrant_rule_derived_out_of_range", lambda: _d().QuadrantRule(derived=150), "derived"),
 ]
