@@ -413,20 +413,23 @@ def methods_common(eng: Any) -> str:
     ...        "privacy": {"min_cell": 30, "consent": None}, "weight": None}
     >>> eng = SimpleNamespace(client="Acme", config=cfg, survey=pd.DataFrame(index=range(500)), customers=pd.DataFrame(index=range(800)))
     >>> print(methods_common(eng).splitlines()[1])
-    - **Segments.** *Fully connected*: connection index (the mean of the emotional-motivator items, rescaled to 0–100) of at least 75. *Highly satisfied*: not fully connected, overall satisfaction (overall_sat) of 9 or more. *Other*: everyone else.
+    - **Segments.** *Fully connected*: connection index (the mean of the emotional-motivator items, rescaled to 0–100) of at least 75. *Highly satisfied*: not fully connected, overall satisfaction of 9 or more. *Other*: everyone else.
     """
     cfg = eng.config
     weight = cfg.get("weight")
     consent = cfg["privacy"].get("consent")
+    sample = getattr(eng, "sample", None)
     lines = [
-        f"- **Data.** {eng.client}: {len(eng.survey):,} survey respondents joined by customer id to the customer "
+        f"- **Data.** {text(eng.client)}: {len(eng.survey):,} survey responses joined by customer id to the customer "
         f"records ({len(eng.customers):,} customers)"
-        + (f"; customers who did not consent to analysis (`{consent}`) are counted but never analysed" if consent else "")
+        + (f"; {sample.analysed:,} respondents analysed, {sample.segmented:,} of them with a segment" if sample else "")
+        + ("; customers who did not consent to analysis are counted but never analysed" if consent else "")
         + ".",
         f"- **Segments.** *Fully connected*: connection index (the mean of the emotional-motivator items, rescaled to "
         f"0–100) of at least {cfg['connection']['threshold']:g}. *Highly satisfied*: not fully connected, overall "
-        f"satisfaction ({cfg['satisfaction']['column']}) of {cfg['satisfaction']['top_box']:g} or more. *Other*: everyone else.",
-        "- **Weights.** " + (f"Estimates are weighted by `{weight}`; intervals use the effective sample size (Kish)."
+        f"satisfaction of {cfg['satisfaction']['top_box']:g} or more. *Other*: everyone else.",
+        "- **Weights.** " + ("Estimates are weighted by the respondent weights supplied with the survey; intervals "
+                             "use the effective sample size (Kish)."
                              if weight else "No respondent weights: every respondent counts once."),
         "- **Confidence intervals.** 95% throughout: the range that would contain the true value in 95 of 100 repeats "
         "of the survey. n is the number of customers behind each figure.",

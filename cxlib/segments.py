@@ -233,12 +233,13 @@ class Shares(Result):
         return plots.segment_shares(self, ax=ax, **kwargs)
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``results.json`` shape: ``{group: {"estimate", "ci_low", "ci_high", "n", "n_effective"}}``, with
-        ``n`` the group's own count."""
+        """The ``results.json`` shape: ``{group: {"estimate", "ci_low", "ci_high", "n", "n_effective", "count"}}``:
+        ``n`` is the base the share rests on (everyone with a group, as :meth:`share` and every page state it),
+        ``count`` the group's own respondents (what small-cell suppression looks at)."""
         from . import report
 
-        return {str(r[self.by]): report.estimate_dict(r["share"], r["ci_low"], r["ci_high"], int(r["n"]),
-                                                      n_effective=r["n_effective"])
+        return {str(r[self.by]): report.estimate_dict(r["share"], r["ci_low"], r["ci_high"], self.n,
+                                                      n_effective=r["n_effective"], count=int(r["n"]))
                 for _, r in self._table.iterrows()}
 
 

@@ -122,7 +122,8 @@ def test_results_have_the_design_shapes_and_agree_with_the_page():
     assert set(res["segment_shares"]) == {"fully connected", "highly satisfied", "other"}
     for e in res["segment_shares"].values():
         assert {"estimate", "ci_low", "ci_high", "n", "n_effective"} <= set(e)
-    assert sum(e["n"] for e in res["segment_shares"].values()) == eng.sample.segmented
+    assert sum(e["count"] for e in res["segment_shares"].values()) == eng.sample.segmented
+    assert {e["n"] for e in res["segment_shares"].values()} == {eng.sample.segmented}
     vm = res["value_multiplier"]
     assert {"estimate", "ci_low", "ci_high", "n", "value"} <= set(vm) and vm["value"] == eng.config["value"][0]
     assert set(res["value_multipliers"]) == set(eng.config["value"])

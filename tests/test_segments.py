@@ -71,7 +71,7 @@ def test_shares_by_any_column_names_the_output_after_it_and_counts_the_unplaced(
     assert res.table.columns.tolist() == ["region", "n", "n_effective", "share", "ci_low", "ci_high"]
     assert res.table["region"].tolist() == ["north", "south"] and res.n == 3 and res.n_unsegmented == 1
     assert res.share("north").estimate == pytest.approx(2 / 3) and res.share("north").n == 3
-    assert res.to_dict()["south"]["n"] == 1
+    assert res.to_dict()["south"]["count"] == 1 and res.to_dict()["south"]["n"] == 3  # n: the base of the share
     assert "north" in res.headline() and "nan" not in res.headline()
 
 
@@ -81,7 +81,7 @@ def test_shares_headline_and_results_shape():
     assert res.headline() == "**30%** of customers are fully connected (95% CI 22%–40%; n=100)."
     d = res.to_dict()
     assert set(d) == set(segments.SEGMENTS)
-    assert set(d["fully connected"]) == {"estimate", "ci_low", "ci_high", "n", "n_effective"}
+    assert set(d["fully connected"]) == {"estimate", "ci_low", "ci_high", "n", "n_effective", "count"}
 
 
 def test_nobody_with_a_segment_is_not_estimable():

@@ -367,7 +367,7 @@ class ValuePage:
         """The ``results.json`` entries, in the shapes notebook 00, the index and the batch read."""
         shares = {}
         for seg, e in self.shares.to_dict().items():
-            shares[seg] = report.suppressed(e["n"], self.min_cell) if e["n"] < self.min_cell else e
+            shares[seg] = report.suppressed(e["count"], self.min_cell) if e["count"] < self.min_cell else e
         head = self.multipliers[self.headline_value]
         value_multiplier = (dict(report.suppressed(head.n, self.min_cell), value=head.value)
                             if self._multiplier_suppressed(head) else head.to_dict())
