@@ -234,9 +234,12 @@ class Draws:
 
 def frozen_table(table: pd.DataFrame) -> pd.DataFrame:
     """A private copy of ``table`` with a fresh RangeIndex and no ``attrs`` (stored inside a result)."""
-    out = table.reset_index(drop=True).copy(deep=True)
-    out.attrs = {}
-    return out
+    # Built column by column: a new frame carries none of the input's side information (pandas ``attrs``).
+    source = table.reset_index(drop=True)
+    if source.columns.duplicated().any():
+        raise ValueError(f"frozen_table: repeated column names {sorted(set(source.columns[source.columns.duplicated()]))}")
+    return pd.DataFrame({name: column.copy(deep=True) for name, column in source.items()}, index=source.index,
+                        columns=source.columns)
 
 
 @dataclass(frozen=True, eq=False)

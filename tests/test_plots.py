@@ -19,7 +19,8 @@ def frame_and_codebook():
 
 def _check(ax):
     assert isinstance(ax, plt.Axes)
-    assert ax.get_title() and "n=" in ax.get_title(), ax.get_title()
+    title = " ".join(ax.get_title(loc=loc) for loc in ("left", "center", "right"))
+    assert title.strip() and "n=" in title, title
     assert ax.get_xlabel() or ax.get_ylabel()
     labelled = [a for a in (ax.get_xlabel(), ax.get_ylabel()) if a]
     assert all(len(a) > 3 for a in labelled)
@@ -31,9 +32,9 @@ def test_every_plot_is_labelled_with_n(frame_and_codebook):
     fig, axes = plt.subplots(2, 3)
     _check(plots.segment_shares(shares, ax=axes[0, 0]))
     _check(plots.index_distribution(f, threshold=75, ax=axes[0, 1]))
-    vbs = motivators.value_by_segment(f, "annual_spend", n_boot=100)
+    vbs = motivators.value_by_segment(f, value="annual_spend", n_boot=100)
     _check(plots.value_by_segment(vbs, label="Annual spend", ax=axes[0, 2]))
-    rk = motivators.rank(f, cb, "annual_spend", n_boot=50)
+    rk = motivators.rank(f, cb, value="annual_spend", n_boot=50)
     _check(plots.motivator_ranking(rk, outcome_label="Annual spend", ax=axes[1, 0]))
     _check(plots.motivator_profiles(motivators.profiles(f, cb), ax=axes[1, 1]))
 
@@ -72,19 +73,23 @@ def test_survival_plots_are_labelled(frame_and_codebook):
 
     f, _, _ = frame_and_codebook
     fig, axes = plt.subplots(1, 2)
-    _check(plots.survival_curves(survival.km(f, "tenure_days", "churned", by="segment"), min_cell=30, ax=axes[0]))
-    model = survival.cox(f, "tenure_days", "churned", ["segment"], reference={"segment": "highly satisfied"})
-    _check(plots.forest(model, ax=axes[1], n=model.attrs["n"]))
+    _check(plots.survival_curves(survival.km(f, duration="tenure_days", event="churned", by="segment"), min_cell=30,
+                                 ax=axes[0]))
+    _check(plots.survival_curves(survival.km(f, duration="tenure_days", event="churned", by="region"), min_cell=30,
+                                 ax=plt.figure().gca()))  # any grouping, not only the segments
+    model = survival.cox(f, duration="tenure_days", event="churned", covariates=["segment"],
+                         reference={"segment": "highly satisfied"})
+    _check(plots.forest(model, ax=axes[1], n=model.n))
 
 
 def test_advocacy_plots_are_labelled_and_suppress_small_segments(frame_and_codebook):
     from cxlib import advocacy
 
     f, _, cfg = frame_and_codebook
-    by_seg = advocacy.nps_by_segment(f.dropna(subset=["segment"]), "ltr")
+    by_seg = advocacy.nps_by_segment(f.dropna(subset=["segment"]), column="ltr")
     fig, axes = plt.subplots(1, 2)
     _check(plots.nps_by_segment(by_seg, ax=axes[0]))
-    small = plots.nps_by_segment(by_seg.assign(n=[5, 500, 500]), min_cell=30, ax=axes[1])
+    small = plots.nps_by_segment(by_seg.table.assign(n=[5, 500, 500]), min_cell=30, ax=axes[1])
     assert "not shown: fully connected" in small.get_title() and len(small.patches) == 2
 
     class _Eng:
@@ -98,7 +103,7 @@ def test_advocacy_plots_are_labelled_and_suppress_small_segments(frame_and_codeb
     fig, ax = plt.subplots()
     ax = plots.wave_scorecard(card, ax=ax)
     _check(ax)
-    assert len(ax.get_yticklabels()) == len(card) - 1  # value is not on the percentage-point axis
+    assert len(ax.get_yticklabels()) == len(card.table) - 1  # value is not on the percentage-point axis
 
 
 def test_an_interval_beside_its_estimate_is_drawn_not_fatal():
@@ -107,8 +112,7 @@ def test_an_interval_beside_its_estimate_is_drawn_not_fatal():
     ranking = pd.DataFrame({"motivator": ["a", "b"], "weight": [0.01, 0.002], "rescaled": [79.2, 20.8],
                             "ci_low": [0.3, 1.0], "ci_high": [75.6, 40.0], "rank": [1, 2], "sign": [1, 1],
                             "in_top": [1.0, 1.0]})
-    ranking.attrs["n"] = 857
-    ax = plots.motivator_ranking(ranking, outcome_label="Annual spend")
+    ax = plots.motivator_ranking(ranking, outcome_label="Annual spend", n=857)
     _check(ax)
     arms = plots._error_bars(ranking["rescaled"], ranking["ci_low"], ranking["ci_high"])
     assert arms.min() >= 0 and arms[1, 0] == 0 and arms[0, 0] == pytest.approx(78.9)
