@@ -607,7 +607,7 @@ def _stage(b: _Batch, st: _State, client: str | None) -> None:
 
 def _submit_notebooks(b: _Batch, st: _State, paths: Sequence[Path], extra: dict[str, Any]) -> None:
     assert b.executor is not None
-    provenance = f"{st.client} · seed {b.seed} · cxlib {package_versions()['cxlib']} · run {st.started_at}"
+    provenance = f"{st.client} · seed {b.seed} · workbook version {package_versions()['cxlib']} · run {st.started_at}"
     for nb in paths:
         st.pending += 1
         fut = b.executor.submit(_notebook_task, str(nb), str(st.folder), str(st.staging), str(b.out / st.slug),

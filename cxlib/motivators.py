@@ -145,8 +145,28 @@ def _cronbach(data: pd.DataFrame) -> float:
 class Reliability(Result):
     """Cronbach's alpha of each motivator scale: :func:`reliability`'s result.
 
-    ``.table``: ``motivator, n_items, n, alpha, ci_low, ci_high, adequate``; ``threshold`` is the alpha below
-    which a scale is flagged (``adequate`` False); ``ci`` the confidence level.
+    Attributes
+    ----------
+    table : DataFrame
+        ``motivator, n_items, n, alpha, ci_low, ci_high, adequate``.
+    threshold : float
+        The alpha below which a scale is flagged (``adequate`` False).
+    ci : float
+        Confidence level.
+    weak : list of str
+        Motivators whose scale is below the threshold.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> r = reliability(eng.frame(), eng.codebook)
+    >>> r.table.columns.tolist(), r.threshold, r.ci
+    (['motivator', 'n_items', 'n', 'alpha', 'ci_low', 'ci_high', 'adequate'], 0.7, 0.95)
+    >>> r.weak == r.table.loc[~r.table["adequate"], "motivator"].tolist()
+    True
+    >>> r.headline().startswith("All motivator scales are reliable")
+    True
     """
 
     threshold: float = 0.7
@@ -247,9 +267,37 @@ def reliability(data: pd.DataFrame, codebook: pd.DataFrame, *, ci: float = 0.95,
 class Loadings(Result):
     """Exploratory factor analysis of the motivator items: :func:`item_loadings`' result.
 
-    ``.table``: ``item, motivator, factor, loading, intended_factor, intended_loading, loads_as_intended, n``;
-    ``excluded``: ``{item: Reason}`` for items left out (everyone gave the same answer, nobody answered);
-    ``min_loading``: the smallest loading on its own factor that counts as loading as intended.
+    Attributes
+    ----------
+    table : DataFrame
+        ``item, motivator, factor, loading, intended_factor, intended_loading, loads_as_intended, n``.
+    excluded : dict
+        ``{item: Reason}`` for items left out (everyone gave the same answer, nobody answered).
+    min_loading : float
+        The smallest loading on its own factor that counts as loading as intended.
+    n : int
+        Respondents who answered every item used (the factor analysis is on complete answers).
+    stray : DataFrame
+        The table's rows of items that do not load on their intended motivator.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.normal(size=(2, 200))
+    >>> f = pd.DataFrame({f"{m}_{i}": base + 0.5 * rng.normal(size=200) for m, base in (("x", a), ("y", b))
+    ...                   for i in (1, 2, 3)})
+    >>> f["y_4"] = 3.0  # everyone gave the same answer
+    >>> cb = pd.DataFrame({"column": f.columns, "role": "motivator_item", "motivator": ["x"] * 3 + ["y"] * 4})
+    >>> lo = item_loadings(f, cb)
+    >>> lo.table.columns.tolist()
+    ['item', 'motivator', 'factor', 'loading', 'intended_factor', 'intended_loading', 'loads_as_intended', 'n']
+    >>> lo.n, lo.min_loading, bool(lo.table["loads_as_intended"].all()), lo.stray.empty
+    (200, 0.3, True, True)
+    >>> {item: why.code for item, why in lo.excluded.items()}
+    {'y_4': 'constant'}
+    >>> lo.headline().startswith("Every question loads on its own motivator")
+    True
     """
 
     excluded: dict[str, Reason] = field(default_factory=dict)
@@ -370,7 +418,24 @@ def _check_frame(data: Any, fn: str, *, by: str, weight: str | None, value: str 
 class Profiles(Result):
     """How each segment scores on each motivator: :func:`profiles`' result.
 
-    ``.table``: ``<by>, motivator, n, n_effective, mean, ci_low, ci_high`` (scores 0–100).
+    Attributes
+    ----------
+    table : DataFrame
+        ``<by>, motivator, n, n_effective, mean, ci_low, ci_high`` (scores 0–100).
+    by, weight : str
+        The grouping column and the weight column (None unweighted).
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> p = profiles(eng.frame(), eng.codebook)
+    >>> p.table.columns.tolist(), p.by, p.weight
+    (['segment', 'motivator', 'n', 'n_effective', 'mean', 'ci_low', 'ci_high'], 'segment', None)
+    >>> p.table["segment"].nunique(), p.table["motivator"].nunique()
+    (3, 10)
+    >>> bool(p.table["mean"].dropna().between(0, 100).all())
+    True
     """
 
     by: str = "segment"
@@ -482,6 +547,18 @@ class ValueBySegment(Result):
         Bootstrap resamples per group (0: no intervals).
     draws : Draws or None
         Bootstrap means, keyed by group (groups with fewer than two respondents are absent).
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> v = value_by_segment(eng.frame(), value="annual_spend", n_boot=50)
+    >>> v.table.columns.tolist(), v.value, v.kind, v.n_boot
+    (['segment', 'n', 'n_effective', 'mean', 'ci_low', 'ci_high'], 'annual_spend', 'mean', 50)
+    >>> v.table["segment"].tolist()
+    ['fully connected', 'highly satisfied', 'other']
+    >>> v.headline().startswith("Mean annual spend by segment:")
+    True
     """
 
     value: str = ""
@@ -607,6 +684,20 @@ class ValueMultiplier(Result):
         ``rate`` for a 0/1 value (a rate ratio).
     draws : Draws or None
         Bootstrap draws keyed ``numerator``, ``denominator`` (their means) and ``"multiplier"``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> f = pd.DataFrame({"segment": ["fully connected"] * 100 + ["highly satisfied"] * 100,
+    ...                   "spend": np.r_[rng.gamma(2, 100, 100), rng.gamma(2, 50, 100)]})
+    >>> m = value_multiplier(f, value="spend", n_boot=50)
+    >>> m.table.columns.tolist()
+    ['value', 'numerator', 'denominator', 'estimate', 'ci_low', 'ci_high', 'n', 'n_effective']
+    >>> m.numerator, m.denominator, m.kind, m.estimable, round(m.estimate, 1), m.n
+    ('fully connected', 'highly satisfied', 'mean', True, 2.1, 200)
+    >>> m.headline().startswith("Fully connected customers show")
+    True
     """
 
     ratio: Estimate = field(default_factory=lambda: Estimate.missing(Reason.of("no_data")))
@@ -787,6 +878,18 @@ class MotivatorRanking(Result):
         The :func:`cxlib.drivers.relative_weights` result behind the ranking.
     reason : Reason or None
         Set when the motivators cannot be ranked (fewer than two vary).
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> r = rank(eng.frame(), eng.codebook, value="annual_spend", n_boot=50)
+    >>> r.table.columns.tolist(), r.value, r.top
+    (['motivator', 'weight', 'rescaled', 'ci_low', 'ci_high', 'rank', 'sign', 'in_top', 'n'], 'annual_spend', 3)
+    >>> len(r.table), r.table["rank"].tolist()[:3], round(float(r.table["rescaled"].sum()), 6)
+    (10, [1, 2, 3], 100.0)
+    >>> r.explains == (len(r.top_motivators()) == r.top)
+    True
     """
 
     value: str = ""
@@ -815,12 +918,14 @@ class MotivatorRanking(Result):
 
     def top_motivators(self) -> list[dict[str, Any]]:
         """The ``results.json`` entry: the first ``top`` motivators as ``{"motivator", "estimate", "ci_low",
-        "ci_high", "n"}`` (percent of R²), or ``[]`` when the motivators explain nothing."""
+        "ci_high", "n", "r2", "value"}`` (percent of R², the R² of all motivators together, the value column),
+        or ``[]`` when the motivators explain nothing."""
         from . import report
 
         if not self.explains:
             return []
-        return [{"motivator": r.motivator, **report.estimate_dict(r.rescaled, r.ci_low, r.ci_high, self.n)}
+        return [{"motivator": r.motivator, **report.estimate_dict(r.rescaled, r.ci_low, r.ci_high, self.n),
+                 "r2": self.r2, "value": self.value}
                 for r in self._table.head(self.top).itertuples()]
 
     def headline(self) -> str:

@@ -51,7 +51,7 @@ REASONS: dict[str, str] = {
     "segment_empty": "no customer is {segment}",
     "not_configured": "the engagement does not define {what}",
     "single_group": "only one group has customers, so there is nothing to compare",
-    "no_bootstrap": "it was computed without resampling (n_boot = 0), so it has no interval",
+    "no_bootstrap": "it was computed without resampling, so it has no interval",
     "too_few_elements": "fewer than two experience elements have ratings that vary ({left:,} left), so their importance cannot be compared",
     "collinear": "the ratings of {names} are perfectly collinear, so their shares of the explained variation cannot be told apart",
     "no_quotable": "no comment is long enough to quote ({min_chars:,} characters or more)",
@@ -233,7 +233,24 @@ class Draws:
 
 
 def frozen_table(table: pd.DataFrame) -> pd.DataFrame:
-    """A private copy of ``table`` with a fresh RangeIndex and no ``attrs`` (stored inside a result)."""
+    """A private copy of ``table`` with a fresh RangeIndex and no ``attrs`` (stored inside a result).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"share": [0.4, 0.6]}, index=[3, 7])
+    >>> t.attrs["note"] = "side information"
+    >>> frozen = frozen_table(t)
+    >>> frozen.index.tolist(), frozen.attrs, frozen["share"].tolist()
+    ([0, 1], {}, [0.4, 0.6])
+    >>> t.loc[3, "share"] = 0.0  # a private copy: changing the input leaves it as it was
+    >>> frozen["share"].tolist()
+    [0.4, 0.6]
+    >>> frozen_table(pd.DataFrame([[1, 2]], columns=["a", "a"]))
+    Traceback (most recent call last):
+    ...
+    ValueError: frozen_table: repeated column names ['a']
+    """
     # Built column by column: a new frame carries none of the input's side information (pandas ``attrs``).
     source = table.reset_index(drop=True)
     if source.columns.duplicated().any():

@@ -82,12 +82,12 @@ def _check(case, out) -> tuple[bool, str]:
 
 def test_every_awkward_case_gets_its_expected_outcome(corpus_run):
     proc, out, _ = corpus_run
-    assert "Traceback" not in proc.stdout + proc.stderr
-    assert proc.returncode == 2  # every failure is bad input (the refused cases); the rest were published
     rows = [(case.name, case.outcome, *_check(case, out)) for case in AWKWARD]
     width = max(len(r[0]) for r in rows)
     print("\n" + "\n".join(f"{'ok ' if ok else 'BAD'} {name:<{width}}  {outcome:<8}  {what[:160]}"
                            for name, outcome, ok, what in rows))
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.returncode == 2, [r for r in rows if not r[2]]  # every failure is bad input; the rest were published
     assert len(AWKWARD) >= 19 and len({c.slug for c in AWKWARD}) == len(AWKWARD)
     bad = [r for r in rows if not r[2]]
     assert not bad, bad

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import report
 from ..report import Markdown
+from ..results import Reason
 
 __all__ = ["SummaryPage", "Finding", "build", "gather", "stated"]
 
@@ -102,9 +103,11 @@ def _motivators(R: Mapping[str, Any]) -> Finding | None:
         return Finding("What connects them.", str(note), LINKS["value"]) if note else None
     parts = [f"*{report.text(m['motivator'])}* ({report.number(m['estimate'], '{:.0f}')}% of what the motivators "
              f"explain, 95% CI {report.interval(m['ci_low'], m['ci_high'], fmt='{:.0f}')})" for m in top]
-    r2 = top[0].get("r2")
-    explained = (f" Together the motivators explain {report.percent(r2)} of the differences between customers (R²)."
-                 if r2 is not None else "")
+    r2, n = top[0].get("r2"), top[0].get("n")
+    value = report.pretty(top[0].get("value") or "value").lower()
+    explained = (f" Together the motivators explain {report.percent(r2)} of the differences in {value} between "
+                 f"customers (R² = {report.number(r2, '{:.2f}')}; n={int(n):,})." if r2 is not None and n else
+                 (f" (n={int(n):,})" if n else ""))
     return Finding("What connects them.", "The emotional motivators that matter most here: "
                    + report.listing(parts, limit=len(parts)) + "." + explained, LINKS["value"],
                    (("top_motivators", [m["motivator"] for m in top]),))
@@ -116,9 +119,11 @@ def _drivers(R: Mapping[str, Any]) -> Finding | None:
     hidden, over = R.get("hidden_drivers") or [], R.get("overrated") or []
     h = report.listing([f"*{report.text(d['element'])}*" for d in hidden], limit=4)
     o = report.listing([f"*{report.text(d['element'])}*" for d in over], limit=4)
+    n = max((int(d["n"]) for d in hidden + over if d.get("n") is not None), default=None)
+    base = f" Both lists come from the ratings of {n:,} respondents (n={n:,})." if n else ""
     return Finding("Where to act.",
                    f"Hidden drivers — customers rate them unimportant, yet they go with emotional connection: {h}. "
-                   f"Overrated — customers say they matter, but connection barely moves with them: {o}.",
+                   f"Overrated — customers say they matter, but connection barely moves with them: {o}.{base}",
                    LINKS["drivers"], (("hidden_drivers", [d["element"] for d in hidden]),
                                       ("overrated", [d["element"] for d in over])))
 
@@ -165,21 +170,27 @@ WAVE_METRICS = {"connected": ("fully connected share", 100, " points"), "attriti
                 "value": ("mean value", 1, "")}
 
 
-def _programme(R: Mapping[str, Any]) -> Finding | None:
+def _programme(R: Mapping[str, Any], value_label: str = "value") -> Finding | None:
     w = R.get("waves")
     if not isinstance(w, Mapping) or "before" not in w:
         return None
+    compared = [m for m in WAVE_METRICS if _ok(w.get(m))]
     parts = []
-    for metric, (label, k, unit) in WAVE_METRICS.items():
-        e = w.get(metric)
-        if not _ok(e):
-            continue
+    for metric in compared:
+        label, k, unit = WAVE_METRICS[metric]
+        if metric == "value":
+            label = f"mean {value_label.lower()}"
+        e = w[metric]
         holds = e.get("p_adjusted") is not None and e["p_adjusted"] < 0.05
+        excludes_zero = e["ci_low"] > 0 or e["ci_high"] < 0
         change = report.number(e["estimate"] * k, "{:+.1f}") + unit
         ci = report.interval(e["ci_low"] * k, e["ci_high"] * k, fmt="{:+.1f}")
-        verdict = ("a change that holds after allowing for the number of comparisons" if holds
-                   else "within what chance alone could give")
-        parts.append(f"{label} {change} (95% CI {ci}; {verdict})")
+        verdict = (f"a real change, allowing for the {len(compared)} comparisons made" if holds else
+                   f"not clear once the {len(compared)} comparisons are allowed for" if excludes_zero else
+                   "within what chance alone could give")
+        n = (f"; n={int(e['n_before']):,} and {int(e['n_after']):,}" if e.get("n_before") is not None
+             and e.get("n_after") is not None else f"; n={int(e['n']):,}" if e.get("n") is not None else "")
+        parts.append(f"{label} {change} (95% CI {ci}{n}; {verdict})")
     if not parts:
         return None
     return Finding("The programme.", f"From {report.text(w['before'])} to {report.text(w['after'])}: "
@@ -230,6 +241,7 @@ class SummaryPage:
     seed: int
     min_cell: int
     sample: Any = field(default=None)
+    scenario_notes: tuple[str, ...] = ()
 
     def headline(self) -> Markdown:
         """The story in numbered points, each with its CI and n and a link to its detail."""
@@ -350,7 +362,9 @@ class SummaryPage:
                            title="What more connection would be worth")
 
     def assumptions(self) -> Markdown:
-        return Markdown("\n".join(f"- *{name}*: {res.assumption}" for name, res in self.scenarios))
+        """Each scenario's assumption in words, and what the scenarios leave out and why."""
+        lines = [f"- *{name}*: {res.assumption}" for name, res in self.scenarios]
+        return Markdown("\n".join(lines + [f"- {note}" for note in self.scenario_notes]))
 
     def methods(self) -> Markdown:
         return Markdown(self.methods_common + "\n" + "\n".join([
@@ -383,10 +397,18 @@ def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, 
     cfg = eng.config
     att, adv = cfg.get("attrition"), cfg.get("advocacy")
     value_col = cfg["value"][0] if isinstance(cfg["value"][0], str) else cfg["value"][0]["column"]
+    frame = eng.frame()
+    notes = []
+    if att:
+        longest = float(frame[att["duration"]].max())
+        if not longest >= float(att["horizon"]):
+            # Attrition at the horizon cannot be estimated, so the scenarios carry value and advocacy only.
+            notes.append("Customers kept are left out of the scenarios: "
+                         + Reason.of("horizon_past_follow_up", horizon=float(att["horizon"]), longest=longest).sentence + ".")
+            att = None
     outcomes = simulate.Outcomes(value=value_col, duration=att["duration"] if att else None,
                                  event=att["event"] if att else None, horizon=att["horizon"] if att else 365,
                                  advocacy=adv["column"] if adv else None)
-    frame = eng.frame()
     customers = len(eng.customers)
     weight = cfg.get("weight")
     out = []
@@ -401,7 +423,14 @@ def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, 
                     simulate.improve_element(frame, eng.codebook, element=top, points=element_points,
                                              threshold=cfg["connection"]["threshold"], outcomes=outcomes,
                                              weight=weight, customers=customers, n_boot=n_boot, seed=seed)))
-    return tuple(out), customers
+    return tuple(out), customers, tuple(notes)
+
+
+def _value_label(eng: Any) -> str:
+    value = eng.config["value"][0]
+    if isinstance(value, Mapping):
+        return str(value.get("label") or report.pretty(value["column"]))
+    return report.pretty(value)
 
 
 def build(eng: Any, *, seed: int = 0, results: str | Path | Mapping[str, Any] | None = None, n_boot: int = 500,
@@ -429,14 +458,13 @@ def build(eng: Any, *, seed: int = 0, results: str | Path | Mapping[str, Any] | 
     figures = _load(results, eng, seed)
     min_cell = int(eng.config["privacy"]["min_cell"])
     findings = tuple(f for f in (_connection(figures), _motivators(figures), _drivers(figures), _attrition(figures),
-                                 _advocacy(figures, min_cell), _programme(figures)) if f is not None)
-    scenarios, base = _scenarios(eng, figures, seed=seed, n_boot=n_boot, shares=scenario_shares,
+                                 _advocacy(figures, min_cell), _programme(figures, _value_label(eng)))
+                     if f is not None)
+    scenarios, base, notes = _scenarios(eng, figures, seed=seed, n_boot=n_boot, shares=scenario_shares,
                                  element_points=element_points)
     value = eng.config["value"][0]
-    label = value.get("label") if isinstance(value, Mapping) else None
     unit = value.get("unit") if isinstance(value, Mapping) else ""
-    column = value["column"] if isinstance(value, Mapping) else value
     return SummaryPage(client=eng.client, figures=figures, findings=findings, scenarios=scenarios, scenario_base=base,
-                       value_label=label or report.pretty(column), value_unit=unit or "",
+                       value_label=_value_label(eng), value_unit=unit or "",
                        methods_common=report.methods_common(eng), n_boot=n_boot, seed=seed, min_cell=min_cell,
-                       sample=eng.sample)
+                       sample=eng.sample, scenario_notes=notes)
