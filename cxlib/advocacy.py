@@ -250,6 +250,20 @@ class NPSBySegment(Result):
         The full result of each group, read with :meth:`get`.
     excluded : dict
         ``{group: Reason}`` for groups that could not be estimated.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"segment": ["fully connected"] * 4 + ["other"] * 4, "ltr": [10, 9, 9, 6, 8, 3, 10, 5]})
+    >>> r = nps_by_segment(f, column="ltr")
+    >>> r.by, r.groups, r.n
+    ('segment', ['fully connected', 'highly satisfied', 'other'], 8)
+    >>> r.get("other").score, r.get("other").n
+    (-25.0, 4)
+    >>> {group: why.code for group, why in r.excluded.items()}  # nobody highly satisfied answered
+    {'highly satisfied': 'no_data'}
+    >>> r.headline().startswith("Net Promoter Score by group: fully connected +50")
+    True
     """
 
     by: str = "segment"

@@ -290,11 +290,35 @@ def _half_life_label(h: float) -> str:
 class HalfLives(Result):
     """The attrition model fitted with the experience score at several half-lives.
 
-    ``table``: ``half_life, label, hazard_ratio, ci_low, ci_high, log_likelihood, n`` (+ ``n_effective`` when
-    weighted): ``half_life`` in days (``inf`` for no decay), ``label`` in words, the hazard ratio per rating
-    point of the experience score with its interval, and the model's log-likelihood. ``best`` is the
-    half-life with the highest log-likelihood (``inf``: no decay fits best), ``best_label`` it in words;
-    ``reason`` is set (and the table empty) when no model could be fitted.
+    Attributes
+    ----------
+    table : DataFrame
+        ``half_life, label, hazard_ratio, ci_low, ci_high, log_likelihood, n`` (+ ``n_effective`` when
+        weighted): ``half_life`` in days (``inf`` for no decay), ``label`` in words, the hazard ratio per
+        rating point of the experience score with its interval, and the model's log-likelihood.
+    best : float
+        The half-life with the highest log-likelihood (``inf``: no decay fits best).
+    best_label : str
+        ``best`` in words.
+    covariates : tuple of str
+        The model's covariates besides the experience score.
+    reason : Reason or None
+        Set (and the table empty) when no model could be fitted.
+    estimable, decays : bool
+        Whether a model was fitted; whether a finite half-life fits best (recent experiences weigh more).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"customer_id": ["a", "b"], "tenure_days": [100, 30], "churned": [1, 0],
+    ...                   "segment": ["other", "other"]})
+    >>> h = compare_half_lives(f, None, duration="tenure_days", event="churned", id_column="customer_id")
+    >>> h.estimable, h.decays, h.reason.code  # no contact-point data: nothing to fit
+    (False, False, 'no_contacts')
+    >>> h.table.columns.tolist()
+    ['half_life', 'label', 'hazard_ratio', 'ci_low', 'ci_high', 'log_likelihood', 'n']
+    >>> h.headline().startswith("How fast experiences fade cannot be estimated")
+    True
     """
 
     best: float = float("nan")

@@ -433,6 +433,21 @@ class RelativeWeights(Result):
         Confidence level of the intervals.
     reason : Reason or None
         Set when the weights could not be estimated (the table's numbers are then NaN).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame(rng.normal(size=(300, 3)), columns=["a", "b", "c"])
+    >>> rw = relative_weights(X, 2 * X["a"] + X["b"] + rng.normal(size=300), n_boot=50)
+    >>> rw.table.columns.tolist()
+    ['predictor', 'raw', 'rescaled', 'ci_low', 'ci_high', 'sign', 'n']
+    >>> rw.names, rw.n, rw.estimable, round(rw.r2, 2)
+    (('a', 'b', 'c'), 300, True, 0.84)
+    >>> bool(np.isclose(rw.table["raw"].sum(), rw.r2)), rw.draws["a"].shape  # raw weights add up to R²
+    (True, (50,))
+    >>> rw.headline().startswith("**a** carries the largest share")
+    True
     """
 
     r2: float = math.nan
@@ -742,6 +757,17 @@ class Shapley(Result):
         ``"shapley"``.
     reason : Reason or None
         Set when it could not be estimated.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame(rng.normal(size=(300, 3)), columns=["a", "b", "c"])
+    >>> sh = shapley(X, X["a"] + 0.5 * X["b"] + rng.normal(size=300))
+    >>> sh.table.columns.tolist(), sh.names, sh.method
+    (['predictor', 'raw', 'rescaled', 'n'], ('a', 'b', 'c'), 'shapley')
+    >>> round(float(sh.table["rescaled"].sum()), 6), sh.headline().startswith("**a** carries the largest share")
+    (100.0, True)
     """
 
     r2: float = math.nan
@@ -955,6 +981,23 @@ class Importance(Result):
     reason : Reason or None
         Set when derived importance could not be estimated (``derived`` is then NaN and no element has a
         quadrant).
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> imp = importance(eng.frame(), eng.codebook, n_boot=50)
+    >>> imp.table.columns.tolist()
+    ['element', 'stage', 'dimension', 'stated', 'derived', 'ci_low', 'ci_high', 'performance', 'quadrant', 'sign', 'lowers_outcome', 'n_stated', 'n_performance', 'n']
+    >>> imp.outcome, imp.n_boot, imp.estimable, imp.names == tuple(imp.table["element"])
+    ('connection_index', 50, True, True)
+    >>> set(imp.table["quadrant"]) <= set(QUADRANTS)
+    True
+    >>> t = imp.table; t["derived"] = 0.0  # .table is a copy: the result is unchanged
+    >>> round(float(imp.table["derived"].sum()), 6)
+    100.0
+    >>> imp.headline().startswith("Of ")
+    True
     """
 
     r2: float = math.nan
@@ -1267,6 +1310,20 @@ class RankStability(Result):
     reason : Reason or None
         ``no_bootstrap`` when the result had no draws (ranks without intervals), or the reason the weights
         were not estimable (an empty table).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame(rng.normal(size=(300, 3)), columns=["a", "b", "c"])
+    >>> y = 3 * X["a"] + X["b"] + rng.normal(size=300)
+    >>> rs = rank_stability(relative_weights(X, y, n_boot=50), top=1)
+    >>> rs.table.columns.tolist(), rs.name, rs.top, rs.estimable
+    (['predictor', 'rank', 'rank_ci_low', 'rank_ci_high', 'in_top', 'n'], 'predictor', 1, True)
+    >>> rs.table["predictor"].tolist(), rs.table["rank"].tolist()
+    (['a', 'b', 'c'], [1, 2, 3])
+    >>> rank_stability(relative_weights(X, y)).reason.code  # no bootstrap: ranks without intervals
+    'no_bootstrap'
     """
 
     top: int = 10
@@ -1368,6 +1425,19 @@ class PairwiseDifferences(Result):
     n : int
     reason : Reason or None
         ``no_bootstrap`` (differences without intervals, none clear) or why the weights were not estimable.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame(rng.normal(size=(300, 3)), columns=["a", "b", "c"])
+    >>> d = pairwise_differences(relative_weights(X, 3 * X["a"] + X["b"] + rng.normal(size=300), n_boot=50))
+    >>> d.table.columns.tolist(), d.names
+    (['a', 'b', 'difference', 'ci_low', 'ci_high', 'clear', 'n'], ('a', 'b', 'c'))
+    >>> d.table[["a", "b", "clear"]].values.tolist()
+    [['a', 'b', True], ['a', 'c', True], ['b', 'c', True]]
+    >>> d.n_clear, d.headline().startswith("3 of 3 pairs")
+    (3, True)
     """
 
     names: tuple[str, ...] = ()
@@ -1481,6 +1551,18 @@ class Rollup(Result):
     n : int
     reason : Reason or None
         Why the importance behind it was not estimable (an empty table).
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> r = rollup(importance(eng.frame(), eng.codebook, n_boot=50), by="stage")
+    >>> r.by, r.estimable, r.table.columns.tolist()
+    ('stage', True, ['stage', 'n_elements', 'derived', 'ci_low', 'ci_high', 'stated', 'performance', 'n'])
+    >>> bool(r.table["derived"].is_monotonic_decreasing), round(float(r.table["derived"].sum()), 6)
+    (True, 100.0)
+    >>> r.headline().startswith("The journey stage that matters most is")
+    True
     """
 
     by: str = "stage"
@@ -1577,6 +1659,16 @@ class Priorities(Result):
     top : int
     n : int
     reason : Reason or None
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> p = priorities(importance(eng.frame(), eng.codebook, n_boot=0), top=3)
+    >>> p.table.columns.tolist(), len(p.table), p.top
+    (['element', 'stage', 'dimension', 'derived', 'performance', 'opportunity', 'quadrant', 'n'], 3, 3)
+    >>> bool(p.table["opportunity"].is_monotonic_decreasing), p.headline().startswith("Act first on")
+    (True, True)
     """
 
     top: int = 10
@@ -1651,6 +1743,19 @@ class OutcomeRanks(Result):
         The labels, in the order given (the first orders :meth:`wide`).
     excluded : dict
         ``{label: Reason}`` for outcomes whose importance was not estimable.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> f, cb = eng.frame(), eng.codebook
+    >>> r = outcome_ranks({"Connection": importance(f, cb, n_boot=0), "Spend": importance(f, cb, "annual_spend", n_boot=0)})
+    >>> r.table.columns.tolist(), r.outcomes, r.excluded
+    (['element', 'outcome', 'derived', 'rank', 'n'], ('Connection', 'Spend'), {})
+    >>> r.table.groupby("outcome")["rank"].min().tolist()
+    [1, 1]
+    >>> r.headline()
+    'The elements are ranked under 2 outcomes (Connection and Spend).'
     """
 
     outcomes: tuple[str, ...] = ()

@@ -241,6 +241,18 @@ class Sample:
         Respondents in ``Engagement.frame()``.
     unsegmented : int
         Of those, respondents who answered fewer than half the motivator items (no segment).
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> s = eng.sample
+    >>> s
+    Sample(survey_rows=300, customers=300, no_customer_row=0, no_consent=10, analysed=290, unsegmented=4)
+    >>> s.analysed == len(eng.frame()), s.segmented
+    (True, 286)
+    >>> sorted(s.to_dict())
+    ['analysed', 'customers', 'no_consent', 'no_customer_row', 'segmented', 'survey_rows', 'unsegmented']
     """
 
     survey_rows: int

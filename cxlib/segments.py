@@ -180,6 +180,18 @@ class Shares(Result):
         Rows without a group (respondents without a segment), left out of every share.
     reason : Reason or None
         Set when nobody has a group, so no share can be estimated.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"segment": pd.Categorical(["fully connected", "other", "other", None], categories=SEGMENTS)})
+    >>> s = shares(f)
+    >>> s.table.columns.tolist(), s.by, s.labels
+    (['segment', 'n', 'n_effective', 'share', 'ci_low', 'ci_high'], 'segment', ['fully connected', 'highly satisfied', 'other'])
+    >>> s.n, s.n_unsegmented, round(s.share("other").estimate, 3), s.reason is None
+    (3, 1, 0.667, True)
+    >>> s.headline().startswith("**33%** of customers are fully connected")
+    True
     """
 
     by: str = "segment"

@@ -154,6 +154,20 @@ class Scenario(Result):
         Bootstrap resamples (0: no intervals).
     draws : Draws or None
         Bootstrap draws of each outcome's change, keyed by outcome.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> r = connect_share(eng.frame(), share=0.5, outcomes=Outcomes(value="annual_spend"), n_boot=50)
+    >>> r.table.columns.tolist()
+    ['outcome', 'baseline', 'scenario', 'change', 'ci_low', 'ci_high', 'n']
+    >>> r.outcomes
+    ['connected_share', 'value_per_customer', 'value_uplift_of_movers']
+    >>> r.name, r.n_boot, r.change("connected_share").estimate > 0
+    ('50% of highly satisfied become fully connected', 50, True)
+    >>> r.assumption.startswith("50% of highly satisfied customers become fully connected")
+    True
     """
 
     name: str = ""
@@ -447,8 +461,28 @@ def improve_element(data: pd.DataFrame, codebook: pd.DataFrame, *, element: str,
 class ScenarioComparison(Result):
     """Several scenarios side by side: :func:`scenarios_table`'s result.
 
-    ``.table``: ``scenario, outcome, baseline, change, ci_low, ci_high, n`` (long form, scenarios in the order
-    given); ``assumptions``: ``{scenario name: assumption}``; ``customers``: the base of the totals.
+    Attributes
+    ----------
+    table : DataFrame
+        ``scenario, outcome, baseline, change, ci_low, ci_high, n`` (long form, scenarios in the order given).
+    assumptions : dict
+        ``{scenario name: assumption}``.
+    customers : int or None
+        The base of the totals.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = pd.DataFrame({"segment": rng.choice(SEGMENTS, 300), "spend": rng.gamma(2, 50, 300)})
+    >>> out = Outcomes(value="spend")
+    >>> c = scenarios_table([("A quarter", connect_share(f, share=0.25, outcomes=out, n_boot=20)),
+    ...                      ("Half", connect_share(f, share=0.5, outcomes=out, n_boot=20))])
+    >>> c.table.columns.tolist(), c.table["scenario"].unique().tolist()
+    (['scenario', 'outcome', 'baseline', 'change', 'ci_low', 'ci_high', 'n'], ['A quarter', 'Half'])
+    >>> list(c.assumptions), c.customers
+    (['A quarter', 'Half'], None)
+    >>> c.headline().startswith("- *A quarter*:")
+    True
     """
 
     assumptions: dict[str, str] | None = None

@@ -99,9 +99,35 @@ def _neff(weights: pd.Series | None) -> float | None:
 class KaplanMeier(Result):
     """Kaplan–Meier curves: one row per group and event/censoring time (time 0 included).
 
-    ``table``: ``<by>, time, survival, ci_low, ci_high, at_risk, n`` (+ ``n_effective`` when weighted);
-    ``<by>`` is the grouping column's name (absent without ``by``); ``at_risk`` counts people, ``n`` is the
-    group's size. Attributes: ``by``, ``duration``, ``event``, ``weighted``, ``ci``.
+    Attributes
+    ----------
+    table : DataFrame
+        ``<by>, time, survival, ci_low, ci_high, at_risk, n`` (+ ``n_effective`` when weighted); ``<by>`` is
+        the grouping column's name (absent without ``by``); ``at_risk`` counts people, ``n`` is the group's
+        size.
+    by : str or None
+        The grouping column.
+    duration, event : str
+        The duration and event columns.
+    weighted : bool
+        Whether weights were applied.
+    ci : float
+        Confidence level.
+    groups : list of str
+        The groups drawn, in order (``["all"]`` without ``by``).
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_waltons
+    >>> curves = km(load_waltons(), duration="T", event="E", by="group")
+    >>> curves.table.columns.tolist(), curves.groups, curves.n
+    (['group', 'time', 'survival', 'ci_low', 'ci_high', 'at_risk', 'n'], ['control', 'miR-137'], 163)
+    >>> curves.by, curves.duration, curves.event, curves.weighted, curves.ci
+    ('group', 'T', 'E', False, 0.95)
+    >>> curves.table.groupby("group")["survival"].first().tolist()  # each curve starts at time 0
+    [1.0, 1.0]
+    >>> curves.headline()
+    'Kaplan–Meier survival of 2 group(s) (n=163).'
     """
 
     by: str | None = None
@@ -290,10 +316,36 @@ def _days(value: float) -> str:
 class Attrition(Result):
     """Share of customers lost by ``horizon`` days (1 − S(horizon)), per group, with its interval.
 
-    ``table``: ``<by>, n, events, attrition, se, ci_low, ci_high, followed_to_horizon`` (+ ``n_effective``
-    when weighted; ``<by>`` absent without ``by``). ``se`` is the Greenwood standard error ``S √V``.
-    ``excluded`` maps each group that could not be estimated to its :class:`~cxlib.results.Reason`
-    (``horizon_past_follow_up``, ``no_data``); its numbers are missing, never extrapolated.
+    Attributes
+    ----------
+    table : DataFrame
+        ``<by>, n, events, attrition, se, ci_low, ci_high, followed_to_horizon`` (+ ``n_effective`` when
+        weighted; ``<by>`` absent without ``by``). ``se`` is the Greenwood standard error ``S √V``.
+    by : str or None
+        The grouping column.
+    horizon : float
+        The horizon, in the duration's unit.
+    weighted : bool
+        Whether weights were applied.
+    ci : float
+        Confidence level.
+    excluded : dict
+        ``{group: Reason}`` for each group that could not be estimated (``horizon_past_follow_up``,
+        ``no_data``); its numbers are missing, never extrapolated.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().assign(aid=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> a = attrition(r, duration="week", event="arrest", horizon=52, by="aid")
+    >>> a.table.columns.tolist()
+    ['aid', 'n', 'events', 'attrition', 'se', 'ci_low', 'ci_high', 'followed_to_horizon']
+    >>> a.groups, a.n, a.horizon, round(a.estimate("aid").estimate, 3), a.excluded
+    (['aid', 'no aid'], 432, 52.0, 0.222, {})
+    >>> attrition(r, duration="week", event="arrest", horizon=500).excluded["all"].code
+    'horizon_past_follow_up'
+    >>> a.headline().startswith("Left within 52 days:")
+    True
     """
 
     by: str | None = None
@@ -495,6 +547,35 @@ class Test(Result):
     The one test type of this module. :func:`logrank`'s table is one row ``statistic, df, p_value, n``;
     :func:`pairwise_logrank`'s holds one row per pair ``a, b, statistic, df, p_value, p_adjusted, n`` and
     its attributes give the overall test. ``reason`` is set when the test could not be made.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``statistic, df, p_value, n`` (:func:`logrank`) or ``a, b, statistic, df, p_value, p_adjusted, n``
+        (:func:`pairwise_logrank`).
+    statistic, df, p_value : float, int, float
+        The (overall) test.
+    test : str
+        The test's name (``"log-rank"``).
+    by : str or None
+        The grouping column.
+    adjust : str
+        The p-value adjustment of the pairwise tests ("" for :func:`logrank`).
+    reason : Reason or None
+        Set when the test could not be made.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().assign(aid=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> t = logrank(r, duration="week", event="arrest", by="aid")
+    >>> t.table.columns.tolist(), t.test, t.df, t.estimable, round(t.p_value, 3)
+    (['statistic', 'df', 'p_value', 'n'], 'log-rank', 1, True, 0.05)
+    >>> pw = pairwise_logrank(r, duration="week", event="arrest", by="aid")
+    >>> pw.table.columns.tolist(), pw.adjust
+    (['a', 'b', 'statistic', 'df', 'p_value', 'p_adjusted', 'n'], 'holm')
+    >>> t.headline().startswith("The curves are not distinguishable (log-rank test")
+    True
     """
 
     __test__ = False  # not a pytest test class
@@ -647,8 +728,34 @@ RMST_METHOD = "area under the Kaplan–Meier curve, Klein–Moeschberger varianc
 class RMST(Result):
     """Restricted mean survival time: expected days retained within ``horizon``, per group.
 
-    ``table``: ``<by>, n, rmst, se, ci_low, ci_high, followed_to_horizon`` (+ ``n_effective`` when
-    weighted). ``excluded``: groups not estimable and why (``horizon_past_follow_up``, ``no_data``).
+    Attributes
+    ----------
+    table : DataFrame
+        ``<by>, n, rmst, se, ci_low, ci_high, followed_to_horizon`` (+ ``n_effective`` when weighted).
+    by : str or None
+        The grouping column.
+    horizon : float
+        The horizon, in the duration's unit.
+    weighted : bool
+        Whether weights were applied.
+    ci : float
+        Confidence level.
+    excluded : dict
+        ``{group: Reason}`` for groups not estimable (``horizon_past_follow_up``, ``no_data``).
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().assign(aid=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> m = rmst(r, duration="week", event="arrest", horizon=52, by="aid")
+    >>> m.table.columns.tolist()
+    ['aid', 'n', 'rmst', 'se', 'ci_low', 'ci_high', 'followed_to_horizon']
+    >>> m.groups, m.n, round(m.estimate("aid").estimate, 1), m.excluded
+    (['aid', 'no aid'], 432, 46.9, {})
+    >>> rmst(r, duration="week", event="arrest", horizon=500).estimate().reason.code
+    'horizon_past_follow_up'
+    >>> m.headline().startswith("Days active out of the first 52:")
+    True
     """
 
     by: str | None = None
@@ -765,8 +872,37 @@ def rmst(data: pd.DataFrame, *, duration: str, event: str, horizon: float, by: s
 class RMSTDifference(Result):
     """Difference in RMST between groups ``a`` and ``b`` (a − b).
 
-    ``table``: one row ``a, b, difference, se, ci_low, ci_high, p_value, n``. ``estimate`` is the
-    difference as an :class:`Estimate` (not estimable, with its reason, when either group's RMST is).
+    Attributes
+    ----------
+    table : DataFrame
+        One row ``a, b, difference, se, ci_low, ci_high, p_value, n``.
+    estimate : Estimate
+        The difference (not estimable, with its reason, when either group's RMST is).
+    a, b : str
+        The groups compared.
+    by : str
+        The grouping column.
+    horizon : float
+        The horizon, in the duration's unit.
+    p_value : float
+        The test of no difference (NaN when not estimable).
+    reason : Reason or None
+        Why the difference could not be estimated (None when it could).
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi().assign(aid=lambda d: d["fin"].map({0: "no aid", 1: "aid"}))
+    >>> d = rmst_difference(r, duration="week", event="arrest", horizon=52, by="aid", a="aid", b="no aid")
+    >>> d.table.columns.tolist(), (d.a, d.b, d.by, d.horizon)
+    (['a', 'b', 'difference', 'se', 'ci_low', 'ci_high', 'p_value', 'n'], ('aid', 'no aid', 'aid', 52.0))
+    >>> d.estimable, round(d.estimate.estimate, 2), round(d.p_value, 3)
+    (True, 2.04, 0.092)
+    >>> late = rmst_difference(r, duration="week", event="arrest", horizon=500, by="aid", a="aid", b="no aid")
+    >>> late.estimable, late.reason.code
+    (False, 'horizon_past_follow_up')
+    >>> late.headline().startswith("No difference in days kept is reported:")
+    True
     """
 
     estimate: Estimate | None = None
@@ -853,8 +989,29 @@ def rmst_difference(data: pd.DataFrame, *, duration: str, event: str, horizon: f
 class PHTest(Result):
     """Grambsch–Therneau proportional-hazards test per model term.
 
-    ``table``: ``covariate, variable, label, statistic, p_value, violated, n``. ``reason`` is set when the
-    test could not be computed (degenerate data).
+    Attributes
+    ----------
+    table : DataFrame
+        ``covariate, variable, label, statistic, p_value, violated, n``.
+    alpha : float
+        A term whose p-value is below it is ``violated``.
+    reason : Reason or None
+        Set when the test could not be computed (degenerate data).
+    violated, violated_variables : list of str
+        The model terms whose effect changes over time, and the data columns behind them.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> ph = cox(load_rossi(), duration="week", event="arrest", covariates=["fin", "age", "prio"]).ph_test
+    >>> ph.table.columns.tolist(), ph.alpha, ph.reason
+    (['covariate', 'variable', 'label', 'statistic', 'p_value', 'violated', 'n'], 0.05, None)
+    >>> ph.table[["covariate", "violated"]].values.tolist()
+    [['fin', False], ['age', True], ['prio', False]]
+    >>> ph.violated, ph.violated_variables
+    (['age'], ['age'])
+    >>> ph.headline().startswith("The effect of Age changes over time")
+    True
     """
 
     reason: Reason | None = None
@@ -900,10 +1057,41 @@ class CoxModel(Result):
     the column name for a numeric one), ``variable`` its column and ``level`` the level ("" when numeric);
     ``label`` is the term in words for reports (``Segment: fully connected``).
 
-    Attributes: ``n`` (customers), ``events``, ``rows`` (episodes in counting-process data), ``log_likelihood``,
-    ``ph_test`` (a :class:`PHTest`), ``fit`` (a :class:`cxlib.coxph.CoxFit`), ``covariates``, ``reference``
-    (the level each categorical covariate is compared with), ``strata``, ``weighted``, ``robust``, ``ci``;
-    ``reason`` when the model could not be estimated (``no_events``, ``separation``).
+    Attributes
+    ----------
+    table : DataFrame
+        As above.
+    n, events, rows : int
+        Customers, events, and rows (episodes in counting-process data).
+    log_likelihood : float
+        The model's log partial likelihood.
+    ph_test : PHTest
+        The proportional-hazards check.
+    fit : cxlib.coxph.CoxFit
+        The fitted model.
+    covariates, strata : tuple of str
+        The model's covariates and strata columns.
+    reference : dict
+        The level each categorical covariate is compared with.
+    weighted, robust : bool
+        Whether weights and robust standard errors were used.
+    ci : float
+        Confidence level.
+    reason : Reason or None
+        Set when the model could not be estimated (``no_events``, ``separation``).
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> m = cox(load_rossi(), duration="week", event="arrest", covariates=["fin", "age", "prio"])
+    >>> m.table.columns.tolist()
+    ['covariate', 'variable', 'level', 'label', 'hazard_ratio', 'ci_low', 'ci_high', 'p_value', 'n', 'coef', 'se']
+    >>> m.n, m.events, m.estimable, m.covariates
+    (432, 114, True, ('fin', 'age', 'prio'))
+    >>> round(m.hazard_ratio("prio").estimate, 3), type(m.ph_test).__name__
+    (1.102, 'PHTest')
+    >>> m.headline().startswith("Hazard ratios (Cox model, n=432, 114 leaving):")
+    True
     """
 
     n: int = 0

@@ -70,6 +70,19 @@ class Verbatims(Result):
     min_cell : int
     excluded : dict
         ``{group: Reason}`` for groups suppressed (``below_min_cell``) or without a quotable comment.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"segment": ["a"] * 40 + ["b"] * 5,
+    ...                   "comment": ["The staff always remember my name"] * 40 + ["Slow tills today"] * 5})
+    >>> v = verbatims(f, text="comment", per_group=1)
+    >>> v.table.columns.tolist(), v.by, v.min_cell, v.n
+    (['segment', 'quote', 'n_comments', 'n', 'suppressed'], 'segment', 30, 45)
+    >>> v.table[["segment", "quote", "suppressed"]].values.tolist()
+    [['a', 'The staff always remember my name', False], ['b', '', True]]
+    >>> {group: why.code for group, why in v.excluded.items()}, v.reason is None  # b has 5 comments, under min_cell
+    ({'b': 'below_min_cell'}, True)
     """
 
     by: str = "segment"
@@ -200,6 +213,20 @@ class WordFrequency(Result):
     min_cell : int
     excluded : dict
         ``{group: Reason}`` for groups left out (fewer comments than ``min_cell``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"segment": ["a"] * 3, "comment": ["Queues too long", "long queues again", "fine"]})
+    >>> w = word_frequency(f, text="comment", min_cell=1, top=2)
+    >>> w.table.columns.tolist(), w.by, w.n
+    (['segment', 'term', 'comments', 'share', 'n_comments', 'n'], 'segment', 3)
+    >>> w.table[["term", "comments"]].values.tolist()
+    [['long', 2], ['queues', 2]]
+    >>> word_frequency(f, text="comment").reason.code  # 3 comments, fewer than min_cell=30
+    'below_min_cell'
+    >>> w.headline()
+    'Most used: a: “long” in 67% of 3 comments.'
     """
 
     by: str = "segment"

@@ -73,6 +73,18 @@ class WaveComparison(Result):
         no leaving, ...).
     reason : Reason or None
         Set when no comparison is possible at all (a single wave).
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> card = compare_waves(eng, metrics=["connected", "nps"])
+    >>> card.table.columns.tolist()
+    ['metric', 'before', 'after', 'change', 'ci_low', 'ci_high', 'p_value', 'p_adjusted', 'cohens_h', 'n_before', 'n_after', 'n', 'n_effective', 'method']
+    >>> card.waves, card.metrics, card.standardised, card.estimable
+    (('pre', 'post'), ['connected', 'nps'], False, True)
+    >>> card.change("nps").n == card.row("nps")["n"]
+    True
     """
 
     waves: tuple = ()
@@ -558,6 +570,28 @@ class MixImpact(Result):
         ``{quantity: Reason}`` for quantities that could not be estimated.
     interval_reason : Reason or None
         ``no_bootstrap`` when computed with ``n_boot=0`` (estimates without intervals).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> n = 200
+    >>> f = pd.DataFrame({"wave": np.repeat(["pre", "post"], n),
+    ...                   "segment": np.r_[rng.choice(["fully connected", "other"], n, p=[.2, .8]),
+    ...                                    rng.choice(["fully connected", "other"], n, p=[.3, .7])],
+    ...                   "spend": rng.gamma(2, 100, 2 * n), "days": rng.integers(30, 500, 2 * n),
+    ...                   "left": rng.integers(0, 2, 2 * n)})
+    >>> kw = dict(wave="wave", waves=["pre", "post"], value="spend", duration="days", event="left", horizon=365,
+    ...           customers=10_000)
+    >>> r = mix_impact(f, **kw, n_boot=50)
+    >>> r.table.columns.tolist()
+    ['quantity', 'estimate', 'ci_low', 'ci_high', 'n_before', 'n_after', 'n', 'method']
+    >>> r.waves, r.value, r.customers, r.excluded, r.interval_reason
+    (('pre', 'post'), 'spend', 10000, {}, None)
+    >>> r.label("active_customers")
+    'Customers still active after 365 days'
+    >>> r0 = mix_impact(f, **kw, n_boot=0)  # no resampling: estimates without intervals
+    >>> r0.interval_reason.code, r0.draws
+    ('no_bootstrap', None)
     """
 
     draws: Draws | None = None
