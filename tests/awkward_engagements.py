@@ -112,11 +112,11 @@ def _start_without_contacts(d: Path) -> None:
 
 
 def _hostile_names(d: Path) -> None:
-    """Markup in the client's, an element's and a motivator's names: shown as text, never interpreted."""
+    """Markup in the client's and a hidden driver's names: shown as text, never interpreted."""
     _config(lambda c: {**c, "client": "Acme <b>bold</b> & *stars*"})(d)
     codebook = _read(d, "codebook.csv")
-    first = codebook.loc[codebook["role"] == "element_performance", "element"].iloc[0]
-    codebook.loc[codebook["element"] == first, "element"] = "<img src=x> welcome <b>text</b> & <script>alert(1)</script>"
+    codebook.loc[codebook["element"] == "Staff remember me", "element"] = (
+        "<img src=x> welcome <b>text</b> & <script>alert(1)</script>")
     _write(codebook, d, "codebook.csv")
 
 
@@ -227,7 +227,7 @@ AWKWARD: list[Awkward] = [
             _edit("survey.csv", lambda f: f.assign(**{c: "4" for c in _columns(f, "mot_secure_")})), "report",
             {"01": ("Not ranked", "every customer scored 50")}),
     Awkward("empty-segment", "no fully connected customer", _edit("survey.csv", _few_connected(0.0)), "report",
-            {"01": ("could not be estimated: too few respondents to compare (fully connected: 0",),
+            {"01": ("not reported: fewer than 30 fully connected customers (n=0)",),
              "03": ("Attrition is not compared between segments",)}),
     Awkward("tiny-segment", "fully connected segment below min_cell", _edit("survey.csv", _few_connected(0.02)),
             "report", {"01": ("fewer than 30",), "03": ("Attrition is not compared between segments",
@@ -246,7 +246,7 @@ AWKWARD: list[Awkward] = [
             {"03": ("no customer was followed for 5,000 days",)}),
     Awkward("start-without-contacts", "follow-up start dates without a contacts file", _start_without_contacts,
             "report", {"03": ("no contact-point data",)}),
-    Awkward("hostile-names", "markup in the client, element and motivator names", _hostile_names, "report",
+    Awkward("hostile-names", "markup in the client's and a hidden driver's names", _hostile_names, "report",
             {"00": ("Acme <b>bold</b> & *stars*",), "02": ("<img src=x> welcome <b>text</b> & <script>alert(1)</script>",)}),
     # refused: the data cannot support a report
     Awkward("three-respondents", "3 respondents", _edit("survey.csv", _three_respondents), "refused", file="survey.csv",

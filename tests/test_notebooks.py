@@ -58,3 +58,22 @@ def test_asks_for_the_cxlib_kernel(path):
 def test_the_five_hold_at_most_150_code_lines_outside_parameters():
     counts = {p.stem: _code_lines(_read(p)) for p in NOTEBOOKS}
     assert sum(counts.values()) <= CODE_LINE_BUDGET, f"{sum(counts.values())} code lines: {counts}"
+
+
+@pytest.mark.slow
+def test_each_runs_in_place_from_the_notebooks_folder(tmp_path, slow):
+    """Acceptance (#15): each notebook runs as it is, from `notebooks/`, with its default parameters and no
+    `cx run` before it (notebook 00 computes the analyses' figures itself). Quick form: 03 and 04; --slow: all five."""
+    import subprocess
+    import sys
+
+    chosen = NOTEBOOKS if slow else [p for p in NOTEBOOKS if p.name[:2] in ("03", "04")]
+    for path in chosen:
+        out = tmp_path / path.name
+        proc = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                               "--ExecutePreprocessor.timeout=900", "--output", str(out), path.name],
+                              cwd=path.parent, capture_output=True, text=True, timeout=1200)
+        assert proc.returncode == 0, f"{path.name}:\n{proc.stderr[-3000:]}"
+        executed = _read(out)
+        errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+        assert not errors and any(c.outputs for c in executed.cells if c.cell_type == "code"), path.name

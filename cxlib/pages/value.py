@@ -146,8 +146,12 @@ class ValuePage:
         m = self.multipliers[value]
         what = _value_label(value).lower()
         if self._multiplier_suppressed(m):
-            return (f"The value of connection in {what} is not reported: fully connected or highly satisfied "
-                    f"customers are fewer than {self.min_cell:,} (n={m.n:,}).")
+            vbs = self.by_segment[m.value].table.set_index("segment")
+            small = [f"{s} customers (n={int(vbs.loc[s, 'n']) if s in vbs.index else 0:,})"
+                     for s in (m.numerator, m.denominator)
+                     if (int(vbs.loc[s, "n"]) if s in vbs.index else 0) < self.min_cell]
+            return (f"The value of connection in {what} is not reported: fewer than {self.min_cell:,} "
+                    f"{report.listing(small, conjunction='and')}.")
         if not m.estimable:
             return f"The value of connection in {what} is not estimable: {m.note}."
         measure = f"the rate of {what}" if m.kind == "rate" else f"the {what}"
