@@ -47,6 +47,7 @@ def test_the_summary_states_the_analyses_figures_exactly(built):
     fc = page.figures["segment_shares"]["fully connected"]
     assert f"{report.percent(fc['estimate'])} of customers are fully connected" in page.headline()
     assert f"n={fc['n']:,}" in page.headline() and fc["n"] == eng.sample.segmented
+    assert "a highly satisfied one in annual spend." in page.headline()
     res = page.results()["executive_summary"]
     assert res["claims"] == len(page.findings) and res["figures"]["segment_shares.fully connected"] == fc["estimate"]
     assert set(res["value_at_stake"]) == {name for name, _ in page.scenarios}

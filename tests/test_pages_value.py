@@ -132,7 +132,7 @@ def test_results_have_the_design_shapes_and_agree_with_the_page():
         assert {"motivator", "estimate", "ci_low", "ci_high", "n"} <= set(m)
     # the headline states the same numbers as results.json
     head = str(page.headline())
-    assert f"n={vm['n']:,}" in head and f"{vm['estimate']:.1f}×" in head
+    assert f"n={vm['n']:,}" in head and f"{vm['estimate']:.2f}×" in head
     fc = res["segment_shares"]["fully connected"]
     assert f"**{cx.report.percent(fc['estimate'])}**" in head
 

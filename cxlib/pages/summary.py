@@ -80,8 +80,8 @@ def _connection(R: Mapping[str, Any]) -> Finding | None:
         return None
     value = report.pretty(vm.get("label") or vm.get("value") or "value").lower() if isinstance(vm, Mapping) else "value"
     if _ok(fc):
-        value, _, rest = stated(fc, "share").partition(" ")
-        text = f"{value} of customers are fully connected {rest}."
+        share, _, rest = stated(fc, "share").partition(" ")
+        text = f"{share} of customers are fully connected {rest}."
     else:
         text = f"The fully connected share is {stated(fc, 'share')}."
     figures: list[tuple[str, Any]] = [("segment_shares.fully connected", fc.get("estimate"))]

@@ -155,9 +155,9 @@ class ValuePage:
         if not m.estimable:
             return f"The value of connection in {what} is not estimable: {m.note}."
         measure = f"the rate of {what}" if m.kind == "rate" else f"the {what}"
-        ci = (f"95% CI {report.interval(m.ci_low, m.ci_high, fmt='{:.1f}')}×" if m.ratio.has_interval
+        ci = (f"95% CI {report.interval(m.ci_low, m.ci_high, fmt='{:.2f}')}" if m.ratio.has_interval
               else "no interval")
-        return (f"Fully connected customers show **{report.number(m.estimate, '{:.1f}')}×** {measure} of highly "
+        return (f"Fully connected customers show **{report.number(m.estimate, '{:.2f}')}×** {measure} of highly "
                 f"satisfied customers ({ci}; n={m.n:,}).")
 
     def _share_sentence(self) -> str:
@@ -230,7 +230,7 @@ class ValuePage:
             label = _value_label(v)
             ok = m.estimable and not self._multiplier_suppressed(m)
             measure = "the rate of " if m.kind == "rate" else "the "
-            title = (f"Fully connected: {report.number(m.estimate, '{:.1f}')}× {measure}{label.lower()} of highly "
+            title = (f"Fully connected: {report.number(m.estimate, '{:.2f}')}× {measure}{label.lower()} of highly "
                      f"satisfied" if ok else f"{label} by segment")
             self.by_segment[v].plot(ax=ax, min_cell=self.min_cell, title=title)
             ax.set_title(_wrap(ax.get_title(loc="left")), loc="left")
