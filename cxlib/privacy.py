@@ -1,43 +1,408 @@
 """Privacy: scrubbing free text, small-cell suppression, consent, pseudonymous ids.
 
+:func:`scrub` takes contact details, identifiers and personal names out of customers' comments in English,
+Dutch, German and French (e-mail addresses of every shape, phone numbers in national and international
+formats, links, long numbers, names after greetings, sign-offs and introductions, and the engagement's own
+``pii`` values); its docstring says what is removed and what is deliberately kept. Its patterns are compiled
+once, at import, and the index of ``pii`` values once per list of values.
+
 Nothing here writes files. Reports call these before anything derived from a customer is shown.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import html
 import re
+from typing import Any, Iterable
 
 import pandas as pd
 
 __all__ = ["scrub", "escape", "safe_verbatim", "suppress", "pseudonymise"]
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\b[A-Za-z0-9\-]+\.(?:com|net|org|io|co|uk|de|fr|info|biz)(?:/\S*)?\b",
-                  re.IGNORECASE)
-# A phone number: optional +country, then 7+ digits with spaces, dots, dashes or brackets between them.
-_PHONE = re.compile(r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?\d(?:[\s.\-]?\d){6,}")
+_UP = "A-ZÀ-ÖØ-Þ"
+_LO = "a-zß-öø-ÿ"
+
+# -- e-mail addresses, links, phone numbers, long numbers ---------------------------------------------
+
+# Local part: letters (any alphabet), digits and every character RFC 5322 allows unquoted (apostrophes, plus
+# tags, dots, hyphens, ...), starting with a letter or digit; domain: labels with hyphens, any number of
+# sub-domains, a top-level domain of letters.
+_EMAIL = re.compile(r"(?<![\w.'+\-])[\w][\w.!#$%&'*+/=?^`{|}~\-]*\s?@\s?(?:[\w\-]+\.)+[A-Za-z]{2,}\b")
+# Obfuscated: "jo at example dot com", "jo [at] example [dot] com", "jo(at)example.nl", "jo @ example . com".
+_AT_BRACKET = r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>)\s*"
+_DOT_ANY = r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|\s+dot\s+|\s*\.\s*)\s*"
+_DOT_WORD = r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|\s+dot\s+)\s*"
+_EMAIL_OBFUSCATED = re.compile(
+    r"(?<![\w.'+\-])[\w][\w.'+\-]*"
+    rf"(?:{_AT_BRACKET}[\w\-]+(?:{_DOT_ANY}[\w\-]+)*{_DOT_ANY}[A-Za-z]{{2,6}}"   # [at] with any kind of dot
+    rf"|\s+at\s+[\w\-]+(?:{_DOT_WORD}[\w\-]+)*{_DOT_WORD}[A-Za-z]{{2,6}})\b",    # " at " only with a spelt dot
+    re.IGNORECASE)
+_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\b[A-Za-z0-9\-]+\.(?:com|net|org|io|co|uk|de|fr|nl|be|eu|info|biz)"
+                  r"(?:/\S*)?\b", re.IGNORECASE)
+# A phone number: optional international prefix (+31, 0031), optional area code in brackets or a trunk
+# "(0)", then 7+ digits with single spaces, dots, dashes (or a slash after a leading 0 area code) between them.
+_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)\s?[\s.\-]?)?"
+                    r"(?:0\d{1,4}\s?/\s?(?=\d{5}))?\d(?:(?:\s?[.\-]\s?|\s)?\d){6,}(?!\d)")
 _DIGITS = re.compile(r"\d{5,}")
+_HAS_DIGIT = re.compile(r"\d")
+_AT_HINT = re.compile(r"(?i)(?:\s|[\[({<])at(?:\s|[\])}>])")
+_WORDS = re.compile(r"\w+")
 
 
-def scrub(text: str | None) -> str:
-    """Remove contact details and identifiers from free text.
+# -- personal names in greetings, sign-offs and introductions ------------------------------------------
 
-    E-mail addresses become ``[email]``, URLs ``[link]``, phone numbers ``[phone]`` and any other run of
-    five or more digits (account, card or order numbers) ``[number]``.
+# Words that are never a name, in English, Dutch, German and French, compared lower-cased: what follows
+# "Thanks," or "Hallo" in ordinary comments ("Thanks, Great job", "Dear Team", "Merci, Très bien").
+_COMMON = frozenset("""
+a all also again always amazing an and any anyway appreciated as at awesome bad be best brilliant but by can
+hope may will customer customers dear did do done everybody everyone everything excellent fab fantastic fine folks for
+friends from gentlemen good great guys happy hello helpful hi i in is it just kind ladies lot lots lovely
+madam mate mates much my no nice not nothing of ok okay on or our perfect please price prices quick really
+regards service shop so staff store super superb team thank thanks that the them there they this to too
+top very was we well what wonderful yes you your all madam sir sirs again
+english british dutch german french american belgian irish scottish welsh european easy fast simple
+friendly clean cheap expensive slow never recommended again monday tuesday wednesday thursday friday saturday
+sunday makkelijk duur goedkoop vriendelijk einfach schnell freundlich teuer günstig facile rapide gentil
+aan al alle allemaal alles bedankt beste bij dag dank dat de die dit doei een en fijn geachte geweldig goed
+goede groet groeten groetjes heel heer hoi ik in is je jullie klant klanten leuk maar mevrouw meneer met mooi
+niet nog ok op prima snel team top u uit van veel voor vriendelijke wat we zeer zijn
+aber alle allen auch bei bis bitte damen danke dank das dem den der die ein eine für ganz grüße gruesse gruß
+gut guten hallo herr herren ich im ist kollegen kunde kunden kundenservice leute liebe lieber liebes mit
+mitarbeiter nicht noch schön schon sehr servus super tag team toll und vielen viele von wie wir zusammen
+à au aux beaucoup bien bon bonne bonjour ça ce cher chère chers client clients cordialement de des du elle
+en encore équipe est et excellent génial il je journée la le les madame merci messieurs moi monsieur parfait
+pas personnel pour salut service super tous tout très un une vous
+""".split())
+
+_NAME_WORD = rf"(?:[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:[-'’][{_UP}{_LO}][{_LO}]+)*|[{_UP}]['’][{_UP}][{_LO}]+)"
+_INITIAL = rf"[{_UP}]\."
+_PARTICLE = r"(?:van|de|der|den|von|vom|zu|du|des|le|la|ter|ten|te|da|di|del|dos|d'|'t)"
+_PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
+_TITLE = re.compile(r"(?i:Mr|Mrs|Ms|Miss|Dr|Herr|Frau|Dhr|Mevr|Mevrouw|Meneer|Monsieur|Madame|Mme|Mlle)\.?[ ]+(?=\S)")
+_NAME = rf"(?:{_TITLE.pattern})?(?:{_INITIAL}|{_NAME_WORD})(?:[ ]+(?:{_PARTICLE}[ ]+){{0,3}}(?:{_INITIAL}|{_NAME_WORD})){{0,3}}"
+
+# Sign-offs: the name comes after them, then the end of the text, a line or a sentence.
+_SIGN_OFFS_STRONG = """
+regards|kind regards|best regards|warm regards|warmest regards|kindest regards|many regards|with regards
+best wishes|all the best|yours sincerely|yours faithfully|yours truly|sincerely|respectfully|cordially
+groeten|groet|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|vriendelijke groeten
+met hartelijke groet|hartelijke groet|hartelijke groeten|hartelijke groetjes|mvg|m.v.g.|m.v.g|vr. gr.|vr.gr.|gr.
+mit freundlichen grüßen|mit freundlichen gruessen|mit freundlichen grüssen|freundliche grüße|freundliche gruesse
+viele grüße|viele gruesse|liebe grüße|liebe gruesse|beste grüße|herzliche grüße|schöne grüße|mfg|grüße
+gruß
+cordialement|bien cordialement|bien à vous|bien a vous|bien à toi|salutations|sincères salutations
+meilleures salutations|amicalement|bisous|bises|bonne journée|à bientôt
+"""
+_SIGN_OFFS_WEAK = """
+thanks|thank you|thanks again|thank you again|many thanks|thanks a lot|cheers|take care|love|best|yours
+bedankt|dank je|dank je wel|dank u|dank u wel|alvast bedankt|hartelijk dank|dank|gr|groetjes
+danke|danke schön|danke schoen|vielen dank|herzlichen dank|lg|vg|gruss|tschüss
+merci|merci beaucoup|merci encore|à plus|a plus
+"""
+# Greetings and introductions: the name comes after them.
+_GREETINGS = """
+dear|hi|hello|hey|hiya|good morning|good afternoon|beste|geachte|hoi|hallo|goedemorgen|goedemiddag
+liebe|lieber|liebes|sehr geehrte|sehr geehrter|guten tag|moin|servus|bonjour|bonsoir|salut|coucou|cher|chère
+"""
+_INTRODUCTIONS_STRONG = """
+my name is|my name's|the name is|name|signed|mijn naam is|ik heet|mein name ist|ich heiße|ich heisse
+je m'appelle|je m’appelle|mon nom est|moi c'est|moi c’est
+"""
+_INTRODUCTIONS_WEAK = "i'm|i’m|i am|ik ben|je suis"
+
+
+def _keywords(words: str) -> list[str]:
+    return [" ".join(w.split()) for w in words.replace("\n", "|").split("|") if w.strip()]
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s*" if w.endswith(".") or "." in w else r"\s+")
+                    for w in sorted(set(words), key=len, reverse=True))
+
+
+_KIND: dict[str, str] = {}
+_KIND_WORDS: list[str] = []
+for _kind, _words in (("strong", _SIGN_OFFS_STRONG), ("weak", _SIGN_OFFS_WEAK), ("greeting", _GREETINGS),
+                      ("intro", _INTRODUCTIONS_STRONG), ("intro_weak", _INTRODUCTIONS_WEAK)):
+    for _w in _keywords(_words):
+        _KIND.setdefault(_w.replace(" ", ""), _kind)
+        _KIND_WORDS.append(_w)
+del _kind, _words, _w
+_KEYWORD = _alternation(w for words in (_SIGN_OFFS_STRONG, _SIGN_OFFS_WEAK, _GREETINGS, _INTRODUCTIONS_STRONG,
+                                        _INTRODUCTIONS_WEAK) for w in _keywords(words))
+# The keyword (any case) at a word start, a separator (comma, colon, dash, spaces, a line break), a name.
+_NAMED = re.compile(rf"(?<![\w'’])(?i:(?P<kw>{_KEYWORD}))(?<=\.|\w)(?!\w)"
+                    rf"(?P<sep>\s*[,:;]?\s*(?:[-–—]\s*)?)(?P<name>{_NAME})")
+# What must follow the name: after a sign-off the end of the sentence, line or comment; after a greeting a
+# comma, "!", ":" or the end; after "I'm" / "Ik ben" / "Je suis" also "and", "from", "en", "van", "et", ...
+_AFTER_SIGN_OFF = re.compile(r"\s*(?:[.!,;)]|\n|$)|\s+[-–—]")
+_AFTER_GREETING = re.compile(r"\s*(?:[,!:;\n]|$)|\s*[.]\s|\s+[-–—]")
+_AFTER_INTRO_WEAK = re.compile(r"\s*(?:[.,!;:)\n]|$)|\s+(?:and|from|en|van|uit|et|de)\b")
+# Words that are a sign-off only with a comma, colon, dash or line break after them ("Love, Anna"; not
+# "I love Tesco"), and those that without one need the name to end the comment or be followed by a comma.
+_STRICT = frozenset({"best", "beste", "love", "yours", "lg", "vg", "gr", "liebe", "lieber", "liebes", "cher",
+                     "chère", "hey", "name", "dank", "gruss"})
+_NEEDS_SEPARATOR = frozenset({"love", "best", "yours", "name"})
+_AFTER_STRICT = re.compile(r"[ \t]*(?:,|\n|$)")
+# "regards mark wilson" at the very end, in lower case, after a sign-off that is never followed by other words.
+_STRONG_LOWER = re.compile(rf"(?<![\w'’])(?i:{_alternation(_keywords(_SIGN_OFFS_STRONG))})(?<=\.|\w)(?!\w)"
+                           rf"[\s,:\-–—]+(?P<name>[{_LO}][{_LO}'’\-]+(?:\s+[{_LO}][{_LO}'’\-]+){{0,2}})\s*[.!]?\s*$")
+# A name on its own at the very end: after a dash, or alone on the last line.
+_END_NAME = re.compile(rf"(?:(?:^|\s)[-–—]\s*|\n\s*)(?P<name>{_NAME})\s*[.!]?\s*$")
+_TOKEN = re.compile(rf"[{_UP}{_LO}'’\-]+")
+
+
+def _name_end(name: str) -> int:
+    """Length of the leading part of ``name`` made of words that may be names (0: the first is a common word)."""
+    end = 0
+    for i, m in enumerate(_TOKEN.finditer(name)):
+        word = m.group().lower()
+        if i and word in _PARTICLES:
+            continue
+        if word in _COMMON or word in _KIND or word.rstrip("'’-") in _COMMON:
+            break
+        end = m.end()
+        if name[end:end + 1] == ".":
+            end += 1
+    return end
+
+
+def _named(m: re.Match) -> str:
+    kw = "".join(m.group("kw").lower().split())
+    kind = _KIND.get(kw, "weak")
+    name = m.group("name")
+    title = _TITLE.match(name)
+    if title:   # "Guten Tag, Herr Schmidt": the title stays, the name goes
+        title, name = name[:title.end()], name[title.end():]
+    cut = _name_end(name)
+    if cut == 0:
+        return m.group()
+    rest = m.string[m.start("name") + len(title or "") + cut:]
+    bare = not m.group("sep").strip(" ")
+    if bare and (kw in _NEEDS_SEPARATOR or kw in _STRICT and not _AFTER_STRICT.match(rest)):
+        return m.group()
+    follow = {"strong": _AFTER_SIGN_OFF, "weak": _AFTER_SIGN_OFF, "greeting": _AFTER_GREETING,
+              "intro": None, "intro_weak": _AFTER_INTRO_WEAK}[kind]
+    if follow is not None and not follow.match(rest):
+        return m.group()
+    return m.group("kw") + m.group("sep") + (title or "") + "[name]" + name[cut:]
+
+
+def _first_word(keyword: str) -> str:
+    return re.match(r"\w+", keyword).group()
+
+
+_FIRST_WORDS = frozenset(_first_word(w) for w in _KIND_WORDS)
+_FIRST_WORDS_STRONG = frozenset(_first_word(w) for w in _keywords(_SIGN_OFFS_STRONG))
+
+
+def _scrub_names(text: str) -> str:
+    # Only where a word could begin a greeting, sign-off or introduction is the long pattern tried.
+    pieces, last, lower_end = [], 0, None
+    for w in _WORDS.finditer(text):
+        if w.start() < last:
+            continue
+        word = w.group().lower()
+        if word not in _FIRST_WORDS:
+            continue
+        m = _NAMED.match(text, w.start())
+        if m:
+            replaced = _named(m)
+            if replaced != m.group():
+                pieces += [text[last:m.start()], replaced]
+                last = m.end()
+                continue
+        if lower_end is None and word in _FIRST_WORDS_STRONG:
+            lower_end = _STRONG_LOWER.match(text, w.start())
+    if pieces:
+        pieces.append(text[last:])
+        out = "".join(pieces)
+    else:
+        out = text
+    m = lower_end
+    if m and m.start() >= last and not pieces and all(w.lower() not in _COMMON for w in m.group("name").split()):
+        out = out[:m.start("name")] + "[name]" + out[m.end("name"):]
+    return out
+
+
+def _scrub_end_name(text: str) -> str:
+    m = _END_NAME.search(text)
+    if m and _name_end(m.group("name")) == len(m.group("name").rstrip(".")) + (m.group("name").endswith(".")):
+        return text[:m.start("name")] + "[name]" + text[m.end("name"):]
+    return text
+
+
+# -- values from the engagement's pii columns ---------------------------------------------------------
+
+_NAME_VALUE = re.compile(rf"[{_UP}{_LO}][{_UP}{_LO}.'’\-]*(?:\s+[{_UP}{_LO}][{_UP}{_LO}.'’\-]*){{0,4}}")
+_PHONE_VALUE = re.compile(r"[+(]?\d[\d\s().\-/]{5,}\d")
+
+
+class _PiiIndex:
+    """The ``pii`` values by their first word (lower-cased), each with its pattern and its placeholder."""
+
+    def __init__(self, values: tuple):
+        entries: dict[str, list[tuple[int, re.Pattern, str]]] = {}
+
+        def add(value: str, placeholder: str) -> None:
+            words = _WORDS.findall(value.lower())
+            if not words:
+                return
+            core = value.strip(" \t\n.,;:!?()[]{}<>\"")
+            pattern = r"\s+".join(re.sub("['’]", "['’]", re.escape(part)) for part in core.split())
+            start = r"(?<!\w)" if core[:1].isalnum() or core[:1] == "_" else ""
+            stop = r"(?!\w)" if core[-1:].isalnum() or core[-1:] == "_" else ""
+            entries.setdefault(words[0], []).append((len(core), re.compile(start + pattern + stop, re.IGNORECASE),
+                                                     placeholder))
+
+        for raw in values:
+            if raw is None or (isinstance(raw, float) and pd.isna(raw)):
+                continue
+            value = " ".join(str(raw).split())
+            if len(value) < 2:
+                continue
+            if "@" in value:
+                add(value, "[email]")
+            elif _PHONE_VALUE.fullmatch(value) and sum(c.isdigit() for c in value) >= 7:
+                add(value, "[phone]")
+            elif _NAME_VALUE.fullmatch(value):
+                parts = _TOKEN.findall(value)
+                if len(parts) > 1:
+                    add(value, "[name]")
+                for part in parts:
+                    part = part.strip("'’-")
+                    word = part.lower()
+                    if sum(c.isalpha() for c in part) >= 3 and word not in _COMMON and word not in _KIND:
+                        add(part, "[name]")
+            else:
+                add(value, "[removed]")
+        self.entries = {k: sorted(v, key=lambda e: -e[0]) for k, v in entries.items()}
+        self.keys = frozenset(self.entries)
+
+    def sub(self, text: str) -> str:
+        entries, pieces, last = self.entries, [], 0
+        for m in _WORDS.finditer(text):
+            if m.start() < last:
+                continue
+            candidates = entries.get(m.group().lower())
+            if not candidates:
+                continue
+            for _, pattern, placeholder in candidates:
+                hit = pattern.match(text, m.start())
+                if hit:
+                    pieces += [text[last:m.start()], placeholder]
+                    last = hit.end()
+                    break
+        if not pieces:
+            return text
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_index(values: tuple) -> _PiiIndex:
+    return _PiiIndex(values)
+
+
+_LAST_INDEX: list = [None, None]   # the last tuple of values and its index: the same tuple needs no lookup
+
+
+def _pii_index(values: Iterable[Any]) -> _PiiIndex:
+    if values is _LAST_INDEX[0]:
+        return _LAST_INDEX[1]
+    index = _cached_index(values if isinstance(values, tuple) else tuple(values))
+    if isinstance(values, tuple):
+        _LAST_INDEX[:] = [values, index]
+    return index
+
+
+def scrub(text: str | None, *, pii_values: Iterable[Any] = ()) -> str:
+    """Remove contact details, identifiers and personal names from free text.
+
+    Made for customers' verbatims in English, Dutch, German and French. In this order:
+
+    - e-mail addresses, removed whole whatever their shape (apostrophes ``mary.o'brien@gmail.com``, plus tags
+      ``jo+cx@example.co.uk``, sub-domains, hyphens, digits, upper case, non-Latin letters) and obfuscated
+      (``jo at example dot com``, ``jo [at] example [dot] com``, ``jo(at)example.nl``) become ``[email]``;
+    - links (``https://…``, ``www.…``, ``shop.nl/…``) become ``[link]``;
+    - phone numbers in national and international formats (UK, Netherlands, Germany, France, US and any
+      other with 7 or more digits: ``06-12345678``, ``+31 6 1234 5678``, ``0031 20 123 4567``,
+      ``+49 (0)30 1234567``, ``030/1234567``, ``01 23 45 67 89``, ``(555) 123-4567``, ``07700 900123``)
+      become ``[phone]``;
+    - every value of ``pii_values`` (the engagement's ``pii`` columns: names, e-mail addresses, phone
+      numbers, addresses, ids), wherever it occurs, case-insensitively, whole words only, longest first.
+      A value that looks like a person's name (letters only, at most five words) becomes ``[name]``, and so
+      does each of its words of three letters or more that is not a common word ("Jan de Vries": "Vries",
+      "Jan"; not "de"), so a comment naming only the first or the last name loses it too. E-mail-like values
+      become ``[email]``, phone-like values ``[phone]``, anything else (an address, an id) ``[removed]``. A
+      one-word value that is a common word ("Will", "May", "Best") is not removed;
+    - personal names after greetings ("Dear Mark", "Hallo Anna,", "Bonjour Marie"), sign-offs ("Regards,
+      Mark Wilson", "Met vriendelijke groet, Anna", "Mit freundlichen Grüßen, Hans Müller", "Cordialement,
+      Marie Dupont", "Thanks, Sarah", "Mvg, Pieter", "LG Jonas") and introductions ("My name is Mark
+      Wilson", "Ik ben Jan", "Mein Name ist Hans", "Je m'appelle Marie"), and a name at the very end of the
+      comment after a dash or alone on its last line, become ``[name]``; the greeting or sign-off itself, and a
+      title before the name, are kept ("Regards, [name]", "Guten Tag, Herr [name],");
+    - any other run of five or more digits (account, card or order numbers) becomes ``[number]``.
+
+    Deliberately kept: everything else. A name is recognised by its capital letter (lower case only right
+    after a formal sign-off at the very end: "regards mark wilson"), and only where it ends the sentence,
+    line or comment, so "Thanks for the help", "Thanks, Great job", "Dear Team", "Merci, Très bien" keep
+    their words (a short list of common words in the four languages is never taken for a name). Names in
+    the middle of a sentence ("Mark at the till was great") are not found unless they are ``pii_values``.
+    Small numbers, scores and prices ("10/10", "2 visits", "€ 45") are kept.
+
+    Parameters
+    ----------
+    text : str or None
+        The comment; ``None`` or NaN gives ``""``.
+    pii_values : iterable of str, optional
+        Values to remove wherever they occur (keyword only). The index built from them is cached, so
+        passing the same values for every comment costs little (least as one tuple).
+
+    Returns
+    -------
+    str
+        The scrubbed comment.
 
     Examples
     --------
     >>> scrub("Call me on +44 20 7946 0958 or mail jo.bloggs@example.com, order 123456")
     'Call me on [phone] or mail [email], order [number]'
+    >>> scrub("Write to mary.o'brien@gmail.com or jo [at] example [dot] com")
+    'Write to [email] or [email]'
+    >>> scrub("no comment Regards, Mark Wilson")
+    'no comment Regards, [name]'
+    >>> scrub("Super geholpen. Met vriendelijke groet, Jan de Vries")
+    'Super geholpen. Met vriendelijke groet, [name]'
+    >>> scrub("Thanks for the help, Great job!")
+    'Thanks for the help, Great job!'
+    >>> scrub("Pieter at the Utrecht branch was great", pii_values=["Pieter Jansen", "Keizersgracht 12"])
+    '[name] at the Utrecht branch was great'
     """
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""
-    out = _EMAIL.sub("[email]", str(text))
+    out = str(text)
+    if "@" in out:
+        out = _EMAIL.sub("[email]", out)
+    if _AT_HINT.search(out):
+        out = _EMAIL_OBFUSCATED.sub("[email]", out)
     out = _URL.sub("[link]", out)
-    out = _PHONE.sub("[phone]", out)
-    return _DIGITS.sub("[number]", out)
+    digits = _HAS_DIGIT.search(out) is not None
+    if digits:
+        out = _PHONE.sub("[phone]", out)
+    words = _WORDS.findall(out.lower())
+    if pii_values:
+        index = _pii_index(pii_values)
+        if not index.keys.isdisjoint(words):
+            out = index.sub(out)
+            words = _WORDS.findall(out.lower())
+    if not _FIRST_WORDS.isdisjoint(words):
+        out = _scrub_names(out)
+    if "\n" in out or "-" in out or "–" in out or "—" in out:
+        out = _scrub_end_name(out)
+    return _DIGITS.sub("[number]", out) if digits else out
 
 
 def escape(text: str) -> str:

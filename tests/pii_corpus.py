@@ -1,0 +1,143 @@
+"""A PII corpus for :func:`cxlib.privacy.scrub` (#16, "privacy at the door"), in English, Dutch, German and French.
+
+``PII_COMMENTS``: ``(comment, planted)`` pairs; none of the planted strings may survive ``scrub(comment,
+pii_values=PII_VALUES)``. They cover e-mail addresses of every common shape (apostrophes, plus tags,
+sub-domains, hyphens, digits, upper case, obfuscated), phone numbers in national and international formats
+(UK, Netherlands, Germany, France, US), names in greetings, sign-offs and introductions, and values of the
+engagement's ``pii`` columns (``PII_VALUES``: names, e-mail addresses, phone numbers, addresses, ids), also
+where a comment holds only a first or a last name.
+
+``ORDINARY_COMMENTS``: comments that hold nothing personal and must come back exactly as they are.
+"""
+from __future__ import annotations
+
+PII_VALUES = [
+    "Pieter Jansen", "Sanne van den Berg", "Friedrich Baumgartner", "Élodie Rousseau", "Grace O'Malley",
+    "ahmed.yilmaz@ziggo.nl", "+31 6 4455 6677", "Keizersgracht 221", "Rue de Rivoli 18", "CUST-00912",
+    "Hauptstraße 5", "Will", "Best",
+]
+
+PII_COMMENTS: list[tuple[str, list[str]]] = [
+    # -- e-mail addresses, every common shape -------------------------------------------------------------
+    ("Please mail mary.o'brien@gmail.com about my refund", ["mary", "o'brien", "gmail"]),
+    ("write to jo+cx@example.co.uk please", ["jo+cx", "example.co.uk", "jo"]),
+    ("My address is J.Doe-Smith99@Mail.Sub.Example.COM now", ["Doe-Smith99", "Mail.Sub", "Example.COM"]),
+    ("contact: first_last@mail-server.example.org.", ["first_last", "mail-server"]),
+    ("Stuur een mail naar jan.de.vries@kpnmail.nl aub", ["jan.de.vries", "kpnmail"]),
+    ("Bitte an hans.mueller@t-online.de schreiben", ["hans.mueller", "t-online"]),
+    ("Écrivez-moi à élodie.dupont@orange.fr merci", ["élodie.dupont", "orange.fr"]),
+    ("mail jo at example dot com if anything changes", ["jo at example", "example dot com"]),
+    ("mail jo [at] example [dot] com", ["jo [at]", "example [dot]"]),
+    ("mijn mail is kees(at)example.nl", ["kees(at)", "example.nl"]),
+    ("email ANNA.SCHMIDT @ WEB.DE please", ["ANNA.SCHMIDT", "WEB.DE"]),
+    ("Reach me: o'connor.sean+shop@mail.ie", ["o'connor", "sean+shop", "mail.ie"]),
+    ("my work mail is m.wilson@sales.eu.bigcorp.com", ["m.wilson", "bigcorp"]),
+    # -- phone numbers, national and international ------------------------------------------------------
+    ("Bel me op 06-12345678 graag", ["12345678"]),
+    ("Mijn nummer: +31 6 1234 5678", ["1234 5678", "+31 6"]),
+    ("Bel 0031 20 123 4567 tussen 9 en 5", ["123 4567", "0031"]),
+    ("Rufen Sie mich an: +49 (0)30 1234567", ["1234567", "+49"]),
+    ("Telefon 030/1234567, ab 18 Uhr", ["030/1234567", "1234567"]),
+    ("Appelez-moi au 01 23 45 67 89", ["23 45 67 89"]),
+    ("Mon portable : +33 6 12 34 56 78", ["12 34 56 78", "+33"]),
+    ("Call (555) 123-4567 after work", ["123-4567", "(555)"]),
+    ("call me on +1 555-123-4567", ["555-123-4567"]),
+    ("text 07700 900123 when it's ready", ["07700", "900123"]),
+    ("ring +44 (0)20 7946 0958 any time", ["7946", "0958"]),
+    ("Tel. 0201 234 56 78 (Essen)", ["234 56 78"]),
+    ("Nummer 010-1234567 werkt niet meer", ["1234567"]),
+    ("mobile 07911.123.456", ["07911", "123.456"]),
+    # -- names in greetings, sign-offs and introductions --------------------------------------------------
+    ("no comment Regards, Mark Wilson", ["Mark", "Wilson"]),
+    ("All good. Kind regards, Jan", ["Jan"]),
+    ("Quick delivery. Thanks, Sarah", ["Sarah"]),
+    ("Love the new app. Cheers - Tom", ["Tom"]),
+    ("The refund took weeks. Best, J. Smith", ["Smith", "J."]),
+    ("no comment regards mark wilson", ["mark", "wilson"]),
+    ("Great shop, will be back - Ben", ["Ben"]),
+    ("Staff were lovely.\nRachel", ["Rachel"]),
+    ("Hi, I'm Mark and I shop here weekly", ["Mark"]),
+    ("My name is Mark Wilson and I want a call back", ["Mark", "Wilson"]),
+    ("Dear Mark, the parcel never came", ["Mark"]),
+    ("Hello Emma! Thanks for sorting it", ["Emma"]),
+    ("Goede winkel. Groeten, Jan de Vries", ["Jan", "Vries"]),
+    ("Met vriendelijke groet, Anna", ["Anna"]),
+    ("Alles prima. Mvg, Pieter", ["Pieter"]),
+    ("Snelle levering Gr. Kees", ["Kees"]),
+    ("Ik ben Jan, vaste klant", ["Jan"]),
+    ("Mijn naam is Fleur Bakker en ik ben tevreden", ["Fleur", "Bakker"]),
+    ("Beste Sanne, dank voor de hulp", ["Sanne"]),
+    ("Hallo Anna, alles is goed gegaan", ["Anna"]),
+    ("Mit freundlichen Grüßen, Hans Müller", ["Hans", "Müller"]),
+    ("Sehr zufrieden. Viele Grüße, Anna", ["Anna"]),
+    ("Alles super LG Jonas", ["Jonas"]),
+    ("Mein Name ist Hans und ich bin zufrieden", ["Hans"]),
+    ("Lieber Lukas, danke für alles", ["Lukas"]),
+    ("Liebe Grüße\nSophie Wagner", ["Sophie", "Wagner"]),
+    ("Cordialement, Marie Dupont", ["Marie", "Dupont"]),
+    ("Livraison rapide. Bien à vous, Jean-Pierre", ["Jean-Pierre"]),
+    ("Très bon accueil. Merci, Claire", ["Claire"]),
+    ("Je m'appelle Marie et je suis cliente depuis 2010", ["Marie"]),
+    ("Bonjour Marie, rien à signaler", ["Marie"]),
+    ("Dear Mrs Smith, the parcel was late", ["Smith"]),
+    ("Beste mevrouw Smits, bedankt voor het bellen", ["Smits"]),
+    ("Guten Tag, Herr Schmidt, alles erledigt", ["Schmidt"]),
+    ("Bonjour Madame Lefèvre, tout va bien", ["Lefèvre"]),
+    ("Bonne équipe. Amicalement, Luc Bernard", ["Luc", "Bernard"]),
+    ("Service au top — Océane", ["Océane"]),
+    # -- values of the engagement's pii columns ---------------------------------------------------------
+    ("Pieter at the Utrecht branch was great", ["Pieter"]),
+    ("mr JANSEN helped me twice", ["JANSEN"]),
+    ("Sanne van den Berg heeft me goed geholpen", ["Sanne", "Berg"]),
+    ("Herr Baumgartner war sehr freundlich", ["Baumgartner"]),
+    ("Friedrich hat alles erklärt", ["Friedrich"]),
+    ("Élodie Rousseau au guichet était parfaite", ["Élodie", "Rousseau"]),
+    ("Madame rousseau était gentille", ["rousseau"]),
+    ("Ms O’Malley sorted my account", ["Malley"]),
+    ("Stuur de brief naar Keizersgracht 221 aub", ["Keizersgracht 221"]),
+    ("Lieferung an Hauptstraße 5 kam nie an", ["Hauptstraße 5"]),
+    ("J'habite rue de rivoli 18, Paris", ["rivoli 18"]),
+    ("My customer number is CUST-00912", ["CUST-00912", "00912"]),
+    ("mail me on AHMED.YILMAZ@ZIGGO.NL", ["AHMED", "ZIGGO"]),
+    ("bel +31 6 4455 6677", ["4455", "6677"]),
+]
+
+ORDINARY_COMMENTS: list[str] = [
+    # English
+    "Staff remember me",
+    "The parking is a maze",
+    "Great service, thanks!",
+    "Thanks for the help",
+    "Thanks, Great job",
+    "Dear Team, keep it up",
+    "Best Price!",
+    "Great staff, 2 visits in 3 weeks, 10/10",
+    "I will be back, best shop in town.",
+    "The app keeps logging me out.",
+    "They really get me.",
+    "Fine, nothing special.",
+    "Thanks again, Everyone was so helpful.",
+    "Hello? Is anyone reading these?",
+    "Paid £45 on 12/05/2024 and it arrived at 10.30",
+    "I am British and proud of this shop",
+    # Dutch
+    "Prima service, bedankt!",
+    "De winkel is altijd schoon. Groeten aan het team",
+    "Beste service ooit, echt top",
+    "Heel vriendelijk personeel, dank je wel",
+    "Ik ben tevreden over de levering",
+    # German
+    "Sehr gut, danke",
+    "Alles in Ordnung, vielen Dank!",
+    "Die Wartezeit war zu lang.",
+    "Liebe Grüße an das ganze Team",
+    "Hallo, die App stürzt oft ab",
+    # French
+    "Très bien",
+    "Merci beaucoup, super équipe !",
+    "Le magasin est trop loin de chez moi.",
+    "Bonjour, rien à signaler",
+    "Bonjour Madame, tout va bien",
+    "Guten Tag, Herr Kundenberater war nett",
+    "Cordialement, une cliente fidèle",
+]
