@@ -306,15 +306,17 @@ def _cached_index(values: tuple) -> _PiiIndex:
     return _PiiIndex(values)
 
 
-_LAST_INDEX: list = [None, None]   # the last tuple of values and its index: the same tuple needs no lookup
+_LAST_INDEX: tuple = (None, None)   # the last tuple of values and its index: the same tuple needs no lookup
 
 
 def _pii_index(values: Iterable[Any]) -> _PiiIndex:
-    if values is _LAST_INDEX[0]:
-        return _LAST_INDEX[1]
+    global _LAST_INDEX
+    last_values, last_index = _LAST_INDEX   # one read, so threads never mix one tuple with another's index
+    if values is last_values:
+        return last_index
     index = _cached_index(values if isinstance(values, tuple) else tuple(values))
     if isinstance(values, tuple):
-        _LAST_INDEX[:] = [values, index]
+        _LAST_INDEX = (values, index)
     return index
 
 
