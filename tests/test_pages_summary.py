@@ -22,7 +22,7 @@ def _merged(eng, seed=0):
 
 @pytest.fixture(scope="module")
 def built():
-    eng, truth = cx.synth.make_engagement("retailer", 900, seed=5)
+    eng, truth = cx.synth.make_engagement("retailer", 600, seed=5)
     return eng, summary.build(eng, results=_merged(eng), n_boot=40)
 
 

@@ -64,6 +64,7 @@ def test_no_dataframe_attrs_in_the_package():
     hits = []
     for path in (Path(__file__).resolve().parents[1] / "cxlib").rglob("*.py"):
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.search(r"\.attrs\b", line) and "tag.attrs" not in line:
+            # Doctest lines may show that attrs are dropped; code may not use them.
+            if re.search(r"\.attrs\b", line) and "tag.attrs" not in line and not line.strip().startswith((">>>", "...")):
                 hits.append(f"{path.name}:{i}: {line.strip()}")
     assert not hits, hits
