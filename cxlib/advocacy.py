@@ -132,7 +132,7 @@ class NPS(Result):
             "detractors.")
 
     def to_dict(self) -> dict[str, Any]:
-        """The estimate in the DESIGN §5 shape, plus the three shares."""
+        """The estimate in the results.json shape (docs/outputs.md), plus the three shares."""
         from .report import to_jsonable
 
         return {**self.estimate.to_dict(), "shares": to_jsonable(

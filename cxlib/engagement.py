@@ -1,6 +1,6 @@
 """An engagement: one client's survey, customers, codebook and contacts, loaded and validated.
 
-``load_engagement(path)`` reads a DESIGN §3 folder; ``from_frames(...)`` validates the same tables held in
+``load_engagement(path)`` reads a engagement folder (docs/engagement-format.md); ``from_frames(...)`` validates the same tables held in
 memory (``cxlib.synth`` uses it); both run every check in ``cxlib.schema`` and raise ``cxlib.DataError``
 on the first problem, naming the file, the column and the first bad rows. Starting a new folder from a
 survey export (``cx init``) is ``cxlib.init.init_engagement``: this module writes no file.
@@ -412,7 +412,7 @@ def _labels(table: Table) -> dict[str, str]:
 
 
 def load_engagement(path: str | Path) -> Engagement:
-    """Load and validate an engagement folder (DESIGN §3).
+    """Load and validate an engagement folder (docs/engagement-format.md).
 
     Parameters
     ----------

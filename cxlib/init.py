@@ -99,7 +99,7 @@ def _draft_config(folder: Path, client: str | None, survey_name: str, customers_
     """engagement.yaml text: guessed keys marked ``# guessed``, the rest FILL_ME or commented out."""
     lines = ["# Draft written by `cx init`. Check every '# guessed' line, replace every FILL_ME, complete",
              "# codebook.csv (role, scale_min/scale_max, motivator, element, stage, dimension), then run",
-             "# `cx validate` until it passes. The format is described in DESIGN §3 and README.", ""]
+             "# `cx validate` until it passes. The format is described in docs/engagement-format.md and the README.", ""]
 
     def put(key: str, value: Any, note: str = "") -> None:
         lines.append(f"{key}: {_yaml_value(value)}" + (f"  # {note}" if note else ""))

@@ -38,7 +38,7 @@ __all__ = [
     "MotivatorRanking",
 ]
 
-#: The ten high-impact emotional motivators (DESIGN §1), in their plain-language names.
+#: The ten high-impact emotional motivators (see the README), in their plain-language names.
 MOTIVATORS: tuple[str, ...] = (
     "stand out from the crowd",
     "have confidence in the future",

@@ -3,7 +3,7 @@
 A notebook calls ``record("segment_shares", {...})``; that displays the value under a private MIME type
 (as scrapbook's ``glue`` does), so the notebook writes no file and the rendered HTML shows nothing.
 ``collect(notebook)`` reads the executed notebook's outputs back. Estimates are recorded in the
-DESIGN §5 shape ``{"estimate", "ci_low", "ci_high", "n"}`` via ``estimate_dict``.
+results.json shape (docs/outputs.md) ``{"estimate", "ci_low", "ci_high", "n"}`` via ``estimate_dict``.
 """
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ def to_jsonable(value: Any) -> Any:
 
 
 def estimate_dict(estimate: float, ci_low: float, ci_high: float, n: int, **extra: Any) -> dict[str, Any]:
-    """The DESIGN §5 shape of one estimate: ``{"estimate", "ci_low", "ci_high", "n", ...extra}``.
+    """The results.json shape (docs/outputs.md) of one estimate: ``{"estimate", "ci_low", "ci_high", "n", ...extra}``.
 
     Examples
     --------
@@ -182,7 +182,7 @@ def record(key: str, value: Any) -> None:
     Parameters
     ----------
     key : str
-        A DESIGN §5 ``results.json`` key, e.g. ``"segment_shares"``.
+        A ``results.json`` key (docs/outputs.md), e.g. ``"segment_shares"``.
     value : JSON-like
         Numbers, strings, lists and dicts (numpy scalars are converted; NaN becomes null).
 

@@ -155,7 +155,7 @@ class Estimate:
         return self.summary.to_html(index=False, na_rep="–")
 
     def to_dict(self, *, json: bool = True) -> dict[str, Any]:
-        """DESIGN §5 shape ``{"estimate", "ci_low", "ci_high", "n", ...}``; NaN becomes None with ``json``.
+        """results.json shape (docs/outputs.md) ``{"estimate", "ci_low", "ci_high", "n", ...}``; NaN becomes None with ``json``.
 
         ``n_effective`` appears only when weighted; ``reason`` (its code) and ``note`` only when set.
         """

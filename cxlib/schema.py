@@ -1,4 +1,4 @@
-"""Validation of engagement inputs (DESIGN §3) and the ``DataError`` every problem raises.
+"""Validation of engagement inputs (docs/engagement-format.md) and the ``DataError`` every problem raises.
 
 Each ``validate_*`` function takes a table as read (strings from text files, typed columns from Parquet
 or SPSS), checks it, and returns a normalised copy; inputs are never modified. The first problem found

@@ -1,4 +1,4 @@
-"""Connection index and the three customer segments (DESIGN §3).
+"""Connection index and the three customer segments (docs/engagement-format.md).
 
 The connection index of a respondent is the mean of their answered motivator items, each rescaled to
 0–100 by its codebook scale; respondents who answered fewer than half the items get no index and no
@@ -64,7 +64,7 @@ def connection_index(
     >>> connection_index(items, scale=(1, 7)).round(1).tolist()
     [100.0, 25.0, nan]
 
-    Checked row by row against the DESIGN §3 definition (tests/test_segments.py).
+    Checked row by row against the definition in docs/engagement-format.md (tests/test_segments.py).
     """
     fn = "segments.connection_index"
     items = checks.frame(items, fn, "items")

@@ -2,7 +2,7 @@
 
 ``valid_tables()`` draws the four tables as strings, exactly as a CSV reader gives them (``None`` for a
 blank cell), plus the ``engagement.yaml`` config. ``write_valid_engagement(folder)`` writes them as a
-DESIGN §3 folder. The engagement exercises every §3 feature: two waves, respondent weights, analytics
+engagement folder (docs/engagement-format.md). The engagement exercises every §3 feature: two waves, respondent weights, analytics
 consent, contacts, covariates (in customers and a survey ``covariate`` row), two motivators with three
 items each, three elements with performance and importance rows on different scales, satisfaction and
 likelihood to recommend on 0–10, a verbatim column with commas, quotes and accents, value columns and
@@ -40,7 +40,7 @@ COMMENTS = ["Très bien, merci.", 'Staff said "see you soon"; nice.', "Parking w
 
 
 def valid_config() -> dict[str, Any]:
-    """The engagement.yaml of the valid fixture (every key of DESIGN §3)."""
+    """The engagement.yaml of the valid fixture (every key of docs/engagement-format.md)."""
     return {
         "client": "Valid Test Client",
         "survey": "survey.csv",

@@ -153,7 +153,7 @@ def test_cx_init_command_drafts_the_folder(export, tmp_path):
 
 
 def test_engagement_no_longer_writes_files():
-    """DESIGN: only batch, render, cli and init write files; the drafting moved out of engagement."""
+    """docs/architecture.md: only batch, render, cli and init write files; the drafting moved out of engagement."""
     import cxlib.engagement as engagement
 
     assert not hasattr(engagement, "init_engagement") and "init_engagement" not in engagement.__all__

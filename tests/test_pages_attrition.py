@@ -1,6 +1,6 @@
 """cxlib.pages.attrition (notebook 03's words) on small synthetic engagements: no nan/None/inf, CI and n stated,
 small segments suppressed, names from the data escaped, each missing input its own true sentence, and
-results() in the DESIGN §5 shapes."""
+results() in the results.json shapes (docs/outputs.md)."""
 from __future__ import annotations
 
 import dataclasses

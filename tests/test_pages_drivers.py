@@ -1,6 +1,6 @@
 """cxlib.pages.drivers (notebook 02): the words on a synthetic engagement. No nan/None/inf, CI and n with every
 figure, small groups suppressed, names from the data shown literally, no code or column names, and
-results() in the DESIGN §5 shapes (complete lists; sentences that cut a list say "and N more")."""
+results() in the results.json shapes (docs/outputs.md) (complete lists; sentences that cut a list say "and N more")."""
 from __future__ import annotations
 
 import dataclasses

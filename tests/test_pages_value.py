@@ -1,6 +1,6 @@
 """cxlib.pages.value (notebook 01): the words on a synthetic engagement. No nan/None/inf, CI and n with every
 figure, small groups suppressed, names from the data shown literally, no code or column names, one base for
-segment figures, and results() in the DESIGN §5 shapes."""
+segment figures, and results() in the results.json shapes (docs/outputs.md)."""
 from __future__ import annotations
 
 import dataclasses

@@ -10,7 +10,7 @@ from cxlib import segments
 
 
 def _index_by_hand(items: pd.DataFrame, scales: dict) -> list[float]:
-    """Row by row, as the DESIGN §3 sentence reads."""
+    """Row by row, as the docs/engagement-format.md sentence reads."""
     out = []
     for _, row in items.iterrows():
         vals = [(row[c] - scales[c][0]) / (scales[c][1] - scales[c][0]) * 100 for c in items if pd.notna(row[c])]

@@ -208,7 +208,7 @@ def test_mix_impact_without_resampling_or_past_follow_up_says_so():
 
 def test_planted_shifts_on_the_demo_retailer_are_inside_the_intervals():
     """The demo retailer (synth, seed in the Makefile) was planted with 21→26% connected, 37→33% attrition,
-    24→30% promoters (population values; DESIGN's example programme)."""
+    24→30% promoters (population values; the retailer example of the README)."""
     import cxlib as cx
 
     got = waves.compare_waves(cx.load_engagement("data/demo-retailer")).table.set_index("metric")

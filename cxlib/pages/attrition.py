@@ -328,7 +328,7 @@ class AttritionPage:
 
     # -- results.json ---------------------------------------------------------------------------
     def results(self) -> dict[str, Any]:
-        """``{"attrition": {segment: estimate}, "hazard_ratio": estimate}`` in the DESIGN §5 shape."""
+        """``{"attrition": {segment: estimate}, "hazard_ratio": estimate}`` in the results.json shape (docs/outputs.md)."""
         att = {}
         for g in self.attrition.groups:
             e = self.attrition.estimate(g)
