@@ -183,7 +183,9 @@ class Engagement:
         cust = self.customers
         # The wave lives in the survey; validation checks that customers agree where both have it.
         overlap = [c for c in cust.columns if c in self.survey.columns and c != key]
-        joined = self.survey.merge(cust.drop(columns=overlap), on=key, how="inner", validate="one_to_one")
+        # Metadata and personal data (codebook roles ignore, pii) never reach an analysis frame.
+        survey = self.survey.drop(columns=[c for c in self._unanalysed_columns() if c in self.survey.columns])
+        joined = survey.merge(cust.drop(columns=overlap), on=key, how="inner", validate="one_to_one")
         n_joined = len(joined)
         n_no_consent = 0
         consent = cfg.get("privacy", {}).get("consent")
@@ -206,6 +208,32 @@ class Engagement:
                         unsegmented=int(joined["segment"].isna().sum()))
         object.__setattr__(self, "_frame", (joined, sample))  # frozen dataclass: cache without changing fields
         return joined, sample
+
+    def _unanalysed_columns(self) -> list[str]:
+        from .schema import UNANALYSED_ROLES
+
+        return [c for c in self.codebook.loc[self.codebook["role"].isin(UNANALYSED_ROLES), "column"]
+                if c != self.config["id"]]
+
+    def pii_values(self) -> tuple[str, ...]:
+        """Every value of the survey's ``pii`` columns (names, e-mails, phone numbers), for scrubbing verbatims.
+
+        They never enter :meth:`frame`; :func:`cxlib.privacy.scrub` takes them as ``pii_values`` so a comment
+        that names a respondent loses the name.
+
+        Examples
+        --------
+        >>> import cxlib as cx
+        >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+        >>> eng.pii_values()  # the synthetic codebook has no pii column
+        ()
+        """
+        cols = self.codebook.loc[self.codebook["role"] == "pii", "column"]
+        values: set[str] = set()
+        for c in cols:
+            if c in self.survey.columns:
+                values |= {str(v).strip() for v in self.survey[c].dropna() if str(v).strip()}
+        return tuple(sorted(values))
 
     def _repr_html_(self) -> str:
         from .privacy import escape

@@ -57,12 +57,15 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-__all__ = ["DataError", "ROLES", "DIMENSIONS", "SLUG", "CODEBOOK_COLUMNS", "REQUIRED_KEYS", "OPTIONAL_KEYS",
+__all__ = ["DataError", "ROLES", "UNANALYSED_ROLES", "DIMENSIONS", "SLUG", "CODEBOOK_COLUMNS", "REQUIRED_KEYS", "OPTIONAL_KEYS",
            "DEFAULTS", "PLACEHOLDER", "validate_slug", "validate_config", "validate_codebook", "validate_survey",
            "validate_customers", "validate_contacts", "validate_links", "fill_waves"]
 
 ROLES = ("satisfaction", "motivator_item", "element_performance", "element_importance", "advocacy", "verbatim",
-         "covariate")
+         "covariate", "ignore", "pii")
+#: Roles of columns that never reach an analysis frame: ``ignore`` (survey metadata such as IP address,
+#: duration, recipient fields) and ``pii`` (names, e-mails, phone numbers: read only to scrub verbatims).
+UNANALYSED_ROLES = ("ignore", "pii")
 RATED_ROLES = ("satisfaction", "motivator_item", "element_performance", "element_importance", "advocacy")
 DIMENSIONS = ("effectiveness", "ease", "emotion")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -586,6 +589,8 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
         out[wave_col] = _text_column(out[wave_col])
     verbatim = [c for c, r in roles.items() if r == "verbatim"]
     out = _normalise_text(out, verbatim)
+    unanalysed = [c for c, r in roles.items() if r in UNANALYSED_ROLES and c in out.columns and c != id_col]
+    out = _normalise_text(out, unanalysed)
     covariates = [c for c, r in roles.items() if r == "covariate" and pd.isna(scales[c][0])]
     text_covariates = []
     for c in covariates:
@@ -596,7 +601,8 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
         if (as_num.isna() & trial.notna()).any():
             text_covariates.append(c)
     out = _normalise_text(out, text_covariates)
-    numeric = [c for c in survey.columns if c in roles and c not in verbatim and c not in text_covariates]
+    numeric = [c for c in survey.columns if c in roles and c not in verbatim and c not in text_covariates
+               and c not in unanalysed]
     numeric += [weight_col] if weight_col else []
     out = _to_float(out, numeric, file, decimal)
     rules: dict[str, _Rule] = {}

@@ -41,7 +41,8 @@ def _groups(col: pd.Series, by: str) -> list[Any]:
     return sorted(present, key=str)
 
 
-def _prepare(data: Any, text: str, by: str, function: str, min_cell: Any) -> tuple[pd.DataFrame, list, pd.Series, int]:
+def _prepare(data: Any, text: str, by: str, function: str, min_cell: Any,
+             pii_values: Any = ()) -> tuple[pd.DataFrame, list, pd.Series, int]:
     data = checks.frame(data, function)
     checks.columns(data, function, text=text, by=by)
     min_cell = checks.count(min_cell, function, "min_cell", minimum=1)
@@ -50,7 +51,8 @@ def _prepare(data: Any, text: str, by: str, function: str, min_cell: Any) -> tup
         raise ArgumentError(f"{function}: text {text!r} holds numbers, not comments; name the free-text "
                                    "column", function=function, argument="text")
     d = data.loc[data[by].notna(), [by, text]].copy()
-    d[text] = d[text].map(scrub).str.strip()
+    pii = tuple(pii_values)
+    d[text] = d[text].map(lambda t: scrub(t, pii_values=pii)).str.strip()
     respondents = d[by].astype(object).value_counts()
     d = d[d[text].str.len() > 0]
     return d, _groups(data[by], by), respondents, min_cell
@@ -132,7 +134,7 @@ class Verbatims(Result):
 
 
 def verbatims(data: pd.DataFrame, *, text: str, by: str = "segment", per_group: int = 3, seed: int = 0,
-              min_cell: int = 30, min_chars: int = 15, max_chars: int = 300) -> Verbatims:
+              min_cell: int = 30, min_chars: int = 15, max_chars: int = 300, pii_values: Any = ()) -> Verbatims:
     """A few customers' own words per group, chosen reproducibly and scrubbed of contact details.
 
     Parameters
@@ -153,6 +155,9 @@ def verbatims(data: pd.DataFrame, *, text: str, by: str = "segment", per_group: 
     min_chars, max_chars : int
         Comments shorter than ``min_chars`` (after scrubbing) are not quoted; longer than ``max_chars`` are cut
         at a word boundary with an ellipsis.
+    pii_values : iterable of str
+        The engagement's personal data (``Engagement.pii_values()``): removed from every comment wherever it
+        occurs (see :func:`cxlib.privacy.scrub`).
 
     Returns
     -------
@@ -168,7 +173,7 @@ def verbatims(data: pd.DataFrame, *, text: str, by: str = "segment", per_group: 
     ['Mail me at [email] about the app']
     """
     fn = "verbatims.verbatims"
-    d, groups, respondents, min_cell = _prepare(data, text, by, fn, min_cell)
+    d, groups, respondents, min_cell = _prepare(data, text, by, fn, min_cell, pii_values)
     per_group = checks.count(per_group, fn, "per_group", minimum=1)
     seed = checks.count(seed, fn, "seed", minimum=0, allow_zero=True)
     min_chars = checks.count(min_chars, fn, "min_chars", minimum=0, allow_zero=True)
@@ -268,7 +273,7 @@ class WordFrequency(Result):
 
 
 def word_frequency(data: pd.DataFrame, *, text: str, by: str = "segment", top: int = 10, min_cell: int = 30,
-                   phrases: bool = True) -> WordFrequency:
+                   phrases: bool = True, pii_values: Any = ()) -> WordFrequency:
     """The words and two-word phrases customers use most, per group.
 
     Parameters
@@ -283,6 +288,8 @@ def word_frequency(data: pd.DataFrame, *, text: str, by: str = "segment", top: i
         Groups with fewer comments are left out (in ``excluded``).
     phrases : bool
         Count two-word phrases (of non-stopwords, adjacent in the comment) as well as single words.
+    pii_values : iterable of str
+        The engagement's personal data, scrubbed from the comments before counting.
 
     Returns
     -------
@@ -302,7 +309,7 @@ def word_frequency(data: pd.DataFrame, *, text: str, by: str = "segment", top: i
     [['long', 2], ['queues', 2]]
     """
     fn = "verbatims.word_frequency"
-    d, groups, respondents, min_cell = _prepare(data, text, by, fn, min_cell)
+    d, groups, respondents, min_cell = _prepare(data, text, by, fn, min_cell, pii_values)
     top = checks.count(top, fn, "top", minimum=1)
     rows, excluded = [], {}
     key = d[by].astype(object)

@@ -353,8 +353,10 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 1000, quotes_per_segment: in
     text_cols = eng.columns("verbatim")
     quotes = words = text_reason = None
     if text_cols:
-        quotes = verbatims(frame, text=text_cols[0], per_group=quotes_per_segment, seed=seed, min_cell=min_cell)
-        words = word_frequency(frame, text=text_cols[0], top=8, min_cell=min_cell)
+        pii = eng.pii_values()  # the respondents' own names, e-mails and numbers: scrubbed from every comment
+        quotes = verbatims(frame, text=text_cols[0], per_group=quotes_per_segment, seed=seed, min_cell=min_cell,
+                           pii_values=pii)
+        words = word_frequency(frame, text=text_cols[0], top=8, min_cell=min_cell, pii_values=pii)
     else:
         text_reason = Reason.of("not_configured", what="a free-text question")
     return ProgrammePage(client=eng.client, min_cell=min_cell, customers=int(eng.sample.customers),
