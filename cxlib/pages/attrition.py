@@ -158,7 +158,8 @@ class AttritionPage:
             more = "more" if k.estimate >= 0 else "fewer"
             parts.append(f"If highly satisfied customers stayed like fully connected ones, about "
                          f"**{abs(k.estimate):,.0f} {more} of every 1,000** would still be customers after "
-                         f"{_days(self.horizon)} days (95% CI {report.interval(k.ci_low, k.ci_high, fmt='{:,.0f}')}).")
+                         f"{_days(self.horizon)} days (95% CI {report.interval(k.ci_low, k.ci_high, fmt='{:,.0f}')}; "
+                         f"n={k.n:,}).")
         return Markdown("\n\n".join(parts))
 
     def curves(self) -> Any:
