@@ -2,6 +2,8 @@
 personal data out of every analysis frame, and the ``pii`` values are scrubbed from the verbatims."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -12,6 +14,7 @@ from cxlib.pages import programme
 NAMES = ["Marieke Jansen", "Pieter de Vries", "Hans Müller", "Claire Dubois"]
 
 
+@functools.lru_cache(maxsize=1)
 def _engagement():
     eng, _ = cx.synth.make_engagement("retailer", 600, seed=4)
     survey = eng.survey.copy()
