@@ -24,7 +24,7 @@ from scipy import stats as _st
 from . import checks
 from .errors import ArgumentError
 from .results import Estimate, Reason, Result
-from .segments import SEGMENTS
+from .segments import SEGMENTS, group_order
 from .stats import kish_effective_n, wilson_interval
 
 __all__ = ["NPS", "NPSBySegment", "nps", "nps_by_segment", "compare_waves", "CATEGORIES", "SEGMENTS"]
@@ -349,7 +349,7 @@ def nps_by_segment(data: pd.DataFrame, *, column: str, by: str = "segment", weig
     ci = checks.level(ci, fn)
     s = _scores(data[column], fn, "column", column)
     w = _weights(data[weight] if weight else None, len(s), fn, "weight")
-    groups = _group_labels(data[by], by)
+    groups = group_order(data[by], by)
     key = data[by].astype(object)
     rows, estimates, excluded = [], [], {}
     for g in groups:
@@ -367,10 +367,3 @@ def nps_by_segment(data: pd.DataFrame, *, column: str, by: str = "segment", weig
     return NPSBySegment(pd.DataFrame(rows, columns=cols), by=by, estimates=tuple(estimates), excluded=excluded)
 
 
-def _group_labels(col: pd.Series, by: str) -> list[Any]:
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return list(col.cat.categories)
-    present = col.dropna().unique().tolist()
-    if by == "segment" and set(present) <= set(SEGMENTS):
-        return list(SEGMENTS)
-    return sorted(present, key=str)

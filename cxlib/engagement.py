@@ -23,7 +23,7 @@ import pandas as pd
 import yaml
 
 from . import segments
-from .readers import Table, read_table
+from .readers import read_table
 from .schema import DataError, fill_waves, validate_codebook, validate_config, \
     validate_contacts, validate_customers, validate_links, validate_slug, validate_survey
 
@@ -429,16 +429,6 @@ def _read_yaml(path: Path) -> Any:
         raise DataError(f"{CONFIG_FILE}: not valid YAML: {line}{problem}", file=CONFIG_FILE) from None
 
 
-def _labels(table: Table) -> dict[str, str]:
-    """Question text per column; for SPSS columns with value labels but no variable label, the codes."""
-    labels = dict(table.column_labels)
-    for col, codes in table.value_labels.items():
-        if col not in labels and codes:
-            labels[col] = "; ".join(f"{k:g}={v}" if isinstance(k, (int, float)) else f"{k}={v}"
-                                    for k, v in codes.items())
-    return labels
-
-
 def load_engagement(path: str | Path) -> Engagement:
     """Load and validate an engagement folder (docs/engagement-format.md).
 
@@ -480,6 +470,6 @@ def load_engagement(path: str | Path) -> Engagement:
     return from_frames(
         cfg, tables["survey"].frame, tables["customers"].frame, tables["codebook"].frame,
         tables["contacts"].frame if "contacts" in tables else None,
-        slug=slug, labels=_labels(tables["survey"]), decimals={r: t.decimal for r, t in tables.items()},
+        slug=slug, labels=tables["survey"].question_labels(), decimals={r: t.decimal for r, t in tables.items()},
         path=folder.resolve(),
     )

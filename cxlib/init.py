@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from .engagement import CONFIG_FILE
-from .readers import Table, read_table
+from .readers import read_table
 from .schema import CODEBOOK_COLUMNS, PLACEHOLDER, DataError, validate_slug
 
 __all__ = ["init_engagement"]
@@ -32,17 +32,6 @@ QUALTRICS_METADATA = {"startdate", "enddate", "status", "ipaddress", "progress",
 def _numbers(values: pd.Series) -> pd.Series:
     text = values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
     return pd.to_numeric(text.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v), errors="coerce")
-
-
-def _question_labels(table: Table) -> dict[str, str]:
-    """Question text per column; for SPSS columns with value labels but no variable label, the codes
-    (as ``load_engagement`` labels them)."""
-    labels = dict(table.column_labels)
-    for col, codes in table.value_labels.items():
-        if col not in labels and codes:
-            labels[col] = "; ".join(f"{k:g}={v}" if isinstance(k, (int, float)) else f"{k}={v}"
-                                    for k, v in codes.items())
-    return labels
 
 
 def _guess_codebook_row(name: str, values: pd.Series, label: str | None, codes: dict | None) -> dict[str, Any]:
@@ -216,7 +205,7 @@ def init_engagement(dest: str | Path, *, survey: str | Path, customers: str | Pa
     wave_col = next((c for c in sv.columns if c.lower() in ("wave", "period", "survey_wave")), None)
     weight_col = next((c for c in sv.columns if re.search(r"weight", c.lower()) and _numbers(sv[c]).notna().all()),
                       None)
-    labels = _question_labels(sv_table) if sv_table.format == "spss" else dict(sv_table.column_labels)
+    labels = sv_table.question_labels() if sv_table.format == "spss" else dict(sv_table.column_labels)
     rows = [_guess_codebook_row(c, sv[c], labels.get(c) or sv_table.column_labels.get(c),
                                 sv_table.value_labels.get(c))
             for c in sv.columns if c not in (id_col, wave_col, weight_col)]

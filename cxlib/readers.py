@@ -78,6 +78,21 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
 
+    def question_labels(self) -> dict[str, str]:
+        """Question text per column; for SPSS columns with value labels but no variable label, the codes.
+
+        Examples
+        --------
+        >>> Table(pd.DataFrame({"q1": [1]}), value_labels={"q1": {1.0: "Yes", 0.0: "No"}}).question_labels()
+        {'q1': '1=Yes; 0=No'}
+        """
+        labels = dict(self.column_labels)
+        for col, codes in self.value_labels.items():
+            if col not in labels and codes:
+                labels[col] = "; ".join(f"{k:g}={v}" if isinstance(k, (int, float)) else f"{k}={v}"
+                                        for k, v in codes.items())
+        return labels
+
 
 def _decode(raw: bytes, name: str) -> tuple[str, str]:
     if b"\x00" in raw[:8192]:

@@ -239,10 +239,9 @@ def frozen_table(table: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> import pandas as pd
     >>> t = pd.DataFrame({"share": [0.4, 0.6]}, index=[3, 7])
-    >>> t.attrs["note"] = "side information"
     >>> frozen = frozen_table(t)
-    >>> frozen.index.tolist(), frozen.attrs, frozen["share"].tolist()
-    ([0, 1], {}, [0.4, 0.6])
+    >>> frozen.index.tolist(), frozen["share"].tolist()
+    ([0, 1], [0.4, 0.6])
     >>> t.loc[3, "share"] = 0.0  # a private copy: changing the input leaves it as it was
     >>> frozen["share"].tolist()
     [0.4, 0.6]

@@ -19,7 +19,7 @@ from .errors import ArgumentError
 from .results import Estimate, Reason, Result
 from .stats import proportions
 
-__all__ = ["SEGMENTS", "connection_index", "assign", "segment_dtype", "shares", "Shares"]
+__all__ = ["group_order", "SEGMENTS", "connection_index", "assign", "segment_dtype", "shares", "Shares"]
 
 #: Segment names in their fixed, ordered form.
 SEGMENTS: tuple[str, ...] = ("fully connected", "highly satisfied", "other")
@@ -253,6 +253,25 @@ class Shares(Result):
         return {str(r[self.by]): report.estimate_dict(r["share"], r["ci_low"], r["ci_high"], self.n,
                                                       n_effective=r["n_effective"], count=int(r["n"]))
                 for _, r in self._table.iterrows()}
+
+
+def group_order(col: pd.Series, by: str) -> list[Any]:
+    """The groups of ``col`` in report order: a categorical's categories; the three segments in their
+    order when ``by`` is the segment column; otherwise the values present, sorted as text.
+
+    Examples
+    --------
+    >>> group_order(pd.Series(["other", "fully connected"]), "segment")
+    ['fully connected', 'highly satisfied', 'other']
+    >>> group_order(pd.Series(["South", "North", None]), "region")
+    ['North', 'South']
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return list(col.cat.categories)
+    present = col.dropna().unique().tolist()
+    if by == "segment" and set(present) <= set(SEGMENTS):
+        return list(SEGMENTS)
+    return sorted(present, key=str)
 
 
 def shares(

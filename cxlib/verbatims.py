@@ -20,7 +20,7 @@ from . import checks
 from .errors import ArgumentError
 from .privacy import scrub
 from .results import Reason, Result
-from .segments import SEGMENTS
+from .segments import group_order
 
 __all__ = ["Verbatims", "WordFrequency", "verbatims", "word_frequency"]
 
@@ -30,15 +30,6 @@ is it it's its just me more most my no nor not of off on once only or other our 
 some such than that the their them then there these they this those through to too under until up us very was we were
 what when where which while who why will with would you your yours email phone link number""".split())
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
-
-
-def _groups(col: pd.Series, by: str) -> list[Any]:
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return list(col.cat.categories)
-    present = col.dropna().unique().tolist()
-    if by == "segment" and set(present) <= set(SEGMENTS):
-        return list(SEGMENTS)
-    return sorted(present, key=str)
 
 
 def _prepare(data: Any, text: str, by: str, function: str, min_cell: Any,
@@ -55,7 +46,7 @@ def _prepare(data: Any, text: str, by: str, function: str, min_cell: Any,
     d[text] = d[text].map(lambda t: scrub(t, pii_values=pii)).str.strip()
     respondents = d[by].astype(object).value_counts()
     d = d[d[text].str.len() > 0]
-    return d, _groups(data[by], by), respondents, min_cell
+    return d, group_order(data[by], by), respondents, min_cell
 
 
 @dataclass(frozen=True, eq=False)
