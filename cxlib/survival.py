@@ -251,6 +251,24 @@ def _exp_greenwood(table: pd.DataFrame, times: np.ndarray, surv: np.ndarray, ci:
     return lo, hi
 
 
+def _plot_by_group(result: Any, column: str, function: str, what: str, *, ax: Any, default_title: str,
+                   default_xlabel: str, **kwargs: Any) -> Any:
+    """Bars of one estimate per group with intervals (:func:`cxlib.plots.estimates`), groups not estimable left
+    out; shared by :meth:`Attrition.plot` and :meth:`RMST.plot`."""
+    from . import plots
+
+    t = result._table
+    ok = [g not in result.excluded for g in result.groups]
+    d = pd.DataFrame({"label": [_first_upper(g) for g in result.groups], "estimate": t[column],
+                      "ci_low": t["ci_low"], "ci_high": t["ci_high"], "n": t["n"]})[ok]
+    if d.empty:
+        raise ArgumentError(f"{function}: no group's {what} could be estimated, so there is nothing to draw",
+                            function=function, argument="data")
+    kwargs.setdefault("title", f"{default_title} (n={int(d['n'].sum()):,})")
+    kwargs.setdefault("xlabel", default_xlabel)
+    return plots.estimates(d, label="label", ax=ax, **kwargs)
+
+
 def km_at(duration: np.ndarray, event: np.ndarray, horizon: float, *, weights: np.ndarray | None = None,
           ci: float = 0.95) -> tuple[float, float, float, float]:
     """Kaplan–Meier survival at ``horizon`` from arrays: ``(S, greenwood, ci_low, ci_high)``.
@@ -387,18 +405,9 @@ class Attrition(Result):
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Bars of attrition with intervals (:func:`cxlib.plots.estimates`); groups not estimable are left out."""
-        from . import plots
-
-        t = self._table
-        ok = [g not in self.excluded for g in self.groups]
-        d = pd.DataFrame({"label": [_first_upper(g) for g in self.groups], "estimate": t["attrition"],
-                          "ci_low": t["ci_low"], "ci_high": t["ci_high"], "n": t["n"]})[ok]
-        if d.empty:
-            raise ArgumentError("Attrition.plot: no group's attrition could be estimated, so there is nothing to draw",
-                                function="Attrition.plot", argument="data")
-        kwargs.setdefault("title", f"Left within {_days(self.horizon)} days (n={int(d['n'].sum()):,})")
-        kwargs.setdefault("xlabel", "Customers who left (%), 95% CI")
-        return plots.estimates(d, label="label", scale=100, fmt="{:.0f}%", ax=ax, **kwargs)
+        return _plot_by_group(self, "attrition", "Attrition.plot", "attrition", ax=ax,
+                              default_title=f"Left within {_days(self.horizon)} days",
+                              default_xlabel="Customers who left (%), 95% CI", **{"scale": 100, "fmt": "{:.0f}%", **kwargs})
 
     def to_dict(self) -> dict[str, Any]:
         """``{group: {"estimate", "ci_low", "ci_high", "n", ["n_effective"], "horizon", ["reason", "note"]}}``."""
@@ -793,18 +802,9 @@ class RMST(Result):
         return Markdown(f"Days active out of the first {_days(self.horizon)}: " + "; ".join(parts) + ".")
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        from . import plots
-
-        t = self._table
-        ok = [g not in self.excluded for g in self.groups]
-        d = pd.DataFrame({"label": [_first_upper(g) for g in self.groups], "estimate": t["rmst"],
-                          "ci_low": t["ci_low"], "ci_high": t["ci_high"], "n": t["n"]})[ok]
-        if d.empty:
-            raise ArgumentError("RMST.plot: no group's days kept could be estimated, so there is nothing to draw",
-                                function="RMST.plot", argument="data")
-        kwargs.setdefault("title", f"Days active out of the first {_days(self.horizon)} (n={int(d['n'].sum()):,})")
-        kwargs.setdefault("xlabel", "Days (restricted mean survival time), 95% CI")
-        return plots.estimates(d, label="label", fmt="{:,.0f}", ax=ax, **kwargs)
+        return _plot_by_group(self, "rmst", "RMST.plot", "days kept", ax=ax,
+                              default_title=f"Days active out of the first {_days(self.horizon)}",
+                              default_xlabel="Days (restricted mean survival time), 95% CI", **{"fmt": "{:,.0f}", **kwargs})
 
     def to_dict(self) -> dict[str, Any]:
         out = {}
