@@ -39,12 +39,18 @@ def validate(paths: tuple[Path, ...]) -> None:
             eng = load_engagement(path)
         except DataError as exc:
             bad += 1
-            click.secho(f"✗ {path}: {exc}", fg="red", err=True)
+            n = len(exc.problems)
+            click.secho(f"✗ {path}: {n} problem{'s' * (n != 1)}", fg="red", err=True)
+            for problem in exc.problems:
+                click.secho(f"  error: {problem}", fg="red", err=True)
             continue
-        n_warn = len(getattr(eng, "warnings", []) or [])
-        click.secho(f"✓ {path}: {eng.client}: {len(eng.survey):,} respondents, {len(eng.customers):,} customers"
-                    + (f" ({n_warn} warning{'s' * (n_warn != 1)})" if n_warn else ""), fg="green")
-        for w in getattr(eng, "warnings", []) or []:
+        n_warn = len(eng.warnings)
+        click.secho(f"✓ {path}: {eng.client}: {eng.sample.analysed:,} respondents analysed, "
+                    f"{len(eng.customers):,} customers" + (f" ({n_warn} warning{'s' * (n_warn != 1)})" if n_warn else ""),
+                    fg="green")
+        for step in eng.preparation.sentences() if eng.preparation else []:
+            click.echo(f"  {step}")
+        for w in eng.warnings:
             click.secho(f"  warning: {w}", fg="yellow")
     if bad:
         sys.exit(2)
@@ -57,11 +63,16 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.option("--customers", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Customer behaviour file (CSV or Parquet).")
 @click.option("--client", default=None, help="Client display name (default: from the folder name).")
-def init(dest: Path, survey: Path, customers: Path, client: str | None) -> None:
+@click.option("--qsf", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Qualtrics survey file (.qsf): its question texts, blocks and choices refine the draft.")
+def init(dest: Path, survey: Path, customers: Path, client: str | None, qsf: Path | None) -> None:
     """Start a new engagement: copy the files in, draft engagement.yaml and codebook.csv."""
     from .init import init_engagement
 
-    folder = init_engagement(dest, survey=survey, customers=customers, client=client)
+    try:
+        folder = init_engagement(dest, survey=survey, customers=customers, client=client, qsf=qsf)
+    except DataError as exc:  # one clear line, as `cx validate` prints it (also under CliRunner)
+        _fail(str(exc))
     click.echo(f"Created {folder}. Complete engagement.yaml and codebook.csv, then run: cx validate {folder}")
 
 
