@@ -644,7 +644,8 @@ def write_raw_exports(folder: Path, *, n_customers: int = 1500, seed: int = 0) -
     close: list[pd.Timestamp | None] = []
     for k in range(n):
         t = ref[k] + pd.Timedelta(days=float(years[k] * 365.25))
-        close.append(t.normalize() if t < extract else None)
+        day = t.normalize() + pd.Timedelta(days=1)  # the CRM records the day; never before the response itself
+        close.append(day if day <= extract else None)
     for k in closed_before_c:  # closed a few days before answering (the invitation list was older)
         close[int(k)] = (resp_time[int(k)] - pd.Timedelta(days=int(rng.integers(2, 30)))).normalize()
 
