@@ -207,28 +207,28 @@ COMMENTS = {
                    "Nobody followed up on my complaint.", "Prices went up again and the shelves were empty."],
            "none": ["no comment", "No comment.", "n/a", "nothing to add"],
            "signoff": "Regards, {name}", "email": "You can reach me at {email}",
-           "phone": "please call me on {phone}"},
+           "phone": "Please call me on {phone}."},
     "NL": {"good": ["Vriendelijk personeel, ze kennen me bij naam.", "Prima service, ga zo door!",
                     "Mijn bestelling kwam keurig op tijd.", "Fijne winkel, ik kom er graag."],
            "bad": ["De rij bij de kassa was veel te lang.", "Mijn geld terugkrijgen duurde drie weken.",
                    "Niemand heeft gereageerd op mijn klacht.", "Alles is weer duurder geworden."],
            "none": ["geen opmerkingen", "Geen commentaar.", "nee"],
            "signoff": "Met vriendelijke groet, {name}", "email": "Mail me gerust op {email}",
-           "phone": "bel me op {phone}"},
+           "phone": "Bel me op {phone}."},
     "DE": {"good": ["Sehr freundliches Personal, man kennt mich dort.", "Toller Service, weiter so!",
                     "Die Lieferung kam pünktlich an.", "Ich kaufe gern bei Acme ein."],
            "bad": ["Die Schlange an der Kasse war viel zu lang.", "Die Rückerstattung hat drei Wochen gedauert.",
                    "Auf meine Beschwerde hat niemand reagiert.", "Die Preise sind schon wieder gestiegen."],
            "none": ["keine Anmerkungen", "Nichts.", "kein Kommentar"],
            "signoff": "Mit freundlichen Grüßen, {name}", "email": "Schreiben Sie mir an {email}",
-           "phone": "rufen Sie mich an unter {phone}"},
+           "phone": "Rufen Sie mich an unter {phone}."},
     "FR": {"good": ["Le personnel est très aimable et se souvient de moi.", "Excellent service, continuez !",
                     "Ma commande est arrivée à l'heure.", "J'adore ce magasin."],
            "bad": ["La file d'attente à la caisse était trop longue.", "Le remboursement a pris trois semaines.",
                    "Personne n'a donné suite à ma réclamation.", "Les prix ont encore augmenté."],
            "none": ["aucun commentaire", "Rien à signaler.", "non"],
            "signoff": "Cordialement, {name}", "email": "Vous pouvez m'écrire à {email}",
-           "phone": "appelez-moi au {phone}"},
+           "phone": "Appelez-moi au {phone}."},
 }
 
 
@@ -349,7 +349,7 @@ def _comment(lang: str, tone: float, name: str, email: str, phone: str, rng: np.
         text += " " + t["email"].format(email=email)
         pii.append(("email", email))
     elif v < 0.07 and phone:
-        text += ", " + t["phone"].format(phone=phone)
+        text += " " + t["phone"].format(phone=phone)
         pii.append(("phone", phone))
     if rng.random() < 0.06 and name:
         text += " " + t["signoff"].format(name=name)

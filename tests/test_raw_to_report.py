@@ -310,6 +310,15 @@ def test_csv_draft_needs_at_most_25_edits(csv_case):
     assert len(csv_case.edits) <= MAX_EDITS, "\n".join(csv_case.edits)
 
 
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_csv_draft_edits_on_other_draws(seed, tmp_path):
+    """The same survey drawn again (other answers, another order of the importance block, other planted rows):
+    the count does not rest on one draw."""
+    other = write_raw_exports(tmp_path / "raw", n_customers=600, seed=seed)
+    case = _draft_and_finish(SimpleNamespace(r=other, truth=other.truth), tmp_path / "acme", other.qualtrics_csv)
+    assert len(case.edits) <= MAX_EDITS, "\n".join(case.edits)
+
 def test_csv_draft_reads_the_survey_structure(csv_case, raw):
     """The specific inferences the issue lists, one by one (a narrower view of the count above)."""
     cb = csv_case.draft_cb.set_index("column")
@@ -379,6 +388,59 @@ def test_drivers_recover_the_planted_ones(csv_eng, raw):
     built = page.build(csv_eng, n_boot=20, seed=0)  # the report's page
     assert {r["element"] for r in built.results()["hidden_drivers"]} == set(raw.truth["hidden_drivers"])
 
+
+
+def test_value_and_attrition_are_built_from_the_raw_columns(csv_eng, raw):
+    """Reference: the CRM file read here with the csv module (cp1252), days counted by hand."""
+    import csv
+
+    with open(raw.r.crm_csv, encoding="cp1252", newline="") as fh:
+        crm = list(csv.DictReader(fh))
+    cu = csv_eng.customers
+    assert list(cu.index) == list(range(len(crm)))  # row labels: positions in the raw file
+    spend = [float(r["Annual_Spend"].replace(",", "")) for r in crm]
+    assert cu["Annual_Spend"].tolist() == pytest.approx(spend)
+    assert cu["CustomerID"].tolist() == [r["Customer_ID"] for r in crm]  # renamed, leading zeros kept
+    survey = read_table(raw.r.qualtrics_csv).frame.loc[csv_eng.survey.index]
+    when = dict(zip(survey["CustomerID"], pd.to_datetime(survey["RecordedDate"])))
+    until = pd.Timestamp(raw.truth["extract_date"])
+    att = csv_eng.config["attrition"]
+    checked = 0
+    for i, r in enumerate(crm):
+        if r["Customer_ID"] not in when:
+            continue
+        end = pd.Timestamp(r["Close_Date"]) if r["Closed"] == "Y" else until
+        assert cu.at[i, att["duration"]] == pytest.approx((end - when[r["Customer_ID"]]).total_seconds() / 86400)
+        assert cu.at[i, att["event"]] == (1.0 if r["Closed"] == "Y" else 0.0)
+        checked += 1
+    assert checked == len(csv_eng.survey)
+
+
+def test_verbatims_lose_the_planted_personal_data(csv_eng, raw):
+    """Every e-mail, phone number and name planted in a kept comment is gone after scrubbing with the
+    engagement's pii values; ordinary comments keep their words."""
+    from cxlib.privacy import scrub
+
+    pii = csv_eng.pii_values()
+    kept = set(csv_eng.survey.index)
+    hits = [h for h in raw.truth["pii_in_comments"] if h["row"] in kept]
+    assert {h["kind"] for h in hits} == {"email", "phone", "name"}
+    for h in hits:
+        text = csv_eng.survey.at[h["row"], "Q6"]
+        clean = scrub(text, pii_values=pii)
+        leftover = [w for w in re.split(r"[\s,]+", h["value"]) if len(w) > 2 and w.lower() in clean.lower()]
+        assert h["value"] not in clean and not leftover, (text, clean)
+    plain_comments = csv_eng.survey["Q6"].dropna()
+    plain_comments = plain_comments[~plain_comments.index.isin([h["row"] for h in hits])]
+    changed = [(t, scrub(t, pii_values=pii)) for t in plain_comments if scrub(t, pii_values=pii) != t]
+    assert len(plain_comments) > 100 and not changed, changed[:5]
+
+
+@pytest.mark.xfail(strict=True, reason="contract gap: customers-file columns cannot be declared pii (the codebook "
+                                       "covers survey columns), so the CRM's names, e-mails and phones reach "
+                                       "eng.frame()")
+def test_crm_personal_data_stays_out_of_the_frame(csv_eng):
+    assert not {"Customer_Name", "Email", "Phone"} & set(csv_eng.frame().columns)
 
 # -- SPSS .sav ---------------------------------------------------------------------------------------------
 
