@@ -96,7 +96,7 @@ NO = {"n", "no", "false", "f", "0", "0.0", "nee"}
 CURRENCIES = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
 CURRENCY_CODES = ("eur", "usd", "gbp", "chf", "sek", "nok", "dkk", "aud", "cad", "jpy", "pln")
 VALUE_NAMES = re.compile(r"spend|revenue|sales|value|ltv|clv|assets|balance|margin|profit|income|amount|aum|"
-                         r"premium|turnover|worth")
+                         r"premium|turnover|worth|visits|orders|purchases|transactions|trips")
 COVARIATE_NAMES = re.compile(r"region|area|province|state|country|city|age|band|segment|tier|channel|gender|sex|"
                              r"type|product|plan|branch|store|language|industry|cohort|size|category|class")
 END_DATE = re.compile(r"clos|end|churn|cancel|terminat|left|leav|lapse|exit|stop")
@@ -137,15 +137,25 @@ def _is_missing(v: Any) -> bool:
 
 def _texts(values: pd.Series) -> pd.Series:
     """Non-blank cells as stripped text; whole floats (SPSS, Parquet) without their ``.0``."""
+    present = values[values.notna()]
+    if pd.api.types.is_float_dtype(present.dtype):
+        whole = (present % 1 == 0) & np.isfinite(present)
+        out = present.astype(str)
+        out[whole] = present[whole].astype("int64").astype(str)
+        return out
+    if present.map(type).eq(str).all():  # text files: every cell already a str (vectorised)
+        out = present.astype(str).str.strip()
+        return out[out != ""]
+
     def one(v: Any) -> str | None:
         if _is_missing(v):
             return None
         if isinstance(v, (float, np.floating)) and float(v).is_integer():
             return str(int(v))
-        s = str(v).strip()
-        return s or None
+        text = str(v).strip()
+        return text or None
 
-    out = values.map(one)
+    out = present.map(one)
     return out[out.notna()].astype(str)
 
 
@@ -155,6 +165,9 @@ def _numbers(values: pd.Series, decimal: str = ".") -> pd.Series:
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return pd.to_numeric(values, errors="coerce").dropna().astype(float)
     text = _texts(values)
+    quick = pd.to_numeric(text, errors="coerce")
+    if quick.notna().all() and (decimal == "." or not text.str.contains(",", regex=False).any()):
+        return quick.astype(float)  # plain numbers: most survey columns
     cleaned = text.str.replace(r"[€$£¥\s]|\b(?:EUR|USD|GBP|CHF)\b", "", regex=True, flags=re.I)
     if decimal == ",":
         cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
@@ -194,7 +207,7 @@ def _looks_personal(name: str, values: pd.Series) -> str | None:
     if re.search(r"e-?mail|(first|last|full|sur|given|family|middle)_?\s?name|^name$|phone|mobile|telephone|"
                  r"address|postcode|zip|street|birth|\bdob\b|ip_?address|iban|passport|ssn|bsn", lower):
         return "name" if "name" in lower else "personal"
-    text = _texts(values).head(500)
+    text = _texts(values.head(2000)).head(500)
     if len(text) < 3:
         return None
     if text.str.fullmatch(EMAIL).mean() > 0.8:
@@ -788,9 +801,11 @@ def _customers_plan(cu_table: Table, cu_id: str | None, wave_col: str | None,
     if ends:
         latest = max(d.max() for d in dates.values())
         att: dict[str, Any] = {"start": start or PLACEHOLDER, "end": ends[0],
-                               "observed_until": latest.date() if hasattr(latest, "date") else latest}
+                               "observed_until": pd.Timestamp(latest).strftime("%Y-%m-%d")}
         notes.append(f"start: the response date{'' if start else ' (FILL_ME: a survey or customers date column)'}; "
-                     f"end: {ends[0]} (blank = still a customer); observed_until: the latest date in {customers_name}")
+                     f"end: {ends[0]} (blank = still a customer)")
+        notes.append(f"observed_until: the latest date in {customers_name}; put the date the extract was taken "
+                     "if you know it (customers still active are followed up to it)")
         ev = event or inverted
         if ev:
             seen = flags[ev]
