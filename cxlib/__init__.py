@@ -20,9 +20,10 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 #: Every public module and package, as ``cx.<name>`` (tests/test_packaging.py checks that none is missing).
-_MODULES = ("advocacy", "batch", "browser", "checks", "cli", "contacts", "coxph", "drivers", "engagement", "errors",
-            "init", "motivators", "pages", "plots", "privacy", "readers", "render", "report", "results", "schema",
-            "segments", "simulate", "stats", "survival", "synth", "verbatims", "waves")
+_MODULES = ("advocacy", "batch", "browser", "checks", "cli", "contacts", "coxph", "diagnostics", "drivers",
+            "engagement", "errors", "init", "motivators", "pages", "plots", "preparation", "privacy", "readers",
+            "render", "report", "results", "schema", "segments", "simulate", "stats", "survival", "synth",
+            "verbatims", "waves")
 _NAMES = {"Engagement": "engagement", "from_frames": "engagement", "load_engagement": "engagement",
           "DataError": "schema", "ArgumentError": "errors", "Estimate": "results", "Reason": "results"}
 

@@ -39,12 +39,18 @@ def validate(paths: tuple[Path, ...]) -> None:
             eng = load_engagement(path)
         except DataError as exc:
             bad += 1
-            click.secho(f"✗ {path}: {exc}", fg="red", err=True)
+            n = len(exc.problems)
+            click.secho(f"✗ {path}: {n} problem{'s' * (n != 1)}", fg="red", err=True)
+            for problem in exc.problems:
+                click.secho(f"  error: {problem}", fg="red", err=True)
             continue
-        n_warn = len(getattr(eng, "warnings", []) or [])
-        click.secho(f"✓ {path}: {eng.client}: {len(eng.survey):,} respondents, {len(eng.customers):,} customers"
-                    + (f" ({n_warn} warning{'s' * (n_warn != 1)})" if n_warn else ""), fg="green")
-        for w in getattr(eng, "warnings", []) or []:
+        n_warn = len(eng.warnings)
+        click.secho(f"✓ {path}: {eng.client}: {eng.sample.analysed:,} respondents analysed, "
+                    f"{len(eng.customers):,} customers" + (f" ({n_warn} warning{'s' * (n_warn != 1)})" if n_warn else ""),
+                    fg="green")
+        for step in eng.preparation.sentences() if eng.preparation else []:
+            click.echo(f"  {step}")
+        for w in eng.warnings:
             click.secho(f"  warning: {w}", fg="yellow")
     if bad:
         sys.exit(2)

@@ -78,16 +78,7 @@ FALSE_WORDS = {"false", "0", "0.0", "no", "n", "f"}
 MONTH_NAME = re.compile(r"month|mnth|maand|mnd|monat|mois|(^|[^a-z])mo($|[^a-z])", re.IGNORECASE)
 DIGITS = re.compile(r"[0-9]+")
 
-try:  # the shared formatter, once cxlib.schema has it
-    from .schema import describe_rows as _describe_rows
-except ImportError:  # pragma: no cover - until then, the same output here
-    def _describe_rows(labels: Iterable[int], first: int = 1) -> str:
-        idx = sorted({int(i) for i in labels})
-        if not idx:
-            return ""
-        shown = [str(i + first) for i in idx[:5]]
-        more = f", … {len(idx) - 5} more" if len(idx) > 5 else ""
-        return f"({'row' if len(idx) == 1 else 'rows'} {', '.join(shown)}{more})"
+from .schema import describe_rows as _describe_rows  # noqa: E402
 
 
 # -- small helpers ----------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ import yaml
 
 from . import segments
 from .readers import read_table
-from .schema import DataError, fill_waves, validate_codebook, validate_config, \
+from .preparation import Preparation
+from .schema import DataError, Problems, SourceName, fill_waves, validate_codebook, validate_config, \
     validate_contacts, validate_customers, validate_links, validate_slug, validate_survey
 
 __all__ = ["Engagement", "Sample", "load_engagement", "from_frames"]
@@ -53,7 +54,13 @@ class Engagement:
     files : dict
         For each input role (``survey``, ``customers``, ...), the file it was read from.
     warnings : tuple of str
-        Problems that did not stop loading (e.g. a few respondents without a customer row).
+        What did not stop loading but looks wrong (a few respondents without a customer row, a scale end
+        nobody used, ...), each naming the file, column and rows.
+    preparation : Preparation or None
+        What the preparation rules of ``engagement.yaml`` did: rows dropped and answers blanked, per rule.
+    first_rows : dict
+        Per input role, the spreadsheet row number of its first data row; the survey's and customers'
+        index labels are data-row positions, so row ``i`` is spreadsheet row ``i + first_rows[role]``.
 
     Examples
     --------
@@ -76,6 +83,8 @@ class Engagement:
     path: Path | None = None
     files: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    preparation: Preparation | None = None
+    first_rows: dict[str, int] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (f"Engagement({self.slug!r}, client={self.client!r}, respondents={len(self.survey)}, "
@@ -312,16 +321,21 @@ def from_frames(
     files: dict[str, str] | None = None,
     labels: dict[str, str] | None = None,
     decimals: dict[str, str] | None = None,
+    first_rows: dict[str, int] | None = None,
     path: Path | None = None,
 ) -> Engagement:
     """Validate in-memory tables as an engagement: the same checks and coercions as ``load_engagement``.
+
+    Applies the preparation rules of the configuration first (``cxlib.preparation``: respondent filter,
+    duplicates, id mapping, missing codes, attrition from dates), then validates every table, and reports
+    every problem found at once.
 
     Parameters
     ----------
     config : dict
         The contents of ``engagement.yaml``; defaults are filled into a copy.
     survey, customers, codebook : DataFrame
-        The tables, as read (text) or typed; never modified. Row *k* in messages is the *k*-th row.
+        The tables, as read (text) or typed; never modified. Row *k* of a table is its *k*-th row.
     contacts : DataFrame, optional
         Contact-point experiences.
     slug : str
@@ -333,6 +347,9 @@ def from_frames(
         Question text per survey column (Qualtrics header, SPSS labels); fills blank codebook labels.
     decimals : dict, optional
         Decimal mark per role for text tables (``","`` for semicolon-delimited CSV).
+    first_rows : dict, optional
+        Per role, the spreadsheet row number of the first data row (2 for a CSV, 4 for a Qualtrics export);
+        default 1, so in-memory row *k* is reported as row *k*.
     path : Path, optional
         The folder the tables came from.
 
@@ -343,6 +360,7 @@ def from_frames(
     Raises
     ------
     DataError
+        Its ``problems`` list every problem found.
 
     Examples
     --------
@@ -355,28 +373,56 @@ def from_frames(
     >>> eng.survey["overall_sat"].dtype, eng.config["waves"]                       # doctest: +SKIP
     (dtype('float64'), ['pre', 'post'])
     """
+    from .diagnostics import diagnose
+    from .preparation import prepare
+
     validate_slug(slug)
     cfg = validate_config(config)
     names = {role: cfg.get(role) or f"{role}.csv" for role in ("survey", "customers", "codebook", "contacts")}
     names.update(files or {})
+    rows_at = {role: 1 for role in names} | dict(first_rows or {})
+    src = {role: SourceName(name, rows_at[role]) for role, name in names.items()}
     decimals = decimals or {}
-    cb = validate_codebook(codebook, file=names["codebook"])
-    if labels:
-        cb["label"] = [lab if lab is not None else labels.get(col) for col, lab in zip(cb["column"], cb["label"])]
-    sv = validate_survey(survey, cb, cfg, file=names["survey"], codebook_file=names["codebook"],
-                         decimal=decimals.get("survey", "."))
-    cfg = fill_waves(cfg, sv)
-    cu = validate_customers(customers, cfg, file=names["customers"], decimal=decimals.get("customers", "."),
-                            survey_columns=sv.columns)
-    ct = None
+    problems = Problems()
+    # Data-row positions as labels, kept through every step, so messages name the spreadsheet's rows.
+    survey, customers = survey.reset_index(drop=True), customers.reset_index(drop=True)
+    cb = None
+    with problems.check():
+        cb = validate_codebook(codebook, file=src["codebook"])
+        if labels:
+            cb["label"] = [lab if lab is not None else labels.get(col) for col, lab in zip(cb["column"], cb["label"])]
+    preparation = None
+    with problems.check():
+        empty = pd.DataFrame({"column": [], "missing_codes": []})
+        survey, customers, cfg, preparation = prepare(survey, customers, cb if cb is not None else empty, cfg,
+                                                      files={"survey": src["survey"], "customers": src["customers"]})
+    sv = cu = ct = None
+    if preparation is not None:
+        if cb is not None:
+            with problems.check():
+                sv = validate_survey(survey, cb, cfg, file=src["survey"], codebook_file=src["codebook"],
+                                     decimal=decimals.get("survey", "."))
+                cfg = fill_waves(cfg, sv)
+        with problems.check():
+            cu = validate_customers(customers, cfg, file=src["customers"], decimal=decimals.get("customers", "."),
+                                    survey_columns=sv.columns if sv is not None else survey.columns)
     if contacts is not None:
-        ct = validate_contacts(contacts, cfg, file=names["contacts"], decimal=decimals.get("contacts", "."))
-    warnings = validate_links(sv, cu, cfg, survey_file=names["survey"], customers_file=names["customers"],
-                              contacts=ct, contacts_file=names["contacts"])
+        with problems.check():
+            ct = validate_contacts(contacts.reset_index(drop=True), cfg, file=src["contacts"],
+                                   decimal=decimals.get("contacts", "."))
+    warnings: list[str] = []
+    if sv is not None and cu is not None:
+        with problems.check():
+            warnings = validate_links(sv, cu, cfg, survey_file=src["survey"], customers_file=src["customers"],
+                                      contacts=ct, contacts_file=src["contacts"])
+    problems.raise_any()
     if ct is None:
         names.pop("contacts", None)
+        rows_at.pop("contacts", None)
+    warnings += diagnose(survey=sv, customers=cu, codebook=cb, config=cfg, files=dict(names), first_rows=rows_at)
     return Engagement(slug=slug, client=str(cfg["client"]).strip(), config=cfg, survey=sv, customers=cu,
-                      codebook=cb, contacts=ct, path=path, files=names, warnings=tuple(warnings))
+                      codebook=cb, contacts=ct, path=path, files=names, warnings=tuple(warnings),
+                      preparation=preparation, first_rows=rows_at)
 
 
 def _consented(consent: pd.Series) -> np.ndarray:
@@ -466,10 +512,15 @@ def load_engagement(path: str | Path) -> Engagement:
         if not file.resolve().is_relative_to(inside):
             raise DataError(f"{cfg[role]}: a link to a file outside the engagement folder {inside} (named by {role} "
                             f"in {CONFIG_FILE}); copy the file into the folder", file=str(cfg[role]))
-    tables = {role: read_table(file) for role, file in paths.items()}
+    problems = Problems()
+    tables = {}
+    for role, file in paths.items():
+        with problems.check():
+            tables[role] = read_table(file)
+    problems.raise_any()
     return from_frames(
         cfg, tables["survey"].frame, tables["customers"].frame, tables["codebook"].frame,
         tables["contacts"].frame if "contacts" in tables else None,
         slug=slug, labels=tables["survey"].question_labels(), decimals={r: t.decimal for r, t in tables.items()},
-        path=folder.resolve(),
+        first_rows={r: t.first_row for r, t in tables.items()}, path=folder.resolve(),
     )

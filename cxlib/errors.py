@@ -16,29 +16,59 @@ class DataError(ValueError):
     column : str or None
         The column (or, for ``engagement.yaml``, the key) at fault.
     rows : list of int
-        The first bad rows, at most five, as data rows counted from 1 (the first record after the
-        header is row 1; see the module docstring).
+        The first bad rows, at most five, as a spreadsheet numbers them (the header is row 1, so the
+        first record of a CSV is row 2; of a Qualtrics export, with its three header rows, row 4).
     count : int
         How many values or rows are bad (0 when the problem is not about rows).
+    problems : tuple of DataError
+        Every problem found, when validation found several (:meth:`combine`); ``(self,)`` for one.
 
     Examples
     --------
     >>> err = DataError("survey.csv: column 'x': bad", file="survey.csv", column="x", rows=[3], count=1)
-    >>> isinstance(err, ValueError), err.file, err.rows
-    (True, 'survey.csv', [3])
+    >>> isinstance(err, ValueError), err.file, err.rows, len(err.problems)
+    (True, 'survey.csv', [3], 1)
     """
 
     def __init__(self, message: str, *, file: str | None = None, column: str | None = None,
-                 rows: Iterable[int] = (), count: int = 0):
+                 rows: Iterable[int] = (), count: int = 0, problems: Iterable[DataError] = ()):
         super().__init__(message)
         self.file, self.column, self.rows, self.count = file, column, list(rows), int(count)
+        self.problems: tuple[DataError, ...] = tuple(problems) or (self,)
+
+    @classmethod
+    def combine(cls, errors: Iterable[DataError]) -> DataError:
+        """One error for several problems: the message lists every one (a single problem is returned as is).
+
+        Examples
+        --------
+        >>> a = DataError("survey.csv: column 'x': bad", file="survey.csv", column="x")
+        >>> b = DataError("customers.csv: column 'y': worse", file="customers.csv", column="y")
+        >>> print(DataError.combine([a, b]))
+        2 problems:
+          1. survey.csv: column 'x': bad
+          2. customers.csv: column 'y': worse
+        >>> DataError.combine([a]) is a
+        True
+        """
+        flat = [p for e in errors for p in e.problems]
+        if len(flat) == 1:
+            return flat[0]
+        if not flat:
+            raise ValueError("DataError.combine needs at least one error")
+        lines = [f"{len(flat)} problems:"] + [f"  {i}. {p}" for i, p in enumerate(flat, 1)]
+        first = flat[0]
+        return cls("\n".join(lines), file=first.file, column=first.column, rows=first.rows, count=first.count,
+                   problems=flat)
 
     def __reduce__(self):  # keep the attributes across processes (batch runs in workers)
-        return (_rebuild, (str(self), self.file, self.column, self.rows, self.count))
+        return (_rebuild, (str(self), self.file, self.column, self.rows, self.count,
+                           self.problems if len(self.problems) > 1 else ()))
 
 
-def _rebuild(message: str, file: str | None, column: str | None, rows: list[int], count: int) -> DataError:
-    return DataError(message, file=file, column=column, rows=rows, count=count)
+def _rebuild(message: str, file: str | None, column: str | None, rows: list[int], count: int,
+             problems: tuple = ()) -> DataError:
+    return DataError(message, file=file, column=column, rows=rows, count=count, problems=problems)
 
 
 class ArgumentError(ValueError):

@@ -78,6 +78,12 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
 
+    @property
+    def first_row(self) -> int:
+        """The spreadsheet row number of the first data row: 2 in a CSV (after its header), 4 in a Qualtrics
+        export (three header rows), 1 in SPSS and Parquet files (their records are numbered from 1)."""
+        return {"csv": 2, "qualtrics": 4}.get(self.format, 1)
+
     def question_labels(self) -> dict[str, str]:
         """Question text per column; for SPSS columns with value labels but no variable label, the codes.
 

@@ -47,6 +47,7 @@ no customer row; nobody gave analytics consent.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
 import re
@@ -70,17 +71,18 @@ RATED_ROLES = ("satisfaction", "motivator_item", "element_performance", "element
 DIMENSIONS = ("effectiveness", "ease", "emotion")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 CODEBOOK_COLUMNS = ("column", "role", "label", "scale_min", "scale_max", "motivator", "element", "stage", "dimension")
+#: Optional codebook columns (added, blank, when a codebook lacks them): values meaning "no answer", ``8;99``.
+CODEBOOK_OPTIONAL = ("missing_codes",)
 CONTACTS_COLUMNS = ("timestamp", "channel", "stage", "rating")
 PLACEHOLDER = "FILL_ME"
 
 REQUIRED_KEYS = ("client", "survey", "customers", "codebook", "id", "satisfaction", "connection", "value")
-OPTIONAL_KEYS = ("contacts", "wave", "waves", "attrition", "advocacy", "privacy", "covariates", "weight",
-                 "max_unmatched")
+OPTIONAL_KEYS = ("contacts", "wave", "waves", "respondents", "attrition", "advocacy", "privacy", "covariates",
+                 "weight", "max_unmatched")
 # key -> (required entries, optional entries) of the nested mappings
 NESTED = {
     "satisfaction": ({"column", "top_box"}, set()),
     "connection": ({"threshold"}, set()),
-    "attrition": ({"duration", "event"}, {"horizon", "start"}),
     "advocacy": ({"column"}, set()),
     "privacy": (set(), {"min_cell", "consent"}),
 }
@@ -97,24 +99,128 @@ MAX_ROWS_SHOWN = 5
 Problem = str | tuple[str, str]  # one phrase, or (singular, plural)
 
 
-def _fail(file: str, column: str | None, problem: Problem, bad_positions: Iterable[int] = (), *,
-          also: str = "") -> NoReturn:
-    """Raise ``DataError``: ``file: column 'c': <count> <problem> (rows r1, r2, r3)``.
+class SourceName(str):
+    """A file name that knows the spreadsheet row of its first data row (``first_row``).
 
-    ``bad_positions`` are 0-based row positions; they are reported 1-based. ``problem`` is a phrase that
-    follows the count, or a (singular, plural) pair so that one bad value reads naturally.
+    Messages number rows as a spreadsheet shows them: a CSV's header is row 1 and its first record row 2;
+    a Qualtrics export has three header rows, so its first response is row 4; SPSS, Parquet and in-memory
+    tables number their records from 1.
+
+    Examples
+    --------
+    >>> name = SourceName("survey.csv", first_row=4)
+    >>> name, name.first_row, name.upper()
+    ('survey.csv', 4, 'SURVEY.CSV')
+    """
+
+    first_row: int
+
+    def __new__(cls, name: str, first_row: int = 1) -> SourceName:
+        obj = super().__new__(cls, name)
+        obj.first_row = int(first_row)
+        return obj
+
+    def __reduce__(self):
+        return (SourceName, (str(self), self.first_row))
+
+
+def first_row(file: str) -> int:
+    """The spreadsheet row number of data row 0 of ``file`` (1 unless it is a :class:`SourceName`)."""
+    return getattr(file, "first_row", 1)
+
+
+def describe_rows(labels: Iterable[int], first: int = 1) -> str:
+    """``(row 5)`` or ``(rows 5, 9, 12, 14, 20, … 3 more)``: 0-based row labels as spreadsheet rows.
+
+    Examples
+    --------
+    >>> describe_rows([3, 7], first=2)
+    '(rows 5, 9)'
+    >>> describe_rows(range(8), first=4)
+    '(rows 4, 5, 6, 7, 8, … 3 more)'
+    >>> describe_rows([])
+    ''
+    """
+    idx = sorted({int(i) for i in labels})
+    if not idx:
+        return ""
+    shown = [str(i + first) for i in idx[:MAX_ROWS_SHOWN]]
+    more = f", … {len(idx) - MAX_ROWS_SHOWN} more" if len(idx) > MAX_ROWS_SHOWN else ""
+    return f"({'row' if len(idx) == 1 else 'rows'} {', '.join(shown)}{more})"
+
+
+def _examples(values: Iterable[Any], k: int = 3) -> str:
+    """``, e.g. '1,703.57', 'abc'``: up to ``k`` distinct offending values, as written."""
+    seen = list(dict.fromkeys(_text(v) or str(v) for v in values if not _missing(v)))[:k]
+    return f", e.g. {', '.join(repr(v) for v in seen)}" if seen else ""
+
+
+def _problem(file: str, column: str | None, problem: Problem, bad_positions: Iterable[int] = (), *,
+             also: str = "", examples: Iterable[Any] = ()) -> DataError:
+    """``file: column 'c': <count> <problem> (e.g. 'x') (rows r1, r2, r3)`` as a DataError.
+
+    ``bad_positions`` are 0-based row labels (the row's position among the file's data rows); they are
+    reported as the spreadsheet numbers them (:class:`SourceName`). ``problem`` is a phrase that follows the
+    count, or a (singular, plural) pair so that one bad value reads naturally.
     """
     idx = sorted({int(i) for i in bad_positions})
     n = len(idx)
     phrase = problem if isinstance(problem, str) else problem[0 if n == 1 else 1]
     where = f"column {column!r}: " if column else ""
-    rows = [i + 1 for i in idx[:MAX_ROWS_SHOWN]]
-    tail = ""
-    if idx:
-        more = f", … {n - MAX_ROWS_SHOWN} more" if n > MAX_ROWS_SHOWN else ""
-        tail = f" ({'row' if n == 1 else 'rows'} {', '.join(map(str, rows))}{more})"
-    count = f"{n} " if idx else ""
-    raise DataError(f"{file}: {where}{count}{phrase}{tail}{also}", file=file, column=column, rows=rows, count=n)
+    start = first_row(file)
+    rows = [i + start for i in idx[:MAX_ROWS_SHOWN]]
+    tail = f" {describe_rows(idx, start)}" if idx else ""
+    count = f"{n:,} " if idx else ""
+    return DataError(f"{file}: {where}{count}{phrase}{_examples(examples)}{tail}{also}", file=str(file),
+                     column=column, rows=rows, count=n)
+
+
+def _fail(file: str, column: str | None, problem: Problem, bad_positions: Iterable[int] = (), *,
+          also: str = "", examples: Iterable[Any] = ()) -> NoReturn:
+    """Raise :func:`_problem`'s DataError."""
+    raise _problem(file, column, problem, bad_positions, also=also, examples=examples)
+
+
+class Problems:
+    """Collects every problem of a validation step so that all of them are reported at once.
+
+    ``with problems.check(): ...`` runs one independent check; a DataError it raises is kept and the step
+    goes on. :meth:`raise_any` raises them together (:meth:`DataError.combine`).
+
+    Examples
+    --------
+    >>> problems = Problems()
+    >>> with problems.check():
+    ...     _fail("survey.csv", "q1", "bad")
+    >>> with problems.check():
+    ...     _fail("survey.csv", "q2", "worse")
+    >>> len(problems), problems.ok
+    (2, False)
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[DataError] = []
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, error: DataError) -> None:
+        self.errors.extend(error.problems)
+
+    @contextlib.contextmanager
+    def check(self):
+        try:
+            yield
+        except DataError as exc:
+            self.add(exc)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise DataError.combine(self.errors)
 
 
 def _missing(v: Any) -> bool:
@@ -175,12 +281,230 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
 
 
+def _config_error(file: str, key: str, message: str) -> DataError:
+    return DataError(f"{file}: {message}", file=file, column=key)
+
+
+def _close(name: str, options: Iterable[str]) -> str:
+    hint = difflib.get_close_matches(str(name), list(options), n=1)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
+
+
+def _column_name(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+DROP_TESTS = ("equals", "in", "blank", "below", "above")
+DUPLICATES = ("error", "latest", "first")
+
+
+def _check_respondents(value: Any, file: str, problems: Problems) -> dict[str, Any]:
+    """``respondents``: ``{drop: [rules], duplicates: error|latest|first, date: column}``, normalised."""
+    out: dict[str, Any] = {"drop": [], "duplicates": "error", "date": None}
+    if not isinstance(value, dict):
+        problems.add(_config_error(file, "respondents", f"key 'respondents' must be a mapping with drop, duplicates, "
+                                   f"date, found {value!r}"))
+        return out
+    extra = [str(k) for k in value if k not in out]
+    if extra:
+        problems.add(_config_error(file, "respondents", f"key 'respondents' has unknown entries {', '.join(extra)}"
+                                   f"{_close(extra[0], out)} (allowed: drop, duplicates, date)"))
+    drop = value.get("drop") or []
+    if isinstance(drop, dict):
+        drop = [drop]
+    if not isinstance(drop, list):
+        problems.add(_config_error(file, "respondents", f"respondents.drop must list rules such as "
+                                   f"{{column: Status, equals: Survey Preview}}, found {drop!r}"))
+        drop = []
+    for i, rule in enumerate(drop, 1):
+        where = f"respondents.drop rule {i}"
+        if not isinstance(rule, dict) or not _column_name(rule.get("column")):
+            problems.add(_config_error(file, "respondents", f"{where} must name a column: {{column: <survey column>, "
+                                       f"equals: <value>}}, found {rule!r}"))
+            continue
+        tests = [k for k in rule if k != "column"]
+        unknown = [str(k) for k in tests if k not in DROP_TESTS]
+        if unknown or len(tests) != 1:
+            problems.add(_config_error(file, "respondents", f"{where} ({rule['column']}) needs exactly one of "
+                                       f"{', '.join(DROP_TESTS)}, found {', '.join(map(str, tests)) or 'none'}"
+                                       + (_close(unknown[0], DROP_TESTS) if unknown else "")))
+            continue
+        test, arg = tests[0], rule[tests[0]]
+        if test in ("below", "above") and not _number(arg):
+            problems.add(_config_error(file, "respondents", f"{where}: {test} must be a number, found {arg!r}"))
+            continue
+        if test == "in" and (not isinstance(arg, list) or not arg):
+            problems.add(_config_error(file, "respondents", f"{where}: in must list values, found {arg!r}"))
+            continue
+        if test == "blank" and arg is not True:
+            problems.add(_config_error(file, "respondents", f"{where}: write blank: true, found {arg!r}"))
+            continue
+        out["drop"].append({"column": rule["column"].strip(), test: arg})
+    dup = value.get("duplicates", "error") or "error"
+    if dup not in DUPLICATES:
+        problems.add(_config_error(file, "respondents", f"respondents.duplicates must be one of "
+                                   f"{', '.join(DUPLICATES)}, found {dup!r}{_close(dup, DUPLICATES)}"))
+    else:
+        out["duplicates"] = dup
+    date = value.get("date")
+    if date is not None and not _column_name(date):
+        problems.add(_config_error(file, "respondents", f"respondents.date must be a survey column, found {date!r}"))
+    else:
+        out["date"] = date.strip() if date else None
+    if out["duplicates"] == "latest" and not out["date"]:
+        problems.add(_config_error(file, "respondents", "respondents.duplicates: latest needs respondents.date (the "
+                                   "response date column) to tell which response is the latest"))
+    return out
+
+
+def _check_value(value: Any, file: str, problems: Problems) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """``value``: a column, or a list of columns or ``{column, label, unit}`` mappings."""
+    items = [value] if isinstance(value, (str, dict)) else value
+    names: list[str] = []
+    labels: dict[str, dict[str, Any]] = {}
+    if not isinstance(items, list) or not items:
+        problems.add(_config_error(file, "value", f"key 'value' must list one or more customers columns, "
+                                   f"found {value!r}"))
+        return names, labels
+    for item in items:
+        if isinstance(item, dict):
+            extra = [str(k) for k in item if k not in ("column", "label", "unit")]
+            if extra or not _column_name(item.get("column")):
+                problems.add(_config_error(file, "value", f"a value entry must be a column name or {{column, label, "
+                                           f"unit}}, found {item!r}" + (_close(extra[0], ("column", "label", "unit"))
+                                                                        if extra else "")))
+                continue
+            col = item["column"].strip()
+            label, unit = item.get("label"), item.get("unit")
+            if (label is not None and not isinstance(label, str)) or (unit is not None and not isinstance(unit, str)):
+                problems.add(_config_error(file, "value", f"value {col!r}: label and unit must be text"))
+                continue
+        elif _column_name(item):
+            col, label, unit = item.strip(), None, None
+        else:
+            problems.add(_config_error(file, "value", f"key 'value' must list customers columns, found {item!r}"))
+            continue
+        names.append(col)
+        labels[col] = {"label": (label or "").strip() or col.replace("_", " ").strip().capitalize(),
+                       "unit": (unit or "").strip() or None}
+    if len(set(names)) != len(names):
+        problems.add(_config_error(file, "value", f"key 'value' lists a column twice: {names}"))
+    return names, labels
+
+
+def _date_value(value: Any) -> pd.Timestamp | None:
+    """A date written in YAML (parsed by YAML as a date, or text such as ``2026-11-15``), else None."""
+    import datetime as dt
+
+    if isinstance(value, (dt.date, dt.datetime)):
+        return pd.Timestamp(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?", value.strip()):
+        ts = pd.to_datetime(value.strip(), errors="coerce")
+        return None if pd.isna(ts) else pd.Timestamp(ts)
+    return None
+
+
+ATTRITION_KEYS = ("duration", "event", "horizon", "start", "end", "observed_until", "event_values")
+
+
+def _check_attrition(value: Any, respondents: dict[str, Any], file: str, problems: Problems) -> dict[str, Any] | None:
+    """``attrition``: days observed + event, or built from dates (start, end, observed_until); normalised."""
+    if not isinstance(value, dict):
+        problems.add(_config_error(file, "attrition", f"key 'attrition' must be a mapping (duration and event, or "
+                                   f"start, end and observed_until), found {value!r}"))
+        return None
+    att = {k: v for k, v in value.items() if v is not None}
+    source = copy.deepcopy(att)
+    extra = [str(k) for k in att if k not in ATTRITION_KEYS]
+    if extra:
+        problems.add(_config_error(file, "attrition", f"key 'attrition' has unknown entries {', '.join(extra)}"
+                                   f"{_close(extra[0], ATTRITION_KEYS)} (allowed: {', '.join(ATTRITION_KEYS)})"))
+    for k in ("duration", "event", "start", "end"):
+        if k in att and not _column_name(att[k]):
+            problems.add(_config_error(file, "attrition", f"attrition.{k} must be a column name, found {att[k]!r}"))
+            att.pop(k)
+    att.setdefault("horizon", DEFAULTS["attrition.horizon"])
+    if not _number(att["horizon"]) or att["horizon"] <= 0:
+        problems.add(_config_error(file, "attrition", f"attrition.horizon must be a positive number of days, "
+                                   f"found {att['horizon']!r}"))
+    ev = att.get("event_values")
+    if ev is not None:
+        ok = isinstance(ev, dict) and set(ev) == {"left", "stayed"}
+        if ok:
+            ev = {k: [ev[k]] if not isinstance(ev[k], list) else ev[k] for k in ("left", "stayed")}
+            ok = all(v and all(isinstance(x, (str, int, float, bool)) for x in v) for v in ev.values())
+        if not ok:
+            problems.add(_config_error(file, "attrition", "attrition.event_values must be {left: [values meaning the "
+                                       f"customer left], stayed: [values meaning they stayed]}}, found {att['event_values']!r}"))
+        else:
+            left = {str(x).strip().lower() for x in ev["left"]}
+            stayed = {str(x).strip().lower() for x in ev["stayed"]}
+            if left & stayed:
+                problems.add(_config_error(file, "attrition", f"attrition.event_values: {sorted(left & stayed)} "
+                                           "both left and stayed"))
+            att["event_values"] = {"left": sorted(left), "stayed": sorted(stayed)}
+    if "end" in att:
+        att["from_dates"] = True
+        if "duration" in att:
+            problems.add(_config_error(file, "attrition", "attrition gives both duration and end: use duration and "
+                                       "event (days observed), or start, end and observed_until (dates), not both"))
+        att.setdefault("start", respondents.get("date"))
+        if not att.get("start"):
+            problems.add(_config_error(file, "attrition", "attrition.end needs attrition.start (the date follow-up "
+                                       "starts, usually the response date) or respondents.date"))
+        until = att.get("observed_until")
+        stamp = _date_value(until) if until is not None else None
+        if until is None:
+            problems.add(_config_error(file, "attrition", "attrition.end needs observed_until: the date of the "
+                                       "customers extract, up to which customers without an end date are known to "
+                                       "have stayed (e.g. observed_until: 2026-11-15)"))
+        elif stamp is None and not _column_name(until):
+            problems.add(_config_error(file, "attrition", f"attrition.observed_until must be a date (YYYY-MM-DD) or "
+                                       f"a customers column, found {until!r}"))
+        else:
+            att["observed_until"] = stamp if stamp is not None else until.strip()
+    else:
+        att["from_dates"] = False
+        lacking = [k for k in ("duration", "event") if k not in att]
+        if lacking:
+            problems.add(_config_error(file, "attrition", f"key 'attrition' is missing {', '.join(lacking)} (or give "
+                                       "start, end and observed_until to build it from dates)"))
+        if "observed_until" in att:
+            problems.add(_config_error(file, "attrition", "attrition.observed_until goes with end (dates); with "
+                                       "duration the days observed are given"))
+    # The entries as written: preparation replaces duration, event and start by the columns it builds.
+    att["source"] = source
+    return att
+
+
+def _as_written(cfg: dict[str, Any]) -> dict[str, Any]:
+    """An already normalised configuration (``Engagement.config``) back in the form ``engagement.yaml`` has,
+    so that validating it again gives the same result."""
+    ids = cfg.pop("id_columns", None)
+    if isinstance(ids, dict):
+        cfg["id"] = ids if ids.get("survey") != ids.get("customers") else ids.get("survey")
+    labels = cfg.pop("value_labels", None)
+    if isinstance(labels, dict) and isinstance(cfg.get("value"), list):
+        cfg["value"] = [{"column": v, **{k: x for k, x in labels[v].items() if x is not None}}
+                        if isinstance(v, str) and isinstance(labels.get(v), dict) else v for v in cfg["value"]]
+    att = cfg.get("attrition")
+    if isinstance(att, dict) and isinstance(att.get("source"), dict):
+        cfg["attrition"] = dict(att["source"])
+    return cfg
+
+
 def validate_config(raw: Any, file: str = "engagement.yaml") -> dict[str, Any]:
-    """Check ``engagement.yaml`` (already parsed with ``yaml.safe_load``); return a copy with defaults.
+    """Check ``engagement.yaml`` (already parsed with ``yaml.safe_load``); return a normalised copy.
 
     Checks the required and optional keys (and the entries of nested keys), their types, that files are
-    named inside the folder, and that no ``FILL_ME`` placeholder is left. Defaults are listed in the
-    module docstring; ``waves`` is filled later, from the survey (``fill_waves``).
+    named inside the folder, and that no ``FILL_ME`` placeholder is left; every problem is reported at once.
+    Defaults are listed in the module docstring; ``waves`` is filled later, from the survey
+    (``fill_waves``).
+
+    Normalised: ``id`` becomes the survey's id column name and ``id_columns`` holds ``{survey, customers}``;
+    ``value`` a list of column names and ``value_labels`` ``{column: {label, unit}}``; ``respondents``
+    ``{drop, duplicates, date}``; ``attrition`` gains ``from_dates`` (and, from dates, the names of the columns
+    :func:`cxlib.preparation.prepare` builds are filled in there).
 
     Parameters
     ----------
@@ -196,118 +520,143 @@ def validate_config(raw: Any, file: str = "engagement.yaml") -> dict[str, Any]:
     Raises
     ------
     DataError
-        ``column`` is the offending key.
+        ``column`` is the offending key; ``problems`` holds every problem found.
 
     Examples
     --------
     >>> cfg = validate_config({"client": "X", "survey": "s.csv", "customers": "c.csv", "codebook": "cb.csv",
-    ...                        "id": "id", "satisfaction": {"column": "sat", "top_box": 9},
-    ...                        "connection": {"threshold": 75}, "value": "spend"})
-    >>> cfg["value"], cfg["privacy"], cfg["max_unmatched"]
-    (['spend'], {'min_cell': 30, 'consent': None}, 0.05)
+    ...                        "id": {"survey": "CustomerID", "customers": "Customer_ID"},
+    ...                        "satisfaction": {"column": "sat", "top_box": 9},
+    ...                        "connection": {"threshold": 75}, "value": [{"column": "spend", "unit": "EUR"}]})
+    >>> cfg["id"], cfg["id_columns"], cfg["value"], cfg["value_labels"]["spend"]
+    ('CustomerID', {'survey': 'CustomerID', 'customers': 'Customer_ID'}, ['spend'], {'label': 'Spend', 'unit': 'EUR'})
+    >>> try:
+    ...     validate_config({"client": "X", "survey": "s.csv", "customers": "c.csv", "codebook": "cb.csv",
+    ...                      "id": "id", "satisfaction": {"column": "sat", "top_box": "high"},
+    ...                      "conection": {"threshold": 75}, "value": "spend"})
+    ... except DataError as e:
+    ...     print(e)
+    3 problems:
+      1. engagement.yaml: unknown key(s) 'conection' (did you mean 'connection'?); allowed: client, survey, customers, codebook, id, satisfaction, connection, value, contacts, wave, waves, respondents, attrition, advocacy, privacy, covariates, weight, max_unmatched
+      2. engagement.yaml: missing required key(s) 'connection'
+      3. engagement.yaml: satisfaction.top_box must be a number, found 'high'
     """
     if not isinstance(raw, dict):
         found = "an empty file" if raw is None else f"a {type(raw).__name__}"
         raise DataError(f"{file}: expected a mapping of keys (client, survey, customers, ...), found {found}",
                         file=file)
-    cfg = copy.deepcopy(raw)
+    cfg = _as_written(copy.deepcopy(raw))
+    problems = Problems()
     todo = _placeholders(cfg)
     if todo:
-        raise DataError(f"{file}: {len(todo)} entr{'y' if len(todo) == 1 else 'ies'} still to fill in "
-                        f"(replace each {PLACEHOLDER}): {', '.join(dict.fromkeys(todo))}", file=file, column=todo[0],
-                        count=len(todo))
-    unknown = [str(k) for k in cfg if k not in REQUIRED_KEYS + OPTIONAL_KEYS]
+        problems.add(DataError(f"{file}: {len(todo)} entr{'y' if len(todo) == 1 else 'ies'} still to fill in "
+                               f"(replace each {PLACEHOLDER}): {', '.join(dict.fromkeys(todo))}", file=file,
+                               column=todo[0], count=len(todo)))
+    allowed = REQUIRED_KEYS + OPTIONAL_KEYS
+    unknown = [str(k) for k in cfg if k not in allowed]
     if unknown:
-        hint = difflib.get_close_matches(unknown[0], REQUIRED_KEYS + OPTIONAL_KEYS, n=1)
-        raise DataError(f"{file}: unknown key(s) {', '.join(map(repr, unknown))}"
-                        + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                        + f"; allowed: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}", file=file, column=unknown[0])
+        problems.add(_config_error(file, unknown[0], f"unknown key(s) {', '.join(map(repr, unknown))}"
+                                   f"{_close(unknown[0], allowed)}; allowed: {', '.join(allowed)}"))
     for key in OPTIONAL_KEYS:  # an optional key set to null is the same as leaving it out
         if key in cfg and cfg[key] is None:
             del cfg[key]
     missing = [k for k in REQUIRED_KEYS if cfg.get(k) is None]
     if missing:
-        raise DataError(f"{file}: missing required key(s) {', '.join(map(repr, missing))}", file=file,
-                        column=missing[0])
+        problems.add(_config_error(file, missing[0], f"missing required key(s) {', '.join(map(repr, missing))}"))
     for key, (required, optional) in NESTED.items():
         if key not in cfg:
             continue
         value = cfg[key]
         if not isinstance(value, dict):
-            raise DataError(f"{file}: key {key!r} must be a mapping with {', '.join(sorted(required | optional))}, "
-                            f"found {value!r}", file=file, column=key)
+            problems.add(_config_error(file, key, f"key {key!r} must be a mapping with "
+                                       f"{', '.join(sorted(required | optional))}, found {value!r}"))
+            cfg.pop(key)
+            continue
         lacking = sorted(required - {k for k, v in value.items() if v is not None})
         if lacking:
-            raise DataError(f"{file}: key {key!r} is missing {', '.join(lacking)}", file=file, column=key)
+            problems.add(_config_error(file, key, f"key {key!r} is missing {', '.join(lacking)}"))
         extra = sorted(str(k) for k in set(value) - required - optional)
         if extra:
-            raise DataError(f"{file}: key {key!r} has unknown entries {', '.join(extra)} (allowed: "
-                            f"{', '.join(sorted(required | optional))})", file=file, column=key)
-    for key in ("client", "survey", "customers", "codebook", "id", "contacts", "wave", "weight"):
-        if key in cfg and (not isinstance(cfg[key], str) or not cfg[key].strip()):
-            raise DataError(f"{file}: key {key!r} must be text, found {cfg[key]!r}", file=file, column=key)
-    for key, sub in (("satisfaction", "column"), ("advocacy", "column"), ("attrition", "duration"),
-                     ("attrition", "event"), ("privacy", "consent")):
-        v = cfg.get(key, {}).get(sub)
-        if v is not None and (not isinstance(v, str) or not v.strip()):
-            raise DataError(f"{file}: {key}.{sub} must be a column name, found {v!r}", file=file, column=key)
+            problems.add(_config_error(file, key, f"key {key!r} has unknown entries {', '.join(extra)}"
+                                       f"{_close(extra[0], required | optional)} (allowed: "
+                                       f"{', '.join(sorted(required | optional))})"))
+        if lacking or extra:
+            cfg.pop(key)
+    for key in ("client", "survey", "customers", "codebook", "contacts", "wave", "weight"):
+        if key in cfg and not _column_name(cfg[key]):
+            problems.add(_config_error(file, key, f"key {key!r} must be text, found {cfg[key]!r}"))
+    id_value = cfg.get("id")
+    if id_value is not None:
+        if _column_name(id_value):
+            cfg["id_columns"] = {"survey": id_value.strip(), "customers": id_value.strip()}
+        elif (isinstance(id_value, dict) and set(id_value) == {"survey", "customers"}
+              and all(_column_name(v) for v in id_value.values())):
+            cfg["id_columns"] = {k: id_value[k].strip() for k in ("survey", "customers")}
+        else:
+            problems.add(_config_error(file, "id", f"key 'id' must be a column name, or {{survey: <column>, customers: "
+                                       f"<column>}} when the two files name it differently, found {id_value!r}"))
+        if "id_columns" in cfg:
+            cfg["id"] = cfg["id_columns"]["survey"]
+    for key, sub in (("satisfaction", "column"), ("advocacy", "column"), ("privacy", "consent")):
+        v = (cfg.get(key) or {}).get(sub)
+        if v is not None and not _column_name(v):
+            problems.add(_config_error(file, key, f"{key}.{sub} must be a column name, found {v!r}"))
     for key in ("survey", "customers", "codebook", "contacts"):
         name = cfg.get(key)
         # Files live in the engagement folder: no paths, so a config cannot read files elsewhere.
-        if name and ("/" in name or "\\" in name or name.startswith(".") or ":" in name):
-            raise DataError(f"{file}: key {key!r} must name a file inside the engagement folder, not {name!r}",
-                            file=file, column=key)
-    value = cfg["value"]
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise DataError(f"{file}: key 'value' must list one or more customers columns, found {cfg['value']!r}",
-                        file=file, column="value")
-    cfg["value"] = value
+        if isinstance(name, str) and ("/" in name or "\\" in name or name.startswith(".") or ":" in name):
+            problems.add(_config_error(file, key, f"key {key!r} must name a file inside the engagement folder, "
+                                       f"not {name!r}"))
+    if "value" in cfg:
+        cfg["value"], cfg["value_labels"] = _check_value(cfg["value"], file, problems)
     covariates = cfg.get("covariates", [])
     if isinstance(covariates, str):
         covariates = [covariates]
-    if not isinstance(covariates, list) or not all(isinstance(c, str) for c in covariates):
-        raise DataError(f"{file}: key 'covariates' must be a list of customers column names", file=file,
-                        column="covariates")
+    if not isinstance(covariates, list) or not all(_column_name(c) for c in covariates):
+        problems.add(_config_error(file, "covariates", "key 'covariates' must be a list of customers column names"))
+        covariates = []
     cfg["covariates"] = covariates
     for key, sub in (("satisfaction", "top_box"), ("connection", "threshold")):
-        if not _number(cfg[key][sub]):
-            raise DataError(f"{file}: {key}.{sub} must be a number, found {cfg[key][sub]!r}", file=file, column=key)
-    if not 0 <= cfg["connection"]["threshold"] <= 100:
-        raise DataError(f"{file}: connection.threshold must be between 0 and 100 (the connection index scale), "
-                        f"found {cfg['connection']['threshold']!r}", file=file, column="connection")
+        if key in cfg and cfg[key].get(sub) is not None and not _number(cfg[key][sub]) \
+                and not _placeholders(cfg[key][sub]):
+            problems.add(_config_error(file, key, f"{key}.{sub} must be a number, found {cfg[key][sub]!r}"))
+    thr = (cfg.get("connection") or {}).get("threshold")
+    if _number(thr) and not 0 <= thr <= 100:
+        problems.add(_config_error(file, "connection", f"connection.threshold must be between 0 and 100 (the "
+                                   f"connection index scale), found {thr!r}"))
     privacy = dict(cfg.get("privacy") or {})
     privacy.setdefault("min_cell", DEFAULTS["privacy.min_cell"])
     privacy.setdefault("consent", DEFAULTS["privacy.consent"])
     if not isinstance(privacy["min_cell"], int) or isinstance(privacy["min_cell"], bool) or privacy["min_cell"] < 1:
-        raise DataError(f"{file}: privacy.min_cell must be a positive whole number, found {privacy['min_cell']!r}",
-                        file=file, column="privacy")
+        problems.add(_config_error(file, "privacy", f"privacy.min_cell must be a positive whole number, found "
+                                   f"{privacy['min_cell']!r}"))
     cfg["privacy"] = privacy
+    cfg["respondents"] = _check_respondents(cfg.get("respondents", {}), file, problems)
     if "attrition" in cfg:
-        att = dict(cfg["attrition"])
-        if att.get("horizon") is None:
-            att["horizon"] = DEFAULTS["attrition.horizon"]
-        if not _number(att["horizon"]) or att["horizon"] <= 0:
-            raise DataError(f"{file}: attrition.horizon must be a positive number of days, found {att['horizon']!r}",
-                            file=file, column="attrition")
-        cfg["attrition"] = att
+        att = _check_attrition(cfg["attrition"], cfg["respondents"], file, problems)
+        if att is None:
+            cfg.pop("attrition")
+        else:
+            cfg["attrition"] = att
     if "waves" in cfg:
         waves = cfg["waves"]
         if not isinstance(waves, list) or not waves or any(isinstance(w, (dict, list)) or w is None for w in waves):
-            raise DataError(f"{file}: key 'waves' must list the waves, earliest first, found {waves!r}", file=file,
-                            column="waves")
-        cfg["waves"] = [_text(w) for w in waves]
-        if len(set(cfg["waves"])) != len(cfg["waves"]):
-            raise DataError(f"{file}: key 'waves' lists a wave twice: {cfg['waves']}", file=file, column="waves")
+            problems.add(_config_error(file, "waves", f"key 'waves' must list the waves, earliest first, found "
+                                       f"{waves!r}"))
+        else:
+            cfg["waves"] = [_text(w) for w in waves]
+            if len(set(cfg["waves"])) != len(cfg["waves"]):
+                problems.add(_config_error(file, "waves", f"key 'waves' lists a wave twice: {cfg['waves']}"))
         if "wave" not in cfg:
-            raise DataError(f"{file}: 'waves' is given but 'wave' (the survey column holding them) is not",
-                            file=file, column="wave")
+            problems.add(_config_error(file, "wave", "'waves' is given but 'wave' (the survey column holding them) "
+                                       "is not"))
     mu = cfg.get("max_unmatched", DEFAULTS["max_unmatched"])
     if not _number(mu) or not 0 <= mu <= 1:
-        raise DataError(f"{file}: max_unmatched must be a share between 0 and 1, found {mu!r}", file=file,
-                        column="max_unmatched")
-    cfg["max_unmatched"] = float(mu)
+        problems.add(_config_error(file, "max_unmatched", f"max_unmatched must be a share between 0 and 1, found "
+                                   f"{mu!r}"))
+    else:
+        cfg["max_unmatched"] = float(mu)
+    problems.raise_any()
     return cfg
 
 
@@ -323,19 +672,28 @@ class _Rule:
     missing: Problem = ("value is missing", "values are missing")
 
 
-def _report(failure_cases: pd.DataFrame, file: str, explain: dict[str, Problem]) -> NoReturn:
-    """Turn pandera's failure cases into one DataError about the first failing column."""
+def _report(failure_cases: pd.DataFrame, file: str, explain: dict[str, Problem],
+            values: pd.DataFrame | None = None) -> NoReturn:
+    """Turn pandera's failure cases into one DataError listing every failing column, with example values.
+
+    ``values`` is the frame as it was before coercion, so that examples show what the file holds.
+    """
     fc = failure_cases[failure_cases["column"].notna()]
-    order = list(dict.fromkeys(fc["column"].astype(str)))
-    col = order[0]
-    sub = fc[fc["column"].astype(str) == col]
-    problem = explain[col]
-    if (sub["check"] == "not_nullable").any():
-        sub = sub[sub["check"] == "not_nullable"]
-        problem = explain.get(f"{col}\0missing", ("value is missing", "values are missing"))
-    also = f"; problems in {len(order) - 1} more column(s) too: {', '.join(map(repr, order[1:4]))}" \
-        f"{', …' if len(order) > 4 else ''}" if len(order) > 1 else ""
-    _fail(file, col, problem, sub["index"].dropna().astype(int).unique(), also=also)
+    problems = Problems()
+    for col in dict.fromkeys(fc["column"].astype(str)):
+        sub = fc[fc["column"].astype(str) == col]
+        problem = explain[col]
+        if (sub["check"] == "not_nullable").any():
+            sub = sub[sub["check"] == "not_nullable"]
+            problem = explain.get(f"{col}\0missing", ("value is missing", "values are missing"))
+            examples: Iterable[Any] = ()
+        else:
+            labels = sub["index"].dropna().astype(int).unique()
+            examples = (values.loc[labels, col] if values is not None and col in values.columns
+                        else sub["failure_case"])
+        problems.add(_problem(file, col, problem, sub["index"].dropna().astype(int).unique(), examples=examples))
+    problems.raise_any()
+    raise AssertionError("unreachable: pandera reported failures without a column")  # pragma: no cover
 
 
 def _to_float(frame: pd.DataFrame, columns: list[str], file: str, decimal: str = ".") -> pd.DataFrame:
@@ -347,6 +705,12 @@ def _to_float(frame: pd.DataFrame, columns: list[str], file: str, decimal: str =
         if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
             s = out[c].astype("string[pyarrow]").str.strip()  # arrow strings: vectorised, fast
             s = s.mask(s.str.lower().isin(NA_TOKENS))
+            # Thousands separators as spreadsheets and CRM exports write them: 1,703.57 (or 1.703,57 with
+            # decimal commas). Only the unambiguous grouping pattern is read, so "1,5" is never 15.
+            group, point = (".", ",") if decimal == "," else (",", ".")
+            grouped = s.str.fullmatch(r"[-+]?\d{1,3}(?:" + re.escape(group) + r"\d{3})+(?:" + re.escape(point)
+                                      + r"\d+)?").fillna(False)
+            s = s.mask(grouped, s.str.replace(group, "", regex=False))
             if decimal == ",":
                 s = s.str.replace(",", ".", regex=False)
             out[c] = s.astype(object).where(s.notna(), None)
@@ -357,7 +721,8 @@ def _to_float(frame: pd.DataFrame, columns: list[str], file: str, decimal: str =
         fc = exc.failure_cases
         commas = decimal == "." and fc["failure_case"].astype(str).str.fullmatch(r"-?\d+,\d+").any()
         hint = " (decimal commas are read only in semicolon-delimited files)" if commas else ""
-        _report(fc, file, {c: ("value is not a number" + hint, "values are not numbers" + hint) for c in columns})
+        _report(fc, file, {c: ("value is not a number" + hint, "values are not numbers" + hint) for c in columns},
+                values=frame)
 
 
 def _check(frame: pd.DataFrame, rules: dict[str, _Rule], file: str) -> None:
@@ -373,7 +738,16 @@ def _check(frame: pd.DataFrame, rules: dict[str, _Rule], file: str) -> None:
     except pa.errors.SchemaErrors as exc:
         explain: dict[str, Problem] = {c: r.problem for c, r in rules.items()}
         explain.update({f"{c}\0missing": r.missing for c, r in rules.items()})
-        _report(exc.failure_cases, file, explain)
+        _report(exc.failure_cases, file, explain, values=frame)
+
+
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame indexed by data-row position: kept when it already is (unique non-negative integers, as
+    after ``cxlib.preparation`` drops rows), else a fresh 0..n-1."""
+    idx = frame.index
+    if pd.api.types.is_integer_dtype(idx.dtype) and idx.is_unique and (len(idx) == 0 or idx.min() >= 0):
+        return frame
+    return frame.reset_index(drop=True)
 
 
 def _normalise_text(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
@@ -420,8 +794,12 @@ def validate_codebook(codebook: pd.DataFrame, file: str = "codebook.csv") -> pd.
                         f"{', '.join(CODEBOOK_COLUMNS)})", file=file, column=missing[0])
     if cb.empty:
         raise DataError(f"{file}: the codebook has no rows; it needs one row per survey column", file=file)
-    cb = cb[list(CODEBOOK_COLUMNS) + [c for c in cb.columns if c not in CODEBOOK_COLUMNS]]
-    cb = _normalise_text(cb, [c for c in CODEBOOK_COLUMNS if not c.startswith("scale_")])
+    for c in CODEBOOK_OPTIONAL:
+        if c not in cb.columns:
+            cb[c] = None
+    known = CODEBOOK_COLUMNS + CODEBOOK_OPTIONAL
+    cb = cb[list(known) + [c for c in cb.columns if c not in known]]
+    cb = _normalise_text(cb, [c for c in known if not c.startswith("scale_")])
     cb["role"] = cb["role"].map(lambda v: v if v is None else v.lower())
     cb["dimension"] = cb["dimension"].map(lambda v: v if v is None else v.lower())
     _check(cb, {"column": _Rule(None, "", nullable=False,
@@ -534,54 +912,58 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
     ...     validate_survey(survey, eng.codebook, eng.config, file="survey.csv")
     ... except DataError as e:
     ...     print(e)
-    survey.csv: column 'overall_sat': 2 values outside the scale 0–10 (rows 4, 8)
+    survey.csv: column 'overall_sat': 2 values outside the scale 0–10, e.g. '14' (rows 4, 8)
     """
     import pandera.pandas as pa
 
     id_col, wave_col, weight_col = cfg["id"], cfg.get("wave"), cfg.get("weight")
-    survey = survey.reset_index(drop=True)
+    survey = _labelled(survey)
     survey.columns = [str(c) for c in survey.columns]
     if survey.empty:
         raise DataError(f"{file}: the survey has no rows", file=file)
     structural = _structural(cfg)
+    problems = Problems()
     for col, what in structural.items():
         if col not in survey.columns:
-            raise DataError(f"{file}: column {col!r} is missing ({what})", file=file, column=col)
+            problems.add(DataError(f"{file}: column {col!r} is missing ({what}){_close(col, survey.columns)}",
+                                   file=file, column=col))
         if col in set(codebook["column"]):
             pos = int(np.flatnonzero(codebook["column"].to_numpy() == col)[0])
-            _fail(codebook_file, col, f"row describes {what}; it needs no codebook row", [pos])
+            problems.add(_problem(codebook_file, col, f"row describes {what}; it needs no codebook row", [pos]))
     described = set(codebook["column"])
     undocumented = [c for c in survey.columns if c not in described and c not in structural]
     if undocumented:
         n = len(undocumented)
-        raise DataError(f"{file}: column {undocumented[0]!r}: {n} survey column{'s are' if n > 1 else ' is'} not in "
-                        f"{codebook_file} ({', '.join(map(repr, undocumented[:5]))}{', …' if n > 5 else ''}); "
-                        "add a codebook row for each", file=file, column=undocumented[0], count=n)
+        problems.add(DataError(f"{file}: column {undocumented[0]!r}: {n} survey column{'s are' if n > 1 else ' is'} not "
+                               f"in {codebook_file} ({', '.join(map(repr, undocumented[:5]))}{', …' if n > 5 else ''}); "
+                               "add a codebook row for each (role ignore for metadata, pii for names, e-mails and "
+                               "phone numbers)", file=file, column=undocumented[0], count=n))
     absent = codebook.index[~codebook["column"].isin(survey.columns)]
-    if len(absent):
-        names = codebook.loc[absent, "column"].tolist()
-        _fail(codebook_file, names[0], (f"row names a column that is not in {file}",
-                                        f"rows name columns that are not in {file} ("
-                                        f"{', '.join(map(repr, names[:5]))}{', …' if len(names) > 5 else ''})"),
-              absent)
+    for pos in absent:
+        name = codebook.loc[pos, "column"]
+        problems.add(_problem(codebook_file, name, f"row names a column that is not in {file}"
+                              f"{_close(name, [c for c in survey.columns if c not in described])}", [pos]))
     roles = dict(zip(codebook["column"], codebook["role"]))
     scales = {r.column: (r.scale_min, r.scale_max) for r in codebook.itertuples()}
     sat, top_box = cfg["satisfaction"]["column"], cfg["satisfaction"]["top_box"]
     if sat not in survey.columns:
-        raise DataError(f"{file}: column {sat!r} (satisfaction.column in engagement.yaml) is missing", file=file,
-                        column=sat)
-    if roles[sat] != "satisfaction":
-        raise DataError(f"{codebook_file}: column {sat!r} is satisfaction.column in engagement.yaml but its role is "
-                        f"{roles[sat]!r}; make it 'satisfaction'", file=codebook_file, column=sat)
-    lo, hi = scales[sat]
-    if not lo <= top_box <= hi:
-        raise DataError(f"engagement.yaml: satisfaction.top_box {top_box:g} is outside the scale of {sat!r} "
-                        f"({lo:g}–{hi:g} in {codebook_file})", file="engagement.yaml", column="satisfaction")
+        problems.add(DataError(f"{file}: column {sat!r} (satisfaction.column in engagement.yaml) is missing"
+                               f"{_close(sat, survey.columns)}", file=file, column=sat))
+    elif sat in roles and roles[sat] != "satisfaction":
+        problems.add(DataError(f"{codebook_file}: column {sat!r} is satisfaction.column in engagement.yaml but its "
+                               f"role is {roles[sat]!r}; make it 'satisfaction'", file=codebook_file, column=sat))
+    elif sat in roles:
+        lo, hi = scales[sat]
+        if not lo <= top_box <= hi:
+            problems.add(DataError(f"engagement.yaml: satisfaction.top_box {top_box:g} is outside the scale of {sat!r} "
+                                   f"({lo:g}–{hi:g} in {codebook_file})", file="engagement.yaml",
+                                   column="satisfaction"))
     adv = cfg.get("advocacy", {}).get("column")
     if adv in roles and scales[adv] != (0, 10):
-        raise DataError(f"{codebook_file}: column {adv!r} is advocacy.column in engagement.yaml, a 0–10 likelihood "
-                        f"to recommend, but its scale is {scales[adv][0]:g}–{scales[adv][1]:g}",
-                        file=codebook_file, column=adv)
+        problems.add(DataError(f"{codebook_file}: column {adv!r} is advocacy.column in engagement.yaml, a 0–10 "
+                               f"likelihood to recommend, but its scale is {scales[adv][0]:g}–{scales[adv][1]:g}",
+                               file=codebook_file, column=adv))
+    problems.raise_any()
 
     out = survey.copy()
     out[id_col] = _ids(out[id_col], file, id_col)
@@ -617,10 +999,27 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
             rules[c] = _Rule(pa.Check.in_range(lo, hi), (f"value outside the scale {lo:g}–{hi:g}",
                                                          f"values outside the scale {lo:g}–{hi:g}"))
     _check(out, rules, file)
+    problems = Problems()
     dup = out.index[out[id_col].duplicated(keep="first")]
     if len(dup):
-        _fail(file, id_col, ("duplicate respondent id", "duplicate respondent ids"), dup,
-              also=f": {', '.join(map(repr, out.loc[dup, id_col].unique()[:5]))}")
+        problems.add(_problem(file, id_col, ("duplicate respondent id", "duplicate respondent ids"), dup,
+                              also=f": {', '.join(map(repr, out.loc[dup, id_col].unique()[:5]))} (to keep each "
+                                   "customer's latest response, give respondents: {duplicates: latest, date: <response "
+                                   "date column>} in engagement.yaml)"))
+    with problems.check():
+        _check_waves(out, cfg, file)
+    # A rated or numeric question nobody answered is a broken export, not data: every figure built on it
+    # would be empty. (A verbatim question nobody answered is fine: there are simply no comments.)
+    for c in numeric:
+        if c != weight_col and out[c].isna().all():
+            problems.add(DataError(f"{file}: column {c!r} has no answers in any of its {len(out):,} rows; fix the "
+                                   f"export, or remove the column and its row in {codebook_file}", file=file, column=c))
+    problems.raise_any()
+    return out
+
+
+def _check_waves(out: pd.DataFrame, cfg: dict[str, Any], file: str) -> None:
+    wave_col = cfg.get("wave")
     if wave_col:
         no_wave = out.index[out[wave_col].isna()]
         if len(no_wave):
@@ -639,13 +1038,6 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
             raise DataError(f"{file}: column {wave_col!r}: wave {empty[0]!r} is listed in engagement.yaml (waves) but no "
                             "respondent belongs to it; add its respondents or remove it from waves",
                             file=file, column=wave_col)
-    # A rated or numeric question nobody answered is a broken export, not data: every figure built on it
-    # would be empty. (A verbatim question nobody answered is fine: there are simply no comments.)
-    for c in numeric:
-        if c != weight_col and out[c].isna().all():
-            raise DataError(f"{file}: column {c!r} has no answers in any of its {len(out):,} rows; fix the export, "
-                            f"or remove the column and its row in {codebook_file}", file=file, column=c)
-    return out
 
 
 def fill_waves(cfg: dict[str, Any], survey: pd.DataFrame) -> dict[str, Any]:
@@ -708,12 +1100,12 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
     ...     validate_customers(customers, eng.config, file="customers.csv", survey_columns=eng.survey.columns)
     ... except DataError as e:
     ...     print(e)
-    customers.csv: column 'tenure_days': 1 negative duration (row 1)
+    customers.csv: column 'tenure_days': 1 negative duration, e.g. '-5' (row 1)
     """
     import pandera.pandas as pa
 
     id_col = cfg["id"]
-    customers = customers.reset_index(drop=True)
+    customers = _labelled(customers)
     customers.columns = [str(c) for c in customers.columns]
     if customers.empty:
         raise DataError(f"{file}: the customers file has no rows", file=file)
@@ -730,11 +1122,13 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
     needed += [(c, "covariates") for c in cfg.get("covariates", [])]
     if adv and adv not in set(survey_columns):
         needed.append((adv, "advocacy.column"))
+    problems = Problems()
     for col, what in needed:
         if col not in customers.columns:
             where = "; it is not in the survey either" if what == "advocacy.column" else ""
-            raise DataError(f"{file}: column {col!r} is missing (named by {what} in engagement.yaml{where})",
-                            file=file, column=col)
+            problems.add(DataError(f"{file}: column {col!r} is missing (named by {what} in engagement.yaml{where})"
+                                   f"{_close(col, customers.columns)}", file=file, column=col))
+    problems.raise_any()
     out = customers.copy()
     out[id_col] = _ids(out[id_col], file, id_col)
     wave_col = cfg.get("wave")
@@ -747,21 +1141,27 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
     if att:
         rules[att["duration"]] = _Rule(pa.Check.ge(0), ("negative duration", "negative durations"), nullable=False,
                                        missing=("duration is missing", "durations are missing"))
-        rules[att["event"]] = _Rule(pa.Check.isin([0.0, 1.0]), ("value is not 0/1 (1 = the customer left)",
-                                                                "values are not 0/1 (1 = the customer left)"),
-                                    nullable=False)
+        # Built from dates, customers who never responded have no follow-up start, so no duration or event.
+        dated = bool(att.get("from_dates"))
+        if dated:
+            rules[att["duration"]] = _Rule(pa.Check.ge(0), ("negative duration", "negative durations"))
+        rules[att["event"]] = _Rule(pa.Check.isin([0.0, 1.0]), ("value is not 0/1 (1 = the customer left; give "
+                                                                "attrition.event_values for other codes)",
+                                                                "values are not 0/1 (1 = the customer left; give "
+                                                                "attrition.event_values for other codes)"),
+                                    nullable=dated)
     if adv in numeric:
         rules[adv] = _Rule(pa.Check.in_range(0, 10),
                            ("value outside the scale 0–10", "values outside the scale 0–10"))
     _check(out, rules, file)
-    if att:
+    if att and not att.get("from_dates"):
         out[att["event"]] = out[att["event"]].astype(int)
     if consent:
         out[consent] = _booleans(out[consent], file, consent)
     if att and att.get("start"):
         start = att["start"]
         dates = _timestamps(out[start])
-        bad = out.index[dates.isna()]
+        bad = out.index[(dates.isna() & out[att["duration"]].notna()).to_numpy()]
         if len(bad):
             _fail(file, start, ("date missing or not a date (attrition.start)",
                                 "dates missing or not dates (attrition.start)"), bad)
@@ -816,12 +1216,12 @@ def validate_contacts(contacts: pd.DataFrame, cfg: dict[str, Any], *, file: str,
     ...     validate_contacts(contacts, eng.config, file="contacts.csv")
     ... except DataError as e:
     ...     print(e)
-    contacts.csv: column 'rating': 1 rating outside −2 … +2 (row 2)
+    contacts.csv: column 'rating': 1 rating outside −2 … +2, e.g. '7' (row 2)
     """
     import pandera.pandas as pa
 
     id_col = cfg["id"]
-    contacts = contacts.reset_index(drop=True)
+    contacts = _labelled(contacts)
     contacts.columns = [str(c) for c in contacts.columns]
     for col in (id_col, *CONTACTS_COLUMNS):
         if col not in contacts.columns:
@@ -864,6 +1264,8 @@ def validate_links(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str,
     ...     print(e)
     survey.csv: column 'customer_id': 100 respondent ids have no row in customers.csv (rows 2, 10, 11, 14, 18, … 95 more); that is 33.3% of the survey, above the 5% allowed by max_unmatched in engagement.yaml (is 'id' the right column?)
     """
+    from .diagnostics import leading_zero_hint
+
     id_col, wave_col = cfg["id"], cfg.get("wave")
     warnings: list[str] = []
     known = set(customers[id_col])
@@ -875,7 +1277,9 @@ def validate_links(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str,
             _fail(survey_file, id_col, (f"respondent id has no row in {customers_file}",
                                         f"respondent ids have no row in {customers_file}"), unmatched,
                   also=f"; that is {share:.1%} of the survey, above the {cfg['max_unmatched']:.0%} allowed by "
-                       "max_unmatched in engagement.yaml (is 'id' the right column?)")
+                       "max_unmatched in engagement.yaml ("
+                       + (leading_zero_hint(survey.loc[unmatched, id_col], customers[id_col])
+                          or "is 'id' the right column?") + ")")
         warnings.append(f"{survey_file}: {len(unmatched)} respondent(s) ({share:.1%}) have no row in "
                         f"{customers_file} and are left out of the analysis")
     if wave_col and wave_col in customers.columns:

@@ -110,7 +110,7 @@ def test_from_frames_accepts_typed_frames_with_any_index(loaded):
     eng = cx.from_frames(config, survey, t["customers"], t["codebook"], t["contacts"], slug="typed")
     pd.testing.assert_frame_equal(eng.survey, loaded.survey)
     survey.iloc[4, survey.columns.get_loc("ltr")] = 42
-    with pytest.raises(DataError, match=r"survey.csv: column 'ltr': 1 value outside the scale 0–10 \(row 5\)"):
+    with pytest.raises(DataError, match=r"survey.csv: column 'ltr': 1 value outside the scale 0–10, e.g. '42' \(row 5\)"):
         cx.from_frames(config, survey, t["customers"], t["codebook"], t["contacts"], slug="typed")
 
 
@@ -151,8 +151,8 @@ def test_attrition_start_dates_are_parsed_and_bad_ones_named(tmp_path):
     customers["follow_start"] = "2025-03-01"
     customers.to_csv(folder / "customers.csv", index=False)
     eng = cx.load_engagement(folder)
-    assert pd.api.types.is_datetime64_any_dtype(eng.customers["follow_start"])
+    assert pd.api.types.is_datetime64_any_dtype(eng.customers[eng.config["attrition"]["start"]])
     customers.loc[[2, 4], "follow_start"] = ["soon", ""]
     customers.to_csv(folder / "customers.csv", index=False)
-    with pytest.raises(DataError, match=r"customers.csv: column 'follow_start': 2 dates missing or not dates.*rows 3, 5"):
+    with pytest.raises(DataError, match=r"customers.csv: column 'follow_start': 2 dates missing or not dates.*rows 4, 6"):
         cx.load_engagement(folder)
