@@ -347,6 +347,7 @@ def test_csv_final_loads_with_no_preparation_script(csv_case, csv_eng, raw):
     frame = csv_eng.frame()
     leaked = set(raw.truth["pii_columns"] + raw.truth["ignore_columns"]) & set(frame.columns)
     assert not leaked
+    assert csv_eng.warnings == ()  # the final is clean: nothing looks wrong
 
 
 def test_preparation_counts_the_planted_rows(csv_eng, raw):
@@ -441,6 +442,109 @@ def test_verbatims_lose_the_planted_personal_data(csv_eng, raw):
                                        "eng.frame()")
 def test_crm_personal_data_stays_out_of_the_frame(csv_eng):
     assert not {"Customer_Name", "Email", "Phone"} & set(csv_eng.frame().columns)
+
+
+# -- the silent mistakes of the issue, made on the realistic final: each named with file, column and rows ----
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A smaller draw (quick loads), drafted and finished; the variants below copy its folder."""
+    r = write_raw_exports(tmp_path_factory.mktemp("small-raw"), n_customers=600, seed=4)
+    case = _draft_and_finish(SimpleNamespace(r=r, truth=r.truth), tmp_path_factory.mktemp("small") / "acme",
+                             r.qualtrics_csv)
+    eng = cx.load_engagement(case.folder)
+    return SimpleNamespace(r=r, truth=r.truth, folder=case.folder, kept=set(eng.survey.index), warnings=eng.warnings)
+
+
+def _load_variant(small, tmp_path: Path, *, cfg: Any = None, cb: Any = None, customers: bytes | None = None):
+    """Copy the final folder, change it, load it: (warnings, DataError or None)."""
+    import shutil
+
+    folder = tmp_path / "acme"
+    shutil.copytree(small.folder, folder)
+    if cfg is not None:
+        (folder / "engagement.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    if cb is not None:
+        cb.to_csv(folder / "codebook.csv", index=False, lineterminator="\n")
+    if customers is not None:
+        (folder / "customers.csv").write_bytes(customers)
+    try:
+        return cx.load_engagement(folder).warnings, None
+    except cx.DataError as exc:
+        return (), exc
+
+
+def _numbers_in(text: str) -> set[int]:
+    return {int(x) for x in re.findall(r"\d+", text.replace(",", ""))}
+
+
+def test_small_final_loads_clean(small):
+    assert small.warnings == ()
+
+
+def test_partial_responses_kept_are_named_with_their_rows(small, tmp_path):
+    cfg = copy.deepcopy(small.truth["engagement_yaml"])
+    cfg["respondents"]["drop"] = [r for r in cfg["respondents"]["drop"] if r["column"] != "Finished"]
+    warnings, error = _load_variant(small, tmp_path, cfg=cfg)
+    assert error is None
+    hit = [w for w in warnings if "survey.csv" in w and "Finished" in w]
+    assert hit, warnings
+    first = small.truth["rows"]["partial"][0] + 4  # spreadsheet row: three header lines, data from row 4
+    assert first in _numbers_in(hit[0]), hit[0]
+
+
+def test_undeclared_not_applicable_code_is_an_error_with_spreadsheet_rows(small, tmp_path):
+    cb = small.truth["codebook"].copy()
+    cb["missing_codes"] = None
+    warnings, error = _load_variant(small, tmp_path, cb=cb)
+    assert error is not None, warnings
+    problems = {(p.file, p.column): p for p in error.problems}
+    assert ("survey.csv", "Q3_1") in problems and ("survey.csv", "Q4_1") in problems  # every problem at once
+    raw_q3 = read_table(small.r.qualtrics_csv).frame["Q3_1"]
+    expected = [i + 4 for i in raw_q3.index[raw_q3 == "11"] if i in small.kept][:5]
+    assert problems["survey.csv", "Q3_1"].rows == expected
+    assert "11" in str(problems["survey.csv", "Q3_1"])  # an example value
+
+
+def test_motivator_scale_declared_too_wide_is_named(small, tmp_path):
+    cb = small.truth["codebook"].copy()
+    cb.loc[cb["role"] == "motivator_item", "scale_max"] = 7.0
+    warnings, error = _load_variant(small, tmp_path, cb=cb)
+    assert error is None
+    hit = [w for w in warnings if "codebook.csv" in w and "scale" in w]
+    assert hit, warnings
+    first_item_row = int(cb.index[cb["column"] == "Q2_1"][0]) + 2  # codebook: header is row 1
+    assert first_item_row in _numbers_in(hit[0]), hit[0]
+
+
+def test_motivator_names_differing_in_case_are_named(small, tmp_path):
+    cb = small.truth["codebook"].copy()
+    cb.loc[cb["column"] == "Q2_11", "motivator"] = "Succeed in life"  # Q2_20 keeps "succeed in life"
+    warnings, error = _load_variant(small, tmp_path, cb=cb)
+    text = str(error) if error is not None else "\n".join(warnings)
+    assert "codebook.csv" in text and "Succeed in life" in text, text
+
+
+def test_months_as_duration_and_long_horizon_are_named(small, tmp_path):
+    cfg = copy.deepcopy(small.truth["engagement_yaml"])
+    cfg["attrition"] = {"duration": "Tenure_Months", "event": "Closed", "event_values": {"left": ["Y"], "stayed": ["N"]},
+                        "horizon": 365}
+    warnings, error = _load_variant(small, tmp_path, cfg=cfg)
+    assert error is None
+    assert [w for w in warnings if "customers.csv" in w and "Tenure_Months" in w and "month" in w], warnings
+    cfg = copy.deepcopy(small.truth["engagement_yaml"])
+    cfg["attrition"]["horizon"] = 1000
+    warnings, error = _load_variant(small, tmp_path / "h", cfg=cfg)
+    assert error is None and [w for w in warnings if "horizon" in w], warnings
+
+
+def test_ids_that_lost_their_leading_zeros_are_named(small, tmp_path):
+    """The CRM extract as a spreadsheet re-saves it: Customer_ID read as a number."""
+    lines = small.r.crm_csv.read_bytes().decode("cp1252").split("\r\n")
+    resaved = [lines[0]] + [re.sub(r"^0+(\d)", r"\1", line) for line in lines[1:]]
+    warnings, error = _load_variant(small, tmp_path, customers="\r\n".join(resaved).encode("cp1252"))
+    text = str(error) if error is not None else "\n".join(warnings)
+    assert "leading zero" in text and ("Customer_ID" in text or "CustomerID" in text), text
 
 # -- SPSS .sav ---------------------------------------------------------------------------------------------
 
