@@ -281,7 +281,10 @@ def _prepare_task(folder: str) -> dict[str, Any]:
     except Exception as exc:  # an unexpected failure is this engagement's, not the batch's
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}", "bad_input": False,
                 "detail": traceback.format_exc()}
-    return {"ok": True, "client": eng.client}
+    # What loading did to the inputs, for run.json: who is analysed, every row dropped and why, the warnings.
+    record = {"sample": eng.sample.to_dict(), "warnings": list(eng.warnings),
+              "preparation": eng.preparation.to_dict() if eng.preparation else None}
+    return {"ok": True, "client": eng.client, "record": record}
 
 
 def _notebook_task(nb_path: str, folder: str, staging: str, report_dir: str, logs: str, seed: int, timeout: int,
@@ -433,6 +436,7 @@ class _State:
     summary_submitted: bool = False
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    record: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     detail: str = ""
 
@@ -673,6 +677,7 @@ def _prepared(b: _Batch, st: _State, res: dict[str, Any]) -> None:
         _fail(b, st, bad_input=res.get("bad_input", False))
         return
     _stage(b, st, res["client"])
+    st.record = res.get("record", {})
     _submit_analyses(b, st)
 
 
@@ -730,6 +735,7 @@ def _finish(st: _State, notebooks: Sequence[Path], out: Path, seed: int, kernel:
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "timings_seconds": {nb.stem: st.timings.get(nb.stem) for nb in notebooks},
         "inputs": st.basis["inputs"],
+        "data": st.record,
         "notebooks": st.basis["notebooks"],
         "packages": st.basis["packages"],
         "fingerprint": st.fingerprint,

@@ -46,7 +46,7 @@ class Step:
     file : str
         The file the rule applies to.
     rule : str
-        The rule in words, e.g. ``"Status equals 'Survey Preview'"``.
+        The rule in words, e.g. ``"Status is 'Survey Preview'"``.
     action : str
         ``"dropped"`` (rows left out) or ``"blanked"`` (answers set to no answer).
     rows : int
@@ -73,11 +73,11 @@ class Preparation:
 
     Examples
     --------
-    >>> p = Preparation(survey_rows=10, steps=(Step("survey.csv", "Status equals 'Survey Preview'", "dropped", 2),))
+    >>> p = Preparation(survey_rows=10, steps=(Step("survey.csv", "Status is 'Survey Preview'", "dropped", 2),))
     >>> p.dropped, p.kept
     (2, 8)
     >>> p.sentences()
-    ["2 responses left out: Status equals 'Survey Preview'"]
+    ["2 responses left out: Status is 'Survey Preview'"]
     """
 
     survey_rows: int
@@ -144,14 +144,14 @@ def _need_column(frame: pd.DataFrame, column: str, file: str, what: str) -> None
 def _rule_text(rule: dict[str, Any]) -> str:
     col = rule["column"]
     if "equals" in rule:
-        return f"{col} equals {rule['equals']!r}"
+        return f"{col} is {rule['equals']!r}"
     if "in" in rule:
         return f"{col} is one of {', '.join(map(repr, rule['in']))}"
     if "blank" in rule:
         return f"{col} is blank"
     if "below" in rule:
-        return f"{col} below {rule['below']:g}"
-    return f"{col} above {rule['above']:g}"
+        return f"{col} is below {rule['below']:g}"
+    return f"{col} is above {rule['above']:g}"
 
 
 def _matches(values: pd.Series, rule: dict[str, Any]) -> np.ndarray:
@@ -217,7 +217,7 @@ def prepare(survey: pd.DataFrame, customers: pd.DataFrame, codebook: pd.DataFram
     >>> sv, cu, _, prep = prepare(survey, customers, pd.DataFrame({"column": [], "missing_codes": []}), cfg,
     ...                           files={"survey": "survey.csv", "customers": "customers.csv"})
     >>> sv.index.tolist(), list(cu.columns), prep.sentences()
-    ([0, 3], ['CustomerID'], ["1 response left out: Status equals 'survey preview'", '1 response left out: CustomerID is blank'])
+    ([0, 3], ['CustomerID'], ["1 response left out: Status is 'survey preview'", '1 response left out: CustomerID is blank'])
     """
     cfg = dict(config)
     steps: list[Step] = []
@@ -256,10 +256,10 @@ def prepare(survey: pd.DataFrame, customers: pd.DataFrame, codebook: pd.DataFram
                                      index=survey.index).sort_values(["when", "pos"], kind="stable")
                 keep_last = order.loc[order["key"].notna()].drop_duplicates("key", keep="last").index
                 dup = key.notna().to_numpy() & ~survey.index.isin(keep_last)
-                rule = f"an earlier response of a customer who answered again (by {date_col})"
+                rule = f"the customer answered again later (the latest response by {date_col} is kept)"
             else:
                 dup = (key.notna() & key.duplicated(keep="first")).to_numpy()
-                rule = "a later response of a customer who answered more than once (the first is kept)"
+                rule = "the customer had answered before (the first response in the file is kept)"
             survey = _drop(survey, dup, sfile, rule, steps)
     if "missing_codes" in codebook.columns:
         for col, codes in zip(codebook["column"], codebook["missing_codes"]):
@@ -371,7 +371,7 @@ def _attrition(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str, Any
     closed_before = customers.loc[(days < 0).to_numpy(), key].map(_cell_text)
     if len(closed_before):
         gone = survey[key].map(_cell_text).isin(set(closed_before)).to_numpy()
-        survey = _drop(survey, gone, sfile, f"the account closed ({att['end']}) before the response", steps)
+        survey = _drop(survey, gone, sfile, f"the account had closed ({att['end']}) before the response", steps)
         days = days.mask(days < 0)
     duration = _free_name(DERIVED_DURATION, customers.columns.union(survey.columns))
     customers[duration] = days

@@ -401,6 +401,27 @@ def estimate_table(data: Any, *, columns: dict[str, str], fmt: str = "{:.2f}", m
     return pd.DataFrame(out).style.hide(axis="index").format(escape="html")
 
 
+def _preparation_lines(eng: Any) -> list[str]:
+    """The methods appendix's account of the rules in engagement.yaml: responses left out and answers read as
+    no answer, each with its count (nothing when no rule changed anything)."""
+    prep = getattr(eng, "preparation", None)
+    if prep is None:
+        return []
+    dropped = [s for s in prep.steps if s.action == "dropped" and s.rows]
+    blanked = [s for s in prep.steps if s.action == "blanked" and s.rows]
+    lines = []
+    if dropped:
+        parts = "; ".join(f"{s.rows:,} because {text(s.rule.replace('_', ' '))}" for s in dropped)
+        lines.append(f"- **Responses left out.** Of the {prep.survey_rows:,} rows of the survey file, "
+                     f"{prep.dropped:,} are not responses to analyse and were left out, by the rules set for this "
+                     f"engagement: {parts}.")
+    if blanked:
+        n = sum(s.rows for s in blanked)
+        lines.append(f"- **No-answer codes.** {n:,} answers coded as “not applicable” or “don't know” in the export "
+                     f"were read as no answer, in {len(blanked)} question{'s' * (len(blanked) != 1)}.")
+    return lines
+
+
 def methods_common(eng: Any) -> str:
     """The part of every report's methods appendix that is the same in all of them (Markdown): the data,
     the segment definition, how intervals are read, and the suppression rule.
@@ -425,6 +446,7 @@ def methods_common(eng: Any) -> str:
         + (f"; {sample.analysed:,} respondents analysed, {sample.segmented:,} of them with a segment" if sample else "")
         + ("; customers who did not consent to analysis are counted but never analysed" if consent else "")
         + ".",
+    ] + _preparation_lines(eng) + [
         f"- **Segments.** *Fully connected*: connection index (the mean of the emotional-motivator items, rescaled to "
         f"0–100) of at least {cfg['connection']['threshold']:g}. *Highly satisfied*: not fully connected, overall "
         f"satisfaction of {cfg['satisfaction']['top_box']:g} or more. *Other*: everyone else.",

@@ -696,8 +696,12 @@ def _report(failure_cases: pd.DataFrame, file: str, explain: dict[str, Problem],
     raise AssertionError("unreachable: pandera reported failures without a column")  # pragma: no cover
 
 
-def _to_float(frame: pd.DataFrame, columns: list[str], file: str, decimal: str = ".") -> pd.DataFrame:
-    """Coerce ``columns`` to float64 with pandera; text that is not a number is reported with its rows."""
+def _to_float(frame: pd.DataFrame, columns: list[str], file: str, decimal: str = ".",
+              problems: Problems | None = None) -> pd.DataFrame:
+    """Coerce ``columns`` to float64 with pandera; text that is not a number is reported with its rows.
+
+    With ``problems``, the report is added there and the columns are returned with such text as missing, so
+    that the checks that follow still run (and every problem is reported at once)."""
     import pandera.pandas as pa
 
     out = frame.copy()
@@ -721,8 +725,13 @@ def _to_float(frame: pd.DataFrame, columns: list[str], file: str, decimal: str =
         fc = exc.failure_cases
         commas = decimal == "." and fc["failure_case"].astype(str).str.fullmatch(r"-?\d+,\d+").any()
         hint = " (decimal commas are read only in semicolon-delimited files)" if commas else ""
-        _report(fc, file, {c: ("value is not a number" + hint, "values are not numbers" + hint) for c in columns},
-                values=frame)
+        explain: dict[str, Problem] = {c: ("value is not a number" + hint, "values are not numbers" + hint)
+                                       for c in columns}
+        if problems is None:
+            _report(fc, file, explain, values=frame)
+        with problems.check():
+            _report(fc, file, explain, values=frame)
+        return out.assign(**{c: pd.to_numeric(out[c], errors="coerce").astype(float) for c in columns})
 
 
 def _check(frame: pd.DataFrame, rules: dict[str, _Rule], file: str) -> None:
@@ -986,7 +995,8 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
     numeric = [c for c in survey.columns if c in roles and c not in verbatim and c not in text_covariates
                and c not in unanalysed]
     numeric += [weight_col] if weight_col else []
-    out = _to_float(out, numeric, file, decimal)
+    problems = Problems()
+    out = _to_float(out, numeric, file, decimal, problems=problems)
     rules: dict[str, _Rule] = {}
     if weight_col:
         rules[weight_col] = _Rule(pa.Check(lambda s: np.isfinite(s) & (s > 0), name="positive_finite"),
@@ -998,8 +1008,8 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
         if pd.notna(lo) and pd.notna(hi):
             rules[c] = _Rule(pa.Check.in_range(lo, hi), (f"value outside the scale {lo:g}–{hi:g}",
                                                          f"values outside the scale {lo:g}–{hi:g}"))
-    _check(out, rules, file)
-    problems = Problems()
+    with problems.check():
+        _check(out, rules, file)
     dup = out.index[out[id_col].duplicated(keep="first")]
     if len(dup):
         problems.add(_problem(file, id_col, ("duplicate respondent id", "duplicate respondent ids"), dup,
@@ -1010,8 +1020,9 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
         _check_waves(out, cfg, file)
     # A rated or numeric question nobody answered is a broken export, not data: every figure built on it
     # would be empty. (A verbatim question nobody answered is fine: there are simply no comments.)
+    broken = {p.column for p in problems.errors}
     for c in numeric:
-        if c != weight_col and out[c].isna().all():
+        if c != weight_col and c not in broken and out[c].isna().all():
             problems.add(DataError(f"{file}: column {c!r} has no answers in any of its {len(out):,} rows; fix the "
                                    f"export, or remove the column and its row in {codebook_file}", file=file, column=c))
     problems.raise_any()
@@ -1136,7 +1147,7 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
         out[wave_col] = _text_column(out[wave_col])
     numeric = list(dict.fromkeys(cfg["value"] + ([att["duration"], att["event"]] if att else [])
                                  + ([adv] if adv in out.columns and adv not in set(survey_columns) else [])))
-    out = _to_float(out, numeric, file, decimal)
+    out = _to_float(out, numeric, file, decimal, problems=problems)
     rules: dict[str, _Rule] = {}
     if att:
         rules[att["duration"]] = _Rule(pa.Check.ge(0), ("negative duration", "negative durations"), nullable=False,
@@ -1153,7 +1164,9 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
     if adv in numeric:
         rules[adv] = _Rule(pa.Check.in_range(0, 10),
                            ("value outside the scale 0–10", "values outside the scale 0–10"))
-    _check(out, rules, file)
+    with problems.check():
+        _check(out, rules, file)
+    problems.raise_any()
     if att and not att.get("from_dates"):
         out[att["event"]] = out[att["event"]].astype(int)
     if consent:
