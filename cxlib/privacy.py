@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import html
 import re
+import unicodedata
 from typing import Any, Iterable
 
 import pandas as pd
@@ -30,13 +31,18 @@ _LO = "a-zß-öø-ÿ"
 # tags, dots, hyphens, ...), starting with a letter or digit; domain: labels with hyphens, any number of
 # sub-domains, a top-level domain of letters.
 _EMAIL = re.compile(r"(?<![\w.'+\-])[\w][\w.!#$%&'*+/=?^`{|}~\-]*\s?@\s?(?:[\w\-]+\.)+[A-Za-z]{2,}\b")
-# Obfuscated: "jo at example dot com", "jo [at] example [dot] com", "jo(at)example.nl", "jo @ example . com".
-_AT_BRACKET = r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>)\s*"
-_DOT_ANY = r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|\s+dot\s+|\s*\.\s*)\s*"
-_DOT_WORD = r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|\s+dot\s+)\s*"
+# Obfuscated: "jo at example dot com", "jane dot doe at gmail dot com", "jo [at] example [dot] com",
+# "jo(at)example.nl", "jo @ example . com"; the dot also spelt in Dutch, German and French ("punt", "punkt",
+# "point") and the at as the French "arobase" ("paul.martin arobase orange point fr").
+_AT_BRACKET = r"\s*(?:\[\s*(?:at|arobase)\s*\]|\(\s*(?:at|arobase)\s*\)|\{\s*(?:at|arobase)\s*\}|<\s*at\s*>)\s*"
+_DOT_BRACKET = r"\[\s*(?:dot|punt|punkt|point)\s*\]|\(\s*(?:dot|punt|punkt|point)\s*\)|\{\s*(?:dot|punt|punkt|point)\s*\}"
+_DOT_ANY = rf"\s*(?:{_DOT_BRACKET}|\s+(?:dot|punt|punkt|point)\s+|\s*\.\s*)\s*"
+# After a spelt " at " only a spelt dot counts, and not "point" ("we met at the point of sale").
+_DOT_WORD = rf"\s*(?:{_DOT_BRACKET}|\s+(?:dot|punt|punkt)\s+)\s*"
 _EMAIL_OBFUSCATED = re.compile(
-    r"(?<![\w.'+\-])[\w][\w.'+\-]*"
+    r"(?<![\w.'+\-])[\w][\w.'+\-]*(?:\s+(?:dot|punt|punkt|point)\s+[\w][\w'+\-]*)*"
     rf"(?:{_AT_BRACKET}[\w\-]+(?:{_DOT_ANY}[\w\-]+)*{_DOT_ANY}[A-Za-z]{{2,6}}"   # [at] with any kind of dot
+    rf"|\s+arobase\s+[\w\-]+(?:{_DOT_ANY}[\w\-]+)*{_DOT_ANY}[A-Za-z]{{2,6}}"   # "arobase" with any dot
     rf"|\s+at\s+[\w\-]+(?:{_DOT_WORD}[\w\-]+)*{_DOT_WORD}[A-Za-z]{{2,6}})\b",    # " at " only with a spelt dot
     re.IGNORECASE)
 _URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\b[A-Za-z0-9\-]+\.(?:com|net|org|io|co|uk|de|fr|nl|be|eu|info|biz)"
@@ -44,10 +50,10 @@ _URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\b[A-Za-z0-9\-]+\.(?:com|net
 # A phone number: optional international prefix (+31, 0031), optional area code in brackets or a trunk
 # "(0)", then 7+ digits with single spaces, dots, dashes (or a slash after a leading 0 area code) between them.
 _PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)\s?[\s.\-]?)?"
-                    r"(?:0\d{1,4}\s?/\s?(?=\d{5}))?\d(?:(?:\s?[.\-]\s?|\s)?\d){6,}(?!\d)")
+                    r"(?:0\d{1,4}\s?/\s?(?=\d(?:\s?\d){4}))?\d(?:(?:\s?[.\-]\s?|\s)?\d){6,}(?!\d)")
 _DIGITS = re.compile(r"\d{5,}")
 _HAS_DIGIT = re.compile(r"\d")
-_AT_HINT = re.compile(r"(?i)(?:\s|[\[({<])at(?:\s|[\])}>])")
+_AT_HINT = re.compile(r"(?i)(?:\s|[\[({<])(?:at|arobase)(?:\s|[\])}>])")
 _WORDS = re.compile(r"\w+")
 
 
@@ -76,12 +82,17 @@ en encore équipe est et excellent génial il je journée la le les madame merci
 pas personnel pour salut service super tous tout très un une vous
 """.split())
 
-_NAME_WORD = rf"(?:[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:[-'’][{_UP}{_LO}][{_LO}]+)*|[{_UP}]['’][{_UP}][{_LO}]+)"
+# A name word: capitalised ("Mark", "McAllister", "Jean-Pierre", "O'Malley"), or in capitals ("MARK"; taken
+# only after a formal sign-off or introduction, see _named).
+_NAME_WORD = (rf"(?:[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:[-'’][{_UP}{_LO}][{_LO}]+)*|[{_UP}]['’][{_UP}][{_LO}]+"
+              rf"|[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})*)")
 _INITIAL = rf"[{_UP}]\."
 _PARTICLE = r"(?:van|de|der|den|von|vom|zu|du|des|le|la|ter|ten|te|da|di|del|dos|d'|'t)"
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 _TITLE = re.compile(r"(?i:Mr|Mrs|Ms|Miss|Dr|Herr|Frau|Dhr|Mevr|Mevrouw|Meneer|Monsieur|Madame|Mme|Mlle)\.?[ ]+(?=\S)")
-_NAME = rf"(?:{_TITLE.pattern})?(?:{_INITIAL}|{_NAME_WORD})(?:[ ]+(?:{_PARTICLE}[ ]+){{0,3}}(?:{_INITIAL}|{_NAME_WORD})){{0,3}}"
+_NAME = (rf"(?:{_TITLE.pattern})?(?:{_PARTICLE}[ ]+){{0,3}}(?:{_INITIAL}|{_NAME_WORD})"
+         rf"(?:[ ]+(?:{_PARTICLE}[ ]+){{0,3}}(?:{_INITIAL}|{_NAME_WORD})){{0,3}}")
+_CAPITALS = re.compile(rf"(?<![\w'’])[{_UP}]{{2,}}(?![\w'’])")
 
 # Sign-offs: the name comes after them, then the end of the text, a line or a sentence.
 _SIGN_OFFS_STRONG = """
@@ -94,12 +105,14 @@ viele grüße|viele gruesse|liebe grüße|liebe gruesse|beste grüße|herzliche 
 gruß
 cordialement|bien cordialement|bien à vous|bien a vous|bien à toi|salutations|sincères salutations
 meilleures salutations|amicalement|bisous|bises|bonne journée|à bientôt
+rgds|kind rgds|best rgds|cdlt|bàv
 """
 _SIGN_OFFS_WEAK = """
 thanks|thank you|thanks again|thank you again|many thanks|thanks a lot|cheers|take care|love|best|yours
 bedankt|dank je|dank je wel|dank u|dank u wel|alvast bedankt|hartelijk dank|dank|gr|groetjes
 danke|danke schön|danke schoen|vielen dank|herzlichen dank|lg|vg|gruss|tschüss
-merci|merci beaucoup|merci encore|à plus|a plus
+merci|merci beaucoup|merci encore|à plus|a plus|merci d'avance|merci d’avance|au revoir
+thx|tx|ty|br|kr|bye|ciao|tot ziens|tot later|doei|bis bald|tschüs
 """
 # Greetings and introductions: the name comes after them.
 _GREETINGS = """
@@ -111,6 +124,8 @@ my name is|my name's|the name is|name|signed|mijn naam is|ik heet|mein name ist|
 je m'appelle|je m’appelle|mon nom est|moi c'est|moi c’est
 """
 _INTRODUCTIONS_WEAK = "i'm|i’m|i am|ik ben|je suis"
+# "This is Dave from Leeds", "Hier ist Lena aus Köln": only with "from", "here", ... after the name.
+_INTRODUCTIONS_THIS = "this is|hier is|hier ist"
 
 
 def _keywords(words: str) -> list[str]:
@@ -125,26 +140,31 @@ def _alternation(words) -> str:
 _KIND: dict[str, str] = {}
 _KIND_WORDS: list[str] = []
 for _kind, _words in (("strong", _SIGN_OFFS_STRONG), ("weak", _SIGN_OFFS_WEAK), ("greeting", _GREETINGS),
-                      ("intro", _INTRODUCTIONS_STRONG), ("intro_weak", _INTRODUCTIONS_WEAK)):
+                      ("intro", _INTRODUCTIONS_STRONG), ("intro_weak", _INTRODUCTIONS_WEAK),
+                      ("intro_this", _INTRODUCTIONS_THIS)):
     for _w in _keywords(_words):
         _KIND.setdefault(_w.replace(" ", ""), _kind)
         _KIND_WORDS.append(_w)
 del _kind, _words, _w
 _KEYWORD = _alternation(w for words in (_SIGN_OFFS_STRONG, _SIGN_OFFS_WEAK, _GREETINGS, _INTRODUCTIONS_STRONG,
-                                        _INTRODUCTIONS_WEAK) for w in _keywords(words))
-# The keyword (any case) at a word start, a separator (comma, colon, dash, spaces, a line break), a name.
+                                        _INTRODUCTIONS_WEAK, _INTRODUCTIONS_THIS) for w in _keywords(words))
+# The keyword (any case) at a word start, a separator, a name. The separator: a comma, colon, dash, spaces or a
+# line break; after a sign-off also "from"/"van"/"von"/"de" ("Groetjes van Lisa") or a place and a comma
+# ("Grüße aus Köln, Jürgen"); after a formal sign-off also a full stop ("Bien à vous. Paul Martin").
 _NAMED = re.compile(rf"(?<![\w'’])(?i:(?P<kw>{_KEYWORD}))(?<=\.|\w)(?!\w)"
-                    rf"(?P<sep>\s*[,:;]?\s*(?:[-–—]\s*)?)(?P<name>{_NAME})")
+                    rf"(?P<sep>\s+(?i:from|uit|aus|de)\s+{_NAME_WORD}(?:[ -]{_NAME_WORD})?\s*,\s*"
+                    rf"|\s+(?i:from|van|von|de)\s+|\s*\.[ \t]+|\s*[,:;]?\s*(?:[-–—]\s*)?)(?P<name>{_NAME})")
 # What must follow the name: after a sign-off the end of the sentence, line or comment; after a greeting a
 # comma, "!", ":" or the end; after "I'm" / "Ik ben" / "Je suis" also "and", "from", "en", "van", "et", ...
-_AFTER_SIGN_OFF = re.compile(r"\s*(?:[.!,;)]|\n|$)|\s+[-–—]")
+_AFTER_SIGN_OFF = re.compile(r"\s*(?:[.!,;()]|\n|$)|\s+[-–—]")
 _AFTER_GREETING = re.compile(r"\s*(?:[,!:;\n]|$)|\s*[.]\s|\s+[-–—]")
 _AFTER_INTRO_WEAK = re.compile(r"\s*(?:[.,!;:)\n]|$)|\s+(?:and|from|en|van|uit|et|de)\b")
+_AFTER_INTRO_THIS = re.compile(r"\s+(?:from|here|speaking|van|uit|aus|von)\b")
 # Words that are a sign-off only with a comma, colon, dash or line break after them ("Love, Anna"; not
 # "I love Tesco"), and those that without one need the name to end the comment or be followed by a comma.
 _STRICT = frozenset({"best", "beste", "love", "yours", "lg", "vg", "gr", "liebe", "lieber", "liebes", "cher",
-                     "chère", "hey", "name", "dank", "gruss"})
-_NEEDS_SEPARATOR = frozenset({"love", "best", "yours", "name"})
+                     "chère", "hey", "name", "dank", "gruss", "br", "kr", "ty", "tx", "bye"})
+_NEEDS_SEPARATOR = frozenset({"love", "best", "yours", "name", "br", "kr", "ty", "tx"})
 _AFTER_STRICT = re.compile(r"[ \t]*(?:,|\n|$)")
 # "regards mark wilson" at the very end, in lower case, after a sign-off that is never followed by other words.
 _STRONG_LOWER = re.compile(rf"(?<![\w'’])(?i:{_alternation(_keywords(_SIGN_OFFS_STRONG))})(?<=\.|\w)(?!\w)"
@@ -157,9 +177,9 @@ _TOKEN = re.compile(rf"[{_UP}{_LO}'’\-]+")
 def _name_end(name: str) -> int:
     """Length of the leading part of ``name`` made of words that may be names (0: the first is a common word)."""
     end = 0
-    for i, m in enumerate(_TOKEN.finditer(name)):
+    for m in _TOKEN.finditer(name):
         word = m.group().lower()
-        if i and word in _PARTICLES:
+        if word in _PARTICLES:   # "de" in "Jan de Vries", "De" in "mevrouw De Jong": part of a name
             continue
         if word in _COMMON or word in _KIND or word.rstrip("'’-") in _COMMON:
             break
@@ -172,7 +192,14 @@ def _name_end(name: str) -> int:
 def _named(m: re.Match) -> str:
     kw = "".join(m.group("kw").lower().split())
     kind = _KIND.get(kw, "weak")
-    name = m.group("name")
+    name, sep = m.group("name"), m.group("sep")
+    # A word for a separator ("van", "aus Köln,") only after a sign-off, a full stop only after a formal one;
+    # a name in capitals only after a formal sign-off or introduction ("Regards, MARK WILSON"; not
+    # "Thanks, GREAT JOB").
+    if any(c.isalpha() for c in sep) and kind not in ("strong", "weak") or "." in sep and kind != "strong":
+        return m.group()
+    if kind not in ("strong", "intro") and _CAPITALS.search(name):
+        return m.group()
     title = _TITLE.match(name)
     if title:   # "Guten Tag, Herr Schmidt": the title stays, the name goes
         title, name = name[:title.end()], name[title.end():]
@@ -180,14 +207,14 @@ def _named(m: re.Match) -> str:
     if cut == 0:
         return m.group()
     rest = m.string[m.start("name") + len(title or "") + cut:]
-    bare = not m.group("sep").strip(" ")
+    bare = not sep.strip(" ")
     if bare and (kw in _NEEDS_SEPARATOR or kw in _STRICT and not _AFTER_STRICT.match(rest)):
         return m.group()
     follow = {"strong": _AFTER_SIGN_OFF, "weak": _AFTER_SIGN_OFF, "greeting": _AFTER_GREETING,
-              "intro": None, "intro_weak": _AFTER_INTRO_WEAK}[kind]
+              "intro": None, "intro_weak": _AFTER_INTRO_WEAK, "intro_this": _AFTER_INTRO_THIS}[kind]
     if follow is not None and not follow.match(rest):
         return m.group()
-    return m.group("kw") + m.group("sep") + (title or "") + "[name]" + name[cut:]
+    return m.group("kw") + sep + (title or "") + "[name]" + name[cut:]
 
 
 def _first_word(keyword: str) -> str:
@@ -229,12 +256,35 @@ def _scrub_names(text: str) -> str:
 
 def _scrub_end_name(text: str) -> str:
     m = _END_NAME.search(text)
-    if m and _name_end(m.group("name")) == len(m.group("name").rstrip(".")) + (m.group("name").endswith(".")):
+    if m and not _CAPITALS.search(m.group("name")) and _name_end(m.group("name")) == len(m.group("name").rstrip(".")) + (m.group("name").endswith(".")):
         return text[:m.start("name")] + "[name]" + text[m.end("name"):]
     return text
 
 
 # -- values from the engagement's pii columns ---------------------------------------------------------
+
+# A letter of a pii value and what a comment may write instead: the letter without its accent ("Elodie" for
+# "Élodie"), German umlauts and ß spelt out ("Mueller", "Hauptstrasse"). One way only: a value written without
+# accents does not match a word with them ("Grace" is not "Grâce").
+_SPELT_OUT = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+
+
+def _letter(ch: str) -> str:
+    low = ch.lower()
+    bare = unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode()
+    ways = {low, bare, _SPELT_OUT.get(low, "")} - {""}
+    if ways == {low}:
+        return re.escape(ch)
+    return "(?:" + "|".join(re.escape(w) for w in sorted(ways, key=len, reverse=True)) + ")"
+
+
+def _spellings(word: str) -> set[str]:
+    """The lower-cased ways a comment may write ``word`` (see _letter), to look it up."""
+    bare = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    spelt = "".join(_SPELT_OUT.get(c, c) for c in word)
+    spelt = unicodedata.normalize("NFKD", spelt).encode("ascii", "ignore").decode()
+    return {w for w in (word, bare, spelt, word.replace("ß", "ss")) if w}
+
 
 _NAME_VALUE = re.compile(rf"[{_UP}{_LO}][{_UP}{_LO}.'’\-]*(?:\s+[{_UP}{_LO}][{_UP}{_LO}.'’\-]*){{0,4}}")
 _PHONE_VALUE = re.compile(r"[+(]?\d[\d\s().\-/]{5,}\d")
@@ -251,11 +301,13 @@ class _PiiIndex:
             if not words:
                 return
             core = value.strip(" \t\n.,;:!?()[]{}<>\"")
-            pattern = r"\s+".join(re.sub("['’]", "['’]", re.escape(part)) for part in core.split())
+            pattern = r"\s+".join("".join("['’]" if c in "'’" else _letter(c) if not c.isascii() else re.escape(c)
+                                           for c in part) for part in core.split())
             start = r"(?<!\w)" if core[:1].isalnum() or core[:1] == "_" else ""
             stop = r"(?!\w)" if core[-1:].isalnum() or core[-1:] == "_" else ""
-            entries.setdefault(words[0], []).append((len(core), re.compile(start + pattern + stop, re.IGNORECASE),
-                                                     placeholder))
+            entry = (len(core), re.compile(start + pattern + stop, re.IGNORECASE), placeholder)
+            for key in _spellings(words[0]):
+                entries.setdefault(key, []).append(entry)
 
         for raw in values:
             if raw is None or (isinstance(raw, float) and pd.isna(raw)):
@@ -327,11 +379,14 @@ def scrub(text: str | None, *, pii_values: Iterable[Any] = ()) -> str:
 
     - e-mail addresses, removed whole whatever their shape (apostrophes ``mary.o'brien@gmail.com``, plus tags
       ``jo+cx@example.co.uk``, sub-domains, hyphens, digits, upper case, non-Latin letters) and obfuscated
-      (``jo at example dot com``, ``jo [at] example [dot] com``, ``jo(at)example.nl``) become ``[email]``;
+      (``jo at example dot com``, ``jane dot doe at gmail dot com``, ``jo [at] example [dot] com``,
+      ``jo(at)example.nl``, the dot spelt ``punt``/``punkt``/``point`` and the French ``arobase``:
+      ``k.visser(at)zeelandnet(punt)nl``, ``paul.martin arobase orange point fr``) become ``[email]``;
     - links (``https://…``, ``www.…``, ``shop.nl/…``) become ``[link]``;
     - phone numbers in national and international formats (UK, Netherlands, Germany, France, US and any
       other with 7 or more digits: ``06-12345678``, ``+31 6 1234 5678``, ``0031 20 123 4567``,
-      ``+49 (0)30 1234567``, ``030/1234567``, ``01 23 45 67 89``, ``(555) 123-4567``, ``07700 900123``)
+      ``+49 (0)30 1234567``, ``030/1234567``, ``0171 / 123 45 67``, ``01 23 45 67 89``, ``(555) 123-4567``,
+      ``07700 900123``)
       become ``[phone]``;
     - every value of ``pii_values`` (the engagement's ``pii`` columns: names, e-mail addresses, phone
       numbers, addresses, ids), wherever it occurs, case-insensitively, whole words only, longest first.
@@ -339,13 +394,18 @@ def scrub(text: str | None, *, pii_values: Iterable[Any] = ()) -> str:
       does each of its words of three letters or more that is not a common word ("Jan de Vries": "Vries",
       "Jan"; not "de"), so a comment naming only the first or the last name loses it too. E-mail-like values
       become ``[email]``, phone-like values ``[phone]``, anything else (an address, an id) ``[removed]``. A
-      one-word value that is a common word ("Will", "May", "Best") is not removed;
+      value is also found written without its accents or with German umlauts and ß spelt out ("Elodie" for
+      "Élodie", "Mueller" for "Müller", "Hauptstrasse 5" for "Hauptstraße 5"), not the other way round
+      ("Grace" does not take "Grâce"). A one-word value that is a common word ("Will", "May", "Best") is not
+      removed;
     - personal names after greetings ("Dear Mark", "Hallo Anna,", "Bonjour Marie"), sign-offs ("Regards,
       Mark Wilson", "Met vriendelijke groet, Anna", "Mit freundlichen Grüßen, Hans Müller", "Cordialement,
-      Marie Dupont", "Thanks, Sarah", "Mvg, Pieter", "LG Jonas") and introductions ("My name is Mark
-      Wilson", "Ik ben Jan", "Mein Name ist Hans", "Je m'appelle Marie"), and a name at the very end of the
-      comment after a dash or alone on its last line, become ``[name]``; the greeting or sign-off itself, and a
-      title before the name, are kept ("Regards, [name]", "Guten Tag, Herr [name],");
+      Marie Dupont", "Thanks, Sarah", "Mvg, Pieter", "LG Jonas", "Thx, Dave", "BR, Dave Smith", "Cdlt, Paul",
+      "Groetjes van Lisa", "Grüße aus Köln, Jürgen", "Bien à vous. Paul Martin", "Regards, MARK WILSON") and
+      introductions ("My name is Mark Wilson", "Ik ben Jan", "Mein Name ist Hans", "Je m'appelle Marie",
+      "this is Dave from Leeds"), and a name at the very end of the comment after a dash or alone on its last
+      line, become ``[name]``; the greeting or sign-off itself, and a title before the name, are kept
+      ("Regards, [name]", "Guten Tag, Herr [name],", "Groetjes van [name]");
     - any other run of five or more digits (account, card or order numbers) becomes ``[number]``.
 
     Deliberately kept: everything else. A name is recognised by its capital letter (lower case only right
@@ -353,7 +413,9 @@ def scrub(text: str | None, *, pii_values: Iterable[Any] = ()) -> str:
     line or comment, so "Thanks for the help", "Thanks, Great job", "Dear Team", "Merci, Très bien" keep
     their words (a short list of common words in the four languages is never taken for a name). Names in
     the middle of a sentence ("Mark at the till was great") are not found unless they are ``pii_values``.
-    Small numbers, scores and prices ("10/10", "2 visits", "€ 45") are kept.
+    A name in capitals is taken only after a formal sign-off or introduction ("Thanks, GREAT JOB" stays). A
+    capitalised word after "from" ending a sign-off is taken for a name, so "Kind regards from Leeds" loses
+    the place. Small numbers, scores and prices ("10/10", "2 visits", "€ 45") are kept.
 
     Parameters
     ----------
@@ -376,12 +438,16 @@ def scrub(text: str | None, *, pii_values: Iterable[Any] = ()) -> str:
     'Write to [email] or [email]'
     >>> scrub("no comment Regards, Mark Wilson")
     'no comment Regards, [name]'
+    >>> scrub("Contact jane dot doe at gmail dot com. Regards, MARK WILSON")
+    'Contact [email]. Regards, [name]'
     >>> scrub("Super geholpen. Met vriendelijke groet, Jan de Vries")
     'Super geholpen. Met vriendelijke groet, [name]'
     >>> scrub("Thanks for the help, Great job!")
     'Thanks for the help, Great job!'
     >>> scrub("Pieter at the Utrecht branch was great", pii_values=["Pieter Jansen", "Keizersgracht 12"])
     '[name] at the Utrecht branch was great'
+    >>> scrub("Elodie sent it to Hauptstrasse 5", pii_values=["Élodie Rousseau", "Hauptstraße 5"])
+    '[name] sent it to [removed]'
     """
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""

@@ -73,12 +73,25 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pii_corpus import ORDINARY_COMMENTS, PII_COMMENTS, PII_VALUES  # noqa: E402
+from pii_corpus import KIND, LANGUAGE, ORDINARY_COMMENTS, PII_COMMENTS, PII_VALUES, respondents  # noqa: E402
 
 
 def test_the_corpus_is_large_enough_and_in_four_languages():
+    """Acceptance (#16): at least 60 PII comments in four languages, each language with e-mail addresses,
+    phone numbers, names and pii-column values; the shapes the issue names are in it."""
     assert len(PII_COMMENTS) >= 60 and len(ORDINARY_COMMENTS) >= 20
     assert all(planted for _, planted in PII_COMMENTS)
+    assert len(LANGUAGE) == len(KIND) == len(PII_COMMENTS)  # no comment twice
+    cells = {(LANGUAGE[c], KIND[c]) for c, _ in PII_COMMENTS}
+    assert cells == {(lang, kind) for lang in ("en", "nl", "de", "fr")
+                     for kind in ("e-mail", "phone", "name", "pii value")}
+    text = "\n".join(c for c, _ in PII_COMMENTS)
+    for shape in ("mary.o'brien@gmail.com", "jo+cx@", "@Mail.Sub.Example.COM", "+31 6", "+49 (0)30", "+33 6",
+                  "06-12345678", "030/1234567", "01 23 45 67 89", "no comment Regards, Mark Wilson"):
+        assert shape in text, shape
+    # The small batch's survey carries the corpus and the awkward corpus saves that survey as Windows-1252.
+    people = "\n".join(v for person in respondents(900) for v in person.values())
+    (text + "\n".join(ORDINARY_COMMENTS) + people).encode("cp1252")
 
 
 @pytest.mark.parametrize("comment,planted", PII_COMMENTS, ids=[c[:40] for c, _ in PII_COMMENTS])
@@ -94,6 +107,15 @@ def test_ordinary_comments_come_back_exactly(comment):
     assert privacy.scrub(comment, pii_values=PII_VALUES) == comment
 
 
+def test_ordinary_comments_survive_the_pii_values_of_a_whole_survey():
+    """The 900 respondents of the session's small batch (tests/conftest.py) as pii values: 4,000 names,
+    addresses, e-mails and phones take no word of an ordinary comment."""
+    values = tuple(sorted({v for person in respondents(900) for v in person.values() if v}))
+    assert len(values) > 3000
+    changed = [(c, privacy.scrub(c, pii_values=values)) for c in ORDINARY_COMMENTS]
+    assert [pair for pair in changed if pair[0] != pair[1]] == []
+
+
 @pytest.mark.parametrize("text,expected", [
     ("mary.o'brien@gmail.com", "[email]"),
     ("Regards, Mark Wilson", "Regards, [name]"),
@@ -101,9 +123,38 @@ def test_ordinary_comments_come_back_exactly(comment):
     ("Hallo Anna, alles gut", "Hallo [name], alles gut"),
     ("Thanks, Sarah. The staff were great", "Thanks, [name]. The staff were great"),
     ("+49 (0)30 1234567 oder 030/1234567", "[phone] oder [phone]"),
+    ("Festnetz 0171 / 123 45 67", "Festnetz [phone]"),
+    ("Contact jane dot doe at gmail dot com", "Contact [email]"),
+    ("k.visser(at)zeelandnet(punt)nl of paul.martin arobase orange point fr", "[email] of [email]"),
+    ("no comment. Regards, MARK WILSON", "no comment. Regards, [name]"),
+    ("Groetjes van Lisa", "Groetjes van [name]"),
+    ("Grüße aus Köln, Jürgen", "Grüße aus Köln, [name]"),
+    ("Bien à vous. Paul Martin", "Bien à vous. [name]"),
+    ("Kind regards,\nHelen Clarke (Leeds)", "Kind regards,\n[name] (Leeds)"),
+    ("Met vriendelijke groet, mevrouw De Jong", "Met vriendelijke groet, mevrouw [name]"),
+    ("Thx, Dave. BR, Dave Smith", "Thx, [name]. BR, [name]"),
+    ("Hello, this is Dave from Leeds", "Hello, this is [name] from Leeds"),
 ])
 def test_the_greeting_or_sign_off_is_kept_and_the_rest_replaced_whole(text, expected):
     assert privacy.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Thanks, GREAT JOB", "Regards, THE TEAM", "Thanks. Great job", "Groeten uit Utrecht", "Liebe Grüße aus Berlin",
+    "we met at the point of sale", "BR, great shop", "This is Ridiculous, I want a refund",
+    "Merci d'avance pour votre aide", "Love from all of us",
+])
+def test_what_only_looks_like_a_sign_off_keeps_its_words(text):
+    """The new sign-off forms (capitals, "van"/"aus", a full stop, abbreviations) only where a name follows."""
+    assert privacy.scrub(text) == text
+
+
+def test_pii_values_are_found_without_their_accents_but_not_the_other_way():
+    pii = ["Élodie Rousseau", "Hans Müller", "Hauptstraße 5", "Grace O'Malley"]
+    assert privacy.scrub("Elodie and Herr Mueller, Hauptstrasse 5", pii_values=pii) == \
+        "[name] and Herr [name], [removed]"
+    assert privacy.scrub("ELODIE ROUSSEAU, Muller, HAUPTSTRASSE 5", pii_values=pii) == "[name], [name], [removed]"
+    assert privacy.scrub("Grâce à vous, O’Malley", pii_values=pii) == "Grâce à vous, [name]"
 
 
 def test_pii_values_are_replaced_by_kind_whole_word_and_longest_first():
