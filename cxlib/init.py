@@ -85,6 +85,7 @@ IMPORTANCE_STEM = re.compile(r"how important|importance|important to you|matters
 PERFORMANCE_STEM = re.compile(r"\brate\b|\brating\b|perform|how well|satisfied with each|satisfaction with each|"
                               r"how satisfied|how good|how do we do|score us")
 FEELING = re.compile(r"\bfeel|\bi am\b|\bi m\b|\bmakes me\b|\bhelps me\b|\bmy life\b|\bme\b")
+SCALE_WORDS = re.compile(r"agree|satisf|likely|important|poor|excellent|neutral|very good|very bad", re.I)
 COMMENT_WORDS = re.compile(r"comment|anything else|tell us|suggest|feedback|explain|why did|why do|in your own words"
                            r"|opmerking|toelichting|waarom")
 EMAIL = re.compile(r"^[\w.+'’-]+@[\w-]+(\.[\w-]+)+$")
@@ -95,13 +96,25 @@ YES = {"y", "yes", "true", "t", "1", "1.0", "j", "ja"}
 NO = {"n", "no", "false", "f", "0", "0.0", "nee"}
 CURRENCIES = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
 CURRENCY_CODES = ("eur", "usd", "gbp", "chf", "sek", "nok", "dkk", "aud", "cad", "jpy", "pln")
+# CRM column names are matched word by word (``Annual_Spend``, ``CloseDate``: words spend; close, date), so
+# "age" does not match "Usage" nor "end" "Spend".
 VALUE_NAMES = re.compile(r"spend|revenue|sales|value|ltv|clv|assets|balance|margin|profit|income|amount|aum|"
                          r"premium|turnover|worth|visits|orders|purchases|transactions|trips")
 COVARIATE_NAMES = re.compile(r"region|area|province|state|country|city|age|band|segment|tier|channel|gender|sex|"
-                             r"type|product|plan|branch|store|language|industry|cohort|size|category|class")
+                             r"type|product|plan|branch|store|language|industry|cohort|size|category|class|group")
 END_DATE = re.compile(r"clos|end|churn|cancel|terminat|left|leav|lapse|exit|stop")
 EVENT_FLAG = re.compile(r"clos|churn|left|lapse|attrit|cancel|terminat|lost|defect|event|exit")
 ACTIVE_FLAG = re.compile(r"active|current|open|retained")
+
+
+def _words(name: str) -> list[str]:
+    """A column name's words, lower case: ``Close_Date`` and ``CloseDate`` -> ``['close', 'date']``."""
+    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])", name) if w]
+
+
+def _named(pattern: re.Pattern[str], name: str) -> bool:
+    """True when a word of ``name`` starts with one of ``pattern``'s alternatives."""
+    return any(pattern.match(w) for w in _words(name))
 
 
 # -- text ---------------------------------------------------------------------------------------------
@@ -331,8 +344,6 @@ def _block_key(name: str, import_id: str | None) -> tuple[str | None, str | None
         m = re.fullmatch(r"(QID\d+(?:#\d+)?)_(\d+)", import_id)
         if m:
             return m.group(1), m.group(2)
-        if re.fullmatch(r"QID\d+", import_id):
-            return None, None
     m = re.fullmatch(r"(.+?)_(\d+)", name)
     return (m.group(1), m.group(2)) if m else (None, None)
 
@@ -506,7 +517,7 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
     for key in [k for k, v in members.items() if len(v) < 2]:
         for c in members.pop(key):
             c.block, c.statement, c.stem = None, None, c.label
-    notes: dict[str, Any] = {"no_motivator": [], "unpaired": [], "unknown": []}
+    notes: dict[str, Any] = {"no_motivator": [], "unpaired": [], "unknown": [], "choice_text": []}
     kinds: dict[str, str | None] = {}
 
     for c in cols:
@@ -516,10 +527,12 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
         imp_id = (ids.get(c.name) or "").lower()
         if letters in _LETTERS_PII or imp_id in QUALTRICS_PII:
             row["role"] = "pii"
-        elif letters in _LETTERS_IGNORE or imp_id in QUALTRICS_IGNORE or lower.startswith("q_") \
-                or re.search(r"_(do|first click|last click|page submit|click count)$", lower) \
-                or lower.startswith("create new field"):
-            row["role"] = "ignore"  # Qualtrics metadata: display order, timing, system fields
+        elif letters in _LETTERS_IGNORE or imp_id in QUALTRICS_IGNORE or re.match(r"Q_[A-Z]", c.name) \
+                or re.search(r"_(do|first click|last click|page submit|click count|nps_group)$", lower) \
+                or "_do_" in lower or lower.startswith("create new field"):
+            # Qualtrics metadata: system fields (Q_RecaptchaScore), display order, timing, the NPS group
+            # derived from the 0-10 answer
+            row["role"] = "ignore"
         elif _looks_personal(c.name, sv[c.name]) and not COMMENT_WORDS.search(c.label.lower()):
             row["role"] = "pii"
     rest = [c for c in cols if not c.row["role"]]
@@ -546,7 +559,8 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
             if c.block:
                 blocks_done.add(c.block)
     for key, group in members.items():
-        if key in blocks_done or not all(numeric(c) for c in group):
+        if key in blocks_done or not all(numeric(c) or c.n_answered == 0 for c in group) \
+                or not any(numeric(c) for c in group):
             continue
         kinds[key] = _classify_block(group)
     # A block left unclassified whose statements pair with a classified element block's is its counterpart.
@@ -612,6 +626,8 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
             else:
                 row["role"] = PLACEHOLDER
                 notes["unknown"].append(c.name)
+                if c.text.str.contains(SCALE_WORDS).any():
+                    notes["choice_text"].append(c.name)
         elif "recommend" in words or c.name.lower() in ("ltr", "nps", "likely_to_recommend") \
                 or (c.qsf and c.qsf.selector == "NPS"):
             row["role"] = "advocacy"
@@ -783,50 +799,48 @@ def _customers_plan(cu_table: Table, cu_id: str | None, wave_col: str | None,
     numeric = [c for c, v in nums.items() if len(v) and v.notna().mean() > 0.95]
     plan: dict[str, Any] = {"numeric": numeric}
     # Value: money-like names; the headline is the first of spend/revenue/sales.
-    value = [c for c in numeric if VALUE_NAMES.search(c.lower())
-             and not re.search(r"tenure|months|days|age|score|flag|count|_id$|^id", c.lower())]
+    value = [c for c in numeric if _named(VALUE_NAMES, c)
+             and not any(re.match(r"tenure|months?$|days?$|age$|score|flag|count|id$", w) for w in _words(c))]
     value.sort(key=lambda c: 0 if re.search(r"spend|revenue|sales", c.lower()) else 1)
     units = {c: _unit(c, cu[c]) for c in value}
     if any(units.values()):
         plan["value"] = [{"column": c, "label": _label(c), "unit": units[c]} for c in value]
     else:
         plan["value"] = value
-    # Attrition: a close/end date (and a Y/N flag) or, failing that, days observed and a 0/1 event.
-    ends = [c for c in dates if END_DATE.search(c.lower())]
-    event = next((c for c in flags if EVENT_FLAG.search(c.lower())), None)
-    inverted = event is None and next((c for c in flags if ACTIVE_FLAG.search(c.lower())), None)
-    months = [c for c in numeric if re.search(r"month|mnth|\bmo\b", c.lower())]
-    days = [c for c in numeric if re.search(r"days|duration|tenure", c.lower()) and c not in months]
+    consent = next((c for c in list(flags) + others if re.search(r"consent|opt_?-?in|permission|gdpr", c.lower())
+                    and c not in dates), None)
+    plan["consent"] = consent
+    # Attrition: a close/end date (and a Y/N flag) or, failing that, days observed and a yes/no event.
+    ends = [c for c in dates if _named(END_DATE, c)]
+    event = next((c for c in flags if c != consent and _named(EVENT_FLAG, c)), None)
+    inverted = None if event else next((c for c in flags if c != consent and _named(ACTIVE_FLAG, c)), None)
+    months = [c for c in numeric if any(re.match(r"months?$|mnths?$|mo$|mths?$", w) for w in _words(c))]
+    days = [c for c in numeric if c not in months and any(re.match(r"days?$|duration|tenure", w) for w in _words(c))]
     notes: list[str] = []
+    ev = event or inverted
+    event_keys: dict[str, Any] = {}
+    if ev:
+        seen = flags[ev]
+        yes, no = [v for v in seen if v.lower() in YES], [v for v in seen if v.lower() in NO]
+        event_keys["event"] = ev
+        if not all(v in ("0", "1") for v in seen):  # 0/1 needs no translation
+            event_keys["event_values"] = {"left": no, "stayed": yes} if ev == inverted else {"left": yes, "stayed": no}
     if ends:
         latest = max(d.max() for d in dates.values())
         att: dict[str, Any] = {"start": start or PLACEHOLDER, "end": ends[0],
-                               "observed_until": pd.Timestamp(latest).strftime("%Y-%m-%d")}
+                               "observed_until": pd.Timestamp(latest).strftime("%Y-%m-%d"), **event_keys}
         notes.append(f"start: the response date{'' if start else ' (FILL_ME: a survey or customers date column)'}; "
                      f"end: {ends[0]} (blank = still a customer)")
         notes.append(f"observed_until: the latest date in {customers_name}; put the date the extract was taken "
                      "if you know it (customers still active are followed up to it)")
-        ev = event or inverted
-        if ev:
-            seen = flags[ev]
-            yes = [s for s in seen if s.lower() in YES]
-            no = [s for s in seen if s.lower() in NO]
-            att["event"] = ev
-            if not all(s in ("0", "1") for s in seen):
-                att["event_values"] = {"left": no, "stayed": yes} if ev == inverted else {"left": yes, "stayed": no}
         att["horizon"] = 365
         plan["attrition"] = att
-    elif days and (event or any(set(_texts(cu[c])) <= {"0", "1"} for c in numeric)):
-        ev = event or next(c for c in numeric if set(_texts(cu[c])) <= {"0", "1"}
-                           and EVENT_FLAG.search(c.lower()))
-        plan["attrition"] = {"duration": days[0], "event": ev, "horizon": 365}
+    elif days and ev:
+        plan["attrition"] = {"duration": days[0], **event_keys, "horizon": 365}
     if months:
         notes.append(f"{', '.join(months)} count{'s' * (len(months) == 1)} months (not days since the response), "
                      "so not used as a duration")
     plan["attrition_notes"] = notes
-    consent = next((c for c in others if re.search(r"consent|opt_?-?in|permission|gdpr", c.lower())
-                    and c not in dates), None)
-    plan["consent"] = consent
     used = {consent, event, inverted, *value, *ends}
     cats = []
     for c in others:
@@ -835,7 +849,7 @@ def _customers_plan(cu_table: Table, cu_id: str | None, wave_col: str | None,
         text = _texts(cu[c])
         if 2 <= text.nunique() <= 20 and text.str.len().mean() < 30:
             cats.append(c)
-    plan["covariates"] = [c for c in cats if COVARIATE_NAMES.search(c.lower())]
+    plan["covariates"] = [c for c in cats if _named(COVARIATE_NAMES, c)]
     plan["other_categorical"] = [c for c in cats if c not in plan["covariates"]]
     return plan
 
@@ -858,6 +872,9 @@ def _draft_config(folder: Path, client: str | None, names: dict[str, str], sv_ta
                     "element_performance rows")
     if notes["unknown"]:
         todo.append(f"role of {', '.join(notes['unknown'])} (not evident from the wording)")
+    if notes["choice_text"]:
+        todo.append(f"{', '.join(notes['choice_text'])} hold answer texts (e.g. 'Strongly agree'), not codes: export "
+                    "the survey again with numeric values (Qualtrics: 'Use numeric values')")
     if notes["unpaired"]:
         todo.append(f"element of {', '.join(notes['unpaired'])} (no performance/importance counterpart found)")
     unscaled = [r["column"] for r in rows if r["scale_min"] == PLACEHOLDER]
