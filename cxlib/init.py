@@ -62,9 +62,9 @@ QUALTRICS_PII = {"ipaddress", "recipientlastname", "recipientfirstname", "recipi
 # The same names as SPSS spells them ("Duration__in_seconds_"), compared without non-letters.
 _LETTERS_IGNORE = {re.sub(r"[^a-z]", "", n) for n in QUALTRICS_IGNORE}
 _LETTERS_PII = {re.sub(r"[^a-z]", "", n) for n in QUALTRICS_PII}
-NA_WORDS = re.compile(r"not applicable|n/?a\b|don.?t know|do not know|no opinion|prefer not|no answer|"
-                      r"not sure|can.?t say|weet niet|niet van toepassing|nvt|geen mening|weiß nicht|"
-                      r"keine angabe|ne sais pas|sans objet", re.I)
+NA_WORDS = re.compile(r"not applicable|n/?a\b|don.?t know|do not know|no opinion|prefer not|no answer|unanswered|"
+                      r"seen but|refused|not sure|can.?t say|weet (ik )?niet|niet van toepassing|nvt|geen mening|"
+                      r"weiß nicht|keine angabe|ne sais pas|sans objet", re.I)
 # Motivator keywords (normalised text) -> motivator; the longest keyword found in a statement wins.
 MOTIVATOR_WORDS: dict[str, str] = {
     "belong": "feel a sense of belonging", "part of a community": "feel a sense of belonging",
@@ -84,7 +84,7 @@ MOTIVATOR_WORDS: dict[str, str] = {
 IMPORTANCE_STEM = re.compile(r"how important|importance|important to you|matters? (most )?to you")
 PERFORMANCE_STEM = re.compile(r"\brate\b|\brating\b|perform|how well|satisfied with each|satisfaction with each|"
                               r"how satisfied|how good|how do we do|score us")
-FEELING = re.compile(r"\bfeel|\bi am\b|\bi m\b|\bmakes me\b|\bhelps me\b|\bmy life\b|\bme\b")
+FEELING = re.compile(r"\bfeel|\bi am\b|\bi m\b|\bmakes me\b|\bgives me\b|\bmy life\b|\bi can be\b")
 SCALE_WORDS = re.compile(r"agree|satisf|likely|important|poor|excellent|neutral|very good|very bad", re.I)
 COMMENT_WORDS = re.compile(r"comment|anything else|tell us|suggest|feedback|explain|why did|why do|in your own words"
                            r"|opmerking|toelichting|waarom")
@@ -312,7 +312,7 @@ class _Column:
     numbers: pd.Series
     n_answered: int
     text: pd.Series
-    codes: dict[float, str]  # value labels or qsf choices
+    codes: dict[float, str]  # SPSS value labels
     qsf: _QsfQuestion | None = None
     row: dict[str, Any] = field(default_factory=dict)
 
@@ -380,14 +380,18 @@ def _scale(cols: list[_Column], *, nps: bool = False) -> tuple[tuple[float, floa
     observed = set().union(*(set(c.numbers.dropna().unique()) for c in cols)) if cols else set()
     n = sum(c.n_answered for c in cols)
     na_codes: set[float] = set()
+    # Evidence in the brief's order: SPSS value labels, anchors in the question text, the .qsf's choices.
     sources: list[tuple[str, dict[float, str]]] = [("value labels", cols[0].codes)] if cols and cols[0].codes else []
-    points, stated = {}, None
+    points: dict[float, str] = {}
+    stated = None
     for c in cols:
         p, s = _anchors(c.label)
         points.update(p)
         stated = stated or s
     if points:
         sources.append(("anchors in the question", points))
+    if cols and cols[0].qsf and cols[0].qsf.codes:
+        sources.append(("the survey file's choices", cols[0].qsf.codes))
     scale = None
     source = ""
     for where, codes in sources:
@@ -465,17 +469,20 @@ def _classify_block(cols: list[_Column]) -> str | None:
     q = cols[0].qsf
     stem = _norm(" ".join(dict.fromkeys([c.stem for c in cols] + ([q.text, q.block] if q else []))))
     statements = [c.statement or "" for c in cols]
-    scale_words = " ".join(list(cols[0].codes.values()) + [c.label for c in cols]).lower()
+    scale_words = " ".join(list(cols[0].codes.values()) + list(q.codes.values() if q else [])
+                           + [c.label for c in cols]).lower()
     named = sum(_motivator(s) is not None for s in statements)
     if IMPORTANCE_STEM.search(stem):
         return "importance"
     agree = "agree" in scale_words or "agree" in stem
     feelings = sum(bool(FEELING.search(f" {_norm(s)} ")) for s in statements)
-    if named >= max(1, len(cols) / 2) or (agree and (named or feelings >= len(cols) / 2)) \
+    if (agree and (named or feelings >= len(cols) / 2)) \
             or re.search(r"motivat|emotion|how (do|does) .* make you feel|feel about", stem):
         return "motivator"
-    if PERFORMANCE_STEM.search(stem):
+    if PERFORMANCE_STEM.search(stem):  # before the keywords: "Secure payment" rated is an element
         return "performance"
+    if named >= len(cols) / 2:
+        return "motivator"
     return None
 
 
@@ -505,8 +512,6 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
         nums = _numbers(sv[name], sv_table.decimal)
         codes = {float(k): str(v) for k, v in (sv_table.value_labels.get(name) or {}).items()
                  if isinstance(k, (int, float))}
-        if not codes and q and q.codes:
-            codes = dict(q.codes)
         cols.append(_Column(name=name, label=label, stem=stem, statement=statement, block=block,
                             numbers=nums, n_answered=len(text), text=text, codes=codes, qsf=q))
     # Matrix blocks: two or more columns sharing a block key (and not a Qualtrics text entry).

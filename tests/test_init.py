@@ -708,3 +708,19 @@ def test_qualtrics_extras_blank_items_and_answer_texts(tmp_path):
     assert cfg["attrition"] == {"duration": "Tenure_Days", "event": "Active",
                                 "event_values": {"left": ["No"], "stayed": ["Yes"]}, "horizon": 365}
     assert "covariates" not in cfg
+
+
+def test_block_kind_from_stem_scale_and_statements():
+    from cxlib.init import _classify_block, _Column
+
+    def block(stem, statements, codes=None):
+        return [_Column(name=f"Q9_{k}", label=f"{stem} - {s}", stem=stem, statement=s, block="Q9",
+                        numbers=pd.Series([1.0]), n_answered=1, text=pd.Series(["1"]), codes=codes or {})
+                for k, s in enumerate(statements, 1)]
+
+    assert _classify_block(block("How would you rate us on each?", ["Secure payment", "Safe parking"])) == "performance"
+    assert _classify_block(block("How important is each to you?", ["Secure payment", "Safe parking"])) == "importance"
+    agree = {1.0: "Strongly disagree", 5.0: "Strongly agree"}
+    assert _classify_block(block("Please tell us", ["Acme gets me", "I feel at home"], agree)) == "motivator"
+    assert _classify_block(block("Acme...", ["helps me feel secure", "helps me succeed in life"])) == "motivator"
+    assert _classify_block(block("Please tell us", ["Opening hours", "Store layout"])) is None  # left FILL_ME
