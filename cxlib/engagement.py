@@ -190,8 +190,11 @@ class Engagement:
         cfg = self.config
         key = cfg["id"]
         cust = self.customers
-        # The wave lives in the survey; validation checks that customers agree where both have it.
-        overlap = [c for c in cust.columns if c in self.survey.columns and c != key]
+        # Only the customers columns engagement.yaml names reach the frame: a CRM extract also holds names,
+        # e-mails, phone numbers and the like, which no analysis needs. (The wave lives in the survey;
+        # validation checks that customers agree where both have it.)
+        cust = cust[[key] + [c for c in self.analysed_customer_columns() if c not in self.survey.columns]]
+        overlap: list[str] = []
         # Metadata and personal data (codebook roles ignore, pii) never reach an analysis frame.
         survey = self.survey.drop(columns=[c for c in self._unanalysed_columns() if c in self.survey.columns])
         joined = survey.merge(cust.drop(columns=overlap), on=key, how="inner", validate="one_to_one")
@@ -218,6 +221,25 @@ class Engagement:
         object.__setattr__(self, "_frame", (joined, sample))  # frozen dataclass: cache without changing fields
         return joined, sample
 
+    def analysed_customer_columns(self) -> list[str]:
+        """The customers columns that reach :meth:`frame`: those ``engagement.yaml`` names (value, attrition,
+        advocacy, consent, covariates, wave), in the file's order. Any other column of the extract is never
+        analysed.
+
+        Examples
+        --------
+        >>> import cxlib as cx
+        >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+        >>> eng.analysed_customer_columns()
+        ['wave', 'region', 'age_band', 'annual_spend', 'visits', 'tenure_days', 'churned', 'analytics_consent']
+        """
+        cfg = self.config
+        att = cfg.get("attrition") or {}
+        named = set(cfg["value"]) | set(cfg.get("covariates") or []) | {cfg.get("wave")} \
+            | {att.get("duration"), att.get("event"), att.get("start")} \
+            | {(cfg.get("advocacy") or {}).get("column"), cfg["privacy"].get("consent")}
+        return [c for c in self.customers.columns if c in named and c != self.id_column]
+
     def _unanalysed_columns(self) -> list[str]:
         from .schema import UNANALYSED_ROLES
 
@@ -225,7 +247,8 @@ class Engagement:
                 if c != self.config["id"]]
 
     def pii_values(self) -> tuple[str, ...]:
-        """Every value of the survey's ``pii`` columns (names, e-mails, phone numbers), for scrubbing verbatims.
+        """Every value of the survey's ``pii`` columns and of the customers columns listed in ``privacy.pii``
+        (names, e-mails, phone numbers), for scrubbing verbatims.
 
         They never enter :meth:`frame`; :func:`cxlib.privacy.scrub` takes them as ``pii_values`` so a comment
         that names a respondent loses the name.
@@ -242,6 +265,8 @@ class Engagement:
         for c in cols:
             if c in self.survey.columns:
                 values |= {str(v).strip() for v in self.survey[c].dropna() if str(v).strip()}
+        for c in self.config["privacy"].get("pii") or []:
+            values |= {str(v).strip() for v in self.customers[c].dropna() if str(v).strip()}
         return tuple(sorted(values))
 
     def _repr_html_(self) -> str:

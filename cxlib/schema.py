@@ -84,7 +84,7 @@ NESTED = {
     "satisfaction": ({"column", "top_box"}, set()),
     "connection": ({"threshold"}, set()),
     "advocacy": ({"column"}, set()),
-    "privacy": (set(), {"min_cell", "consent"}),
+    "privacy": (set(), {"min_cell", "consent", "pii"}),
 }
 DEFAULTS: dict[str, Any] = {"privacy.min_cell": 30, "privacy.consent": None, "attrition.horizon": 365,
                             "covariates": [], "max_unmatched": 0.05}
@@ -630,6 +630,14 @@ def validate_config(raw: Any, file: str = "engagement.yaml") -> dict[str, Any]:
     if not isinstance(privacy["min_cell"], int) or isinstance(privacy["min_cell"], bool) or privacy["min_cell"] < 1:
         problems.add(_config_error(file, "privacy", f"privacy.min_cell must be a positive whole number, found "
                                    f"{privacy['min_cell']!r}"))
+    pii = privacy.get("pii") or []
+    if isinstance(pii, str):
+        pii = [pii]
+    if not isinstance(pii, list) or not all(_column_name(c) for c in pii):
+        problems.add(_config_error(file, "privacy", "privacy.pii must list customers columns holding personal data "
+                                   f"(names, e-mails, phone numbers), found {privacy.get('pii')!r}"))
+        pii = []
+    privacy["pii"] = [c.strip() for c in pii]
     cfg["privacy"] = privacy
     cfg["respondents"] = _check_respondents(cfg.get("respondents", {}), file, problems)
     if "attrition" in cfg:
@@ -1131,6 +1139,7 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
     if consent:
         needed.append((consent, "privacy.consent"))
     needed += [(c, "covariates") for c in cfg.get("covariates", [])]
+    needed += [(c, "privacy.pii") for c in cfg["privacy"].get("pii") or []]
     if adv and adv not in set(survey_columns):
         needed.append((adv, "advocacy.column"))
     problems = Problems()

@@ -119,7 +119,7 @@ def test_config_defaults_are_filled_and_input_untouched():
     before = yaml.safe_dump(raw)
     cfg = validate_config(raw)
     assert yaml.safe_dump(raw) == before
-    assert cfg["value"] == ["spend"] and cfg["privacy"] == {"min_cell": 30, "consent": None}
+    assert cfg["value"] == ["spend"] and cfg["privacy"] == {"min_cell": 30, "consent": None, "pii": []}
     assert cfg["attrition"]["horizon"] == 365 and cfg["covariates"] == [] and cfg["max_unmatched"] == 0.05
     assert "contacts" not in cfg and "waves" not in cfg
     assert DEFAULTS == {"privacy.min_cell": 30, "privacy.consent": None, "attrition.horizon": 365, "covariates": [],
