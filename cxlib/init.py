@@ -522,7 +522,8 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
     for key in [k for k, v in members.items() if len(v) < 2]:
         for c in members.pop(key):
             c.block, c.statement, c.stem = None, None, c.label
-    notes: dict[str, Any] = {"no_motivator": [], "unpaired": [], "unknown": [], "choice_text": []}
+    notes: dict[str, Any] = {"no_motivator": [], "unpaired": [], "unknown": [], "choice_text": [],
+                             "scale_from_answers": []}
     kinds: dict[str, str | None] = {}
 
     for c in cols:
@@ -533,8 +534,8 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
         if letters in _LETTERS_PII or imp_id in QUALTRICS_PII:
             row["role"] = "pii"
         elif letters in _LETTERS_IGNORE or imp_id in QUALTRICS_IGNORE or re.match(r"Q_[A-Z]", c.name) \
-                or re.search(r"_(do|first click|last click|page submit|click count|nps_group)$", lower) \
-                or "_do_" in lower or lower.startswith("create new field"):
+                or re.search(r"_(first click|last click|page submit|click count|nps_group)$", lower) \
+                or re.search(r"_DO(_|$)", c.name) or lower.startswith("create new field"):
             # Qualtrics metadata: system fields (Q_RecaptchaScore), display order, timing, the NPS group
             # derived from the 0-10 answer
             row["role"] = "ignore"
@@ -578,7 +579,9 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
                     break
     for key, kind in kinds.items():
         group = members[key]
-        scale, na, _ = _scale(group)
+        scale, na, source = _scale(group)
+        if source.startswith("the answers given"):
+            notes["scale_from_answers"] += [c.name for c in group]
         for c in group:
             _set_scale(c.row, scale, na)
             if kind == "motivator":
@@ -622,10 +625,11 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
         label = _norm(c.label)
         qtext = _norm(c.qsf.text) if c.qsf else ""
         words = f"{label} {qtext} {c.name.lower()}"
-        if not numeric(c) or (c.qsf and c.qsf.kind == "TE"):
+        if not numeric(c):
             distinct = c.text.nunique()
             long_text = c.text.str.len().mean() > 20 if c.n_answered else False
             if COMMENT_WORDS.search(words) or c.name.lower().endswith("_text") or long_text \
+                    or (c.qsf is not None and c.qsf.kind == "TE") \
                     or distinct > 0.5 * max(c.n_answered, 1) or c.n_answered == 0:
                 row["role"] = "verbatim"
             else:
@@ -639,7 +643,10 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
             _set_scale(row, *_scale([c], nps=True)[:2])
         elif "satisf" in words or re.search(r"(^|_)(sat|osat|csat)(_|$)", c.name.lower()):
             row["role"] = "satisfaction"
-            _set_scale(row, *_scale([c])[:2])
+            scale, na, source = _scale([c])
+            _set_scale(row, scale, na)
+            if source.startswith("the answers given"):
+                notes["scale_from_answers"].append(c.name)
         else:
             row["role"] = PLACEHOLDER  # no scale either: a covariate needs none, a rated question says so
             notes["unknown"].append(c.name)
@@ -859,6 +866,13 @@ def _customers_plan(cu_table: Table, cu_id: str | None, wave_col: str | None,
     return plan
 
 
+def _listing(columns: list[str], limit: int = 8) -> str:
+    """``Q2_1, Q2_2, … Q2_20 (20 columns)`` for long lists."""
+    if len(columns) <= limit:
+        return ", ".join(columns)
+    return f"{', '.join(columns[:3])}, … {columns[-1]} ({len(columns)} columns)"
+
+
 def _draft_config(folder: Path, client: str | None, names: dict[str, str], sv_table: Table, cu_table: Table,
                   rows: list[dict[str, Any]], notes: dict[str, Any], id_pair: tuple[str, str] | None,
                   wave_col: str | None, weight_col: str | None) -> str:
@@ -867,27 +881,32 @@ def _draft_config(folder: Path, client: str | None, names: dict[str, str], sv_ta
     lines = ["# Draft written by `cx init` from the raw files (copied in unchanged). Check every '# guessed' line,",
              "# replace every FILL_ME (engagement.yaml and codebook.csv), then run `cx validate` until it passes.",
              "# The format is described in docs/engagement-format.md."]
-    todo = []
+    todo, check = [], []
     if notes["no_motivator"]:
-        todo.append(f"motivator of {', '.join(notes['no_motivator'])} (the wording names none of the ten: "
-                    f"{'; '.join(MOTIVATORS)})")
+        todo.append(f"motivator of {_listing(notes['no_motivator'])}: the wording names none of the ten "
+                    f"({'; '.join(MOTIVATORS)})")
     n_el = sum(r["role"] == "element_performance" for r in rows)
     if n_el:
         todo.append(f"stage and dimension (effectiveness, ease or emotion) of the {n_el} elements, on their "
                     "element_performance rows")
     if notes["unknown"]:
-        todo.append(f"role of {', '.join(notes['unknown'])} (not evident from the wording)")
-    if notes["choice_text"]:
-        todo.append(f"{', '.join(notes['choice_text'])} hold answer texts (e.g. 'Strongly agree'), not codes: export "
-                    "the survey again with numeric values (Qualtrics: 'Use numeric values')")
-    if notes["unpaired"]:
-        todo.append(f"element of {', '.join(notes['unpaired'])} (no performance/importance counterpart found)")
+        todo.append(f"role of {_listing(notes['unknown'])}: not evident from the wording")
     unscaled = [r["column"] for r in rows if r["scale_min"] == PLACEHOLDER]
     if unscaled:
-        todo.append(f"scale_min and scale_max of {', '.join(unscaled)}")
-    if todo:
-        lines.append("# codebook.csv still needs (FILL_ME):")
-        lines += [f"#   - {t}" for t in todo]
+        todo.append(f"scale_min and scale_max of {_listing(unscaled)}")
+    if notes["choice_text"]:
+        check.append(f"{_listing(notes['choice_text'])} hold answer texts (e.g. 'Strongly agree'), not codes: "
+                     "export the survey again with numeric values (Qualtrics: 'Use numeric values')")
+    if notes["unpaired"]:
+        check.append(f"element of {_listing(notes['unpaired'])}: no performance/importance counterpart found by "
+                     "wording")
+    if notes["scale_from_answers"]:
+        check.append(f"the scale of {_listing(notes['scale_from_answers'])}: no value labels, anchors or choices say "
+                     "it, so it was read from the answers given")
+    for title, items in (("codebook.csv still needs (FILL_ME):", todo), ("codebook.csv, please check:", check)):
+        if items:
+            lines.append(f"# {title}")
+            lines += [f"#   - {t}" for t in items]
     lines.append("")
 
     def put(key: str, value: Any, note: str = "") -> None:

@@ -347,7 +347,7 @@ def test_motivators_matched_where_the_wording_names_one(raw):
         "feel secure", "feel a sense of belonging", "succeed in life", "FILL_ME"]  # MOT: the 4th names none
     assert set(cb["motivator"]) - {"", "FILL_ME"} <= set(cx.motivators.MOTIVATORS)
     text = (raw["csv_folder"] / "engagement.yaml").read_text(encoding="utf-8")
-    assert "motivator of Q2_4 (the wording names none of the ten" in text  # the comment says what is needed
+    assert "motivator of Q2_4: the wording names none of the ten" in text  # the comment says what is needed
 
 
 def test_motivator_keywords_and_synonyms():
