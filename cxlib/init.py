@@ -90,7 +90,9 @@ COMMENT_WORDS = re.compile(r"comment|anything else|tell us|suggest|feedback|expl
                            r"|opmerking|toelichting|waarom")
 EMAIL = re.compile(r"^[\w.+'’-]+@[\w-]+(\.[\w-]+)+$")
 PHONE = re.compile(r"^\+?[\d\s().\-/]{8,}$")
-PERSON = re.compile(r"^[A-Z][a-zà-ÿ'’-]+(?: (?:van|de|der|den|von|le|la|di|da|o'|mc)?\s?[A-Z][a-zà-ÿ'’-]+){1,2}$")
+# Two or three capitalised words, name particles allowed between them (Jan van den Berg, Mary O'Brien).
+PERSON = re.compile(r"^[A-ZÀ-Ý][A-Za-zà-ÿ'’-]+(?: (?:(?:van|de|der|den|von|le|la|di|da|du|del|ten|ter) )*"
+                    r"[A-ZÀ-Ý][A-Za-zà-ÿ'’-]+){1,2}$")
 DATE_TEXT = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?.*)?$")
 YES = {"y", "yes", "true", "t", "1", "1.0", "j", "ja"}
 NO = {"n", "no", "false", "f", "0", "0.0", "nee"}
@@ -351,8 +353,8 @@ def _block_key(name: str, import_id: str | None) -> tuple[str | None, str | None
 def _anchors(text: str) -> tuple[dict[float, str], tuple[float, float] | None]:
     """Scale points named in the question text (``0 = not at all satisfied``) and a stated range
     (``on a scale from 1 to 5``)."""
-    points = {float(n): w.strip() for n, w in re.findall(r"(?<![\w.])(-?\d{1,3})\s*=\s*([^,;=()…]+?)(?=\s*(?:[,;()…]|"
-                                                         r"\.\.\.|-?\d{1,3}\s*=|$))", text)}
+    found = re.findall(r"(?<![\w.])(-?\d{1,3})\s*=\s*([^,;=()…]+?)(?=\s*(?:[,;()…]|\.\.\.|-?\d{1,3}\s*=|$))", text)
+    points = {float(n): w.strip() for n, w in found}
     rng = re.search(r"scale (?:of|from)?\s*(\d{1,2})\s*(?:to|-|–)\s*(\d{1,2})", text, re.I)
     return points, ((float(rng.group(1)), float(rng.group(2))) if rng else None)
 
@@ -730,8 +732,9 @@ def _respondents(sv_table: Table, id_col: str | None, date_col: str | None) -> t
         else:
             values = [v for v in dict.fromkeys(text) if re.search(r"preview|test|spam", v, re.I)]
             if not values and _numbers(sv[status]).notna().all():
-                # Qualtrics numeric status codes: 1 preview, 2 test, 8 spam, 9 preview spam, 12 imported spam.
-                values = sorted(int(v) for v in set(_numbers(sv[status]).dropna()) & {1.0, 2.0, 8.0, 9.0, 12.0})
+                # Qualtrics numeric status codes: 1 preview, 2 test, 8 spam, 9 preview spam, 12 imported spam,
+                # 17 offline preview.
+                values = sorted(int(v) for v in set(_numbers(sv[status]).dropna()) & {1.0, 2.0, 8.0, 9.0, 12.0, 17.0})
             why = "Qualtrics codes 1 = preview, 2 = test, 8 = spam" if values and isinstance(values[0], int) else ""
         if values:
             rule = {"column": status, "equals": values[0]} if len(values) == 1 else {"column": status, "in": values}
@@ -786,7 +789,8 @@ def _unit(name: str, values: pd.Series) -> str | None:
             return code
     lower = name.lower()
     for code in CURRENCY_CODES:
-        if re.search(rf"(^|[_\s(]){code}($|[_\s)])", lower) or text.str.contains(rf"\b{code}\b", case=False).mean() > 0.5:
+        if re.search(rf"(^|[_\s(]){code}($|[_\s)])", lower) \
+                or text.str.contains(rf"\b{code}\b", case=False).mean() > 0.5:
             return code.upper()
     return None
 
