@@ -564,6 +564,41 @@ def _lost_leading_zeros(e: _Engagement) -> list[str]:
 
 # -- the entry point --------------------------------------------------------------------------------
 
+# -- 9. personal data in the customers file that comments are not scrubbed of -------------------------------
+
+_EMAIL_VALUE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_PHONE_VALUE = re.compile(r"\+?[\d\s().\-/]{8,}")
+_PERSONAL_NAME = re.compile(r"(^|_|\b)(name|naam|e-?mail|phone|tel|mobile|mobiel|address|adres|street|postcode|zip)"
+                            r"($|_|\b)", re.IGNORECASE)
+
+
+def _undeclared_personal_data(e: _Engagement) -> list[str]:
+    """Customers columns that look like names, e-mails or phone numbers but are not listed in privacy.pii:
+    they never reach the analysis, yet a comment quoting them would only be scrubbed if they were listed."""
+    privacy = e.config.get("privacy") or {}
+    listed = set(privacy.get("pii") or [])
+    _, c_col, _, _ = e.id_columns
+    found = []
+    for col in e.customers.columns:
+        if col in listed or col == c_col:
+            continue
+        values = e.customers[col].map(_cell_text).dropna().astype(str)
+        if values.empty:
+            continue
+        sample = values.head(500)
+        email = sample.str.fullmatch(_EMAIL_VALUE).mean() > 0.5
+        dates = sample.str.match(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+        phone = (sample.str.fullmatch(_PHONE_VALUE) & ~dates).mean() > 0.5 and sample.str.count(r"\d").min() >= 8
+        named = bool(_PERSONAL_NAME.search(str(col))) and pd.to_numeric(sample, errors="coerce").isna().all()
+        if email or phone or named:
+            found.append(col)
+    if not found:
+        return []
+    return [f"{e.file('customers')}: {_plural(len(found), 'column', 'columns')} {_quoted(found)} look like personal "
+            f"data (names, e-mails or phone numbers): they are never analysed, but comments are scrubbed of their "
+            f"values only when engagement.yaml lists them: privacy: {{pii: [{', '.join(found)}]}}"]
+
+
 def diagnose(*, survey: pd.DataFrame, customers: pd.DataFrame, codebook: pd.DataFrame, config: dict[str, Any],
              files: dict[str, str], first_rows: dict[str, int]) -> list[str]:
     """Warnings about what looks wrong in a validated engagement but cannot be proven wrong.
@@ -608,4 +643,4 @@ def diagnose(*, survey: pd.DataFrame, customers: pd.DataFrame, codebook: pd.Data
     # Months in a days column also make the horizon look longer than follow-up: one warning for one cause
     # (the months warning names the horizon too).
     out += months + ([] if months else _short_follow_up(e))
-    return out + _closed_before_response(e) + _lost_leading_zeros(e)
+    return out + _closed_before_response(e) + _lost_leading_zeros(e) + _undeclared_personal_data(e)

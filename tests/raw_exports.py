@@ -427,7 +427,7 @@ def _engagement(*, sav: bool) -> dict[str, Any]:
         "attrition": {"start": "RecordedDate", "end": "Close_Date", "observed_until": EXTRACT_DATE,
                       "event": "Closed", "event_values": {"left": ["Y"], "stayed": ["N"]}, "horizon": 365},
         "advocacy": {"column": "Q5"},
-        "privacy": {"min_cell": 30, "consent": "Marketing_Consent"},
+        "privacy": {"min_cell": 30, "consent": "Marketing_Consent", "pii": ["Customer_Name", "Email", "Phone"]},
         "covariates": ["Region", "Age_Band"],
     }
 

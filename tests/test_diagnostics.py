@@ -297,3 +297,18 @@ def test_rows_follow_first_rows_and_index_labels(eng):
     survey = survey.drop(index=[0, 1])  # dropped by respondents.drop: gaps in the labels
     w = only(run(eng, survey=survey, first_rows={**FIRST_ROWS, "survey": 4}), "unfinished")
     assert "(row 7)" in w
+
+
+# -- 9. personal data in the customers file not listed in privacy.pii ----------------------------------------
+
+def test_customers_columns_holding_personal_data_are_named_until_listed_in_privacy_pii(eng):
+    customers = eng.customers.assign(
+        Email=[f"person{i}@example.com" for i in range(len(eng.customers))],
+        Phone=[f"+31 6 {1000_0000 + i}" for i in range(len(eng.customers))],
+        Customer_Name=[f"Name {i}" for i in range(len(eng.customers))],
+        Open_Date="2024-01-05")  # dates are not phone numbers
+    w = only(run(eng, customers=customers), "look like personal data")
+    assert "'Email', 'Phone', 'Customer_Name'" in w and "Open_Date" not in w
+    assert "privacy: {pii: [Email, Phone, Customer_Name]}" in w
+    listed = {**eng.config, "privacy": {**eng.config["privacy"], "pii": ["Email", "Phone", "Customer_Name"]}}
+    assert not [x for x in run(eng, customers=customers, config=listed) if "personal data" in x]
