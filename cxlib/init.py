@@ -219,9 +219,15 @@ def _yes_no(values: pd.Series) -> list[str] | None:
 def _looks_personal(name: str, values: pd.Series) -> str | None:
     """What kind of personal data a column holds (``"e-mail"``, ``"phone"``, ``"name"``), or None."""
     lower = name.lower()
-    if re.search(r"e-?mail|(first|last|full|sur|given|family|middle)_?\s?name|^name$|phone|mobile|telephone|"
-                 r"address|postcode|zip|street|birth|\bdob\b|ip_?address|iban|passport|ssn|bsn", lower):
-        return "name" if "name" in lower else "personal"
+    words = _words(name)
+    if re.search(r"e-?mail|phone|mobile|telephone|address|postcode|zip|street|birth|\bdob\b|iban|passport|ssn|bsn",
+                 lower):
+        return "personal"
+    # a person's name (Customer_Name, RecipientFirstName, naam), not a product's or a store's
+    if any(re.fullmatch(r"(first|last|full|sur|given|family|middle|user)?names?|naam|achternaam|voornaam", w)
+           for w in words) and not set(words) & {"product", "store", "brand", "plan", "branch", "shop", "item",
+                                                 "segment", "file", "company", "campaign"}:
+        return "name"
     text = _texts(values.head(2000)).head(500)
     if len(text) < 3:
         return None
@@ -813,7 +819,7 @@ def _customers_plan(cu_table: Table, cu_id: str | None, wave_col: str | None,
     nums = {c: _numbers(cu[c], cu_table.decimal) for c in others if c not in dates and c not in flags
             and c not in personal}
     numeric = [c for c, v in nums.items() if len(v) and v.notna().mean() > 0.95]
-    plan: dict[str, Any] = {"numeric": numeric}
+    plan: dict[str, Any] = {"numeric": numeric, "personal": [c for c in others if c in personal]}
     # Value: money-like names; the headline is the first of spend/revenue/sales.
     value = [c for c in numeric if _named(VALUE_NAMES, c)
              and not any(re.match(r"tenure|months?$|days?$|age$|score|flag|count|id$", w) for w in _words(c))]
@@ -978,8 +984,11 @@ def _draft_config(folder: Path, client: str | None, names: dict[str, str], sv_ta
     else:
         lines.append(f"# advocacy: {{column: {PLACEHOLDER}}}   # 0-10 likelihood to recommend")
     consent = plan["consent"]
-    put("privacy", {"min_cell": 30, **({"consent": consent} if consent else {})},
-        "consent column guessed" if consent else "add consent: <yes/no column> if customers can opt out")
+    privacy = {"min_cell": 30, **({"consent": consent} if consent else {}),
+               **({"pii": plan["personal"]} if plan["personal"] else {})}
+    put("privacy", privacy, ("consent column guessed" if consent else "add consent: <yes/no column> if customers "
+                             "can opt out") + ("; pii: customers columns holding names, e-mails, phones (their values "
+                                               "are scrubbed from comments, never analysed)" if plan["personal"] else ""))
     if weight_col:
         put("weight", weight_col, "guessed")
     if plan["covariates"]:

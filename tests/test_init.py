@@ -383,10 +383,13 @@ def test_values_that_look_personal_are_pii(tmp_path):
                            "who": [FIRST[i % 5] + " " + LAST[i % 8] for i in range(n)],
                            "q1": [str(i % 5 + 1) for i in range(n)]})
     survey.to_csv(tmp_path / "s.csv", index=False)
-    pd.DataFrame({"id": survey["id"], "region": ["N", "S"] * (n // 2)}).to_csv(tmp_path / "c.csv", index=False)
-    _, cb = _draft(init_engagement(tmp_path / "x", survey=tmp_path / "s.csv", customers=tmp_path / "c.csv"))
+    pd.DataFrame({"id": survey["id"], "region": ["N", "S"] * (n // 2), "reach": survey["contact"],
+                  "Product_Name": ["Gold Card", "Basic Plan"] * (n // 2)}).to_csv(tmp_path / "c.csv", index=False)
+    cfg, cb = _draft(init_engagement(tmp_path / "x", survey=tmp_path / "s.csv", customers=tmp_path / "c.csv"))
     assert cb.loc[["contact", "tel", "who"], "role"].tolist() == ["pii"] * 3
     assert cb.loc["q1", "role"] == "FILL_ME"
+    # customers columns: by their values (e-mails under any name); a product's name is no person's
+    assert cfg["privacy"]["pii"] == ["reach"] and cfg["covariates"] == ["region", "Product_Name"]
 
 
 # -- scales and missing codes ----------------------------------------------------------------------------
@@ -473,7 +476,8 @@ def test_only_a_months_column_gives_no_duration(tmp_path):
 def test_value_consent_and_covariates_from_the_crm(raw):
     cfg, _ = _draft(raw["csv_folder"])
     assert cfg["value"] == [{"column": "Annual_Spend", "label": "Annual spend", "unit": "EUR"}]  # "€1,703.57"
-    assert cfg["privacy"] == {"min_cell": 30, "consent": "Marketing_Consent"}
+    assert cfg["privacy"] == {"min_cell": 30, "consent": "Marketing_Consent",
+                              "pii": ["Email", "Full_Name", "Phone"]}  # scrubbed from comments, never analysed
     # never the e-mail, name, phone, id, dates, flags or months
     assert cfg["covariates"] == ["Region", "Segment"]
 
