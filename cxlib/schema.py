@@ -1,18 +1,24 @@
 """Validation of engagement inputs (docs/engagement-format.md) and the ``DataError`` every problem raises.
 
 Each ``validate_*`` function takes a table as read (strings from text files, typed columns from Parquet
-or SPSS), checks it, and returns a normalised copy; inputs are never modified. The first problem found
-raises ``DataError``, whose message names the file, the column and, where rows exist, how many values
-are bad and the first five rows, e.g.::
+or SPSS), checks it, and returns a normalised copy; inputs are never modified. A problem raises
+``DataError``, whose message names the file, the column and, where rows exist, how many values
+are bad, example values and the first five rows, e.g.::
 
-    survey.csv: column 'mot_belonging_1': 3 values outside the scale 1–7 (rows 18, 240, 1022)
+    survey.csv: column 'mot_belonging_1': 3 values outside the scale 1–7, e.g. '9', '0' (rows 19, 241, 1023)
 
 Row numbers
 -----------
-Rows are **data rows counted from 1**, as a person counts the records in the file: the first record
-after the header is row 1 (after the three header rows of a Qualtrics export, too; in a spreadsheet that
-is line 2). In the codebook, row 1 is the first codebook entry. For in-memory frames (``from_frames``),
-row *k* is the *k*-th row by position, whatever the frame's index.
+Rows are numbered **as a spreadsheet shows them** (:class:`SourceName` carries each file's first data row):
+a CSV's header is row 1 and its first record row 2; a Qualtrics export's first response is row 4; SPSS,
+Parquet and in-memory tables count their records from 1; a codebook's first entry is row 2. Frames keep as
+their index each row's position among the file's data rows (``cxlib.preparation`` drops rows without
+renumbering), so a message names the row in the file as delivered.
+
+Every problem at once
+---------------------
+Each step collects what it finds (:class:`Problems`) and the engagement raises one ``DataError`` whose
+``problems`` list all of them: every failing column of a file, every file.
 
 Column checks run with pandera (a ``DataFrameSchema`` is built from the codebook and the config, run
 with ``lazy=True``, and its failure cases become the message); only cross-table checks (ids, waves) are
