@@ -295,6 +295,7 @@ class _PiiIndex:
 
     def __init__(self, values: tuple):
         entries: dict[str, list[tuple[int, re.Pattern, str]]] = {}
+        common: set[str] = set()
 
         def add(value: str, placeholder: str) -> None:
             words = _WORDS.findall(value.lower())
@@ -328,10 +329,19 @@ class _PiiIndex:
                     word = part.lower()
                     if sum(c.isalpha() for c in part) >= 3 and word not in _COMMON and word not in _KIND:
                         add(part, "[name]")
+                    elif sum(c.isalpha() for c in part) >= 2:
+                        common.add(word)
             else:
                 add(value, "[removed]")
         self.entries = {k: sorted(v, key=lambda e: -e[0]) for k, v in entries.items()}
         self.keys = frozenset(self.entries)
+        # Name parts that are common words ("Will", "Best", "Van"): not removed alone, but a run of them,
+        # capitalised, with another one or a removed name ("Will Best", "Will [name]", "Van Den [name]") is a
+        # name; the first and last names of a survey come in separate columns.
+        self.common = frozenset(common)
+        part = "|".join(re.escape(w) for w in sorted(common, key=len, reverse=True))
+        self._run = re.compile(rf"(?<![\w'’\[])(?:(?:{part})(?![\w'’])|\[name\])(?:[ \t]+(?:(?:{part})(?![\w'’])|\[name\]))+",
+                               re.IGNORECASE) if common else None
 
     def sub(self, text: str) -> str:
         entries, pieces, last = self.entries, [], 0
@@ -347,10 +357,20 @@ class _PiiIndex:
                     pieces += [text[last:m.start()], placeholder]
                     last = hit.end()
                     break
-        if not pieces:
-            return text
-        pieces.append(text[last:])
-        return "".join(pieces)
+        if pieces:
+            pieces.append(text[last:])
+            text = "".join(pieces)
+        if self._run is not None and not self.common.isdisjoint(_WORDS.findall(text.lower())):
+            text = self._run.sub(self._joined, text)
+        return text
+
+    @staticmethod
+    def _joined(m: re.Match) -> str:
+        run = m.group().split()
+        common = [w for w in run if w != "[name]"]
+        if common and all(w[:1].isupper() for w in common):
+            return "[name]"
+        return m.group()
 
 
 @functools.lru_cache(maxsize=16)
@@ -386,8 +406,16 @@ def scrub(text: str | None, *, pii_values: Iterable[Any] = ()) -> str:
     - phone numbers in national and international formats (UK, Netherlands, Germany, France, US and any
       other with 7 or more digits: ``06-12345678``, ``+31 6 1234 5678``, ``0031 20 123 4567``,
       ``+49 (0)30 1234567``, ``030/1234567``, ``0171 / 123 45 67``, ``01 23 45 67 89``, ``(555) 123-4567``,
-      ``07700 900123``)
-      become ``[phone]``;
+      ``07700 900123``) become ``[phone]``;
+    - personal names after greetings ("Dear Mark", "Hallo Anna,", "Bonjour Marie"), sign-offs ("Regards,
+      Mark Wilson", "Met vriendelijke groet, Anna", "Mit freundlichen Grüßen, Hans Müller", "Cordialement,
+      Marie Dupont", "Thanks, Sarah", "Mvg, Pieter", "LG Jonas", "Thx, Dave", "BR, Dave Smith", "Cdlt, Paul",
+      "Groetjes van Lisa", "Grüße aus Köln, Jürgen", "Bien à vous. Paul Martin", "Regards, MARK WILSON") and
+      introductions ("My name is Mark Wilson", "Ik ben Jan", "Mein Name ist Hans", "Je m'appelle Marie",
+      "this is Dave from Leeds"), and a name at the very end of the comment after a dash or alone on its last
+      line, become ``[name]``; the greeting or sign-off itself, and a title before the name, are kept
+      ("Regards, [name]", "Guten Tag, Herr [name],", "Groetjes van [name]"). This comes before the pii
+      values, so a sign-off's name is still whole ("Liebe Grüße, Sophie Wagner" with "Wagner" a value);
     - every value of ``pii_values`` (the engagement's ``pii`` columns: names, e-mail addresses, phone
       numbers, addresses, ids), wherever it occurs, case-insensitively, whole words only, longest first.
       A value that looks like a person's name (letters only, at most five words) becomes ``[name]``, and so
@@ -397,15 +425,8 @@ def scrub(text: str | None, *, pii_values: Iterable[Any] = ()) -> str:
       value is also found written without its accents or with German umlauts and ß spelt out ("Elodie" for
       "Élodie", "Mueller" for "Müller", "Hauptstrasse 5" for "Hauptstraße 5"), not the other way round
       ("Grace" does not take "Grâce"). A one-word value that is a common word ("Will", "May", "Best") is not
-      removed;
-    - personal names after greetings ("Dear Mark", "Hallo Anna,", "Bonjour Marie"), sign-offs ("Regards,
-      Mark Wilson", "Met vriendelijke groet, Anna", "Mit freundlichen Grüßen, Hans Müller", "Cordialement,
-      Marie Dupont", "Thanks, Sarah", "Mvg, Pieter", "LG Jonas", "Thx, Dave", "BR, Dave Smith", "Cdlt, Paul",
-      "Groetjes van Lisa", "Grüße aus Köln, Jürgen", "Bien à vous. Paul Martin", "Regards, MARK WILSON") and
-      introductions ("My name is Mark Wilson", "Ik ben Jan", "Mein Name ist Hans", "Je m'appelle Marie",
-      "this is Dave from Leeds"), and a name at the very end of the comment after a dash or alone on its last
-      line, become ``[name]``; the greeting or sign-off itself, and a title before the name, are kept
-      ("Regards, [name]", "Guten Tag, Herr [name],", "Groetjes van [name]");
+      removed alone, but capitalised next to another such word or a removed name it is ("Will Best",
+      "Van Den [name]": first and last names come in separate columns);
     - any other run of five or more digits (account, card or order numbers) becomes ``[number]``.
 
     Deliberately kept: everything else. A name is recognised by its capital letter (lower case only right
@@ -461,15 +482,17 @@ def scrub(text: str | None, *, pii_values: Iterable[Any] = ()) -> str:
     if digits:
         out = _PHONE.sub("[phone]", out)
     words = _WORDS.findall(out.lower())
-    if pii_values:
-        index = _pii_index(pii_values)
-        if not index.keys.isdisjoint(words):
-            out = index.sub(out)
-            words = _WORDS.findall(out.lower())
+    # Names after greetings and sign-offs first, while the name is whole ("Liebe Grüße\nSophie Wagner"
+    # with "Wagner" a pii value), then the pii values wherever they are.
     if not _FIRST_WORDS.isdisjoint(words):
         out = _scrub_names(out)
     if "\n" in out or "-" in out or "–" in out or "—" in out:
         out = _scrub_end_name(out)
+    if pii_values:
+        index = _pii_index(pii_values)
+        words = _WORDS.findall(out.lower())
+        if not (index.keys.isdisjoint(words) and index.common.isdisjoint(words)):
+            out = index.sub(out)
     return _DIGITS.sub("[number]", out) if digits else out
 
 

@@ -149,6 +149,16 @@ def test_what_only_looks_like_a_sign_off_keeps_its_words(text):
     assert privacy.scrub(text) == text
 
 
+def test_first_and_last_names_from_separate_columns_are_found_together():
+    """A survey's RecipientFirstName and RecipientLastName are separate values: common-word parts alone stay,
+    together (or next to a removed name) they go."""
+    pii = ["Will", "Best", "Sanne", "van den Berg"]
+    assert privacy.scrub("Will Best called me back", pii_values=pii) == "[name] called me back"
+    assert privacy.scrub("Mevrouw Van Den Berg belde", pii_values=pii) == "Mevrouw [name] belde"
+    for kept in ("I will be back, best shop in town.", "Best Price!", "Will it arrive? Best to ask", "will best"):
+        assert privacy.scrub(kept, pii_values=pii) == kept
+
+
 def test_pii_values_are_found_without_their_accents_but_not_the_other_way():
     pii = ["Élodie Rousseau", "Hans Müller", "Hauptstraße 5", "Grace O'Malley"]
     assert privacy.scrub("Elodie and Herr Mueller, Hauptstrasse 5", pii_values=pii) == \

@@ -79,13 +79,13 @@ TEXT_SUFFIXES = {".html", ".htm", ".ipynb", ".json", ".csv", ".txt", ".md", ".sv
 OFFICE_SUFFIXES = {".xlsx", ".pptx", ".docx", ".odt", ".ods", ".odp"}
 #: pii-column values that are one common word: scrub keeps them on purpose ("A one-word value that is a
 #: common word ('Will', 'May', 'Best') is not removed", cxlib.privacy.scrub), so "I will be back" keeps its
-#: words. The full name they belong to ("Will Best") is scanned for.
+#: words. The full name they make ("Will Best", a planted string) is searched for.
 KEPT_COMMON_WORDS = {"Will", "Best"}
 _BASE64 = re.compile(r"data:[\w.+\-]+/[\w.+\-]+;base64,[A-Za-z0-9+/=\s]+")
 # The notebook template's stylesheet (it has a `mark` selector) and the methods' own eponyms, which the
 # corpus's names share ("Wilson score intervals", "Kaplan–Meier"): the workbook's words, not the data's.
 _STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
-_EPONYMS = re.compile(r"\bwilson(?=\s+score\b)|\bkaplan\s*[–-]\s*meier\b")
+_EPONYMS = re.compile(r"\bwilson(?=\s+score\b)|\bkaplan\s*[–-]\s*meier\b", re.IGNORECASE)
 _MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
 _WORD = re.compile(r"\w+")
 
@@ -105,11 +105,11 @@ def _strings(node, out: list[str]) -> None:
 
 
 def _normalise(text: str) -> str:
-    """Text as a reader would see it: HTML entities and Markdown escapes undone (twice, for text escaped
-    twice), one form of each accented letter and apostrophe, case folded (ß as ss)."""
+    """Text as a reader sees it: HTML entities and Markdown escapes undone (twice, for text escaped twice),
+    one form of each accented letter and of the apostrophe."""
     for _ in range(2):
         text = _MARKDOWN_ESCAPE.sub(r"\1", html.unescape(text))
-    return unicodedata.normalize("NFC", text).replace("’", "'").casefold()
+    return unicodedata.normalize("NFC", text).replace("’", "'")
 
 
 def _published_text(path: Path) -> str:
@@ -129,25 +129,41 @@ def _published_text(path: Path) -> str:
     return _EPONYMS.sub(" ", _normalise(_STYLE.sub(" ", _BASE64.sub(" ", raw))))
 
 
-def _pattern(needle: str) -> re.Pattern:
-    """``needle`` as a whole word or number: not inside a longer word, nor digits inside a longer number
-    (so "4455" is not found in "0.44551"); any run of spaces matches any run of spaces."""
-    n = _normalise(needle)
-    body = r"\s+".join(re.escape(part) for part in n.split())
-    start = r"(?<!\w)" if n[:1].isalnum() or n[:1] == "_" else ""
-    stop = r"(?!\w)" if n[-1:].isalnum() or n[-1:] == "_" else ""
-    if n[:1].isdigit():
-        start += r"(?<!\d[.,])"
-    if n[-1:].isdigit():
-        stop += r"(?![.,]\d)"
-    return re.compile(start + body + stop)
+class _Text:
+    """A published text with its words, as written and case-folded (ß as ss), for searching many needles."""
+
+    def __init__(self, text: str):
+        self.exact, self.folded = text, text.casefold()
+        self.words = set(_WORD.findall(self.exact)), set(_WORD.findall(self.folded))
+
+    def has(self, needle: str, *, fold: bool) -> bool:
+        """``needle`` as a whole word or number: not inside a longer word, nor digits inside a longer number
+        (so "4455" is not found in "0.44551"); any run of spaces matches any run of spaces. ``fold``: in any
+        case (a pii value, which a comment may write in any case); else as written (a planted string, copied
+        from its comment: a leak keeps its case, and "Ben" is not the Dutch "ik ben")."""
+        n = _normalise(needle)
+        n, text, words = (n.casefold(), self.folded, self.words[1]) if fold else (n, self.exact, self.words[0])
+        if not set(_WORD.findall(n)) <= words:   # cheap test first: thousands of needles per file
+            return False
+        body = r"\s+".join(re.escape(part) for part in n.split())
+        start = r"(?<!\w)" if n[:1].isalnum() or n[:1] == "_" else ""
+        stop = r"(?!\w)" if n[-1:].isalnum() or n[-1:] == "_" else ""
+        if n[:1].isdigit():
+            start += r"(?<!\d[.,])"
+        if n[-1:].isdigit():
+            stop += r"(?![.,]\d)"
+        return re.search(start + body + stop, text) is not None
 
 
-def _found(needle: str, text: str, words: set[str]) -> bool:
-    # Only where every word of the needle is in the file is the pattern tried (thousands of needles).
-    if not set(_WORD.findall(_normalise(needle))) <= words:
-        return False
-    return _pattern(needle).search(text) is not None
+def _needles(planted_comments, values) -> dict[tuple[str, bool], str]:
+    """``{(needle, fold): kind}``: every planted string as written, every pii value in any case."""
+    out: dict[tuple[str, bool], str] = {}
+    for _, planted in planted_comments:
+        for p in planted:
+            out.setdefault((_normalise(p), False), "planted")
+    for v in sorted(set(values) - KEPT_COMMON_WORDS):
+        out.setdefault((_normalise(v).casefold(), True), "pii value")
+    return out
 
 
 def _quotes(page: Path) -> list[str]:
@@ -178,25 +194,19 @@ def test_nothing_of_the_pii_corpus_is_published_and_ordinary_comments_keep_their
     assert len(pii_columns) >= 5 and set(pii_columns) <= set(survey.columns)
     values = {v.strip() for c in pii_columns for v in survey[c] if v.strip()}
     assert {"Pieter", "Jansen", "ahmed.yilmaz@ziggo.nl", "+31 6 4455 6677"} <= values
-    named = sum(any(_pattern(v).search(_normalise(c)) for v in ("Pieter", "Jansen", "CUST-00912")) for c in comments)
-    assert named >= 3
+    assert sum(_Text(c).has("Jansen", fold=True) or _Text(c).has("CUST-00912", fold=True) for c in comments) >= 3
 
-    needles: dict[str, str] = {}   # one per spelling a reader would see ("Mark" and "MARK" are one)
-    for needle, kind in [(p, "planted") for _, planted in PII_COMMENTS for p in planted] + \
-            [(v, "pii value") for v in sorted(values - KEPT_COMMON_WORDS)]:
-        needles.setdefault(_normalise(needle), kind)
+    needles = _needles(PII_COMMENTS, values)
     files = [p for p in (out / "small-retailer").rglob("*") if p.is_file()] + [out / "index.html"]
     pdfs = [p.name for p in files if p.suffix.lower() == ".pdf"]
     assert not pdfs, f"a PDF was published and this scan cannot read it: {pdfs}"
     scanned = [p for p in files if p.suffix.lower() in TEXT_SUFFIXES | OFFICE_SUFFIXES]
     leaks = []
     for path in scanned:
-        text = _published_text(path)
-        words = set(_WORD.findall(text))
-        leaks += [f"{path.name}: {kind} {needle!r}" for needle, kind in needles.items() if _found(needle, text, words)]
-        # Column names as written (case-sensitive): "RecipientEmail", "ExternalReference", ...
-        original = path.read_text(encoding="utf-8", errors="replace") if path.suffix.lower() in TEXT_SUFFIXES else text
-        leaks += [f"{path.name}: pii column name {c!r}" for c in pii_columns if re.search(rf"\b{c}\b", original)]
+        text = _Text(_published_text(path))
+        leaks += [f"{path.name}: {kind} {n!r}" for (n, fold), kind in needles.items() if text.has(n, fold=fold)]
+        # Column names as written: "RecipientEmail", "ExternalReference", ...
+        leaks += [f"{path.name}: pii column name {c!r}" for c in pii_columns if text.has(c, fold=False)]
 
     # The comments reached the reports: each quote on the verbatims page is a planted comment as scrub
     # leaves it (with the engagement's pii values), and ordinary comments are quoted word for word.
@@ -207,11 +217,12 @@ def test_nothing_of_the_pii_corpus_is_published_and_ordinary_comments_keep_their
     unplanted = [q for q in quotes if q not in scrubbed]
     ordinary = [q for q in quotes if q in ORDINARY_COMMENTS]
     from_pii = [q for q in quotes if q in scrubbed and q not in ORDINARY_COMMENTS]
-    print(f"\nPII corpus: {len(PII_COMMENTS)} PII comments in {len(set(LANGUAGE.values()))} languages "
-          f"({', '.join(f'{lang} {list(LANGUAGE.values()).count(lang)}' for lang in sorted(set(LANGUAGE.values())))}), "
+    languages = sorted(set(LANGUAGE.values()))
+    print(f"\nPII corpus: {len(PII_COMMENTS)} PII comments in {len(languages)} languages "
+          f"({', '.join(f'{lang} {list(LANGUAGE.values()).count(lang)}' for lang in languages)}), "
           f"{len(ORDINARY_COMMENTS)} ordinary, {len(comments)} distinct comments in the survey; "
           f"{len(needles):,} strings searched ({sum(k == 'planted' for k in needles.values())} planted, "
-          f"{sum(k == 'pii value' for k in needles.values()):,} pii values, {len(KEPT_COMMON_WORDS)} common-word "
+          f"{sum(k == 'pii value' for k in needles.values()):,} pii values; {len(KEPT_COMMON_WORDS)} common-word "
           f"values kept by design) and {len(pii_columns)} pii column names in {len(scanned)} published files: "
           f"{len(leaks)} found; verbatims page: {len(quotes)} quotes, {len(ordinary)} ordinary word for word, "
           f"{len(from_pii)} scrubbed, {len(unplanted)} not planted")
@@ -219,3 +230,33 @@ def test_nothing_of_the_pii_corpus_is_published_and_ordinary_comments_keep_their
     assert not leaks, leaks[:20]
     assert len(quotes) >= 3 and not unplanted, unplanted[:5]
     assert ordinary and from_pii, quotes
+
+
+def test_every_comment_of_the_corpus_quoted_by_the_verbatims_page_code_leaks_nothing(small_engagements):
+    """The published page quotes a few comments; this one quotes them all, through the page's own code
+    (``programme.build`` with the engagement's pii values, every comment a quote) and the verbatims with no
+    length floor, so each of the corpus's comments is checked as a reader of the page would see it."""
+    import cxlib
+    from cxlib import verbatims
+    from cxlib.pages import programme
+    from pii_corpus import ORDINARY_COMMENTS, PII_COMMENTS
+
+    good, _ = small_engagements
+    eng = cxlib.load_engagement(good)
+    frame = eng.frame()
+    text = eng.columns("verbatim")[0]
+    page = programme.build(eng, n_boot=0, quotes_per_segment=10_000)
+    every = verbatims.verbatims(frame, text=text, per_group=10_000, min_chars=0, min_cell=1,
+                                pii_values=eng.pii_values())
+    shown = _Text(_normalise(str(page.verbatims()) + "\n" + "\n".join(every.table["quote"])))
+    corpus = {c for c, _ in PII_COMMENTS}
+    analysed = set(frame[text].dropna())
+    needles = _needles(PII_COMMENTS, eng.pii_values())
+    leaks = sorted(n for (n, fold) in needles if shown.has(n, fold=fold))
+    changed = [c for c in ORDINARY_COMMENTS if c in analysed and _normalise(c) not in shown.exact]
+    print(f"\nverbatims code: {len(corpus & analysed)} of {len(corpus)} PII comments and "
+          f"{len(set(ORDINARY_COMMENTS) & analysed)} ordinary ones among {len(analysed)} analysed comments, all "
+          f"quoted; {len(needles):,} strings searched: {len(leaks)} found; {len(changed)} ordinary comments changed")
+    assert len(corpus & analysed) >= 0.95 * len(corpus)   # three rows each: nearly all are analysed
+    assert not leaks, leaks[:20]
+    assert not changed, changed
