@@ -80,7 +80,11 @@ MOTIVATOR_WORDS: dict[str, str] = {
     "stand out": "stand out from the crowd", "unique": "stand out from the crowd",
     "succeed": "succeed in life", "success": "succeed in life",
     "the person i want to be": "be the person I want to be", "who i want to be": "be the person I want to be",
+    "standout": "stand out from the crowd",
 }
+# Extra words for demo-style column names (mot_person_1, mot_confidence_2), too loose for statements.
+NAME_MOTIVATOR_WORDS = {"person": "be the person I want to be", "confidence": "have confidence in the future",
+                        "environment": "protect the environment", "wellbeing": "enjoy a sense of well-being"}
 IMPORTANCE_STEM = re.compile(r"how important|importance|important to you|matters? (most )?to you")
 PERFORMANCE_STEM = re.compile(r"\brate\b|\brating\b|perform|how well|satisfied with each|satisfaction with each|"
                               r"how satisfied|how good|how do we do|score us")
@@ -220,6 +224,10 @@ def _looks_personal(name: str, values: pd.Series) -> str | None:
     """What kind of personal data a column holds (``"e-mail"``, ``"phone"``, ``"name"``), or None."""
     lower = name.lower()
     words = _words(name)
+    sample = values.head(2000)
+    nums = _numbers(sample)
+    if len(nums) and nums.notna().all() and float(nums.abs().max()) < 1e7:
+        return None  # answers on a scale or counts (perf_phone_support, imp_mobile_app), not contact details
     if re.search(r"e-?mail|phone|mobile|telephone|address|postcode|zip|street|birth|\bdob\b|iban|passport|ssn|bsn",
                  lower):
         return "personal"
@@ -228,7 +236,7 @@ def _looks_personal(name: str, values: pd.Series) -> str | None:
            for w in words) and not set(words) & {"product", "store", "brand", "plan", "branch", "shop", "item",
                                                  "segment", "file", "company", "campaign"}:
         return "name"
-    text = _texts(values.head(2000)).head(500)
+    text = _texts(sample).head(500)
     if len(text) < 3:
         return None
     if text.str.fullmatch(EMAIL).mean() > 0.8:
@@ -410,8 +418,10 @@ def _scale(cols: list[_Column], *, nps: bool = False) -> tuple[tuple[float, floa
     if scale is None and stated and stated[0] < stated[1]:
         scale, source = stated, "the range stated in the question"
     if scale is None:
-        if nps and observed and observed <= set(map(float, range(0, 11))) | set(map(float, NO_ANSWER_CODES)):
-            scale, source = (0.0, 10.0), "likelihood to recommend (0–10)"
+        if nps and observed and observed <= set(map(float, range(0, 11))) | set(map(float, NO_ANSWER_CODES)) \
+                and max(observed - set(map(float, NO_ANSWER_CODES)), default=0) >= 8:
+            # likelihood to recommend is asked 0-10; overall satisfaction in this method too
+            scale, source = (0.0, 10.0), "the answers given, on the 0-10 scale recommendation and satisfaction use"
             na_codes |= {v for v in observed if v in NO_ANSWER_CODES}
         else:
             scale, extra = _snap(observed, n)
@@ -564,12 +574,15 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
         elem = re.fullmatch(r"(perf|imp)_(.+)", lower)
         if mot and numeric(c):
             c.row["role"] = "motivator_item"
-            c.row["motivator"] = _motivator(c.statement or c.label) or _motivator(mot.group(1)) or mot.group(1)
+            key = mot.group(1)
+            c.row["motivator"] = (_motivator(c.statement or c.label) or _motivator(key.replace("_", " "))
+                                  or NAME_MOTIVATOR_WORDS.get(key) or key)
             if c.block:
                 blocks_done.add(c.block)
         elif elem and numeric(c):
             c.row["role"] = "element_performance" if elem.group(1) == "perf" else "element_importance"
-            c.row["element"] = elem.group(2)
+            text = elem.group(2).replace("_", " ").strip()  # perf_easy_returns -> "Easy returns", as a label reads
+            c.row["element"] = text[:1].upper() + text[1:]
             if c.block:
                 blocks_done.add(c.block)
     for key, group in members.items():
@@ -651,7 +664,7 @@ def _survey_rows(sv_table: Table, survey: Path, qsf: dict[str, _QsfQuestion],
             _set_scale(row, *_scale([c], nps=True)[:2])
         elif "satisf" in words or re.search(r"(^|_)(sat|osat|csat)(_|$)", c.name.lower()):
             row["role"] = "satisfaction"
-            scale, na, source = _scale([c])
+            scale, na, source = _scale([c], nps=True)
             _set_scale(row, scale, na)
             if source.startswith("the answers given"):
                 notes["scale_from_answers"].append(c.name)

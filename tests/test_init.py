@@ -194,9 +194,10 @@ def test_init_drafts_config_and_codebook(export, tmp_path):
     # the wording names the motivator: its name in cxlib.motivators.MOTIVATORS, as the truth has it
     assert draft.loc["mot_belonging_1", ["role", "motivator", "scale_min", "scale_max"]].tolist() == [
         "motivator_item", "feel a sense of belonging", "1", "7"]
-    assert draft.loc["perf_easy_returns", ["role", "element"]].tolist() == ["element_performance", "easy_returns"]
+    # element names from perf_<e>/imp_<e>, written as a label reads
+    assert draft.loc["perf_easy_returns", ["role", "element"]].tolist() == ["element_performance", "Easy returns"]
     assert draft.loc["imp_easy_returns", ["role", "element", "scale_min", "scale_max"]].tolist() == [
-        "element_importance", "easy_returns", "1", "5"]
+        "element_importance", "Easy returns", "1", "5"]
     assert draft.loc["ltr", ["role", "scale_min", "scale_max"]].tolist() == ["advocacy", "0", "10"]
     assert draft.loc["overall_sat", "role"] == "satisfaction"
     assert draft.loc["comment", "role"] == "verbatim"
@@ -728,3 +729,23 @@ def test_block_kind_from_stem_scale_and_statements():
     assert _classify_block(block("Please tell us", ["Acme gets me", "I feel at home"], agree)) == "motivator"
     assert _classify_block(block("Acme...", ["helps me feel secure", "helps me succeed in life"])) == "motivator"
     assert _classify_block(block("Please tell us", ["Opening hours", "Store layout"])) is None  # left FILL_ME
+
+
+def test_demo_style_names_are_not_personal_data(tmp_path):
+    """cx synth's column names: 'phone' or 'mobile' in a rated question's name is no phone number."""
+    n = 40
+    rng = np.random.default_rng(2)
+    survey = pd.DataFrame({"customer_id": [f"{i:04d}" for i in range(n)],
+                           **{c: [str(v) for v in rng.integers(1, 11 if c.startswith("perf") else 6, n)]
+                              for c in ("perf_phone_support_hours", "imp_phone_support_hours", "perf_mobile_app",
+                                        "imp_mobile_app", "mot_standout_1", "mot_person_1")}})
+    survey.to_csv(tmp_path / "s.csv", index=False)
+    pd.DataFrame({"customer_id": survey["customer_id"], "mobile": [f"06-{10000000 + i}" for i in range(n)]}).to_csv(
+        tmp_path / "c.csv", index=False)
+    cfg, cb = _draft(init_engagement(tmp_path / "demo", survey=tmp_path / "s.csv", customers=tmp_path / "c.csv"))
+    assert cb.loc["perf_phone_support_hours", ["role", "element"]].tolist() == ["element_performance",
+                                                                                "Phone support hours"]
+    assert cb.loc["imp_mobile_app", ["role", "element"]].tolist() == ["element_importance", "Mobile app"]
+    assert cb.loc[["mot_standout_1", "mot_person_1"], "motivator"].tolist() == [
+        "stand out from the crowd", "be the person I want to be"]
+    assert cfg["privacy"]["pii"] == ["mobile"]  # the customers' phone numbers are
