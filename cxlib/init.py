@@ -1032,41 +1032,51 @@ def init_engagement(dest: str | Path, *, survey: str | Path, customers: str | Pa
     missing_codes``). What is inferred, and how:
 
     - **labels**: the question text (Qualtrics header line 2, SPSS variable labels, else the ``.qsf``) as
-      plain text, HTML tags and entities removed.
+      plain text, HTML tags and entities removed, spaces collapsed.
     - **metadata and personal data**: Qualtrics metadata (StartDate, Status, Progress, Duration,
-      ResponseId, Location*, …, by name or ImportId) get role ``ignore``; IP address, recipient names and
-      e-mail, ExternalReference, and any column whose values look like e-mails, phone numbers or names,
-      ``pii``.
+      ResponseId, Location*, system fields, display order, …, by name or ImportId) get role ``ignore``;
+      IP address, recipient names and e-mail, ExternalReference, and any text column whose values look
+      like e-mails, phone numbers or names, ``pii``.
     - **matrix blocks**: columns sharing an ImportId question (``QID12_3``) or a name prefix (``Q2_1``);
-      an item's statement is the text after the last `` - ``. A block whose stem says "how important" /
-      "importance" is importance; a block of agree statements about feelings, or whose statements name
-      motivators, holds motivator items; "rate", "perform", "how well", "satisfied with each" make a
-      performance block. Performance and importance items are paired by their statements (normalised
-      case, punctuation and spaces; else difflib's closest, ratio ≥ 0.75), never by position; the pair's
-      ``element`` is the performance statement. Demo-style names (``mot_<m>_<n>``, ``perf_<e>``,
-      ``imp_<e>``) are read as before.
-    - **single questions**: "recommend" → advocacy (0–10); "satisf" → satisfaction; text answers or
-      "comment" / "anything else" / "tell us" → verbatim.
+      an item's statement is the text after the last `` - `` (or the ``.qsf`` choice). A block whose stem
+      (with the ``.qsf`` question text and block name) says "how important" / "importance" is importance;
+      a block of agree statements about feelings or naming motivators holds motivator items; "rate",
+      "perform", "how well", "satisfied with each" make a performance block; a block left over whose
+      statements pair with a classified one is its counterpart. Performance and importance items are
+      paired by their statements (normalised case, punctuation and spaces; else difflib's closest, ratio
+      ≥ 0.75), never by position; the pair's ``element`` is the performance statement. Demo-style names
+      (``mot_<m>_<n>``, ``perf_<e>``, ``imp_<e>``) are read too.
+    - **single questions**: "recommend" → advocacy; "satisf" → satisfaction (both 0–10 when no labels or
+      anchors say otherwise and the answers fit); text answers, "comment" / "anything else" / "tell us" →
+      verbatim. What the wording does not settle gets role ``FILL_ME``.
     - **motivators**: matched to the ten of ``cxlib.motivators.MOTIVATORS`` by keywords and synonyms
       (belong, secure/safe, freedom, thrill/excit, well-being/peace, environment/planet/sustainab,
-      future, stand out/unique, succeed/success, the person I want to be); ``FILL_ME`` where none fits.
-    - **scales**: SPSS value labels, else anchors in the question ("0 = not at all satisfied"), else the
-      ``.qsf`` answer choices, else the observed integers snapped to 1–5, 1–7, 1–10 or 0–10. Codes
-      labelled "not applicable" / "don't know", a code just above the top (8 on 1–7, 11 on 0–10) and
-      97/98/99/-99 become ``missing_codes``.
-    - **id**: the survey column and customers column whose values overlap most (unique in customers),
-      whatever their names; ``{survey: …, customers: …}`` when the names differ. Metadata and personal
-      columns are tried only when nothing else matches.
+      future, stand out/unique, succeed/success, the person I want to be; the longest keyword found
+      wins); ``FILL_ME`` where none fits.
+    - **scales** (whole numbers): SPSS value labels, else anchors in the question ("0 = not at all
+      satisfied"), else the ``.qsf`` answer choices, else the observed integers snapped to 1–5, 1–7,
+      1–10 or 0–10; one scale per matrix block. Codes labelled "not applicable" / "don't know", a code
+      just above the top (8 on 1–7, 11 on 0–10) and 97/98/99/-99 become ``missing_codes`` (``8;99``).
+    - **id**: the survey column and customers column whose values overlap most (unique in customers,
+      leading zeros ignored), whatever their names; ``{survey: …, customers: …}`` when the names differ.
+      Metadata and personal columns are tried only when nothing else matches.
     - **respondents**: previews, tests and spam (``Status`` text, or its codes from value labels),
-      unfinished (``Finished`` false or ``Progress`` below 100) and anonymous (blank id) responses as
-      ``drop`` rules, each commented with the rows it drops; ``duplicates: latest`` when ids repeat;
-      ``date``: RecordedDate (or another date column).
+      unfinished (``Finished`` false; ``Progress`` below 100) and anonymous (blank id) responses as
+      ``drop`` rules, each proposed only when it drops rows and commented with how many;
+      ``duplicates: latest`` when kept ids repeat; ``date``: RecordedDate (or another date column).
     - **customers**: attrition from a close/end date column with the latest date in the extract as
-      ``observed_until`` and a Y/N flag as event (``event_values``), or from days observed and a 0/1 event;
-      a months column is never used as a duration (a comment says so). Value columns from money-like
-      names (units from currency symbols or codes), consent from consent/opt-in names, covariates from
-      categorical columns with region/age/segment/channel-like names (never personal data, ids, dates,
-      flags or value columns).
+      ``observed_until`` and a Y/N flag as event (``event_values``; an "active" flag the other way round),
+      or from days observed and a yes/no event; a months column is never used as a duration (a comment
+      says so). Value columns from money- and count-like names (spend, revenue, visits…; ``{column,
+      label, unit}`` when a currency symbol or code shows the unit), consent from a consent/opt-in
+      column, ``privacy.pii`` from columns holding names, e-mails or phone numbers (by name or by value),
+      covariates from categorical columns with region/age/segment/channel-like names (never personal
+      data, ids, dates, flags or value columns). Column names are read word by word (``Spend_Date`` is
+      no end date).
+    - **the yaml header** lists what is still ``FILL_ME`` in the codebook (motivators the wording does not
+      name, each element's stage and dimension on its performance row, roles not evident) and what to
+      check (scales read from the answers alone, elements without a counterpart, answers exported as
+      texts instead of codes).
 
     Whatever is not inferred is ``FILL_ME`` with a comment (``satisfaction.top_box`` always: a judgment);
     ``cx validate`` then lists what is still missing. Nothing is printed.
