@@ -529,7 +529,21 @@ def load_engagement(path: str | Path) -> Engagement:
     if not folder.is_dir():
         raise DataError(f"{folder}: not an engagement folder (no such directory)", file=str(folder))
     slug = validate_slug(folder.resolve().name)
-    cfg = validate_config(_read_yaml(folder / CONFIG_FILE))
+    raw = _read_yaml(folder / CONFIG_FILE)
+    try:
+        cfg = validate_config(raw)
+    except DataError as exc:
+        # The codebook does not depend on the configuration: check it too, so that a draft's every
+        # FILL_ME (engagement.yaml's and the codebook's) is listed in one round.
+        problems = Problems()
+        problems.add(exc)
+        name = raw.get("codebook") if isinstance(raw, dict) else None
+        if isinstance(name, str) and "/" not in name and "\\" not in name and not name.startswith(".") \
+                and (folder / name).is_file() and (folder / name).resolve().is_relative_to(folder.resolve()):
+            with problems.check():
+                table = read_table(folder / name)
+                validate_codebook(table.frame, file=SourceName(name, table.first_row))
+        problems.raise_any()
     paths = {role: folder / cfg[role] for role in ("survey", "customers", "codebook", "contacts") if cfg.get(role)}
     inside = folder.resolve()
     for role, file in paths.items():

@@ -684,10 +684,11 @@ class _Rule:
     problem: Problem
     nullable: bool = True
     missing: Problem = ("value is missing", "values are missing")
+    also: str = ""  # said after the rows: what to do
 
 
 def _report(failure_cases: pd.DataFrame, file: str, explain: dict[str, Problem],
-            values: pd.DataFrame | None = None) -> NoReturn:
+            values: pd.DataFrame | None = None, advice: dict[str, str] | None = None) -> NoReturn:
     """Turn pandera's failure cases into one DataError listing every failing column, with example values.
 
     ``values`` is the frame as it was before coercion, so that examples show what the file holds.
@@ -705,7 +706,8 @@ def _report(failure_cases: pd.DataFrame, file: str, explain: dict[str, Problem],
             labels = sub["index"].dropna().astype(int).unique()
             examples = (values.loc[labels, col] if values is not None and col in values.columns
                         else sub["failure_case"])
-        problems.add(_problem(file, col, problem, sub["index"].dropna().astype(int).unique(), examples=examples))
+        problems.add(_problem(file, col, problem, sub["index"].dropna().astype(int).unique(), examples=examples,
+                              also=(advice or {}).get(col, "") if examples is not () else ""))
     problems.raise_any()
     raise AssertionError("unreachable: pandera reported failures without a column")  # pragma: no cover
 
@@ -761,7 +763,7 @@ def _check(frame: pd.DataFrame, rules: dict[str, _Rule], file: str) -> None:
     except pa.errors.SchemaErrors as exc:
         explain: dict[str, Problem] = {c: r.problem for c, r in rules.items()}
         explain.update({f"{c}\0missing": r.missing for c, r in rules.items()})
-        _report(exc.failure_cases, file, explain, values=frame)
+        _report(exc.failure_cases, file, explain, values=frame, advice={c: r.also for c, r in rules.items()})
 
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -825,68 +827,98 @@ def validate_codebook(codebook: pd.DataFrame, file: str = "codebook.csv") -> pd.
     cb = _normalise_text(cb, [c for c in known if not c.startswith("scale_")])
     cb["role"] = cb["role"].map(lambda v: v if v is None else v.lower())
     cb["dimension"] = cb["dimension"].map(lambda v: v if v is None else v.lower())
-    _check(cb, {"column": _Rule(None, "", nullable=False,
-                                missing=("row has no column name", "rows have no column name")),
-                "role": _Rule(pa.Check.isin(ROLES), (f"row has an unknown role (allowed: {', '.join(ROLES)})",
-                                                     f"rows have unknown roles (allowed: {', '.join(ROLES)})"),
-                              nullable=False, missing=(f"row has no role (one of {', '.join(ROLES)})",
-                                                       f"rows have no role (one of {', '.join(ROLES)})")),
-                "dimension": _Rule(pa.Check.isin(DIMENSIONS),
-                                   (f"value is not one of {', '.join(DIMENSIONS)}",
-                                    f"values are not one of {', '.join(DIMENSIONS)}"))}, file)
-    dup = cb.index[cb["column"].duplicated(keep="first")]
+    problems = Problems()
+    pending: dict[str, set[int]] = {}  # cells left as FILL_ME: reported once, not again as blank
+
+    def blank(c: str, mask: pd.Series) -> pd.Index:
+        return cb.index[mask.to_numpy() & ~cb.index.isin(pending.get(c, set()))]
+
+    for c in cb.columns:
+        todo = cb.index[cb[c].map(lambda v: isinstance(v, str) and PLACEHOLDER in v.upper()).to_numpy()]
+        if len(todo):
+            problems.add(_problem(file, c, (f"cell still to fill in (replace {PLACEHOLDER})",
+                                            f"cells still to fill in (replace each {PLACEHOLDER})"), todo,
+                                  examples=cb.loc[todo, "column"] if c != "column" else ()))
+            cb.loc[todo, c] = None
+            pending[c] = set(todo)
+    with problems.check():
+        _check(cb, {"column": _Rule(None, "", nullable=False,
+                                    missing=("row has no column name", "rows have no column name")),
+                    "role": _Rule(None, "", nullable=False,
+                                  missing=(f"row has no role (one of {', '.join(ROLES)})",
+                                           f"rows have no role (one of {', '.join(ROLES)})"))}, file)
+    for c, allowed in (("role", ROLES), ("dimension", DIMENSIONS)):
+        bad = cb[cb[c].notna() & ~cb[c].isin(allowed)]
+        for value, rows in bad.groupby(c, sort=False).groups.items():
+            problems.add(_problem(file, c, (f"row has the unknown {c} {value!r}{_close(value, allowed)} (allowed: "
+                                            f"{', '.join(allowed)})",
+                                            f"rows have the unknown {c} {value!r}{_close(value, allowed)} (allowed: "
+                                            f"{', '.join(allowed)})"), rows))
+    dup = cb.index[cb["column"].notna() & cb["column"].duplicated(keep="first")]
     if len(dup):
-        _fail(file, "column", f"repeated column name(s) {sorted(set(cb.loc[dup, 'column']))}", dup)
-    cb = _to_float(cb, ["scale_min", "scale_max"], file)
+        problems.add(_problem(file, "column", f"repeated column name(s) {sorted(set(cb.loc[dup, 'column']))}", dup))
+    written = cb[["scale_min", "scale_max"]].notna()  # text that is not a number is reported once, above
+    cb = _to_float(cb, ["scale_min", "scale_max"], file, problems=problems)
     rated = cb["role"].isin(RATED_ROLES)
     for c in ("scale_min", "scale_max"):
-        lacking = cb.index[rated & cb[c].isna()]
+        lacking = blank(c, rated & cb[c].isna() & ~written[c])
         if len(lacking):
-            _fail(file, c, ("rated question has no scale", "rated questions have no scale"), lacking)
+            problems.add(_problem(file, c, ("rated question has no scale", "rated questions have no scale"), lacking,
+                                  examples=cb.loc[lacking, "column"]))
     inverted = cb.index[cb["scale_max"] <= cb["scale_min"]]
     if len(inverted):
-        _fail(file, "scale_max", ("row has scale_max not above scale_min", "rows have scale_max not above scale_min"),
-              inverted)
+        problems.add(_problem(file, "scale_max", ("row has scale_max not above scale_min",
+                                                  "rows have scale_max not above scale_min"), inverted))
     mot = cb["role"] == "motivator_item"
-    no_mot = cb.index[mot & cb["motivator"].isna()]
+    no_mot = blank("motivator", mot & cb["motivator"].isna())
     if len(no_mot):
-        _fail(file, "motivator", ("motivator item does not name its motivator",
-                                  "motivator items do not name their motivator"), no_mot)
+        problems.add(_problem(file, "motivator", ("motivator item does not name its motivator",
+                                                  "motivator items do not name their motivator"), no_mot,
+                              examples=cb.loc[no_mot, "column"]))
     el = cb["role"].isin(["element_performance", "element_importance"])
-    no_el = cb.index[el & cb["element"].isna()]
+    no_el = blank("element", el & cb["element"].isna())
     if len(no_el):
-        _fail(file, "element", ("element row does not name its element", "element rows do not name their element"),
-              no_el)
+        problems.add(_problem(file, "element", ("element row does not name its element",
+                                                "element rows do not name their element"), no_el,
+                              examples=cb.loc[no_el, "column"]))
+    el &= cb["element"].notna()
     for role in ("element_performance", "element_importance"):
-        sub = cb.loc[cb["role"] == role]
+        sub = cb.loc[(cb["role"] == role) & cb["element"].notna()]
         dup = sub.index[sub["element"].duplicated(keep="first")]
         if len(dup):
-            _fail(file, "element", f"{role} rows repeat element(s) {sorted(set(cb.loc[dup, 'element']))}", dup)
+            problems.add(_problem(file, "element", f"{role} rows repeat element(s) "
+                                  f"{sorted(set(cb.loc[dup, 'element']))}", dup))
     for role, other in (("element_performance", "element_importance"), ("element_importance", "element_performance")):
-        lonely = cb.index[(cb["role"] == role) & ~cb["element"].isin(cb.loc[cb["role"] == other, "element"])]
+        others = cb.loc[cb["role"] == other, "element"].dropna()
+        lonely = cb.index[(cb["role"] == role) & cb["element"].notna() & ~cb["element"].isin(others)]
         if len(lonely):
             names = sorted(set(cb.loc[lonely, "element"]))
             have, lack = role.split("_")[1], other.split("_")[1]
-            _fail(file, "element", (f"element has a {have} row but no {lack} row: {names}",
-                                    f"elements have a {have} row but no {lack} row: {names}"), lonely)
+            hint = _close(names[0], set(others) - set(cb.loc[cb["role"] == role, "element"].dropna()))
+            problems.add(_problem(file, "element", (f"element has a {have} row but no {lack} row: {names}{hint}",
+                                                    f"elements have a {have} row but no {lack} row: {names}{hint}"),
+                                  lonely))
     for c in ("stage", "dimension"):
         # The pair shares one stage and dimension; either row may carry it. Report every element lacking
         # one at once (in codebook order), since a draft codebook lacks them all.
-        carried = cb[el].groupby("element", sort=False)[c].agg(lambda v: sorted(set(v.dropna())))
-        lacking = [e for e, v in carried.items() if not v]
+        valid = (lambda v: v.dropna()) if c == "stage" else (lambda v: v[v.isin(DIMENSIONS)])  # unknown: above
+        carried = cb[el].groupby("element", sort=False)[c].agg(lambda v: sorted(set(valid(v))))
+        waiting = set(cb.loc[list(pending.get(c, set())), "element"])
+        lacking = [e for e, v in carried.items() if not v and e not in waiting]
         if lacking:
             rows = cb.index[el & cb["element"].isin(lacking)]
-            _fail(file, c, (f"element row has no {c}: {lacking[0]!r}",
-                            f"element rows have no {c} (on neither row of the pair): "
-                            f"{', '.join(map(repr, lacking[:5]))}{', …' if len(lacking) > 5 else ''}"), rows)
-        clash = [e for e, v in carried.items() if len(v) > 1]
-        if clash:
-            _fail(file, c, f"rows of element {clash[0]!r} disagree on its {c} ({', '.join(carried[clash[0]])})",
-                  cb.index[el & (cb["element"] == clash[0])])
-        cb.loc[el, c] = cb.loc[el, "element"].map(lambda e: carried[e][0])
+            problems.add(_problem(file, c, (f"element row has no {c}: {lacking[0]!r}",
+                                            f"element rows have no {c} (on neither row of the pair): "
+                                            f"{', '.join(map(repr, lacking[:5]))}{', …' if len(lacking) > 5 else ''}"),
+                                  rows))
+        for e in [e for e, v in carried.items() if len(v) > 1]:
+            problems.add(_problem(file, c, f"rows of element {e!r} disagree on its {c} ({', '.join(carried[e])})",
+                                  cb.index[el & (cb["element"] == e)]))
+        cb.loc[el, c] = cb.loc[el, "element"].map(lambda e: carried[e][0] if carried[e] else None)
     if not mot.any():
-        raise DataError(f"{file}: column 'role': no motivator_item rows; the connection index needs them",
-                        file=file, column="role")
+        problems.add(DataError(f"{file}: column 'role': no motivator_item rows; the connection index needs them",
+                               file=file, column="role"))
+    problems.raise_any()
     return cb
 
 
@@ -935,7 +967,7 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
     ...     validate_survey(survey, eng.codebook, eng.config, file="survey.csv")
     ... except DataError as e:
     ...     print(e)
-    survey.csv: column 'overall_sat': 2 values outside the scale 0–10, e.g. '14' (rows 4, 8)
+    survey.csv: column 'overall_sat': 2 values outside the scale 0–10, e.g. '14' (rows 4, 8); if 14 means “not applicable” or “don't know”, put 14 in missing_codes on this column's row of codebook.csv
     """
     import pandera.pandas as pa
 
@@ -1020,8 +1052,16 @@ def validate_survey(survey: pd.DataFrame, codebook: pd.DataFrame, cfg: dict[str,
     for c in numeric:
         lo, hi = scales.get(c, (np.nan, np.nan))
         if pd.notna(lo) and pd.notna(hi):
+            # A few distinct values just beyond the scale are usually an export's code for "not applicable"
+            # or "don't know" (Qualtrics writes 8 on a 1–7 scale): say how to declare them.
+            outside = out[c][(out[c] < lo) | (out[c] > hi)].dropna().unique()
+            hint = ""
+            if 0 < len(outside) <= 3:
+                codes = ";".join(f"{v:g}" for v in sorted(outside))
+                hint = (f"; if {codes.replace(';', ' or ')} means “not applicable” or “don't know”, put {codes} in "
+                        f"missing_codes on this column's row of {codebook_file}")
             rules[c] = _Rule(pa.Check.in_range(lo, hi), (f"value outside the scale {lo:g}–{hi:g}",
-                                                         f"values outside the scale {lo:g}–{hi:g}"))
+                                                         f"values outside the scale {lo:g}–{hi:g}"), also=hint)
     with problems.check():
         _check(out, rules, file)
     dup = out.index[out[id_col].duplicated(keep="first")]

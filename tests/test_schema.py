@@ -65,13 +65,14 @@ def test_message_format_count_and_first_rows(valid_engagement):
     err = info.value
     # Rows as the spreadsheet numbers them: the header is row 1, so data row 18 is spreadsheet row 19.
     assert str(err) == ("survey.csv: column 'mot_belonging_1': 3 values outside the scale 1–7, e.g. '9', '0', '8' "
-                        "(rows 19, 41, 60)")
+                        "(rows 19, 41, 60); if 0 or 8 or 9 means “not applicable” or “don't know”, put 0;8;9 in "
+                        "missing_codes on this column's row of codebook.csv")
     assert (err.file, err.column, err.rows, err.count) == ("survey.csv", "mot_belonging_1", [19, 41, 60], 3)
 
 
 def test_one_bad_value_reads_in_the_singular(valid_engagement):
     _edit_csv(valid_engagement, "survey.csv", lambda f: f.assign(ltr=["11"] + f["ltr"].tolist()[1:]))
-    with pytest.raises(DataError, match=r"column 'ltr': 1 value outside the scale 0–10, e.g. '11' \(row 2\)$"):
+    with pytest.raises(DataError, match=r"column 'ltr': 1 value outside the scale 0–10, e.g. '11' \(row 2\); if 11 means"):
         cx.load_engagement(valid_engagement)
 
 
