@@ -32,14 +32,24 @@ from .errors import DataError
 
 __all__ = ["Step", "Preparation", "prepare", "DERIVED_DURATION", "DERIVED_EVENT", "DERIVED_START"]
 
-DERIVED_DURATION = "days_observed"
-DERIVED_EVENT = "left"
-DERIVED_START = "followup_start"
+# Columns built here carry the package's prefix, so that they cannot be a client's own; preparing an already
+# prepared table overwrites them (preparing twice gives the same frames).
+DERIVED_DURATION = "cx_days_observed"
+DERIVED_EVENT = "cx_left"
+DERIVED_START = "cx_followup_start"
 
 
 @dataclass(frozen=True)
 class Step:
     """One preparation rule and what it did.
+
+    Examples
+    --------
+    >>> step = Step("survey.csv", "Finished is 'False'", "dropped", 37)
+    >>> step.sentence()
+    "37 responses left out: Finished is 'False'"
+    >>> Step("survey.csv", "Q3_4 coded 11 (missing_codes)", "blanked", 1).sentence()
+    '1 answer read as no answer: Q3_4 coded 11 (missing_codes)'
 
     Attributes
     ----------
@@ -272,8 +282,10 @@ def prepare(survey: pd.DataFrame, customers: pd.DataFrame, codebook: pd.DataFram
             steps.append(Step(sfile, f"{col} coded {' or '.join(wanted)} (missing_codes)", "blanked", int(hit.sum())))
     att = cfg.get("attrition")
     if att:
-        att = dict(att)
-        survey, customers, att = _attrition(survey, customers, cfg, att, sfile, cfile, steps)
+        before = dict(att)
+        survey, customers, att = _attrition(survey, customers, cfg, dict(att), sfile, cfile, steps)
+        # Which entries now name columns built here (validate_config turns them back into what was written).
+        att["derived"] = {k: att[k] for k in ("duration", "event", "start") if att.get(k) != before.get(k)}
         cfg["attrition"] = att
     return survey, customers, cfg, Preparation(survey_rows=n_rows, steps=tuple(steps))
 
@@ -299,8 +311,7 @@ def _event(values: pd.Series, event_values: dict[str, list[str]] | None, file: s
 
 
 def _free_name(name: str, taken: pd.Index) -> str:
-    while name in taken:
-        name = f"cx_{name}"
+    """``name`` (a ``cx_`` column of this module's own, overwritten when present)."""
     return name
 
 

@@ -495,7 +495,17 @@ def _as_written(cfg: dict[str, Any]) -> dict[str, Any]:
                         if isinstance(v, str) and isinstance(labels.get(v), dict) else v for v in cfg["value"]]
     att = cfg.get("attrition")
     if isinstance(att, dict) and isinstance(att.get("source"), dict):
-        cfg["attrition"] = dict(att["source"])
+        # Entries preparation replaced by the columns it built go back to what was written; entries changed
+        # since (a different horizon, a column chosen by hand) are kept.
+        source, derived = att["source"], att.get("derived") or {}
+        written = {k: v for k, v in att.items() if k not in ("source", "derived", "from_dates")}
+        for key, built in derived.items():
+            if written.get(key) == built:
+                if key in source:
+                    written[key] = source[key]
+                else:
+                    written.pop(key, None)
+        cfg["attrition"] = written
     return cfg
 
 
@@ -707,7 +717,7 @@ def _report(failure_cases: pd.DataFrame, file: str, explain: dict[str, Problem],
             examples = (values.loc[labels, col] if values is not None and col in values.columns
                         else sub["failure_case"])
         problems.add(_problem(file, col, problem, sub["index"].dropna().astype(int).unique(), examples=examples,
-                              also=(advice or {}).get(col, "") if examples is not () else ""))
+                              also=(advice or {}).get(col, "") if len(examples) else ""))
     problems.raise_any()
     raise AssertionError("unreachable: pandera reported failures without a column")  # pragma: no cover
 

@@ -585,3 +585,14 @@ def test_raw_files_untouched(raw):
     for p in (raw.r.qualtrics_csv, raw.r.sav, raw.r.qsf, raw.r.crm_csv):
         assert _sha(p) == raw.hashes[p.name], p.name
     assert sorted(p.name for p in raw.r.folder.iterdir()) == sorted(raw.hashes)
+
+
+def test_validating_the_loaded_engagement_again_gives_the_same_frame(csv_eng):
+    """Engagement.config is normalised (attrition built from dates, the id mapped), yet feeding the loaded
+    engagement back to from_frames prepares nothing twice, and a changed horizon is kept."""
+    again = cx.from_frames(csv_eng.config, csv_eng.survey, csv_eng.customers, csv_eng.codebook, slug="again")
+    pd.testing.assert_frame_equal(again.frame(), csv_eng.frame())
+    assert again.config["attrition"]["duration"] == csv_eng.config["attrition"]["duration"]
+    cfg = {**csv_eng.config, "attrition": {**csv_eng.config["attrition"], "horizon": 180}}
+    shorter = cx.from_frames(cfg, csv_eng.survey, csv_eng.customers, csv_eng.codebook, slug="again")
+    assert shorter.config["attrition"]["horizon"] == 180
