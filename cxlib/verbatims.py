@@ -28,8 +28,32 @@ _STOPWORDS = frozenset("""a about after again all also always am an and any are 
 could did do does doing don't done for from get gets got had has have having he her here him his how i i'm if in into
 is it it's its just me more most my no nor not of off on once only or other our out over own really same she should so
 some such than that the their them then there these they this those through to too under until up us very was we were
-what when where which while who why will with would you your yours email phone link number""".split())
+what when where which while who why will with would you your yours email phone link number
+regards thanks cheers
+aan al als ben bij dan dat de die dit door een en er geen had heb hebben heel het hij hoe ik in is je jullie kan
+maar me meer met mij mijn na naar niet nog nu of om ook op over te tot u uit van veel voor was wat we wel werd
+wij worden ze zij zijn zo groeten groetjes mvg
+aber als am an auch auf aus bei bin bis da das dass dem den der des die doch du ein eine einem einen einer es für
+hat haben ich ihr im in ist ja kein keine man mein meine mich mir mit nach nicht noch nur oder schon sehr sie sind
+so um und uns von vor war was wenn wie wir wird wurde zu zum zur grüße gruß grüsse
+à au aux avec ce ces cette dans de des du elle en est et été être il ils je la le les leur ma mais me mes mon ne
+nous on ou où par pas pour qu que qui sa se ses son sont sur ta te tes très tu un une vous y cordialement merci
+""".split())
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+# What privacy.scrub leaves in place of personal data ([name], [email], ...): a gap between words, never a term.
+_PLACEHOLDER = re.compile(r"\[(?:name|email|phone|link|number|removed|address)\]", re.IGNORECASE)
+
+
+def _terms(comment: str, phrases: bool) -> set[str]:
+    """The distinct non-stopwords of a comment, and (with ``phrases``) pairs of them adjacent within a stretch
+    of text that no scrubbed placeholder interrupts."""
+    terms: set[str] = set()
+    for piece in _PLACEHOLDER.split(comment):
+        words = [w for w in (m.group(0).lower() for m in _WORD.finditer(piece)) if w not in _STOPWORDS]
+        terms.update(words)
+        if phrases:
+            terms.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+    return terms
 
 
 def _prepare(data: Any, text: str, by: str, function: str, min_cell: Any,
@@ -311,11 +335,7 @@ def word_frequency(data: pd.DataFrame, *, text: str, by: str = "segment", top: i
             continue
         counts: dict[str, int] = {}
         for comment in sub[text]:
-            words = [w for w in (m.group(0).lower() for m in _WORD.finditer(comment)) if w not in _STOPWORDS]
-            terms = set(words)
-            if phrases:
-                terms |= {f"{a} {b}" for a, b in zip(words, words[1:])}
-            for t in terms:
+            for t in _terms(comment, phrases):
                 counts[t] = counts.get(t, 0) + 1
         best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         rows += [{by: g, "term": t, "comments": c, "share": c / len(sub), "n_comments": len(sub),

@@ -95,3 +95,19 @@ def test_word_frequency_plots_and_tables_are_order_safe(tmp_path):
     qt = q.table.sort_values("quote")
     qt.loc[:, "quote"] = ""
     assert (q.table["quote"] != "").any()
+
+
+def test_word_frequency_never_counts_scrubbed_placeholders_or_filler_words_in_four_languages():
+    """Scrubbed personal data leaves [name], [email], ...: neither a term nor the bridge of a phrase; the
+    commonest function words of English, Dutch, German and French are not terms (#16: comments in those
+    languages are normal). Reference: the expected terms written out by hand."""
+    f = pd.DataFrame({"segment": ["a"] * 4, "comment": [
+        "Kind regards, Mark Wilson. Slow delivery", "De levering was heel traag, groetjes Lisa",
+        "Die Lieferung ist sehr langsam, viele Grüße, Jürgen", "La livraison est très lente, cordialement Paul Martin"]})
+    r = vb.word_frequency(f, text="comment", min_cell=1, top=100, phrases=True)
+    terms = set(r.table["term"])
+    assert not {t for t in terms if "name" in t.split() or "[" in t}, terms
+    assert not terms & {"de", "was", "heel", "die", "ist", "sehr", "la", "est", "très", "groetjes", "cordialement"}
+    assert {"slow delivery", "levering", "traag", "lieferung", "langsam", "livraison", "lente"} <= terms
+    # "Mark Wilson. Slow delivery": "wilson" was scrubbed, so no phrase joins the text on either side of it.
+    assert not {t for t in terms if t.endswith(" slow") and t != "slow"}
