@@ -78,6 +78,7 @@ def corpus_run(corpus_group, small_engagements, tmp_path_factory, request):
     return proc, out, root / "data", cases
 
 
+QUICK_RESAMPLES = 100
 PAGES = {"00": "summary", "01": "value", "02": "drivers", "03": "attrition", "04": "programme"}
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -136,6 +137,8 @@ def _publish_in_process(cases, folders, out: Path, prefixes: list[str]) -> subpr
             module = getattr(cx.pages, PAGES[prefix])
             accepted = inspect.signature(module.build).parameters
             kwargs = {k: v for k, v in params.items() if k in accepted and k != "results"}
+            # The expectations are words and reasons, not interval widths: fewer resamples say the same.
+            kwargs.update({k: QUICK_RESAMPLES for k in ("n_boot",) if k in kwargs})
             if "results" in accepted:
                 kwargs["results"] = cx.pages.summary.gather(eng, seed=kwargs.get("seed", 0))
             page = module.build(eng, **kwargs)
