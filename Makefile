@@ -45,14 +45,15 @@ demo: $(STAMP) browser ## run every notebook on every engagement under data/ -> 
 	$(BIN)/cx run $(ENGAGEMENTS) --out reports $(if $(JOBS),--jobs $(JOBS))
 	$(BIN)/python -m cxlib.browser reports
 
-# The suite runs on every core (pytest-xdist); tests/conftest.py keeps each costly session fixture's tests on
-# one worker (--dist loadgroup), so the small batch run and each awkward-corpus group are built once.
+# The suite runs on every core (pytest-xdist, tests handed out one by one). A session fixture is built once per
+# worker that needs it. (--dist loadgroup would pin groups, but pytest-xdist 3.8 cannot rename pytest 9's
+# node ids, so its groups are silently ignored.)
 PYTEST_WORKERS ?= auto
 test: $(STAMP) browser ## run the test suite (slow cases in their quick form; browser checks included)
-	CXLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
+	CXLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load
 
 test-slow: $(STAMP) browser ## run the test suite with the full slow cases
-	CXLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup --slow
+	CXLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load --slow
 
 bench: $(STAMP) ## run the benchmarks in bench/ and print their ratios
 	@fail=0; for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || fail=1; done; exit $$fail

@@ -32,26 +32,6 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.load_profile("slow" if config.getoption("--slow") else "quick")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """How ``make test`` (``pytest -n auto --dist loadgroup``) shares the tests between its workers.
-
-    A session fixture is built once per worker that needs it, so the tests of one costly fixture stay on one
-    worker: everything using the small batch run (``batch_run``) together, each group of the awkward corpus
-    (``corpus_run``) as its own unit, and every other test with the rest of its file (module fixtures)."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        names = getattr(item, "fixturenames", ())
-        callspec = getattr(item, "callspec", None)
-        if "batch_run" in names:
-            group = "batch_run"
-        elif "corpus_run" in names and callspec is not None and "corpus_group" in callspec.params:
-            group = f"corpus-{callspec.params['corpus_group']}"
-        else:
-            group = item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture
 def slow(request: pytest.FixtureRequest) -> bool:
     """True under --slow: tests marked slow then use their full size instead of the quick one."""

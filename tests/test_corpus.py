@@ -190,7 +190,7 @@ def _check(case, out) -> tuple[bool, str]:
     return not problems, "; ".join(problems) or ("report; " + ", ".join(said) if said else "report")
 
 
-def test_every_awkward_case_gets_its_expected_outcome(corpus_run):
+def _expected_outcomes(corpus_run):
     proc, out, _, cases = corpus_run
     rows = [(case.name, case.outcome, *_check(case, out)) for case in cases]
     width = max(len(r[0]) for r in rows)
@@ -207,10 +207,7 @@ def test_every_awkward_case_gets_its_expected_outcome(corpus_run):
     assert not [p.name for p in out.glob(".logs/*.kernel.txt")]
 
 
-def test_refused_cases_are_listed_as_bad_input_in_the_index(corpus_run, slow):
-    if not slow:
-        pytest.skip("the index is written by cx run: the full form (--slow) checks it; test_batch checks it "
-                    "for a refused engagement")
+def _refused_cases_listed_in_the_index(corpus_run):
     _, out, _, cases = corpus_run
     index = (out / "index.html").read_text(encoding="utf-8")
     for case in cases:
@@ -218,7 +215,7 @@ def test_refused_cases_are_listed_as_bad_input_in_the_index(corpus_run, slow):
             assert case.slug in index
 
 
-def test_no_planted_identifier_in_any_corpus_output(corpus_run):
+def _no_planted_identifier_in_any_output(corpus_run):
     """The report scan (#10) over every file the corpus run wrote, against each case's own inputs."""
     _, out, data, cases = corpus_run
     leaks, scanned = [], 0
@@ -245,8 +242,20 @@ def test_no_planted_identifier_in_any_corpus_output(corpus_run):
     assert not leaks, leaks[:10]
 
 
-def test_results_json_holds_no_nan_or_inf(corpus_run):
+def _results_json_holds_no_nan_or_inf(corpus_run):
     """results.json is strict JSON: a figure that could not be estimated is null with a note, never NaN."""
     _, out, _, _ = corpus_run
     for path in out.glob("*/results.json"):
         json.loads(path.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(f"{path}: {c}"))
+
+
+def test_every_awkward_case_gets_its_expected_outcome(corpus_run, slow):
+    """One test per group of cases (so that ``pytest -n`` never builds a group twice), checking in turn:
+    each case's outcome and words; no planted customer id, e-mail or phone number in any output;
+    results.json is strict JSON; and (full form, where ``cx run`` writes it) the refused cases are listed as
+    bad input in the index (test_batch checks that for a refused engagement in every run)."""
+    _expected_outcomes(corpus_run)
+    _no_planted_identifier_in_any_output(corpus_run)
+    _results_json_holds_no_nan_or_inf(corpus_run)
+    if slow:
+        _refused_cases_listed_in_the_index(corpus_run)
