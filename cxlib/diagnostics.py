@@ -266,6 +266,28 @@ def _near_duplicate_names(e: _Engagement) -> list[str]:
     return out
 
 
+def _misspelt_motivators(e: _Engagement) -> list[str]:
+    """Motivator names close to, but not spelt as, one of the ten (``cxlib.motivators.MOTIVATORS``)."""
+    import difflib
+
+    from .motivators import MOTIVATORS
+
+    cb = e.codebook.reset_index(drop=True)
+    items = cb.loc[cb["role"] == "motivator_item"]
+    canonical = {m.lower(): m for m in MOTIVATORS}
+    out = []
+    for name, rows in items.groupby(items["motivator"].map(_cell_text), sort=False).groups.items():
+        key = " ".join(str(name).lower().split())
+        if key in canonical:
+            continue
+        close = difflib.get_close_matches(key, list(canonical), n=1, cutoff=0.85)
+        if close:
+            out.append(f"{e.file('codebook')}: column 'motivator': {name!r} {e.rows('codebook', rows)} is not one of "
+                       f"the ten motivators; did you mean {canonical[close[0]]!r}? Spelt differently it is analysed "
+                       "as a motivator of its own")
+    return out
+
+
 # -- 3. one-item motivators ---------------------------------------------------------------------------
 
 def _one_item_motivators(e: _Engagement) -> list[str]:
@@ -638,7 +660,8 @@ def diagnose(*, survey: pd.DataFrame, customers: pd.DataFrame, codebook: pd.Data
     """
     e = _Engagement(survey=survey, customers=customers, codebook=codebook, config=config, files=dict(files),
                     first_rows=dict(first_rows))
-    out = _unused_scale_ends(e) + _near_duplicate_names(e) + _one_item_motivators(e) + _partial_responses(e)
+    out = _unused_scale_ends(e) + _near_duplicate_names(e) + _misspelt_motivators(e) + _one_item_motivators(e) \
+        + _partial_responses(e)
     months = _months(e)
     # Months in a days column also make the horizon look longer than follow-up: one warning for one cause
     # (the months warning names the horizon too).

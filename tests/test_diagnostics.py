@@ -312,3 +312,13 @@ def test_customers_columns_holding_personal_data_are_named_until_listed_in_priva
     assert "privacy: {pii: [Email, Phone, Customer_Name]}" in w
     listed = {**eng.config, "privacy": {**eng.config["privacy"], "pii": ["Email", "Phone", "Customer_Name"]}}
     assert not [x for x in run(eng, customers=customers, config=listed) if "personal data" in x]
+
+
+def test_a_misspelt_motivator_name_gets_a_did_you_mean(eng):
+    cb = eng.codebook.copy()
+    first = cb.index[cb["motivator"] == "succeed in life"]
+    cb.loc[first, "motivator"] = "succed in life"
+    w = only(run(eng, codebook=cb), "is not one of the ten motivators")
+    assert "'succed in life'" in w and "did you mean 'succeed in life'?" in w
+    assert cb_rows(eng, cb["motivator"] == "succed in life") in w
+    assert not [x for x in run(eng) if "ten motivators" in x]
