@@ -604,10 +604,11 @@ def _undeclared_personal_data(e: _Engagement) -> list[str]:
     for col in e.customers.columns:
         if col in listed or col == c_col:
             continue
-        values = e.customers[col].map(_cell_text).dropna().astype(str)
-        if values.empty:
+        # The first 500 filled cells tell what a column holds (a CRM extract may have millions of rows).
+        head = e.customers[col].dropna().head(2000)
+        sample = head.map(_cell_text).dropna().astype(str).head(500)
+        if sample.empty:
             continue
-        sample = values.head(500)
         email = sample.str.fullmatch(_EMAIL_VALUE).mean() > 0.5
         dates = sample.str.match(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
         phone = (sample.str.fullmatch(_PHONE_VALUE) & ~dates).mean() > 0.5 and sample.str.count(r"\d").min() >= 8
