@@ -819,8 +819,6 @@ def validate_codebook(codebook: pd.DataFrame, file: str = "codebook.csv") -> pd.
     ...     print(e)
     codebook.csv: missing column(s) 'scale_min', 'scale_max', 'motivator', 'element', 'stage', 'dimension' (a codebook has column, role, label, scale_min, scale_max, motivator, element, stage, dimension)
     """
-    import pandera.pandas as pa
-
     cb = codebook.reset_index(drop=True).copy()
     cb.columns = [str(c).strip().lower() for c in cb.columns]
     missing = [c for c in CODEBOOK_COLUMNS if c not in cb.columns]
