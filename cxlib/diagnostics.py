@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .schema import RATED_ROLES
+from .schema import RATED_ROLES, cell_text, describe_rows, timestamps
 
 __all__ = ["diagnose", "leading_zero_hint"]
 
@@ -78,8 +78,6 @@ FALSE_WORDS = {"false", "0", "0.0", "no", "n", "f"}
 MONTH_NAME = re.compile(r"month|mnth|maand|mnd|monat|mois|(^|[^a-z])mo($|[^a-z])", re.IGNORECASE)
 DIGITS = re.compile(r"[0-9]+")
 
-from .schema import describe_rows as _describe_rows  # noqa: E402
-
 
 # -- small helpers ----------------------------------------------------------------------------------
 
@@ -97,20 +95,6 @@ def _and(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _id_text(v: Any) -> str | None:
-    """An id cell as text, as validation reads it: blank -> None, ``1042.0`` -> ``'1042'``."""
-    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, np.floating)) and np.isnan(v)):
-        return None
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
-        return str(int(v))
-    s = str(v).strip()
-    return s or None
-
-
-def _cell_text(v: Any) -> str | None:
-    return _id_text(v)
-
-
 def _canonical_name(v: str) -> str:
     return re.sub(r"[\W_]+", "", v).casefold()
 
@@ -121,7 +105,7 @@ def _missing_codes(codebook: pd.DataFrame) -> dict[str, set[float]]:
         return {}
     out: dict[str, set[float]] = {}
     for col, codes in zip(codebook["column"], codebook["missing_codes"]):
-        text = _cell_text(codes)
+        text = cell_text(codes)
         if text is None:
             continue
         nums = set(pd.to_numeric(pd.Series(text.split(";")).str.strip(), errors="coerce").dropna())
@@ -146,7 +130,7 @@ class _Engagement:
 
     def rows(self, role: str, labels: Iterable[Any]) -> str:
         """Spreadsheet rows of frame labels (survey, customers) or codebook positions."""
-        return _describe_rows([int(i) for i in labels], self.first_rows.get(role, 2))
+        return describe_rows([int(i) for i in labels], self.first_rows.get(role, 2))
 
     @property
     def id_columns(self) -> tuple[str | None, str | None, str, str]:
@@ -165,8 +149,8 @@ class _Engagement:
         s_col, c_col, _, _ = self.id_columns
         if s_col is None or c_col is None:
             return self.customers
-        ids = set(self.survey[s_col].map(_id_text).dropna())
-        return self.customers.loc[self.customers[c_col].map(_id_text).isin(ids).to_numpy()]
+        ids = set(self.survey[s_col].map(cell_text).dropna())
+        return self.customers.loc[self.customers[c_col].map(cell_text).isin(ids).to_numpy()]
 
     def rated(self) -> pd.DataFrame:
         cb = self.codebook.reset_index(drop=True)
@@ -251,7 +235,7 @@ def _near_duplicate_names(e: _Engagement) -> list[str]:
     for field, noun in NAME_FIELDS.items():
         if field not in cb.columns:
             continue
-        names = cb[field].map(_cell_text)
+        names = cb[field].map(cell_text)
         groups: dict[str, dict[str, list[int]]] = {}
         for pos, name in names.dropna().items():
             groups.setdefault(_canonical_name(name), {}).setdefault(name, []).append(int(pos))
@@ -276,7 +260,7 @@ def _misspelt_motivators(e: _Engagement) -> list[str]:
     items = cb.loc[cb["role"] == "motivator_item"]
     canonical = {m.lower(): m for m in MOTIVATORS}
     out = []
-    for name, rows in items.groupby(items["motivator"].map(_cell_text), sort=False).groups.items():
+    for name, rows in items.groupby(items["motivator"].map(cell_text), sort=False).groups.items():
         key = " ".join(str(name).lower().split())
         if key in canonical:
             continue
@@ -332,7 +316,7 @@ def _partial_responses(e: _Engagement) -> list[str]:
     flagged = pd.Index([])
     finished = _find_column(sv, "finished")
     if finished is not None:
-        text = sv[finished].map(_cell_text)
+        text = sv[finished].map(cell_text)
         unfinished = text.map(lambda v: v is not None and v.lower() in FALSE_WORDS).to_numpy(dtype=bool)
         if unfinished.any():
             labels = sv.index[unfinished]
@@ -345,7 +329,7 @@ def _partial_responses(e: _Engagement) -> list[str]:
                        f"leave them out, {_drop_rule(e, rule)}")
     progress = _find_column(sv, "progress")
     if progress is not None:
-        pct = pd.to_numeric(sv[progress].map(_cell_text), errors="coerce")
+        pct = pd.to_numeric(sv[progress].map(cell_text), errors="coerce")
         partial = (pct < 100).to_numpy(dtype=bool) & ~sv.index.isin(flagged)
         if partial.any():
             labels = sv.index[partial]
@@ -425,12 +409,6 @@ def _short_follow_up(e: _Engagement) -> list[str]:
             f"was followed that long (the longest follow-up is {longest:g} days): {advice}"]
 
 
-def _dates(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
-    return pd.to_datetime(values.map(_cell_text), errors="coerce", format="mixed")
-
-
 def _closed_before_response(e: _Engagement) -> list[str]:
     att, dur, ev = _attrition(e)
     out = []
@@ -441,15 +419,15 @@ def _closed_before_response(e: _Engagement) -> list[str]:
     if att.get("from_dates") and end in e.customers.columns and start:
         s_col, c_col, _, _ = e.id_columns
         if start in e.customers.columns:
-            begins = _dates(resp[start])
+            begins = timestamps(resp[start])
         elif start in e.survey.columns and s_col and c_col:
-            when = pd.Series(_dates(e.survey[start]).to_numpy(), index=e.survey[s_col].map(_id_text).to_numpy())
+            when = pd.Series(timestamps(e.survey[start]).to_numpy(), index=e.survey[s_col].map(cell_text).to_numpy())
             when = when[~when.index.duplicated(keep="last")]
-            begins = pd.Series(resp[c_col].map(_id_text).map(when).to_numpy(dtype="datetime64[ns]"), index=resp.index)
+            begins = pd.Series(resp[c_col].map(cell_text).map(when).to_numpy(dtype="datetime64[ns]"), index=resp.index)
         else:
             begins = None
         if begins is not None:
-            ends = _dates(resp[end])
+            ends = timestamps(resp[end])
             # By calendar day: an account closed later on the day of the response is not "before" it.
             before = (ends.dt.normalize() < begins.dt.normalize()).to_numpy(dtype=bool)
             if before.any():
@@ -482,14 +460,14 @@ def _zero_key(v: str) -> str:
 def _zero_matches(survey_ids: pd.Series, customer_ids: pd.Series) -> list[tuple[Any, str, str]]:
     """(survey label, survey id, customer id) for survey ids without a customer that match one once leading
     zeros are ignored (all-digit ids only: a spreadsheet turns those into numbers)."""
-    cust = customer_ids.map(_id_text).dropna()
+    cust = customer_ids.map(cell_text).dropna()
     exact = set(cust)
     by_key: dict[str, str] = {}
     for c in cust:
         if DIGITS.fullmatch(c):
             by_key.setdefault(_zero_key(c), c)
     out = []
-    for label, s in survey_ids.map(_id_text).items():
+    for label, s in survey_ids.map(cell_text).items():
         if s is None or s in exact or not DIGITS.fullmatch(s):
             continue
         c = by_key.get(_zero_key(s))
@@ -558,7 +536,7 @@ def _lost_leading_zeros(e: _Engagement) -> list[str]:
     s_col, c_col, s_name, c_name = e.id_columns
     if s_col is None or c_col is None:
         return []
-    s_ids, c_ids = e.survey[s_col].map(_id_text), e.customers[c_col].map(_id_text)
+    s_ids, c_ids = e.survey[s_col].map(cell_text), e.customers[c_col].map(cell_text)
     matches = _zero_matches(s_ids, c_ids)
     out = []
     c_width, s_width = _fixed_width(c_ids), _fixed_width(s_ids)
@@ -606,7 +584,7 @@ def _undeclared_personal_data(e: _Engagement) -> list[str]:
             continue
         # The first 500 filled cells tell what a column holds (a CRM extract may have millions of rows).
         head = e.customers[col].dropna().head(2000)
-        sample = head.map(_cell_text).dropna().astype(str).head(500)
+        sample = head.map(cell_text).dropna().astype(str).head(500)
         if sample.empty:
             continue
         email = sample.str.fullmatch(_EMAIL_VALUE).mean() > 0.5

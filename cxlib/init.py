@@ -44,7 +44,7 @@ import yaml
 from .engagement import CONFIG_FILE
 from .motivators import MOTIVATORS
 from .readers import Table, read_table
-from .schema import CODEBOOK_COLUMNS, PLACEHOLDER, DataError, validate_slug
+from .schema import CODEBOOK_COLUMNS, PLACEHOLDER, DataError, cell_text, is_missing, validate_slug
 
 __all__ = ["init_engagement"]
 
@@ -150,10 +150,6 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def _is_missing(v: Any) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, np.floating)) and np.isnan(v))
-
-
 def _texts(values: pd.Series) -> pd.Series:
     """Non-blank cells as stripped text; whole floats (SPSS, Parquet) without their ``.0``."""
     present = values[values.notna()]
@@ -166,15 +162,7 @@ def _texts(values: pd.Series) -> pd.Series:
         out = present.astype(str).str.strip()
         return out[out != ""]
 
-    def one(v: Any) -> str | None:
-        if _is_missing(v):
-            return None
-        if isinstance(v, (float, np.floating)) and float(v).is_integer():
-            return str(int(v))
-        text = str(v).strip()
-        return text or None
-
-    out = present.map(one)
+    out = present.map(cell_text)
     return out[out.notna()].astype(str)
 
 
@@ -711,7 +699,7 @@ def _find_id(sv: pd.DataFrame, cu: pd.DataFrame, unusable: set[str]) -> tuple[st
 def _rule_hits(frame: pd.DataFrame, rule: dict[str, Any]) -> pd.Series:
     """Rows a ``respondents.drop`` rule matches (the contract's semantics: trimmed, case-insensitive text;
     numbers compared as numbers; ``blank``; ``below``)."""
-    text = frame[rule["column"]].map(lambda v: None if _is_missing(v) else str(v).strip())
+    text = frame[rule["column"]].map(lambda v: None if is_missing(v) else str(v).strip())
     if rule.get("blank"):
         return text.isna() | (text == "")
     nums = pd.to_numeric(text, errors="coerce")

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .schema import cell_text, fail, timestamps  # one cell and date reader for every file
 
 __all__ = ["Step", "Preparation", "prepare", "DERIVED_DURATION", "DERIVED_EVENT", "DERIVED_START"]
 
@@ -109,19 +110,6 @@ class Preparation:
                 "steps": [s.to_dict() for s in self.steps]}
 
 
-def _missing(v: Any) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, np.floating)) and np.isnan(v))
-
-
-def _cell_text(v: Any) -> str | None:
-    if _missing(v):
-        return None
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
-        return str(int(v))
-    s = str(v).strip()
-    return s or None
-
-
 def _as_number(text: str | None) -> float | None:
     if text is None:
         return None
@@ -135,7 +123,7 @@ def _same(cell: str | None, wanted: Any) -> bool:
     """Text equal ignoring case and surrounding blanks; numbers equal as numbers (``0`` = ``0.0`` = ``"0"``)."""
     if cell is None:
         return False
-    want = _cell_text(wanted) if not isinstance(wanted, bool) else str(wanted)
+    want = cell_text(wanted) if not isinstance(wanted, bool) else str(wanted)
     if want is None:
         return False
     a, b = _as_number(cell), _as_number(want)
@@ -165,7 +153,7 @@ def _rule_text(rule: dict[str, Any]) -> str:
 
 
 def _matches(values: pd.Series, rule: dict[str, Any]) -> np.ndarray:
-    text = values.map(_cell_text)
+    text = values.map(cell_text)
     if "blank" in rule:
         return text.isna().to_numpy()
     if "equals" in rule or "in" in rule:
@@ -173,12 +161,6 @@ def _matches(values: pd.Series, rule: dict[str, Any]) -> np.ndarray:
         return text.map(lambda v: any(_same(v, w) for w in wanted)).to_numpy(dtype=bool)
     num = text.map(_as_number).astype(float)
     return (num < rule["below"]).to_numpy() if "below" in rule else (num > rule["above"]).to_numpy()
-
-
-def _dates(values: pd.Series) -> pd.Series:
-    from .schema import _timestamps  # one date reader for every file
-
-    return _timestamps(values)
 
 
 def _drop(survey: pd.DataFrame, mask: np.ndarray, file: str, rule: str, steps: list[Step]) -> pd.DataFrame:
@@ -251,17 +233,15 @@ def prepare(survey: pd.DataFrame, customers: pd.DataFrame, codebook: pd.DataFram
     if date_col:
         _need_column(survey, date_col, sfile, "respondents.date")
     if resp["duplicates"] != "error":
-        key = survey[cfg["id"]].map(_cell_text) if cfg["id"] in survey.columns else None
+        key = survey[cfg["id"]].map(cell_text) if cfg["id"] in survey.columns else None
         if key is not None:
             if resp["duplicates"] == "latest":
-                when = _dates(survey[date_col])
+                when = timestamps(survey[date_col])
                 bad = survey.index[when.isna().to_numpy() & key.notna().to_numpy()]
                 if len(bad):
-                    from .schema import _fail
-
-                    _fail(sfile, date_col, ("response date missing or not a date (respondents.date)",
-                                            "response dates missing or not dates (respondents.date)"), bad,
-                          examples=survey.loc[bad, date_col])
+                    fail(sfile, date_col, ("response date missing or not a date (respondents.date)",
+                                           "response dates missing or not dates (respondents.date)"), bad,
+                         examples=survey.loc[bad, date_col])
                 order = pd.DataFrame({"key": key, "when": when.to_numpy(), "pos": np.arange(len(survey))},
                                      index=survey.index).sort_values(["when", "pos"], kind="stable")
                 keep_last = order.loc[order["key"].notna()].drop_duplicates("key", keep="last").index
@@ -276,7 +256,7 @@ def prepare(survey: pd.DataFrame, customers: pd.DataFrame, codebook: pd.DataFram
             if codes is None or col not in survey.columns:
                 continue
             wanted = [c.strip() for c in str(codes).split(";") if c.strip()]
-            hit = survey[col].map(_cell_text).map(lambda v: any(_same(v, w) for w in wanted)).to_numpy(dtype=bool)
+            hit = survey[col].map(cell_text).map(lambda v: any(_same(v, w) for w in wanted)).to_numpy(dtype=bool)
             if hit.any():
                 survey[col] = survey[col].astype(object).where(~hit, None)
             steps.append(Step(sfile, f"{col} coded {' or '.join(wanted)} (missing_codes)", "blanked", int(hit.sum())))
@@ -294,77 +274,66 @@ def _event(values: pd.Series, event_values: dict[str, list[str]] | None, file: s
     """A 0/1 event from the file's values (``event_values`` for Y/N flags); unknown values are an error."""
     if not event_values:
         return values
-    text = values.map(_cell_text)
+    text = values.map(cell_text)
     left, stayed = set(event_values["left"]), set(event_values["stayed"])
     lower = text.map(lambda v: None if v is None else v.lower())
     out = lower.map(lambda v: 1.0 if v in left else 0.0 if v in stayed else np.nan)
     bad = values.index[(lower.notna() & out.isna()).to_numpy()]
     if len(bad):
-        from .schema import _fail
-
-        _fail(file, column, (f"value is neither left ({', '.join(sorted(left))}) nor stayed "
-                             f"({', '.join(sorted(stayed))}) in attrition.event_values",
-                             f"values are neither left ({', '.join(sorted(left))}) nor stayed "
-                             f"({', '.join(sorted(stayed))}) in attrition.event_values"), bad,
-              examples=values.loc[bad])
+        fail(file, column, (f"value is neither left ({', '.join(sorted(left))}) nor stayed "
+                            f"({', '.join(sorted(stayed))}) in attrition.event_values",
+                            f"values are neither left ({', '.join(sorted(left))}) nor stayed "
+                            f"({', '.join(sorted(stayed))}) in attrition.event_values"), bad,
+             examples=values.loc[bad])
     return out
-
-
-def _free_name(name: str, taken: pd.Index) -> str:
-    """``name`` (a ``cx_`` column of this module's own, overwritten when present)."""
-    return name
 
 
 def _attrition(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str, Any], att: dict[str, Any], sfile: str,
                cfile: str, steps: list[Step]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    from .schema import _fail
-
     key = cfg["id"]
     start = att.get("start")
     start_dates = None
     if start:
         if start in customers.columns:
-            start_dates = _dates(customers[start])
+            start_dates = timestamps(customers[start])
             bad = customers.index[start_dates.isna().to_numpy()]
             if len(bad):
-                _fail(cfile, start, ("date missing or not a date (attrition.start)",
-                                     "dates missing or not dates (attrition.start)"), bad,
-                      examples=customers.loc[bad, start])
+                fail(cfile, start, ("date missing or not a date (attrition.start)",
+                                    "dates missing or not dates (attrition.start)"), bad,
+                     examples=customers.loc[bad, start])
         elif start in survey.columns:
             # A survey date (the response date): carried to each respondent's customer row.
-            sv_dates = _dates(survey[start])
+            sv_dates = timestamps(survey[start])
             bad = survey.index[sv_dates.isna().to_numpy()]
             if len(bad):
-                _fail(sfile, start, ("date missing or not a date (attrition.start)",
-                                     "dates missing or not dates (attrition.start)"), bad, examples=survey.loc[bad, start])
-            by_id = pd.Series(sv_dates.to_numpy(), index=survey[key].map(_cell_text).to_numpy())
+                fail(sfile, start, ("date missing or not a date (attrition.start)",
+                                    "dates missing or not dates (attrition.start)"), bad, examples=survey.loc[bad, start])
+            by_id = pd.Series(sv_dates.to_numpy(), index=survey[key].map(cell_text).to_numpy())
             by_id = by_id[~by_id.index.duplicated(keep="last")]
-            start_dates = pd.Series(customers[key].map(_cell_text).map(by_id).to_numpy(dtype="datetime64[ns]"),
+            start_dates = pd.Series(customers[key].map(cell_text).map(by_id).to_numpy(dtype="datetime64[ns]"),
                                     index=customers.index)
         else:
             _need_column(customers, start, cfile, "attrition.start (a survey or customers date column)")
-        name = _free_name(DERIVED_START, customers.columns.union(survey.columns))
-        customers[name] = start_dates
-        att["start"] = name
+        customers[DERIVED_START] = start_dates
+        att["start"] = DERIVED_START
     if att.get("event") and att["event"] not in customers.columns:
         _need_column(customers, att["event"], cfile, "attrition.event")
     if not att["from_dates"]:
         if att.get("event_values"):
             # Mapped into a column of its own: the file's column keeps its Y/N, so preparing twice is harmless.
-            name = _free_name(DERIVED_EVENT, customers.columns.union(survey.columns))
-            customers[name] = _event(customers[att["event"]], att["event_values"], cfile, att["event"])
-            att["event"] = name
+            customers[DERIVED_EVENT] = _event(customers[att["event"]], att["event_values"], cfile, att["event"])
+            att["event"] = DERIVED_EVENT
         return survey, customers, att
     _need_column(customers, att["end"], cfile, "attrition.end")
-    end = _dates(customers[att["end"]])
-    unreadable = customers.index[(customers[att["end"]].map(_cell_text).notna() & end.isna()).to_numpy()]
+    end = timestamps(customers[att["end"]])
+    unreadable = customers.index[(customers[att["end"]].map(cell_text).notna() & end.isna()).to_numpy()]
     if len(unreadable):
-        _fail(cfile, att["end"], ("end date is not a date (attrition.end)", "end dates are not dates (attrition.end)"),
-              unreadable, examples=customers.loc[unreadable, att["end"]])
+        fail(cfile, att["end"], ("end date is not a date (attrition.end)", "end dates are not dates (attrition.end)"),
+             unreadable, examples=customers.loc[unreadable, att["end"]])
     until = att["observed_until"]
     if isinstance(until, str):
         _need_column(customers, until, cfile, "attrition.observed_until")
-        until_dates = _dates(customers[until])
+        until_dates = timestamps(customers[until])
     else:
         until_dates = pd.Series(pd.Timestamp(until), index=customers.index, dtype="datetime64[ns]")
     if att.get("event"):
@@ -372,21 +341,19 @@ def _attrition(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str, Any
         event = pd.to_numeric(event, errors="coerce")
         no_end = customers.index[((event == 1) & end.isna()).to_numpy()]
         if len(no_end):
-            _fail(cfile, att["end"], (f"customer marked as left ({att['event']}) has no end date",
-                                      f"customers marked as left ({att['event']}) have no end date"), no_end)
+            fail(cfile, att["end"], (f"customer marked as left ({att['event']}) has no end date",
+                                     f"customers marked as left ({att['event']}) have no end date"), no_end)
     else:
         event = end.notna().astype(float)
     stop = end.where(event == 1, until_dates)
     days = (stop - start_dates).dt.total_seconds() / 86_400.0
     # Respondents whose account had closed before they answered were not customers when they answered.
-    closed_before = customers.loc[(days < 0).to_numpy(), key].map(_cell_text)
+    closed_before = customers.loc[(days < 0).to_numpy(), key].map(cell_text)
     if len(closed_before):
-        gone = survey[key].map(_cell_text).isin(set(closed_before)).to_numpy()
+        gone = survey[key].map(cell_text).isin(set(closed_before)).to_numpy()
         survey = _drop(survey, gone, sfile, f"the account had closed ({att['end']}) before the response", steps)
         days = days.mask(days < 0)
-    duration = _free_name(DERIVED_DURATION, customers.columns.union(survey.columns))
-    customers[duration] = days
-    event_name = _free_name(DERIVED_EVENT, customers.columns.union(survey.columns))
-    customers[event_name] = event.where(days.notna())
-    att.update(duration=duration, event=event_name)
+    customers[DERIVED_DURATION] = days
+    customers[DERIVED_EVENT] = event.where(days.notna())
+    att.update(duration=DERIVED_DURATION, event=DERIVED_EVENT)
     return survey, customers, att

@@ -66,7 +66,8 @@ import pandas as pd
 
 __all__ = ["DataError", "ROLES", "UNANALYSED_ROLES", "DIMENSIONS", "SLUG", "CODEBOOK_COLUMNS", "REQUIRED_KEYS", "OPTIONAL_KEYS",
            "DEFAULTS", "PLACEHOLDER", "validate_slug", "validate_config", "validate_codebook", "validate_survey",
-           "validate_customers", "validate_contacts", "validate_links", "fill_waves"]
+           "validate_customers", "validate_contacts", "validate_links", "fill_waves", "SourceName", "Problems",
+           "describe_rows", "first_row", "fail", "cell_text", "is_missing", "timestamps"]
 
 ROLES = ("satisfaction", "motivator_item", "element_performance", "element_importance", "advocacy", "verbatim",
          "covariate", "ignore", "pii")
@@ -131,7 +132,13 @@ class SourceName(str):
 
 
 def first_row(file: str) -> int:
-    """The spreadsheet row number of data row 0 of ``file`` (1 unless it is a :class:`SourceName`)."""
+    """The spreadsheet row number of data row 0 of ``file`` (1 unless it is a :class:`SourceName`).
+
+    Examples
+    --------
+    >>> first_row(SourceName("survey.csv", first_row=4)), first_row("in memory")
+    (4, 1)
+    """
     return getattr(file, "first_row", 1)
 
 
@@ -157,7 +164,7 @@ def describe_rows(labels: Iterable[int], first: int = 1) -> str:
 
 def _examples(values: Iterable[Any], k: int = 3) -> str:
     """``, e.g. '1,703.57', 'abc'``: up to ``k`` distinct offending values, as written."""
-    seen = list(dict.fromkeys(_text(v) or str(v) for v in values if not _missing(v)))[:k]
+    seen = list(dict.fromkeys(cell_text(v) or str(v) for v in values if not is_missing(v)))[:k]
     return f", e.g. {', '.join(repr(v) for v in seen)}" if seen else ""
 
 
@@ -181,9 +188,21 @@ def _problem(file: str, column: str | None, problem: Problem, bad_positions: Ite
                      column=column, rows=rows, count=n)
 
 
-def _fail(file: str, column: str | None, problem: Problem, bad_positions: Iterable[int] = (), *,
-          also: str = "", examples: Iterable[Any] = ()) -> NoReturn:
-    """Raise :func:`_problem`'s DataError."""
+def fail(file: str, column: str | None, problem: Problem, bad_positions: Iterable[int] = (), *,
+         also: str = "", examples: Iterable[Any] = ()) -> NoReturn:
+    """Raise a DataError naming the file, column, count, example values and spreadsheet rows.
+
+    ``bad_positions`` are 0-based row labels; ``problem`` a phrase, or a (singular, plural) pair.
+
+    Examples
+    --------
+    >>> try:
+    ...     fail(SourceName("survey.csv", first_row=2), "q1", ("value is bad", "values are bad"), [0, 4],
+    ...          examples=["x", "y"])
+    ... except DataError as e:
+    ...     print(e)
+    survey.csv: column 'q1': 2 values are bad, e.g. 'x', 'y' (rows 2, 6)
+    """
     raise _problem(file, column, problem, bad_positions, also=also, examples=examples)
 
 
@@ -197,9 +216,9 @@ class Problems:
     --------
     >>> problems = Problems()
     >>> with problems.check():
-    ...     _fail("survey.csv", "q1", "bad")
+    ...     fail("survey.csv", "q1", "bad")
     >>> with problems.check():
-    ...     _fail("survey.csv", "q2", "worse")
+    ...     fail("survey.csv", "q2", "worse")
     >>> len(problems), problems.ok
     (2, False)
     """
@@ -229,13 +248,26 @@ class Problems:
             raise DataError.combine(self.errors)
 
 
-def _missing(v: Any) -> bool:
+def is_missing(v: Any) -> bool:
+    """True for a blank cell: None, ``pd.NA``, ``pd.NaT`` or a float NaN.
+
+    Examples
+    --------
+    >>> [bool(is_missing(v)) for v in (None, float("nan"), pd.NaT, 0, "")]
+    [True, True, True, False, False]
+    """
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, np.floating)) and np.isnan(v))
 
 
-def _text(v: Any) -> str | None:
-    """A cell as text: blank -> None; numbers read as floats (``1042.0``) -> ``'1042'``."""
-    if _missing(v):
+def cell_text(v: Any) -> str | None:
+    """A cell as text: blank -> None; numbers read as floats (``1042.0``) -> ``'1042'``.
+
+    Examples
+    --------
+    >>> cell_text(1042.0), cell_text("  007 "), cell_text("   "), cell_text(2.5)
+    ('1042', '007', None, '2.5')
+    """
+    if is_missing(v):
         return None
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
         return str(int(v))
@@ -246,9 +278,9 @@ def _text(v: Any) -> str | None:
 
 
 def _text_column(col: pd.Series) -> pd.Series:
-    """``_text`` on a whole column, vectorised where the values are already text or integers."""
+    """``cell_text`` on a whole column, vectorised where the values are already text or integers."""
     if pd.api.types.is_float_dtype(col.dtype) or (col.dtype == object and col.map(type).isin([float, bytes]).any()):
-        return col.map(_text).astype(object)
+        return col.map(cell_text).astype(object)
     s = col.astype("string[pyarrow]").str.strip()
     s = s.mask(s == "")
     return s.astype(object).where(s.notna(), None)
@@ -668,7 +700,7 @@ def validate_config(raw: Any, file: str = "engagement.yaml") -> dict[str, Any]:
             problems.add(_config_error(file, "waves", f"key 'waves' must list the waves, earliest first, found "
                                        f"{waves!r}"))
         else:
-            cfg["waves"] = [_text(w) for w in waves]
+            cfg["waves"] = [cell_text(w) for w in waves]
             if len(set(cfg["waves"])) != len(cfg["waves"]):
                 problems.add(_config_error(file, "waves", f"key 'waves' lists a wave twice: {cfg['waves']}"))
         if "wave" not in cfg:
@@ -936,7 +968,7 @@ def _ids(ids: pd.Series, file: str, column: str) -> pd.Series:
     out = _text_column(ids)
     blank = out.index[out.isna()]
     if len(blank):
-        _fail(file, column, ("row has no id", "rows have no id"), blank)
+        fail(file, column, ("row has no id", "rows have no id"), blank)
     return out
 
 
@@ -1096,15 +1128,15 @@ def _check_waves(out: pd.DataFrame, cfg: dict[str, Any], file: str) -> None:
     if wave_col:
         no_wave = out.index[out[wave_col].isna()]
         if len(no_wave):
-            _fail(file, wave_col, ("row has no wave", "rows have no wave"), no_wave)
+            fail(file, wave_col, ("row has no wave", "rows have no wave"), no_wave)
         if "waves" in cfg:
             unknown = out.index[~out[wave_col].isin(cfg["waves"])]
             if len(unknown):
                 vals = sorted(set(out.loc[unknown, wave_col]))
-                _fail(file, wave_col, (f"value {vals} is not among the waves in engagement.yaml "
-                                       f"({', '.join(cfg['waves'])})",
-                                       f"values {vals} are not among the waves in engagement.yaml "
-                                       f"({', '.join(cfg['waves'])})"), unknown)
+                fail(file, wave_col, (f"value {vals} is not among the waves in engagement.yaml "
+                                      f"({', '.join(cfg['waves'])})",
+                                      f"values {vals} are not among the waves in engagement.yaml "
+                                      f"({', '.join(cfg['waves'])})"), unknown)
         listed = cfg.get("waves") or []
         empty = [w for w in listed if not (out[wave_col] == w).any()]
         if empty:
@@ -1133,7 +1165,7 @@ def _booleans(col: pd.Series, file: str, name: str) -> pd.Series:
     def to_bool(v: Any) -> Any:
         if isinstance(v, (bool, np.bool_)):
             return bool(v)
-        t = _text(v)
+        t = cell_text(v)
         if t is None:
             return None
         t = t.lower()
@@ -1142,12 +1174,12 @@ def _booleans(col: pd.Series, file: str, name: str) -> pd.Series:
     out = col.map(to_bool)
     bad = col.index[(out == "bad").to_numpy()]
     if len(bad):
-        _fail(file, name, ("value is not yes/no (true/false, 1/0, yes/no)",
-                           "values are not yes/no (true/false, 1/0, yes/no)"), bad)
+        fail(file, name, ("value is not yes/no (true/false, 1/0, yes/no)",
+                          "values are not yes/no (true/false, 1/0, yes/no)"), bad)
     missing = col.index[out.isna().to_numpy()]
     if len(missing):
-        _fail(file, name, ("consent value is missing (say no rather than leave it blank)",
-                           "consent values are missing (say no rather than leave them blank)"), missing)
+        fail(file, name, ("consent value is missing (say no rather than leave it blank)",
+                          "consent values are missing (say no rather than leave them blank)"), missing)
     return out.astype(bool)
 
 
@@ -1236,34 +1268,43 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
         out[consent] = _booleans(out[consent], file, consent)
     if att and att.get("start"):
         start = att["start"]
-        dates = _timestamps(out[start])
+        dates = timestamps(out[start])
         bad = out.index[(dates.isna() & out[att["duration"]].notna()).to_numpy()]
         if len(bad):
-            _fail(file, start, ("date missing or not a date (attrition.start)",
-                                "dates missing or not dates (attrition.start)"), bad)
+            fail(file, start, ("date missing or not a date (attrition.start)",
+                               "dates missing or not dates (attrition.start)"), bad)
         out[start] = dates
     for col in cfg["value"]:
         if out[col].isna().all():
             raise DataError(f"{file}: column {col!r} (a value column in engagement.yaml) has no values in any of "
                             f"its {len(out):,} rows", file=file, column=col)
     for col in cfg.get("covariates", []):
-        if out[col].map(_missing).all():
+        if out[col].map(is_missing).all():
             raise DataError(f"{file}: column {col!r} (a covariate in engagement.yaml) has no values", file=file,
                             column=col)
     dup = out.index[out[id_col].duplicated(keep="first")]
     if len(dup):
-        _fail(file, id_col, ("duplicate customer id", "duplicate customer ids"), dup,
-              also=f": {', '.join(map(repr, out.loc[dup, id_col].unique()[:5]))}")
+        fail(file, id_col, ("duplicate customer id", "duplicate customer ids"), dup,
+             also=f": {', '.join(map(repr, out.loc[dup, id_col].unique()[:5]))}")
     return out
 
 
 # -- contacts ---------------------------------------------------------------------------------------
 
-def _timestamps(col: pd.Series) -> pd.Series:
+def timestamps(col: pd.Series) -> pd.Series:
+    """A column as dates and times (datetime64, naive UTC); what is not a date becomes NaT.
+
+    Times with an offset are converted to UTC, times without one are taken as they are.
+
+    Examples
+    --------
+    >>> timestamps(pd.Series(["2026-03-14 10:22:31", "14/03/2026", "soon", None])).tolist()
+    [Timestamp('2026-03-14 10:22:31'), Timestamp('2026-03-14 00:00:00'), NaT, NaT]
+    """
     if pd.api.types.is_datetime64_any_dtype(col):
         ts = col
     else:
-        text = col.map(lambda v: None if _missing(v) else v if isinstance(v, pd.Timestamp) else str(v).strip())
+        text = col.map(lambda v: None if is_missing(v) else v if isinstance(v, pd.Timestamp) else str(v).strip())
         # utc=True: times with an offset are converted to UTC, times without one are taken as they are,
         # so files mixing both (or several offsets) still give one comparable clock.
         ts = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
@@ -1306,10 +1347,10 @@ def validate_contacts(contacts: pd.DataFrame, cfg: dict[str, Any], *, file: str,
     out = contacts.copy()
     out[id_col] = _ids(out[id_col], file, id_col)
     out = _normalise_text(out, ["channel", "stage"])
-    ts = _timestamps(out["timestamp"])
+    ts = timestamps(out["timestamp"])
     bad = out.index[ts.isna()]
     if len(bad):
-        _fail(file, "timestamp", ("value is not a date/time", "values are not dates/times"), bad)
+        fail(file, "timestamp", ("value is not a date/time", "values are not dates/times"), bad)
     out["timestamp"] = ts
     out = _to_float(out, ["rating"], file, decimal)
     _check(out, {"rating": _Rule(pa.Check.in_range(-2, 2),
@@ -1350,20 +1391,20 @@ def validate_links(survey: pd.DataFrame, customers: pd.DataFrame, cfg: dict[str,
     if len(unmatched):
         share = len(unmatched) / len(survey)
         if share > cfg["max_unmatched"]:
-            _fail(survey_file, id_col, (f"respondent id has no row in {customers_file}",
-                                        f"respondent ids have no row in {customers_file}"), unmatched,
-                  also=f"; that is {share:.1%} of the survey, above the {cfg['max_unmatched']:.0%} allowed by "
-                       "max_unmatched in engagement.yaml ("
-                       + (leading_zero_hint(survey.loc[unmatched, id_col], customers[id_col])
-                          or "is 'id' the right column?") + ")")
+            fail(survey_file, id_col, (f"respondent id has no row in {customers_file}",
+                                       f"respondent ids have no row in {customers_file}"), unmatched,
+                 also=f"; that is {share:.1%} of the survey, above the {cfg['max_unmatched']:.0%} allowed by "
+                      "max_unmatched in engagement.yaml ("
+                      + (leading_zero_hint(survey.loc[unmatched, id_col], customers[id_col])
+                         or "is 'id' the right column?") + ")")
         warnings.append(f"{survey_file}: {len(unmatched)} respondent(s) ({share:.1%}) have no row in "
                         f"{customers_file} and are left out of the analysis")
     if wave_col and wave_col in customers.columns:
         theirs = survey[id_col].map(dict(zip(customers[id_col], customers[wave_col])))
         differ = survey.index[theirs.notna() & (theirs != survey[wave_col])]
         if len(differ):
-            _fail(survey_file, wave_col, (f"respondent's wave differs from their wave in {customers_file}",
-                                          f"respondents' waves differ from their waves in {customers_file}"), differ)
+            fail(survey_file, wave_col, (f"respondent's wave differs from their wave in {customers_file}",
+                                         f"respondents' waves differ from their waves in {customers_file}"), differ)
     if contacts is not None:
         stray = contacts.index[~contacts[id_col].isin(known)]
         if len(stray):
