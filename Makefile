@@ -8,7 +8,7 @@ ENGAGEMENTS := $(sort $(dir $(wildcard data/*/engagement.yaml)))
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env kernel browser demo test test-slow bench lab lock data clean
+.PHONY: help env kernel browser rlang demo test test-slow bench lab lock data clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,16 @@ browser: ## install Debian's headless Chromium (report checks) and a CJK font (f
 	         DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq fonts-wqy-microhei >/dev/null; } \
 	       || echo "could not install fonts-wqy-microhei: CJK characters will show as boxes in figures"; }
 
+# R is the field's reference for survival and survey statistics: tests compare cxlib with R's `survival`
+# (survfit's robust variance, cox.zph) and `survey` (rake, svymean, svyciprop), run through Rscript.
+R_PACKAGES := r-base-core r-cran-survival r-cran-survey
+rlang: ## install Debian's R with the survival and survey packages (reference checks in the tests), where missing
+	@Rscript -e 'quit(status = !all(sapply(c("survival", "survey"), requireNamespace, quietly = TRUE)))' 2>/dev/null \
+	  || { echo "installing R with survival and survey (Debian packages) for the reference checks"; \
+	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	       DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq \
+	         --no-install-recommends $(R_PACKAGES) >/dev/null; }
+
 demo: $(STAMP) browser ## run every notebook on every engagement under data/ -> reports/ (+ browser check, screenshots)
 	$(BIN)/cx run $(ENGAGEMENTS) --out reports $(if $(JOBS),--jobs $(JOBS))
 	$(BIN)/python -m cxlib.browser reports
@@ -49,11 +59,11 @@ demo: $(STAMP) browser ## run every notebook on every engagement under data/ -> 
 # worker that needs it. (--dist loadgroup would pin groups, but pytest-xdist 3.8 cannot rename pytest 9's
 # node ids, so its groups are silently ignored.)
 PYTEST_WORKERS ?= auto
-test: $(STAMP) browser ## run the test suite (slow cases in their quick form; browser checks included)
-	CXLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load
+test: $(STAMP) browser rlang ## run the test suite (slow cases in their quick form; browser and R checks included)
+	CXLIB_REQUIRE_BROWSER=1 CXLIB_REQUIRE_R=1 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load
 
-test-slow: $(STAMP) browser ## run the test suite with the full slow cases
-	CXLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load --slow
+test-slow: $(STAMP) browser rlang ## run the test suite with the full slow cases
+	CXLIB_REQUIRE_BROWSER=1 CXLIB_REQUIRE_R=1 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load --slow
 
 bench: $(STAMP) ## run the benchmarks in bench/ and print their ratios
 	@fail=0; for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || fail=1; done; exit $$fail
