@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["summary", "value", "drivers", "attrition", "programme"]
+__all__ = ["summary", "value", "drivers", "attrition", "programme", "common"]
 
 
 def __getattr__(name: str) -> Any:

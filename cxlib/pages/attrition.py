@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .. import contacts as cxc
+from . import common
 from .. import report, survival
 from ..report import Markdown
 from ..results import Estimate, Reason
@@ -465,4 +466,4 @@ def build(eng: Any, *, seed: int = 0, half_life_days: float = 90) -> AttritionPa
         covariates=tuple(covariates), km=km, attrition=attrition, kept=kept, logrank_test=logrank_test, rmst=rmst,
         rmst_difference=rmst_difference, model=model, stratified=stratified, strata=strata, half_lives=half_lives,
         time_varying=time_varying, later=later, n_later=n_later, wave_attrition=by_wave, wave_names=waves,
-        contacts_given=contacts is not None, start_given=bool(start), methods_common=report.methods_common(eng))
+        contacts_given=contacts is not None, start_given=bool(start), methods_common=common.methods_common(eng))

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from .. import report
+from . import common
 from ..drivers import (Importance, OutcomeRanks, PairwiseDifferences, Priorities, RankStability, Rollup,
                        importance, outcome_ranks, pairwise_differences, priorities, rank_stability, rollup)
 from ..results import Reason
@@ -407,7 +408,7 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 1000) -> DriversPage:
         client=eng.client, min_cell=min_cell, n_boot=n_boot, seed=seed, imp=imp,
         stages=rollup(imp, by="stage"), dimensions=rollup(imp, by="dimension"), stability=stability, pairs=pairs,
         first=priorities(imp, top=TOP), outcomes=outcome_ranks(others),
-        methods_common=report.methods_common(eng))
+        methods_common=common.methods_common(eng))
 
 
 def _suppressed(imp: Importance, reason: Reason) -> Importance:

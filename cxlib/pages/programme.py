@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from .. import report
+from . import common
 from ..advocacy import NPS, NPSBySegment, nps, nps_by_segment
 from ..results import Reason
 from ..segments import SEGMENTS
@@ -363,4 +364,4 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 1000, quotes_per_segment: in
                          weighted=bool(weight), n_boot=n_boot, seed=seed, overall=overall, by_segment=by_segment,
                          card=card, card_std=card_std, impact=impact, mix_reasons=mix_reasons, quotes=quotes,
                          words_used=words, text_reason=text_reason, nps_reason=nps_reason,
-                         methods_common=report.methods_common(eng))
+                         methods_common=common.methods_common(eng))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import report
+from . import common
 from ..report import Markdown
 from ..results import Reason
 
@@ -466,5 +467,5 @@ def build(eng: Any, *, seed: int = 0, results: str | Path | Mapping[str, Any] | 
     unit = value.get("unit") if isinstance(value, Mapping) else ""
     return SummaryPage(client=eng.client, figures=figures, findings=findings, scenarios=scenarios, scenario_base=base,
                        value_label=_value_label(eng), value_unit=unit or "",
-                       methods_common=report.methods_common(eng), n_boot=n_boot, seed=seed, min_cell=min_cell,
+                       methods_common=common.methods_common(eng), n_boot=n_boot, seed=seed, min_cell=min_cell,
                        sample=eng.sample, scenario_notes=notes)

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .. import motivators, report, segments
+from . import common
 from ..report import Markdown
 from ..results import Estimate, Reason
 
@@ -434,5 +435,5 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 2000) -> ValuePage:
         values=values, shares=shares, by_segment=by_segment, multipliers=multipliers, ranking=ranking,
         profiles=motivators.profiles(frame, cb, weight=weight), reliability=motivators.reliability(frame, cb),
         loadings=motivators.item_loadings(frame, cb), index_values=seg["connection_index"].reset_index(drop=True),
-        item_labels=labels, methods_common=report.methods_common(eng),
+        item_labels=labels, methods_common=common.methods_common(eng),
         sample_note=report.sample_notes(eng, frame, shares))
