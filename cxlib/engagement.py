@@ -221,9 +221,103 @@ class Engagement:
         object.__setattr__(self, "_frame", (joined, sample))  # frozen dataclass: cache without changing fields
         return joined, sample
 
+    def customer_base(self, *, consenting: bool = False) -> pd.DataFrame:
+        """The customer base at the survey: one row per customer of the customers file who was still a
+        customer when the survey was taken, with the customers columns ``engagement.yaml`` names.
+
+        This is the population the respondents stand for: raking (``weighting:`` in ``engagement.yaml``)
+        weights respondents to its margins, and value at stake is scaled to its size.
+
+        Who is in it:
+
+        - With attrition built from dates (``attrition.end``), a customer whose end date is before their
+          survey date had left and is not in the base. A respondent's survey date is their response date
+          (``respondents.date``, else the follow-up start); a customer who did not respond is dated at the
+          **median** response date of their wave (when the customers file names the wave) or of all
+          responses: the middle of fieldwork, so a customer who left during fieldwork counts as in the base
+          when they left in its second half. Blank end dates are customers still active.
+        - With ``attrition.duration``/``event`` only (days observed, as the demos have), or without
+          attrition, the file holds no leaving date before the survey: every customer is in the base.
+
+        Parameters
+        ----------
+        consenting : bool, default False
+            Keep only customers who gave analytics consent (``privacy.consent``; everyone when the
+            engagement names no consent column): the base respondents are weighted to, since only
+            consenting respondents are analysed.
+
+        Returns
+        -------
+        DataFrame
+            A fresh copy, one row per customer in the base, in the customers file's order: the id column
+            (pseudonyms, the same as in :meth:`frame`) and :meth:`analysed_customer_columns`.
+
+        Examples
+        --------
+        >>> import cxlib as cx
+        >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+        >>> base = eng.customer_base()
+        >>> len(base) == len(eng.customers)  # days observed only: everyone in the file is in the base
+        True
+        >>> len(eng.customer_base(consenting=True)) == int(eng.customers["analytics_consent"].sum())
+        True
+        >>> list(base.columns) == [eng.id_column] + eng.analysed_customer_columns()
+        True
+        """
+        cached = self.__dict__.get("_base")
+        if cached is None:
+            cached = self._customer_base()
+            object.__setattr__(self, "_base", cached)  # frozen dataclass: cache without changing its fields
+        base, active, consented = cached
+        keep = active & consented if consenting else active
+        return base.loc[keep].reset_index(drop=True)
+
+    def _customer_base(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        from .schema import timestamps
+
+        cfg, key, cust = self.config, self.id_column, self.customers
+        active = np.ones(len(cust), dtype=bool)
+        att = cfg.get("attrition") or {}
+        end_col = att.get("end") if att.get("from_dates") else None
+        if end_col and end_col in cust.columns:
+            end = timestamps(cust[end_col]).to_numpy()
+            survey_date = self._survey_dates()
+            # A customer is out of the base when their end date is before their survey date.
+            active = ~(pd.notna(end) & pd.notna(survey_date) & (end < survey_date))
+        consent = cfg["privacy"].get("consent")
+        consented = _consented(cust[consent]) if consent else np.ones(len(cust), dtype=bool)
+        base = cust[[key] + self.analysed_customer_columns()].reset_index(drop=True)
+        base[key] = self.pseudonyms(base[key]).to_numpy()
+        return base, active, consented
+
+    def _survey_dates(self) -> np.ndarray:
+        """Each customer's survey date (datetime64, NaT when none can be given): the response date for
+        respondents, the median response date of their wave (or of all responses) for the others."""
+        from .schema import timestamps
+
+        cfg, key, cust, survey = self.config, self.id_column, self.customers, self.survey
+        att = cfg.get("attrition") or {}
+        date_col = (cfg.get("respondents") or {}).get("date")
+        out = pd.Series(pd.NaT, index=cust.index, dtype="datetime64[ns]")
+        if date_col and date_col in survey.columns:
+            when = pd.Series(timestamps(survey[date_col]).to_numpy(), index=survey[key].to_numpy())
+            out[:] = cust[key].map(when[~when.index.duplicated(keep="last")]).to_numpy(dtype="datetime64[ns]")
+        elif att.get("start") in cust.columns:
+            out[:] = pd.to_datetime(cust[att["start"]], errors="coerce").to_numpy(dtype="datetime64[ns]")
+        responded = out.notna()
+        if not responded.any():
+            return out.to_numpy()
+        wave = cfg.get("wave")
+        if wave and wave in cust.columns:
+            medians = out[responded].groupby(cust.loc[responded, wave]).median()
+            fill = cust[wave].map(medians).to_numpy(dtype="datetime64[ns]")
+            out = out.where(responded | pd.isna(fill), pd.Series(fill, index=out.index))
+        out = out.fillna(out[responded].median())
+        return out.to_numpy()
+
     def analysed_customer_columns(self) -> list[str]:
         """The customers columns that reach :meth:`frame`: those ``engagement.yaml`` names (value, attrition,
-        advocacy, consent, covariates, wave), in the file's order. Any other column of the extract is never
+        advocacy, consent, covariates, wave, the raking margins), in the file's order. Any other column of the extract is never
         analysed.
 
         Examples
@@ -237,7 +331,8 @@ class Engagement:
         att = cfg.get("attrition") or {}
         named = set(cfg["value"]) | set(cfg.get("covariates") or []) | {cfg.get("wave")} \
             | {att.get("duration"), att.get("event"), att.get("start")} \
-            | {(cfg.get("advocacy") or {}).get("column"), cfg["privacy"].get("consent")}
+            | {(cfg.get("advocacy") or {}).get("column"), cfg["privacy"].get("consent")} \
+            | set((cfg.get("weighting") or {}).get("rake") or [])
         return [c for c in self.customers.columns if c in named and c != self.id_column]
 
     def _unanalysed_columns(self) -> list[str]:
