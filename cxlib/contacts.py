@@ -3,8 +3,9 @@ and the choice of half-life.
 
 Each customer's contact ratings (−2 … +2) are averaged with recency weights ``0.5 ** (age / half_life)``: a
 contact ``half_life`` days old counts half as much as one today. :func:`contact_experience` gives the score
-at the start of follow-up (for :func:`cxlib.survival.cox`), :func:`experience_episodes` the score as it
-stood on each day of follow-up (for :func:`cxlib.survival.cox_time_varying`), and
+at the start of follow-up (for :func:`cxlib.survival.cox`), from contacts up to each customer's follow-up start
+only, :func:`experience_episodes` the score as it stood on each day of follow-up (for
+:func:`cxlib.survival.cox_time_varying`), from contacts before that day only, and
 :func:`compare_half_lives` fits the attrition model at several half-lives and says which describes leaving
 best. Contacts are pseudonymised like the frame: pass ``eng.contact_frame()``, not ``eng.contacts``.
 """
@@ -111,12 +112,33 @@ def _contacts_match(contacts: pd.DataFrame, ids: pd.Series, id_column: str, wher
                             function=where, argument="contacts")
 
 
-def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column: str, wave: str | None = None,
+def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column: str,
+                       origin: pd.Series | pd.Timestamp | None = None, wave: str | None = None,
                        half_life_days: float = 90.0, recent_days: float = 90.0) -> pd.DataFrame:
-    """Per-customer contact experience at the start of follow-up, for the attrition models.
+    """Per-customer contact experience at the start of follow-up, for the attrition models (a baseline
+    covariate: it uses no contact after a customer's follow-up starts).
 
-    The reference date of a customer is the latest contact in their wave (contacts precede the survey,
-    which starts follow-up); without waves, the latest contact overall.
+    Parameters
+    ----------
+    contacts : DataFrame
+        One row per contact: ``id_column``, ``timestamp``, ``rating`` (−2 … +2); ``eng.contact_frame()``.
+    frame : DataFrame
+        One row per customer with ``id_column`` (and ``wave`` when given).
+    id_column : str
+        Customer id column.
+    origin : Timestamp or Series, optional
+        The date each customer's follow-up starts (the response date, ``attrition.start``): one for all, or
+        a Series of dates indexed by customer id, as in :func:`experience_episodes`. Each customer's score
+        is taken as of that date: contacts after it are left out (they belong in
+        :func:`experience_episodes`), and a customer without a date gets no score (the average, with
+        ``has_contacts`` False).
+    wave : str, optional
+        Used only without ``origin``: the reference date of every customer of a wave is the latest contact
+        recorded in that wave.
+    half_life_days : float
+        Recency half-life (``None``: no decay, a plain average).
+    recent_days : float
+        The window of ``recent_rating``.
 
     Returns
     -------
@@ -126,6 +148,16 @@ def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column
         of earlier contacts); customers without contacts get the average (0 weight of evidence), and
         ``has_contacts`` says which.
 
+    Notes
+    -----
+    A contact counts when its timestamp is at or before the customer's reference date ``a``, with weight
+    ``0.5 ** ((a − t) / half_life)``; this is the score :func:`experience_episodes` gives the first episode.
+    Without ``origin`` no follow-up start is known, and the reference date of a wave is its latest
+    contact: right when the contact log ends at the survey (as :func:`cxlib.synth.make_engagement`
+    writes it), but a look-ahead when the log runs past the survey (ratings given after follow-up starts,
+    possibly by customers about to leave, would enter a baseline covariate). Pass ``origin`` whenever the
+    dates are known; tests/test_contacts.py checks that contacts after it change nothing.
+
     Examples
     --------
     >>> contacts = pd.DataFrame({"id": ["a", "a", "b"], "timestamp": ["2025-01-01", "2025-03-31", "2025-03-01"],
@@ -133,6 +165,12 @@ def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column
     >>> frame = pd.DataFrame({"id": ["a", "b", "c"]})
     >>> contact_experience(contacts, frame, id_column="id").round(3).to_dict("list")
     {'experience': [-0.66, 1.0, 0.17], 'recent_rating': [0.0, 1.0, 0.5], 'older_rating': [nan, nan, nan], 'has_contacts': [True, True, False]}
+
+    With each customer's follow-up start, the contact of 31 March (after a's start) is left out:
+
+    >>> start = pd.Series(pd.to_datetime(["2025-03-01", "2025-03-01", "2025-03-01"]), index=["a", "b", "c"])
+    >>> contact_experience(contacts, frame, id_column="id", origin=start)["experience"].round(3).tolist()
+    [2.0, 1.0, 1.5]
     """
     function = "contacts.contact_experience"
     _check_contacts(contacts, id_column, function)
@@ -141,19 +179,49 @@ def contact_experience(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column
     half_life_days = _half_life(half_life_days, function)
     recent_days = checks.positive(recent_days, function, "recent_days")
     _contacts_match(contacts, frame[id_column], id_column, "contacts.contact_experience")
-    return _scores(_ages(contacts, frame, id_column=id_column, wave=wave), half_life_days, recent_days)
+    origin = _origin(origin, function)
+    return _scores(_ages(contacts, frame, id_column=id_column, wave=wave, origin=origin), half_life_days, recent_days)
 
 
-def _ages(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column: str, wave: str | None) -> dict[str, Any]:
-    """What does not depend on the half-life: each contact's customer (row of ``frame``), age and rating."""
+def _origin(value: Any, function: str) -> pd.Series | pd.Timestamp | None:
+    if value is None or isinstance(value, pd.Timestamp):
+        return value
+    if not isinstance(value, pd.Series):
+        raise ArgumentError(f"{function}: origin must be a Timestamp or a Series of dates indexed by customer id, "
+                            f"not {type(value).__name__}", function=function, argument="origin")
+    if value.index.has_duplicates:
+        dup = value.index[value.index.duplicated()][:3].tolist()
+        raise ArgumentError(f"{function}: origin gives more than one date for customer(s) {dup}: one follow-up "
+                            "start per customer", function=function, argument="origin")
+    return pd.to_datetime(value, errors="coerce")
+
+
+def _days(stamps: Any) -> np.ndarray:
+    """Dates as float days since the epoch; missing dates as NaN."""
+    t = pd.to_datetime(pd.Series(stamps), errors="coerce")
+    out = t.to_numpy("datetime64[s]").astype("int64") / 86400.0
+    out[t.isna().to_numpy()] = np.nan
+    return out
+
+
+def _ages(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column: str, wave: str | None,
+          origin: pd.Series | pd.Timestamp | None = None) -> dict[str, Any]:
+    """What does not depend on the half-life: each contact's customer (row of ``frame``), age and rating.
+    The age is taken at the customer's follow-up start (``origin``) when known; a contact after it has a
+    negative age and counts nowhere (:func:`_scores`)."""
     ids = pd.Index(frame[id_column])
     code = ids.get_indexer(contacts[id_column])  # -1: a contact of someone not in the frame
-    ts = pd.to_datetime(contacts["timestamp"]).to_numpy("datetime64[s]").astype("int64") / 86400.0
+    ts = _days(contacts["timestamp"])
     rating = contacts["rating"].to_numpy(float)
     keep = (code >= 0) & np.isfinite(ts) & np.isfinite(rating)
     code, ts, rating = code[keep], ts[keep], rating[keep]
     n = len(ids)
-    if wave:
+    if origin is not None:
+        if isinstance(origin, pd.Timestamp):
+            as_of = np.full(n, _days([origin])[0])
+        else:
+            as_of = _days(frame[id_column].map(origin))
+    elif wave:
         # Reference date of a wave: its latest contact (contacts precede the survey that starts follow-up).
         wave_code, wave_levels = pd.factorize(frame[wave])
         cw = wave_code[code]
@@ -168,7 +236,7 @@ def _ages(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_column: str, wave: 
 
 def _scores(a: dict[str, Any], half_life_days: float, recent_days: float) -> pd.DataFrame:
     code, age, rating, n = a["code"], a["age"], a["rating"], a["n"]
-    valid = age >= 0
+    valid = np.nan_to_num(age, nan=-1.0) >= 0  # after the reference date, or no date: not counted
     w = np.where(valid, 0.5 ** (np.where(valid, age, 0) / half_life_days), 0.0)
     wsum = np.bincount(code, weights=w, minlength=n)
     experience = np.bincount(code, weights=w * rating, minlength=n) / np.where(wsum > 0, wsum, np.nan)
@@ -215,7 +283,10 @@ def experience_episodes(contacts: pd.DataFrame, frame: pd.DataFrame, *, id_colum
     Recency weights ``0.5 ** (age / half_life)`` decay at the same rate for every past contact, so their
     weighted mean is constant between contacts: the score changes only when a new contact arrives, and
     splitting follow-up at contact days represents it exactly. A contact on day ``k`` changes the score from
-    the episode ``(k, …]`` on: it cannot explain a churn on the same day.
+    the episode ``(k, …]`` on: it cannot explain a churn on the same day. No episode looks ahead: the score
+    of ``(start, stop]`` uses only contacts up to day ``start``, the first episode's is
+    :func:`contact_experience` at ``origin``, and contacts from the last day of follow-up on are never read
+    (checked episode by episode against :func:`recency_score` in tests/test_contacts.py).
 
     Examples
     --------
@@ -359,7 +430,8 @@ class HalfLives(Result):
 
 def compare_half_lives(data: pd.DataFrame, contacts: pd.DataFrame | None, *, duration: str, event: str,
                        id_column: str, covariates: list[str] | tuple[str, ...] = ("segment",),
-                       half_lives: Any = HALF_LIVES, wave: str | None = None, weight: str | None = None,
+                       half_lives: Any = HALF_LIVES, origin: pd.Series | pd.Timestamp | None = None,
+                       wave: str | None = None, weight: str | None = None,
                        reference: dict[str, Any] | None = None, ci: float = 0.95) -> HalfLives:
     """Fit the attrition model with the experience score at each half-life and pick the best fit.
 
@@ -375,8 +447,11 @@ def compare_half_lives(data: pd.DataFrame, contacts: pd.DataFrame | None, *, dur
         Covariates besides ``experience`` (default: ``segment``).
     half_lives : sequence
         Half-lives in days; ``None`` is no decay (a plain average of every past rating).
-    wave, weight, reference, ci
-        As in :func:`contact_experience` and :func:`cxlib.survival.cox`.
+    origin, wave
+        Each customer's follow-up start, or the wave used without it: as in :func:`contact_experience` (the
+        score uses no contact after follow-up starts).
+    weight, reference, ci
+        As in :func:`cxlib.survival.cox`.
 
     Returns
     -------
@@ -419,7 +494,9 @@ def compare_half_lives(data: pd.DataFrame, contacts: pd.DataFrame | None, *, dur
     base = data.drop(columns=[c for c in ("experience", "recent_rating", "older_rating", "has_contacts")
                               if c in data.columns])
     _contacts_match(contacts, base[id_column], id_column, function)
-    ages = _ages(contacts, base, id_column=id_column, wave=wave)  # once: only the weights change with the half-life
+    origin = _origin(origin, function)
+    # once: only the weights change with the half-life
+    ages = _ages(contacts, base, id_column=id_column, wave=wave, origin=origin)
     rows = []
     for h in hls:
         g = base.join(_scores(ages, h, 90.0))

@@ -195,3 +195,96 @@ def test_compare_half_lives_without_contacts_or_events_is_not_estimable():
         contacts.compare_half_lives(f, eng.contact_frame(), duration="tenure_days", event="churned",
                                     id_column="customer_id", half_lives=[90])
     assert err.value.argument == "half_lives"
+
+
+# -- no look-ahead (issue 17): a baseline covariate uses only contacts up to each customer's follow-up start ----
+def engagement_with_later_contacts(n: int = 1200, seed: int = 31):
+    """A synthetic retailer whose follow-up start (the survey date of the customer's wave) is given, with and
+    without a contact log that runs past the survey: customers about to leave rate badly (−2) in the weeks
+    before leaving (and once more after leaving), the others rate well (+1, +2) during follow-up. Returns
+    ``(without, with_later)`` engagements: the same customers, the second with the later contacts added."""
+    import dataclasses
+
+    import cxlib as cx
+
+    eng, _ = cx.synth.make_engagement("retailer", n, seed=seed)
+    spec = cx.synth.SPECS["retailer"]
+    survey_date = dict(zip(spec.waves, pd.to_datetime(list(spec.survey_dates))))
+    customers = eng.customers.assign(fu_start=eng.customers["wave"].map(survey_date))
+    rng = np.random.default_rng(seed)
+    rows = []
+    for cid, start, days, left in customers[["customer_id", "fu_start", "tenure_days", "churned"]].itertuples(index=False):
+        if left:
+            before_leaving = rng.integers(max(1, days - 40), max(2, days), size=3)
+            rows += [(cid, start + pd.Timedelta(days=int(d)), -2) for d in before_leaving]
+            rows.append((cid, start + pd.Timedelta(days=int(days) + 5), -2))  # an exit call after leaving
+        else:
+            rows += [(cid, start + pd.Timedelta(days=int(d)), int(rng.choice([1, 2])))
+                     for d in rng.integers(1, max(2, days), size=2)]
+    later = pd.DataFrame(rows, columns=["customer_id", "timestamp", "rating"]).assign(channel="phone", stage="buy")
+    later["timestamp"] = later["timestamp"].dt.strftime("%Y-%m-%d")
+    contacts_all = pd.concat([eng.contacts, later[eng.contacts.columns]], ignore_index=True)
+    config = {**eng.config, "attrition": {**eng.config["attrition"], "start": "fu_start"}}
+    without = dataclasses.replace(eng, customers=customers, config=config)
+    return without, dataclasses.replace(without, contacts=contacts_all)
+
+
+def _baseline_fit(eng, **when):
+    f = eng.frame().dropna(subset=["segment"])
+    f = f.join(contacts.contact_experience(eng.contact_frame(), f, id_column="customer_id", **when))
+    m = survival.cox(f, duration="tenure_days", event="churned", covariates=["segment", "region", "age_band", "experience"],
+                     reference={"segment": "highly satisfied"})
+    return m.hazard_ratio("segment", "fully connected").estimate, m.hazard_ratio("experience").estimate
+
+
+def test_later_contacts_do_not_change_the_baseline_hazard_ratios():
+    """Contacts after follow-up starts, with ratings that depend on the later churn, leave the baseline hazard
+    ratios of the segment and of the experience score exactly as they were without them. The old rule (the
+    reference date is the wave's latest contact) is shown to move them, so this test can fail."""
+    without, with_later = engagement_with_later_contacts()
+    origin = without.frame().set_index("customer_id")["fu_start"]
+    assert (pd.to_datetime(with_later.contacts["timestamp"]) > pd.to_datetime(without.contacts["timestamp"]).max()).sum() > 1000
+    seg0, exp0 = _baseline_fit(without, origin=origin)
+    seg1, exp1 = _baseline_fit(with_later, origin=origin)
+    assert seg1 == pytest.approx(seg0, rel=1e-10) and exp1 == pytest.approx(exp0, rel=1e-10)
+    # the same scores for the half-life comparison
+    h0, h1 = (contacts.compare_half_lives(e.frame().dropna(subset=["segment"]), e.contact_frame(), origin=origin,
+                                          duration="tenure_days", event="churned", id_column="customer_id",
+                                          half_lives=[90, None]).table for e in (without, with_later))
+    pd.testing.assert_frame_equal(h0, h1, rtol=1e-10)
+    # The old rule: as of the latest contact in the wave, which now lies after the survey.
+    old_seg0, old_exp0 = _baseline_fit(without, wave="wave")
+    old_seg1, old_exp1 = _baseline_fit(with_later, wave="wave")
+    assert old_exp0 == pytest.approx(exp0, rel=0.05)  # the log ends at the survey: the two rules agree
+    assert abs(math.log(old_exp1) - math.log(old_exp0)) > 0.2, (old_exp0, old_exp1)  # look-ahead: it moves
+    assert abs(math.log(old_seg1) - math.log(old_seg0)) > 0.01, (old_seg0, old_seg1)
+
+
+def test_experience_episodes_never_look_ahead():
+    """Every episode's score equals recency_score as of the episode's start (contacts at or before it only), the
+    first episode's equals contact_experience at the follow-up start, and contacts from the last day of
+    follow-up on (on the day of leaving, after leaving or after censoring) change no episode."""
+    contact_rows, customers, origin = _simulate_time_varying(40, seed=3)
+    ep = contacts.experience_episodes(contact_rows, customers, id_column="id", duration="days", event="left",
+                                      origin=origin, half_life_days=60)
+    keyed = ep.assign(key=ep["id"] + "|" + ep["start"].astype(int).astype(str))
+    as_of = pd.Series(origin + pd.to_timedelta(keyed["start"], unit="D").to_numpy(), index=keyed["key"].to_numpy())
+    # every contact copied to each of its customer's episodes, keyed like them
+    per_episode = contact_rows.merge(keyed[["id", "key"]], on="id")
+    ref = contacts.recency_score(per_episode.drop(columns="id"), id_column="key", as_of=as_of, half_life_days=60)
+    has = keyed["key"].isin(ref.index) & keyed["has_contacts"]
+    assert has.sum() > 100
+    np.testing.assert_allclose(keyed.loc[has, "experience"], ref.loc[keyed.loc[has, "key"], "experience"], rtol=1e-9)
+    first = keyed[keyed["start"] == 0].set_index("id")
+    base = contacts.contact_experience(contact_rows, customers, id_column="id", origin=origin, half_life_days=60)
+    base.index = customers["id"]
+    np.testing.assert_allclose(first["experience"], base.loc[first.index, "experience"], rtol=1e-9)
+    # contacts on the last day of follow-up and after it: nothing changes
+    c = customers.set_index("id")
+    late = pd.DataFrame({"id": np.repeat(c.index, 2),
+                         "timestamp": np.ravel([[origin + pd.Timedelta(days=int(d)), origin + pd.Timedelta(days=int(d) + 30)]
+                                                for d in c["days"]]),
+                         "rating": -2})
+    ep2 = contacts.experience_episodes(pd.concat([contact_rows, late], ignore_index=True), customers, id_column="id",
+                                       duration="days", event="left", origin=origin, half_life_days=60)
+    pd.testing.assert_frame_equal(ep, ep2)
