@@ -14,13 +14,11 @@ output column is named after ``by``; ``weight`` names a column of respondent wei
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from lifelines.exceptions import StatisticalWarning
 from scipy import stats as _st
 
 from . import checks
@@ -29,10 +27,11 @@ from .results import Estimate, Reason, Result
 from .stats import kish_effective_n
 
 __all__ = ["KaplanMeier", "Attrition", "Test", "RMST", "RMSTDifference", "CoxModel", "PHTest", "km", "km_at",
-           "attrition", "customers_kept", "logrank", "pairwise_logrank", "rmst", "rmst_difference", "cox",
+           "variance_kind", "attrition", "customers_kept", "logrank", "pairwise_logrank", "rmst", "rmst_difference", "cox",
            "cox_time_varying"]
 
 KM_METHOD = "Kaplan–Meier, exponential Greenwood interval"
+KM_ROBUST_METHOD = "weighted Kaplan–Meier, log-log interval on the infinitesimal-jackknife (robust) variance"
 
 
 # -- shared plumbing ------------------------------------------------------------------------------
@@ -94,6 +93,125 @@ def _neff(weights: pd.Series | None) -> float | None:
     return None if weights is None else kish_effective_n(weights)
 
 
+# -- the one Kaplan–Meier variance ----------------------------------------------------------------
+GREENWOOD = "greenwood"
+ROBUST = "robust"
+
+
+def variance_kind(weights: np.ndarray | pd.Series | None) -> str:
+    """The Kaplan–Meier variance cxlib uses for these weights: ``"robust"`` (infinitesimal jackknife) when any
+    weight is not a whole number, else ``"greenwood"`` (also without weights).
+
+    R's ``survival::survfit`` rule (``survfitKM``: ``robust`` defaults to TRUE when
+    ``any(weights != floor(weights))``): whole-number weights are case (frequency) weights, for which
+    Greenwood on the weighted counts is right; respondent weights vary, and their variability widens the
+    interval.
+
+    Examples
+    --------
+    >>> variance_kind(None), variance_kind([1, 2, 3]), variance_kind([0.8, 1.3])
+    ('greenwood', 'greenwood', 'robust')
+    """
+    if weights is None:
+        return GREENWOOD
+    w = np.asarray(weights, dtype=float)
+    return ROBUST if bool(np.any(w != np.floor(w))) else GREENWOOD
+
+
+def _km_counts(t: np.ndarray, e: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Distinct times, each row's time index, weighted events and weighted number at risk per time."""
+    times, inv = np.unique(t, return_inverse=True)
+    deaths = np.bincount(inv, weights=w * e, minlength=len(times))
+    leaving = np.bincount(inv, weights=w, minlength=len(times))
+    return times, inv, deaths, leaving[::-1].cumsum()[::-1]
+
+
+def _greenwood_pieces(deaths: np.ndarray, at_risk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per time: Greenwood's term ``d / (n (n − d))`` and ``1 / (n − d)`` (0 without events; inf where
+    floating-point weight sums leave ``n − d`` a hair above or below zero: everyone left, undefined there)."""
+    gap = at_risk - deaths
+    ok = gap > 1e-9 * np.maximum(at_risk, 1)
+    ev = deaths > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(ev, np.where(ok, deaths / (at_risk * gap), np.inf), 0.0)
+        inv_gap = np.where(ev, np.where(ok, 1.0 / gap, np.inf), 0.0)
+    return term, inv_gap
+
+
+def _km_log_variance(t: np.ndarray, e: np.ndarray, w: np.ndarray | None, at: np.ndarray,
+                     kind: str) -> np.ndarray:
+    """Variance of ``log S(h)`` for each ``h`` in ``at``: Greenwood's sum, or the infinitesimal jackknife.
+
+    Robust (R ``survfitkm.c``, ``robust=TRUE``): the influence of customer ``k`` (weight ``w_k``, followed to
+    ``T_k``) on ``log S(h)`` is ``w_k U_k`` with ``U_k = G(min(T_k, h)) − e_k 1[T_k ≤ h] / (n(T_k) − d(T_k))``,
+    ``G`` Greenwood's cumulative sum; ``Var = Σ_k w_k² U_k²``, summed per distinct time (vectorised).
+    """
+    t = np.asarray(t, dtype=float)
+    e = np.asarray(e, dtype=float)
+    at = np.asarray(at, dtype=float)
+    w1 = np.ones_like(t) if w is None else np.asarray(w, dtype=float)
+    times, inv, deaths, at_risk = _km_counts(t, e, w1)
+    term, inv_gap = _greenwood_pieces(deaths, at_risk)
+    G = np.cumsum(term)
+    idx = np.searchsorted(times, at, side="right") - 1
+    if kind == GREENWOOD:
+        return np.where(idx >= 0, G[np.maximum(idx, 0)], 0.0)
+    return _ij_log_variance(inv, e, w1, G, inv_gap, idx)
+
+
+def _ij_log_variance(inv: np.ndarray, e: np.ndarray, w: np.ndarray, G: np.ndarray, inv_gap: np.ndarray,
+                     idx: np.ndarray) -> np.ndarray:
+    """The infinitesimal-jackknife ``Var(log S)`` at time indices ``idx`` (see :func:`_km_log_variance`)."""
+    w2 = w * w
+    w2e = np.bincount(inv, weights=w2 * e, minlength=len(G))
+    w2c = np.bincount(inv, weights=w2 * (1 - e), minlength=len(G))
+    with np.errstate(invalid="ignore", over="ignore"):
+        per_time = np.where(w2e > 0, w2e * (G - inv_gap) ** 2, 0.0) + np.where(w2c > 0, w2c * G ** 2, 0.0)
+    per_time = np.where(np.isfinite(per_time), per_time, np.inf)
+    ended = np.cumsum(per_time)
+    beyond = (w2e + w2c)[::-1].cumsum()[::-1]          # Σ w² of those followed past each time
+    beyond = np.r_[beyond[1:], 0.0]
+    j = np.maximum(idx, 0)
+    with np.errstate(invalid="ignore"):
+        v = ended[j] + np.where(beyond[j] > 0, beyond[j] * G[j] ** 2, 0.0)
+    return np.where(idx >= 0, np.where(np.isfinite(v), v, np.inf), 0.0)
+
+
+def _km_curve(t: np.ndarray, e: np.ndarray, w: np.ndarray | None, kind: str) -> tuple[np.ndarray, ...]:
+    """Kaplan–Meier curve at time 0 and every distinct time: ``(times, S, Var(log S))``.
+
+    A step where floating-point weight sums leave ``n − d`` a hair from zero (everyone left) drops the curve
+    to exactly 0 (lifelines kept the previous value there).
+    """
+    w1 = np.ones_like(t) if w is None else np.asarray(w, dtype=float)
+    times, inv, deaths, at_risk = _km_counts(t, e, w1)
+    term, inv_gap = _greenwood_pieces(deaths, at_risk)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(deaths > 0, np.where(np.isfinite(inv_gap), 1 - deaths / at_risk, 0.0), 1.0)
+    surv = np.clip(np.cumprod(factor), 0.0, 1.0)
+    G = np.cumsum(term)
+    v = G if kind == GREENWOOD else _ij_log_variance(inv, e, w1, G, inv_gap, np.arange(len(times)))
+    if not len(times) or times[0] > 0:
+        times, surv, v = np.r_[0.0, times], np.r_[1.0, surv], np.r_[0.0, v]
+    return times, surv, v
+
+
+def _loglog_bounds(surv: np.ndarray, v: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exponential Greenwood ("log-log") bounds ``S ** exp(±z √V / log S)`` for ``V = Var(log S)``; (1, 1) at
+    ``S = 1``, missing where ``S`` reached 0 or ``V`` is undefined."""
+    z = _z(ci)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(surv)
+        centre = np.log(-log_s)
+        lo = np.exp(-np.exp(centre - z * np.sqrt(v) / log_s))  # log S < 0: this side is the lower bound
+        hi = np.exp(-np.exp(centre + z * np.sqrt(v) / log_s))
+    one = surv >= 1.0
+    undefined = (surv <= 1e-12) | ~np.isfinite(v)
+    lo = np.where(one, 1.0, np.where(undefined, np.nan, lo))
+    hi = np.where(one, 1.0, np.where(undefined, np.nan, hi))
+    return lo, hi
+
+
 # -- Kaplan–Meier curves --------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class KaplanMeier(Result):
@@ -113,6 +231,10 @@ class KaplanMeier(Result):
         Whether weights were applied.
     ci : float
         Confidence level.
+    variance : str
+        The variance behind the intervals: ``"greenwood"`` (unweighted, or whole-number weights) or
+        ``"robust"`` (the infinitesimal jackknife, for weights that are not whole numbers; R's ``survfit``
+        default).
     groups : list of str
         The groups drawn, in order (``["all"]`` without ``by``).
 
@@ -135,6 +257,7 @@ class KaplanMeier(Result):
     event: str = ""
     weighted: bool = False
     ci: float = 0.95
+    variance: str = GREENWOOD
 
     @property
     def groups(self) -> list[str]:
@@ -185,11 +308,26 @@ def km(data: pd.DataFrame, *, duration: str, event: str, by: str | None = None, 
 
     Notes
     -----
-    Intervals are the exponential Greenwood ("log-log") interval, ``S ** exp(±z √V / log S)`` with
-    ``V = Σ d / (n (n − d))``, computed here so that it stays defined with weighted counts: lifelines returns
-    (1, 1) where floating-point weight sums make ``n − d`` a hair below zero, and where the curve reaches 0;
-    there the interval is undefined and given as missing. Equal to lifelines' ``KaplanMeierFitter`` (curve and
-    interval) wherever that is defined (tests/test_survival.py).
+    ``S(t) = Π_{t_i ≤ t} (1 − d_i / n_i)`` on (weighted) counts. Intervals are the exponential Greenwood
+    ("log-log") interval ``S ** exp(±z √V / log S)`` with ``V`` the variance of ``log S``:
+
+    - unweighted, or with whole-number (frequency) weights: Greenwood's ``V = Σ d / (n (n − d))``;
+    - with weights that are not whole numbers (respondent weights): the infinitesimal-jackknife (robust)
+      variance ``V = Σ_k w_k² U_k²``, ``U_k = Σ_{t_i ≤ min(T_k, t)} d_i / (n_i (n_i − d_i)) −
+      e_k 1[T_k ≤ t] / (n(T_k) − d(T_k))`` the influence of customer ``k`` on ``log S(t)``, which accounts for
+      the weights' variability (Greenwood on weighted counts treats them as counts of people and is too
+      narrow).
+
+    This is R's ``survival::survfit(..., conf.type = "log-log")`` default in both cases (``robust`` is TRUE
+    there when any weight is not a whole number): equal to it to 1e-9 (curve, standard error, bounds;
+    tests/test_r_reference.py), and unweighted to lifelines' ``KaplanMeierFitter`` wherever lifelines'
+    interval is defined (tests/test_survival.py). Where the curve reaches 0 the interval is undefined and
+    given as missing.
+
+    References
+    ----------
+    Therneau, T. M. & Grambsch, P. M. (2000). *Modeling Survival Data*, §2.2 and §7.2 (infinitesimal jackknife);
+    R package survival, ``survfitKM`` / ``survfitkm.c``.
 
     Examples
     --------
@@ -198,25 +336,18 @@ def km(data: pd.DataFrame, *, duration: str, event: str, by: str | None = None, 
     >>> curves.groups, curves.table.columns.tolist()
     (['control', 'miR-137'], ['group', 'time', 'survival', 'ci_low', 'ci_high', 'at_risk', 'n'])
     """
-    from lifelines import KaplanMeierFitter
-
     data, ci = _prepare(data, "survival.km", duration=duration, event=event, by=by, weight=weight, ci=ci)
     key = by or "group"
+    kind = variance_kind(data[weight].to_numpy(float) if weight else None)
     parts = []
     for name, g in _groups(data, by):
         if g.empty:
             continue
-        kmf = KaplanMeierFitter(alpha=1 - ci)
-        with warnings.catch_warnings():
-            # lifelines warns about non-integer weights; respondent weights are meant to be non-integer.
-            warnings.simplefilter("ignore", StatisticalWarning)
-            kmf.fit(g[duration], g[event], weights=g[weight] if weight else None)
-        sf = kmf.survival_function_.iloc[:, 0]
-        times = sf.index.to_numpy(dtype=float)
-        durations = np.sort(g[duration].to_numpy(dtype=float))
+        t = g[duration].to_numpy(float)
+        times, surv, v = _km_curve(t, g[event].to_numpy(float), g[weight].to_numpy(float) if weight else None, kind)
+        durations = np.sort(t)
         at_risk = len(durations) - np.searchsorted(durations, times, side="left")  # people, not weight sums
-        surv = np.clip(sf.to_numpy(), 0.0, 1.0)
-        lo, hi = _exp_greenwood(kmf.event_table, times, surv, ci)
+        lo, hi = _loglog_bounds(surv, v, ci)
         part = pd.DataFrame({key: name, "time": times, "survival": surv, "ci_low": lo, "ci_high": hi,
                              "at_risk": at_risk, "n": len(g)})
         if weight:
@@ -226,29 +357,8 @@ def km(data: pd.DataFrame, *, duration: str, event: str, by: str | None = None, 
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     if by is None:
         table = table.drop(columns=[key])
-    return KaplanMeier(table, by=by, duration=duration, event=event, weighted=bool(weight), ci=ci)
-
-
-def _exp_greenwood(table: pd.DataFrame, times: np.ndarray, surv: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
-    """Exponential Greenwood interval at ``times`` from a lifelines event table (weighted sums allowed)."""
-    n = table["at_risk"].to_numpy(float)
-    d = table["observed"].to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where((d > 0) & (n - d > 1e-9 * np.maximum(n, 1)), d / (n * (n - d)), np.where(d > 0, np.inf, 0.0))
-    cum = np.cumsum(term)
-    idx = np.searchsorted(table.index.to_numpy(float), times, side="right") - 1
-    v = np.where(idx >= 0, cum[np.maximum(idx, 0)], 0.0)
-    z = _z(ci)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_s = np.log(surv)
-        centre = np.log(-log_s)
-        lo = np.exp(-np.exp(centre - z * np.sqrt(v) / log_s))  # log S < 0: this side is the lower bound
-        hi = np.exp(-np.exp(centre + z * np.sqrt(v) / log_s))
-    one = surv >= 1.0
-    undefined = (surv <= 1e-12) | ~np.isfinite(v)
-    lo = np.where(one, 1.0, np.where(undefined, np.nan, lo))
-    hi = np.where(one, 1.0, np.where(undefined, np.nan, hi))
-    return lo, hi
+    return KaplanMeier(table, by=by, duration=duration, event=event, weighted=bool(weight), ci=ci,
+                       variance=kind)
 
 
 def _plot_by_group(result: Any, column: str, function: str, what: str, *, ax: Any, default_title: str,
@@ -270,19 +380,28 @@ def _plot_by_group(result: Any, column: str, function: str, what: str, *, ax: An
 
 
 def km_at(duration: np.ndarray, event: np.ndarray, horizon: float, *, weights: np.ndarray | None = None,
-          ci: float = 0.95) -> tuple[float, float, float, float]:
-    """Kaplan–Meier survival at ``horizon`` from arrays: ``(S, greenwood, ci_low, ci_high)``.
+          ci: float = 0.95, variance: str | None = None) -> tuple[float, float, float, float]:
+    """Kaplan–Meier survival at ``horizon`` from arrays: ``(S, V, ci_low, ci_high)``.
 
     The one implementation of "survival (or attrition) at a horizon" in cxlib: :func:`attrition`, the wave
-    comparisons and the resampling loops all call it. ``greenwood`` is ``V = Σ_{t ≤ h} d / (n (n − d))`` on
-    (weighted) counts, so ``se(S) = S √V``; the interval is the exponential Greenwood ("log-log") one,
-    as :func:`km`. NaN throughout when nobody was followed to ``horizon`` (no extrapolation) or there is
-    no data.
+    comparisons and the resampling loops all call it. ``V`` is the variance of ``log S`` (so
+    ``se(S) = S √V``): Greenwood's ``Σ_{t ≤ h} d / (n (n − d))`` unweighted or with whole-number weights,
+    the infinitesimal-jackknife (robust) variance with weights that are not whole numbers, as :func:`km`
+    (whose Notes give the formulas) and R's ``survfit``. The interval is the exponential Greenwood
+    ("log-log") one on that variance. NaN throughout when nobody was followed to ``horizon`` (no
+    extrapolation) or there is no data.
+
+    ``variance`` (``"greenwood"`` or ``"robust"``) overrides the choice made from ``weights``: a caller
+    computing several groups of one weighted sample passes the sample's kind (R decides it once per call of
+    ``survfit``, over all the weights).
 
     Notes
     -----
     ``S(h) = Π_{t_i ≤ h} (1 − d_i / n_i)`` with ``d_i`` the (weighted) events at ``t_i`` and ``n_i`` the
-    (weighted) number still at risk. Equal to lifelines' ``KaplanMeierFitter`` (tests/test_survival.py).
+    (weighted) number still at risk. Equal to lifelines' ``KaplanMeierFitter`` (tests/test_survival.py) and,
+    weighted, to R's ``survfit(Surv(t, e) ~ 1, weights = w, conf.type = "log-log")`` (standard error and
+    bounds, tests/test_r_reference.py). The unweighted path costs one ``np.unique`` and two ``bincount``
+    passes; the robust one two more ``bincount`` passes.
 
     Examples
     --------
@@ -292,6 +411,9 @@ def km_at(duration: np.ndarray, event: np.ndarray, horizon: float, *, weights: n
     >>> round(1 - s, 3), bool(lo < s < hi)
     (0.264, True)
     """
+    if variance is not None and variance not in (GREENWOOD, ROBUST):
+        raise ArgumentError(f"survival.km_at: variance must be 'greenwood', 'robust' or None, not {variance!r}",
+                            function="survival.km_at", argument="variance")
     t = np.asarray(duration, dtype=float)
     e = np.asarray(event, dtype=float)
     w = np.ones_like(t) if weights is None else np.asarray(weights, dtype=float)
@@ -308,6 +430,10 @@ def km_at(duration: np.ndarray, event: np.ndarray, horizon: float, *, weights: n
         gap = n - d
         # Floating-point weight sums can leave n − d a hair below zero where everyone left: undefined there.
         v = float(np.sum(np.where(gap > 1e-9 * np.maximum(n, 1), d / (n * gap), np.inf))) if keep.any() else 0.0
+    if keep.any() and np.isfinite(v) and (variance or variance_kind(weights)) == ROBUST:
+        term, inv_gap = _greenwood_pieces(deaths, at_risk)
+        idx = np.array([np.searchsorted(times, horizon, side="right") - 1])
+        v = float(_ij_log_variance(inv, e, w, np.cumsum(term), inv_gap, idx)[0])
     surv = min(max(surv, 0.0), 1.0)
     lo, hi = _exp_greenwood_bounds(surv, v, ci)
     return surv, v, lo, hi
@@ -338,7 +464,7 @@ class Attrition(Result):
     ----------
     table : DataFrame
         ``<by>, n, events, attrition, se, ci_low, ci_high, followed_to_horizon`` (+ ``n_effective`` when
-        weighted; ``<by>`` absent without ``by``). ``se`` is the Greenwood standard error ``S √V``.
+        weighted; ``<by>`` absent without ``by``). ``se`` is the standard error ``S √V`` of :func:`km_at`.
     by : str or None
         The grouping column.
     horizon : float
@@ -347,6 +473,8 @@ class Attrition(Result):
         Whether weights were applied.
     ci : float
         Confidence level.
+    variance : str
+        ``"greenwood"`` or ``"robust"`` (weights that are not whole numbers), as :attr:`KaplanMeier.variance`.
     excluded : dict
         ``{group: Reason}`` for each group that could not be estimated (``horizon_past_follow_up``,
         ``no_data``); its numbers are missing, never extrapolated.
@@ -371,6 +499,7 @@ class Attrition(Result):
     weighted: bool = False
     ci: float = 0.95
     excluded: dict = field(default_factory=dict)
+    variance: str = GREENWOOD
 
     @property
     def groups(self) -> list[str]:
@@ -381,10 +510,11 @@ class Attrition(Result):
         name = "all" if self.by is None else _group_name(group, self.groups, "Attrition.estimate", "group")
         row = self._table.iloc[self.groups.index(name)]
         n_eff = float(row["n_effective"]) if self.weighted else None
+        method = KM_ROBUST_METHOD if self.variance == ROBUST else KM_METHOD
         if name in self.excluded:
-            return Estimate.missing(self.excluded[name], n=int(row["n"]), n_effective=n_eff, method=KM_METHOD)
+            return Estimate.missing(self.excluded[name], n=int(row["n"]), n_effective=n_eff, method=method)
         return Estimate(float(row["attrition"]), float(row["ci_low"]), float(row["ci_high"]), n=int(row["n"]),
-                        n_effective=n_eff, method=KM_METHOD)
+                        n_effective=n_eff, method=method)
 
     @property
     def n(self) -> int:
@@ -443,9 +573,11 @@ def attrition(data: pd.DataFrame, *, duration: str, event: str, horizon: float, 
 
     Notes
     -----
-    ``1 − S(h)`` with ``S`` the (weighted) Kaplan–Meier estimate and the exponential Greenwood interval,
-    both from :func:`km_at`; ``events`` counts churn up to the horizon. Equal to lifelines'
-    ``KaplanMeierFitter.survival_function_at_times`` (tests/test_survival.py).
+    ``1 − S(h)`` with ``S`` the (weighted) Kaplan–Meier estimate and the log-log interval, both from
+    :func:`km_at` (Greenwood's variance, or the robust one for weights that are not whole numbers, as R's
+    ``survfit``); ``events`` counts churn up to the horizon. Equal to lifelines'
+    ``KaplanMeierFitter.survival_function_at_times`` (tests/test_survival.py) and to R's ``survfit`` by
+    group with weights (tests/test_r_reference.py).
 
     Examples
     --------
@@ -460,6 +592,7 @@ def attrition(data: pd.DataFrame, *, duration: str, event: str, horizon: float, 
     function = "survival.attrition"
     horizon = _horizon(horizon, function)
     data, ci = _prepare(data, function, duration=duration, event=event, by=by, weight=weight, ci=ci)
+    kind = variance_kind(data[weight].to_numpy(float) if weight else None)
     rows, excluded = [], {}
     for name, g in _groups(data, by):
         t = g[duration].to_numpy(float)
@@ -476,14 +609,14 @@ def attrition(data: pd.DataFrame, *, duration: str, event: str, horizon: float, 
         elif not followed:
             excluded[name] = Reason.of("horizon_past_follow_up", horizon=horizon, longest=float(t.max()))
         else:
-            s, v, lo, hi = km_at(t, e, horizon, weights=w, ci=ci)
+            s, v, lo, hi = km_at(t, e, horizon, weights=w, ci=ci, variance=kind)
             row.update({"attrition": 1 - s, "se": s * math.sqrt(v) if np.isfinite(v) else np.nan,
                         "ci_low": 1 - hi, "ci_high": 1 - lo})
         rows.append(row)
     table = pd.DataFrame(rows)
     if by is None:
         table = table.drop(columns=["group"])
-    return Attrition(table, by=by, horizon=horizon, weighted=bool(weight), ci=ci, excluded=excluded)
+    return Attrition(table, by=by, horizon=horizon, weighted=bool(weight), ci=ci, excluded=excluded, variance=kind)
 
 
 def customers_kept(result: Attrition, *, a: str = "fully connected", b: str = "highly satisfied",
@@ -511,8 +644,11 @@ def customers_kept(result: Attrition, *, a: str = "fully connected", b: str = "h
     Notes
     -----
     The groups are independent, so by the delta method ``Var = S_a² V_a + S_b² V_b`` (times ``per²``),
-    with ``V`` the Greenwood sums of :func:`km_at` (``se(S) = S √V``). Checked against a bootstrap of the
-    two groups in tests/test_survival.py.
+    with ``V`` the variances of ``log S`` of :func:`km_at` (``se(S) = S √V``): Greenwood's, or the robust
+    (infinitesimal-jackknife) one when the attrition was computed with weights that are not whole numbers.
+    Checked against a bootstrap of the two groups in tests/test_survival.py (unweighted and weighted, the
+    weighted bootstrap resampling customers with their weights) and, through the attrition's standard
+    errors, against R's ``survfit`` (tests/test_r_reference.py).
 
     Examples
     --------
@@ -535,7 +671,8 @@ def customers_kept(result: Attrition, *, a: str = "fully connected", b: str = "h
     ea, eb = result.estimate(a), result.estimate(b)
     n = ea.n + eb.n
     n_eff = (ea.n_effective or 0) + (eb.n_effective or 0) if result.weighted else None
-    method = "difference of Kaplan–Meier attrition, delta-method (Greenwood) interval"
+    method = ("difference of Kaplan–Meier attrition, delta-method interval on the "
+              + ("infinitesimal-jackknife (robust) variances" if result.variance == ROBUST else "Greenwood variances"))
     for e in (ea, eb):
         if not e.estimable:
             return Estimate.missing(e.reason, n=n, n_effective=n_eff, method=method)
@@ -702,16 +839,28 @@ def pairwise_logrank(data: pd.DataFrame, *, duration: str, event: str, by: str, 
 
 
 # -- restricted mean survival time ----------------------------------------------------------------
-def _rmst_one(t: np.ndarray, e: np.ndarray, tau: float, w: np.ndarray | None = None) -> tuple[float, float]:
-    """RMST up to ``tau`` and its sampling variance (Klein & Moeschberger 2003, §4.5), on (weighted) counts.
+def _rmst_one(t: np.ndarray, e: np.ndarray, tau: float, w: np.ndarray | None = None,
+              kind: str | None = None) -> tuple[float, float]:
+    """RMST up to ``tau`` and its sampling variance, on (weighted) counts.
 
-    ``Var = Σ_{t_i ≤ τ} A_i² d_i / (n_i (n_i − d_i))`` with ``A_i = ∫_{t_i}^{τ} S(u) du``: the Greenwood-type
-    variance of the area under the Kaplan–Meier curve. lifelines' ``return_variance=True`` returns the
-    variance of the truncated survival time instead (lifelines issue #1682), which is not this.
+    Greenwood kind (Klein & Moeschberger 2003, §4.5; R's ``survmean``, ``print(fit, rmean = tau)``):
+    ``Var = Σ_{t_i ≤ τ} A_i² d_i / (n_i (n_i − d_i))`` with ``A_i = ∫_{t_i}^{τ} S(u) du``. lifelines'
+    ``return_variance=True`` returns the variance of the truncated survival time instead (lifelines issue
+    #1682), which is not this.
+
+    Robust kind (weights that are not whole numbers): the infinitesimal jackknife, ``Var = Σ_k I_k²`` with
+    ``I_k = ∫_0^τ infl_k(u) du`` the integral of customer ``k``'s influence on ``S`` (R ``survfit``'s
+    ``influence.surv``, ``S · w_k U_k``, see :func:`km`). Per distinct time ``u_j ≤ τ``, with ``G_j``
+    Greenwood's cumulative sum, ``c_j = 1/(n_j − d_j)``, ``A_j = ∫_{u_j}^τ S`` and ``B_j = ∫_0^{u_j} S G``:
+    ``I_k = w_k (B_j + (G_j − e_k c_j) A_j)`` for a customer followed to ``u_j``, ``w_k B(τ)`` for one
+    followed past ``τ``.
     """
     t = np.asarray(t, float)
     e = np.asarray(e, float)
+    kind = kind or variance_kind(w)
     w = np.ones_like(t) if w is None else np.asarray(w, float)
+    if kind == ROBUST:
+        return _rmst_robust(t, e, tau, w)
     times, inv = np.unique(t, return_inverse=True)
     deaths = np.bincount(inv, weights=w * e, minlength=len(times))
     leaving = np.bincount(inv, weights=w, minlength=len(times))
@@ -730,7 +879,39 @@ def _rmst_one(t: np.ndarray, e: np.ndarray, tau: float, w: np.ndarray | None = N
     return rmst_value, float(terms.sum())
 
 
+def _rmst_robust(t: np.ndarray, e: np.ndarray, tau: float, w: np.ndarray) -> tuple[float, float]:
+    """RMST and its infinitesimal-jackknife variance (see :func:`_rmst_one`), summed per distinct time."""
+    times, inv, deaths, at_risk = _km_counts(t, e, w)
+    term, inv_gap = _greenwood_pieces(deaths, at_risk)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(deaths > 0, np.where(np.isfinite(inv_gap), 1 - deaths / at_risk, 0.0), 1.0)
+    surv = np.clip(np.cumprod(factor), 0.0, 1.0)
+    G = np.cumsum(term)
+    m = int(np.searchsorted(times, tau, side="right"))   # times u_0 .. u_{m-1} are ≤ tau
+    u = times[:m]
+    width = np.diff(np.r_[u, tau])                       # [u_j, u_{j+1}) cut at tau
+    area = surv[:m] * width
+    first = float(u[0]) if m else float(tau)             # S = 1 before the first time
+    rmst_value = first + float(area.sum())
+    A = np.cumsum(area[::-1])[::-1]                       # ∫_{u_j}^tau S
+    with np.errstate(invalid="ignore"):
+        sg = np.where(area > 0, area * G[:m], 0.0)       # G is 0 before u_0
+    B = np.r_[0.0, np.cumsum(sg)]                         # B[j] = ∫_0^{u_j} S G ; B[m] = B(tau)
+    w2 = w * w
+    w2e = np.bincount(inv, weights=w2 * e, minlength=len(times))[:m]
+    w2c = np.bincount(inv, weights=w2 * (1 - e), minlength=len(times))[:m]
+    beyond = float(w2[t > tau].sum())
+    with np.errstate(invalid="ignore", over="ignore"):
+        # Where the curve has reached 0 nothing is left to integrate (A = 0): the influence stops there.
+        ev = np.where(w2e > 0, w2e * (B[:m] + np.where(A > 0, (G[:m] - inv_gap[:m]) * A, 0.0)) ** 2, 0.0)
+        ce = np.where(w2c > 0, w2c * (B[:m] + np.where(A > 0, G[:m] * A, 0.0)) ** 2, 0.0)
+        var = float(ev.sum() + ce.sum() + (beyond * B[m] ** 2 if beyond > 0 else 0.0))
+    return rmst_value, var if np.isfinite(var) else np.inf
+
+
 RMST_METHOD = "area under the Kaplan–Meier curve, Klein–Moeschberger variance, normal interval"
+RMST_ROBUST_METHOD = ("area under the weighted Kaplan–Meier curve, infinitesimal-jackknife (robust) variance, "
+                      "normal interval")
 
 
 @dataclass(frozen=True, eq=False)
@@ -751,6 +932,9 @@ class RMST(Result):
         Confidence level.
     excluded : dict
         ``{group: Reason}`` for groups not estimable (``horizon_past_follow_up``, ``no_data``).
+    variance : str
+        ``"greenwood"`` (Klein–Moeschberger) or ``"robust"`` (infinitesimal jackknife, for weights that are not
+        whole numbers).
 
     Examples
     --------
@@ -772,6 +956,7 @@ class RMST(Result):
     weighted: bool = False
     ci: float = 0.95
     excluded: dict = field(default_factory=dict)
+    variance: str = GREENWOOD
 
     @property
     def groups(self) -> list[str]:
@@ -785,10 +970,11 @@ class RMST(Result):
         name = "all" if self.by is None else _group_name(group, self.groups, "RMST.estimate", "group")
         row = self._table.iloc[self.groups.index(name)]
         n_eff = float(row["n_effective"]) if self.weighted else None
+        method = RMST_ROBUST_METHOD if self.variance == ROBUST else RMST_METHOD
         if name in self.excluded:
-            return Estimate.missing(self.excluded[name], n=int(row["n"]), n_effective=n_eff, method=RMST_METHOD)
+            return Estimate.missing(self.excluded[name], n=int(row["n"]), n_effective=n_eff, method=method)
         return Estimate(float(row["rmst"]), float(row["ci_low"]), float(row["ci_high"]), n=int(row["n"]),
-                        n_effective=n_eff, method=RMST_METHOD)
+                        n_effective=n_eff, method=method)
 
     def headline(self) -> str:
         from .report import Markdown, ci_text, text
@@ -830,9 +1016,14 @@ def rmst(data: pd.DataFrame, *, duration: str, event: str, horizon: float, by: s
 
     Notes
     -----
-    The area under the (weighted) Kaplan–Meier curve to the horizon; the standard error is the square root
-    of the Klein–Moeschberger variance on (weighted) counts (checked against lifelines' point estimate and a
-    bootstrap in tests/test_survival.py).
+    The area under the (weighted) Kaplan–Meier curve to the horizon. Unweighted (or with whole-number
+    weights) the standard error is the square root of the Klein–Moeschberger variance, equal to R's
+    ``print(survfit(...), rmean = tau)`` ``se(rmean)`` (tests/test_r_reference.py), checked against lifelines'
+    point estimate and a bootstrap (tests/test_survival.py). With weights that are not whole numbers it is
+    the infinitesimal-jackknife variance, the sum of squares of each customer's influence on the area
+    (R's ``survfit`` ``influence.surv`` integrated to the horizon, equal to it in tests/test_r_reference.py;
+    R's own ``se(rmean)`` keeps the Greenwood-type formula on weighted counts even then, which treats
+    weights as counts of people), and agrees with a weighted bootstrap (tests/test_survival.py).
 
     Examples
     --------
@@ -845,6 +1036,7 @@ def rmst(data: pd.DataFrame, *, duration: str, event: str, horizon: float, by: s
     horizon = _horizon(horizon, function)
     data, ci = _prepare(data, function, duration=duration, event=event, by=by, weight=weight, ci=ci)
     z = _z(ci)
+    kind = variance_kind(data[weight].to_numpy(float) if weight else None)
     rows, excluded = [], {}
     for name, g in _groups(data, by):
         t = g[duration].to_numpy(float)
@@ -858,14 +1050,15 @@ def rmst(data: pd.DataFrame, *, duration: str, event: str, horizon: float, by: s
         elif not followed:
             excluded[name] = Reason.of("horizon_past_follow_up", horizon=horizon, longest=float(t.max()))
         else:
-            value, var = _rmst_one(t, g[event].to_numpy(float), horizon, g[weight].to_numpy(float) if weight else None)
+            value, var = _rmst_one(t, g[event].to_numpy(float), horizon, g[weight].to_numpy(float) if weight else None,
+                                   kind)
             se = math.sqrt(var)
             row.update({"rmst": value, "se": se, "ci_low": value - z * se, "ci_high": value + z * se})
         rows.append(row)
     table = pd.DataFrame(rows)
     if by is None:
         table = table.drop(columns=["group"])
-    return RMST(table, by=by, horizon=horizon, weighted=bool(weight), ci=ci, excluded=excluded)
+    return RMST(table, by=by, horizon=horizon, weighted=bool(weight), ci=ci, excluded=excluded, variance=kind)
 
 
 @dataclass(frozen=True, eq=False)

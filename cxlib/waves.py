@@ -29,7 +29,7 @@ from .errors import ArgumentError
 from .results import Draws, Estimate, Reason, Result
 from .segments import SEGMENTS
 from .stats import bootstrap_indices, kish_effective_n, percentile_interval
-from .survival import km_at
+from .survival import km_at, variance_kind
 
 __all__ = ["METRICS", "WaveComparison", "MixImpact", "compare_waves", "mix_impact"]
 
@@ -180,10 +180,11 @@ class WaveComparison(Result):
         rest = [m for m in self.metrics if m not in sig]
         lines = []
         if sig:
-            lines.append(f"Between {before} and {after}, these changes are real (significant after Holm adjustment): "
+            lines.append(f"Between {before} and {after}, these changes are larger than chance alone would give "
+                         f"(p < 0.05 after Holm adjustment across the {len(self.metrics)} measures compared): "
                          + "; ".join(self.describe(m) for m in sig) + ".")
         if rest:
-            lines.append("Not significant once the several measures compared at once are allowed for (Holm "
+            lines.append(f"Not significant once the {len(self.metrics)} measures compared at once are allowed for (Holm "
                          "adjustment; the 95% intervals shown are unadjusted, so one may exclude zero): "
                          + "; ".join(self.describe(m) for m in rest) + ".")
         if self.excluded:
@@ -244,6 +245,11 @@ def _attrition_level(d: pd.DataFrame, att: dict, weight: str | None, ci: float) 
     return 1.0 - s, s * math.sqrt(v) if math.isfinite(v) else math.inf, len(t), kish_effective_n(w)
 
 
+def _weights(d: pd.DataFrame, weight: str) -> np.ndarray:
+    w = pd.to_numeric(d[weight], errors="coerce").to_numpy(dtype=float)
+    return w[np.isfinite(w)]
+
+
 def _normal_change(a: float, se_a: float, b: float, se_b: float, ci: float) -> tuple[float, float, float, float]:
     change = b - a
     se = math.hypot(se_a, se_b)
@@ -294,7 +300,10 @@ def _attrition_change(f1, f2, att: dict, weight: str | None, ci: float) -> dict[
     change, lo, hi, p = _normal_change(a1, se1, a2, se2, ci)
     return {"before": a1, "after": a2, "change": change, "ci_low": lo, "ci_high": hi, "p_value": p,
             "cohens_h": _h(a1, a2), "n_before": n1, "n_after": n2, "n_effective": e1 + e2,
-            "method": f"Kaplan–Meier attrition at {float(att['horizon']):,.0f} days; Greenwood standard errors; z-test"}
+            "method": f"Kaplan–Meier attrition at {float(att['horizon']):,.0f} days; "
+                      + ("robust (infinitesimal-jackknife)" if weight and "robust" in (variance_kind(_weights(f1, weight)),
+                                                                                        variance_kind(_weights(f2, weight)))
+                         else "Greenwood") + " standard errors; z-test"}
 
 
 def _nps_change(x1, w1, x2, w2, ci: float) -> dict[str, Any] | Reason:
@@ -449,8 +458,9 @@ def compare_waves(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequ
     Bases: the connected share uses respondents with a segment; the other raw metrics use every analysed
     respondent of each wave (``eng.frame()``). Shares: Newcombe's hybrid score interval for a difference of
     independent proportions and the pooled two-proportion z-test; Cohen's h = 2 asin √p₂ − 2 asin √p₁.
-    Attrition: :func:`cxlib.survival.km_at` at the horizon in each wave, standard error S·√V (Greenwood on
-    the weighted counts), normal interval of the difference. NPS: the multinomial variance of P − D in each
+    Attrition: :func:`cxlib.survival.km_at` at the horizon in each wave, standard error S·√V (Greenwood;
+    with weights that are not whole numbers the robust, infinitesimal-jackknife variance, as R's
+    ``survfit``), normal interval of the difference. NPS: the multinomial variance of P − D in each
     wave, added. Value: Welch's t. With weights, Kish effective sizes in the intervals and tests.
     Standardised: Σ_s π_s (e₂ₛ − e₁ₛ) with the pooled mix π fixed, variance Σ π_s² (v₁ₛ + v₂ₛ). Checked
     against statsmodels' ``confint_proportions_2indep`` and ``proportions_ztest`` (1e-10), lifelines'

@@ -120,27 +120,50 @@ def test_km_output_column_is_named_after_by():
     assert "group" not in survival.km(r, duration="week", event="arrest").table.columns
 
 
-def test_weighted_km_interval_is_the_greenwood_formula_on_weighted_counts():
-    """lifelines casts weighted at-risk sums to integers before Greenwood's sum (uint64 in
-    KaplanMeierFitter._additive_var), so with respondent weights it is not the reference: the formula is,
-    written out here on the weighted counts."""
+def test_km_with_whole_number_weights_is_greenwood_on_weighted_counts_as_repeated_rows():
+    """Whole-number weights are counts of people (R's survfit keeps Greenwood then): the curve and interval
+    equal the unweighted ones on the rows repeated. (This test used to pin Greenwood on non-integer weights
+    too; that variance ignored the weights' variability and is replaced by the robust one, below and in
+    tests/test_r_reference.py.)"""
+    w = load_waltons().assign(wt=lambda d: (d.index % 3) + 1)
+    got = survival.km(w, duration="T", event="E", weight="wt")
+    rep = survival.km(w.loc[w.index.repeat(w["wt"])], duration="T", event="E").table.set_index("time")
+    mine = got.table.set_index("time")
+    assert got.variance == "greenwood"
+    for col in ("survival", "ci_low", "ci_high"):
+        np.testing.assert_allclose(mine[col], rep[col], rtol=1e-10)
+
+
+def test_weighted_km_variance_is_the_sum_of_squared_influences_by_numerical_differentiation():
+    """The robust variance of log S(t) is Σ_k (w_k ∂log S(t)/∂w_k)²: brute force, by central differences of
+    the weighted Kaplan–Meier estimate in each customer's weight (no formula shared with the code)."""
     w = load_waltons().assign(wt=lambda d: np.random.default_rng(0).uniform(0.5, 2, len(d)))
-    got = survival.km(w, duration="T", event="E", weight="wt").table.set_index("time")
-    z, v, s = 1.959963984540054, 0.0, 1.0
-    for t in sorted(w["T"].unique()):
-        n = w.loc[w["T"] >= t, "wt"].sum()
-        d = w.loc[(w["T"] == t) & (w["E"] == 1), "wt"].sum()
-        if d > 0:
-            s *= 1 - d / n
-            v += d / (n * (n - d)) if n > d else np.inf
-        if 0 < s < 1 and np.isfinite(v):
-            lo = np.exp(-np.exp(np.log(-np.log(s)) - z * np.sqrt(v) / np.log(s)))
-            hi = np.exp(-np.exp(np.log(-np.log(s)) + z * np.sqrt(v) / np.log(s)))
-            assert got.loc[t, "survival"] == pytest.approx(s, rel=1e-10)
-            assert (got.loc[t, "ci_low"], got.loc[t, "ci_high"]) == pytest.approx((lo, hi), rel=1e-8)
-    inside = got.dropna(subset=["ci_low"])
+    got = survival.km(w, duration="T", event="E", weight="wt")
+    assert got.variance == "robust"
+    mine = got.table.set_index("time")
+    t, e, wt = w["T"].to_numpy(float), w["E"].to_numpy(float), w["wt"].to_numpy(float)
+
+    def log_s(weights, h):
+        return np.log(survival.km_at(t, e, h, weights=weights, variance="greenwood")[0])
+
+    z = 1.959963984540054
+    for h in (15.0, 45.0, 60.0):
+        infl = np.empty(len(t))
+        for k in range(len(t)):
+            up, down = wt.copy(), wt.copy()
+            up[k] *= 1 + 1e-6
+            down[k] *= 1 - 1e-6
+            infl[k] = (log_s(up, h) - log_s(down, h)) / 2e-6  # = w_k ∂log S/∂w_k
+        v = np.sum(infl**2)
+        s = float(mine.loc[h, "survival"])
+        lo = np.exp(-np.exp(np.log(-np.log(s)) - z * np.sqrt(v) / np.log(s)))
+        hi = np.exp(-np.exp(np.log(-np.log(s)) + z * np.sqrt(v) / np.log(s)))
+        assert (mine.loc[h, "ci_low"], mine.loc[h, "ci_high"]) == pytest.approx((lo, hi), rel=1e-6)
+        s_at, v_at, lo_at, hi_at = survival.km_at(t, e, h, weights=wt)
+        assert v_at == pytest.approx(v, rel=1e-6) and (lo_at, hi_at) == pytest.approx((lo, hi), rel=1e-6)
+    inside = mine.dropna(subset=["ci_low"])
     assert ((inside.ci_low <= inside.survival + 1e-12) & (inside.survival <= inside.ci_high + 1e-12)).all()
-    assert "n_effective" in got.columns
+    assert "n_effective" in mine.columns
 
 
 def test_attrition_at_horizon_matches_lifelines_on_rossi():
@@ -329,3 +352,33 @@ def test_arguments_are_checked_with_close_matches():
     with pytest.raises(ArgumentError) as err:
         survival.km(r["week"], duration="week", event="arrest")
     assert err.value.argument == "data"
+
+
+def test_weighted_customers_kept_and_rmst_agree_with_a_bootstrap_of_customers_with_their_weights():
+    """The robust variances describe resampling customers with their weights: a weighted bootstrap agrees
+    (within its own Monte Carlo error), where Greenwood on weighted counts is ~10% narrower at this spread."""
+    rng = np.random.default_rng(3)
+    r = _rossi().assign(w=lambda d: rng.gamma(1 / 0.16, 0.16, len(d)))  # CV of the weights ≈ 40%
+    att = survival.attrition(r, duration="week", event="arrest", horizon=40, by="aid", weight="w")
+    assert att.variance == "robust" and "infinitesimal-jackknife" in att.estimate("aid").method
+    kept = survival.customers_kept(att, a="aid", b="no aid")
+    assert "infinitesimal-jackknife" in kept.method
+    m = survival.rmst(r, duration="week", event="arrest", horizon=40, weight="w").table.iloc[0]
+    groups = {k: (g["week"].to_numpy(float), g["arrest"].to_numpy(float), g["w"].to_numpy(float))
+              for k, g in r.groupby("aid")}
+    t_all, e_all, w_all = r["week"].to_numpy(float), r["arrest"].to_numpy(float), r["w"].to_numpy(float)
+    boots, boots_rmst = [], []
+    for _ in range(1500):
+        att_k = {}
+        for k, (t, e, w) in groups.items():
+            i = rng.integers(0, len(t), len(t))
+            att_k[k] = 1 - survival.km_at(t[i], e[i], 40, weights=w[i])[0]
+        boots.append(1000 * (att_k["no aid"] - att_k["aid"]))
+        i = rng.integers(0, len(t_all), len(t_all))
+        boots_rmst.append(survival._rmst_one(t_all[i], e_all[i], 40, w_all[i])[0])
+    se = (kept.ci_high - kept.ci_low) / (2 * 1.959963984540054)
+    assert se == pytest.approx(np.std(boots, ddof=1), rel=0.08)
+    assert m["se"] == pytest.approx(np.std(boots_rmst, ddof=1), rel=0.08)
+    greenwood = {k: survival.km_at(t, e, 40, weights=w, variance="greenwood") for k, (t, e, w) in groups.items()}
+    se_greenwood = 1000 * np.hypot(*[s * np.sqrt(v) for s, v, _, _ in greenwood.values()])
+    assert se_greenwood < 0.95 * se

@@ -1,0 +1,120 @@
+"""cxlib against R, the field's reference for survival and survey statistics (R 4.2, survival 3.5, survey 4.1,
+via tests/rlang.py): each test names the R function it compares with. Without R these tests skip (under
+`make test` they fail)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from rlang import run_r
+
+from cxlib import survival
+
+
+def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
+    """R's ``format(..., digits = 17)`` pads numbers and writes NA as text: read every column as numbers."""
+    return frame.apply(lambda c: pd.to_numeric(c.astype(str).str.strip(), errors="coerce")
+                       if c.dtype == object and c.astype(str).str.strip().str.match(r"^(NA|[-+0-9.eE]+)$").all() else c)
+
+
+def _survival_data(seed: int = 7, n: int = 400) -> pd.DataFrame:
+    """Whole-day durations (many ties), ~40% censored, respondent weights with a ~40% coefficient of
+    variation, two groups."""
+    rng = np.random.default_rng(seed)
+    t = np.minimum(rng.exponential(200, n), 400).round()
+    e = ((t < 400) & (rng.random(n) < 0.6)).astype(int)
+    w = rng.gamma(1 / 0.16, 0.16, n)
+    return pd.DataFrame({"t": t, "e": e, "w": w, "g": rng.choice(["a", "b"], n)})
+
+
+SURVFIT = '''
+library(survival)
+fit <- survfit(Surv(t, e) ~ g, data = d, weights = w, conf.type = "log-log")
+se <- if (fit$logse) fit$std.err * fit$surv else fit$std.err   # se of S either way
+result <- data.frame(g = rep(sub("g=", "", names(fit$strata)), fit$strata), time = fit$time, surv = fit$surv,
+                     se = se, lower = fit$lower, upper = fit$upper, logse = fit$logse)
+'''
+
+
+def test_weighted_km_equals_r_survfit_robust_log_log_by_group():
+    """R ``survival::survfit(Surv(t, e) ~ g, weights = w, conf.type = "log-log")``: robust (infinitesimal
+    jackknife) standard errors by default for non-integer weights; curve, std.err and bounds to 1e-9 at every
+    time, and km_at / attrition at several horizons (the last one the longest follow-up)."""
+    d = _survival_data()
+    ref = _numeric(run_r(SURVFIT, d=d))
+    assert (ref["logse"].astype(str).str.strip().str.upper() == "FALSE").all()  # R used the robust variance (se of S, not of log S)
+    curves = survival.km(d, duration="t", event="e", by="g", weight="w")
+    assert curves.variance == "robust"
+    mine = curves.table.set_index(["g", "time"])
+    for (g, time), row in ref.set_index(["g", "time"]).iterrows():
+        got = mine.loc[(g, time)]
+        assert got["survival"] == pytest.approx(row["surv"], abs=1e-9)
+        if np.isfinite(row["lower"]):
+            assert (got["ci_low"], got["ci_high"]) == pytest.approx((row["lower"], row["upper"]), abs=1e-9)
+        else:
+            assert np.isnan(got["ci_low"])
+    for h in (30.0, 180.0, 365.0):
+        att = survival.attrition(d, duration="t", event="e", horizon=h, by="g", weight="w").table.set_index("g")
+        for g, part in ref.groupby("g"):
+            row = part[part["time"] <= h].iloc[-1]
+            sub = d[d["g"] == g]
+            s, v, lo, hi = survival.km_at(sub["t"].to_numpy(), sub["e"].to_numpy(), h, weights=sub["w"].to_numpy())
+            assert s == pytest.approx(row["surv"], abs=1e-12)
+            assert s * np.sqrt(v) == pytest.approx(row["se"], abs=1e-9)
+            assert (lo, hi) == pytest.approx((row["lower"], row["upper"]), abs=1e-9)
+            assert att.loc[g, "se"] == pytest.approx(row["se"], abs=1e-9)
+            assert (att.loc[g, "ci_low"], att.loc[g, "ci_high"]) == pytest.approx((1 - row["upper"], 1 - row["lower"]), abs=1e-9)
+
+
+def test_unweighted_and_whole_number_weighted_km_equal_r_survfit_greenwood():
+    """R ``survival::survfit(..., conf.type = "log-log")`` without weights and with integer weights (robust is
+    FALSE there): Greenwood, to 1e-9."""
+    d = _survival_data(seed=8).assign(w=lambda f: (np.arange(len(f)) % 3) + 1)
+    ref = _numeric(run_r(SURVFIT, d=d))
+    assert (ref["logse"].astype(str).str.strip().str.upper() == "TRUE").all()
+    mine = survival.km(d, duration="t", event="e", by="g", weight="w").table.set_index(["g", "time"])
+    ok = ref["lower"].notna()
+    got = mine.loc[list(zip(ref.loc[ok, "g"], ref.loc[ok, "time"]))]
+    np.testing.assert_allclose(got["ci_low"], ref.loc[ok, "lower"], atol=1e-9)
+    np.testing.assert_allclose(got["ci_high"], ref.loc[ok, "upper"], atol=1e-9)
+    ref0 = _numeric(run_r(SURVFIT.replace(", weights = w", ""), d=d))
+    mine0 = survival.km(d, duration="t", event="e", by="g").table.set_index(["g", "time"])
+    ok = ref0["lower"].notna()
+    got = mine0.loc[list(zip(ref0.loc[ok, "g"], ref0.loc[ok, "time"]))]
+    np.testing.assert_allclose(got["ci_low"], ref0.loc[ok, "lower"], atol=1e-9)
+    np.testing.assert_allclose(got["ci_high"], ref0.loc[ok, "upper"], atol=1e-9)
+
+
+def test_rmst_equals_r_survmean_and_the_integrated_influence_of_r_survfit():
+    """Unweighted: R ``summary(survfit(...), rmean = tau)$table`` (``survival:::survmean``) rmean and
+    se(rmean). Weighted (non-integer): the point estimate as R's rmean, and the standard error the square root
+    of Σ_k (∫_0^τ influence_k)², from R ``survfit(..., influence = TRUE)$influence.surv`` (R's own se(rmean)
+    keeps a Greenwood-type formula on weighted counts)."""
+    d = _survival_data(seed=9)
+    tau = 300
+    ref = _numeric(run_r(f'''
+library(survival)
+one <- function(sub) {{
+  f0 <- survfit(Surv(t, e) ~ 1, data = sub)
+  fw <- survfit(Surv(t, e) ~ 1, data = sub, weights = w, influence = TRUE)
+  keep <- fw$time <= {tau}
+  width <- diff(c(fw$time[keep], {tau}))
+  I <- fw$influence.surv[, keep, drop = FALSE] %*% width
+  t0 <- summary(f0, rmean = {tau})$table
+  tw <- summary(fw, rmean = {tau})$table
+  c(rmean = unname(t0["rmean"]), se = unname(t0["se(rmean)"]), rmean_w = unname(tw["rmean"]),
+    se_w_greenwood = unname(tw["se(rmean)"]), se_w = sqrt(sum(I^2)))
+}}
+result <- as.data.frame(do.call(rbind, lapply(split(d, d$g), one)))
+result$g <- names(split(d, d$g))
+''', d=d)).set_index("g")
+    plain = survival.rmst(d, duration="t", event="e", horizon=tau, by="g").table.set_index("g")
+    weighted = survival.rmst(d, duration="t", event="e", horizon=tau, by="g", weight="w")
+    assert weighted.variance == "robust"
+    wt = weighted.table.set_index("g")
+    for g in ("a", "b"):
+        assert plain.loc[g, "rmst"] == pytest.approx(ref.loc[g, "rmean"], abs=1e-8)
+        assert plain.loc[g, "se"] == pytest.approx(ref.loc[g, "se"], abs=1e-8)
+        assert wt.loc[g, "rmst"] == pytest.approx(ref.loc[g, "rmean_w"], abs=1e-8)
+        assert wt.loc[g, "se"] == pytest.approx(ref.loc[g, "se_w"], abs=1e-8)
+        assert wt.loc[g, "se"] > ref.loc[g, "se_w_greenwood"]  # the weights' variability widens it
