@@ -15,8 +15,9 @@ from cxlib import survival
 from cxlib.pages import attrition as page_module
 
 HOSTILE = "<img src=x> *x* <script>alert(1)</script>"
-SECTIONS = ["headline", "curves", "attrition_table", "logrank", "days_kept_table", "days_kept", "hazard_ratios",
-            "ph_check", "recency_table", "recency", "later_contacts", "waves", "methods"]
+SECTIONS = ["headline", "what_it_shows", "curves", "attrition_table", "logrank", "days_kept_table", "days_kept",
+            "hazard_ratio_table", "hazard_ratios", "ph_check", "recency_table", "recency", "later_contacts", "waves",
+            "methods"]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,8 @@ def test_every_section_reads_cleanly_with_ci_and_n(page):
 
 def test_results_have_todays_keys_and_shapes(page):
     r = page.results()
-    assert set(r) == {"attrition", "hazard_ratio"}
+    assert set(r) == {"attrition", "hazard_ratio", "hazard_ratio_unadjusted", "hazard_ratio_with_experience", "ph_holds",
+                      "ph_p_value", "days_kept"}
     assert set(r["attrition"]) == {"fully connected", "highly satisfied", "other"}
     for e in r["attrition"].values():
         assert {"estimate", "ci_low", "ci_high", "n", "horizon"} <= set(e) and "n_effective" in e
@@ -82,6 +84,10 @@ def test_results_have_todays_keys_and_shapes(page):
     assert {"estimate", "ci_low", "ci_high", "n", "contrast"} <= set(hr)
     assert hr["contrast"] == "fully connected vs highly satisfied"
     assert hr["ci_low"] < hr["estimate"] < hr["ci_high"]
+    assert hr["adjusted_for"] == ["region", "age_band"] and r["hazard_ratio_unadjusted"]["adjusted_for"] == []
+    assert "mediator" in r["hazard_ratio_with_experience"]["note"]
+    assert r["ph_holds"] in (True, False) and 0 <= r["ph_p_value"] <= 1
+    assert {"estimate", "ci_low", "ci_high", "n", "horizon", "contrast"} <= set(r["days_kept"])
 
 
 def test_figures_agree_with_the_survival_functions(base, page):
@@ -186,3 +192,102 @@ def test_the_forest_plot_names_the_reference_levels_in_words(page):
     assert any(n.startswith("Compared with: segment highly satisfied") for n in notes), notes
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "Segment: fully connected" in labels and not any("[" in lab for lab in labels)
+
+
+# -- issue 17: honest hazard ratios, no mediator in the headline, proportional hazards, no look-ahead ----------
+def test_headline_model_has_no_mediator_and_is_shown_adjusted_and_unadjusted(base, page):
+    """The headline hazard ratio is the Cox model of the segment and the engagement's covariates (no contact
+    experience), fitted here directly; the unadjusted one is the segment alone; the experience model is separate."""
+    f = base.frame().dropna(subset=["segment"])
+    common = dict(duration="tenure_days", event="churned", weight=base.config.get("weight"),
+                  reference={"segment": "highly satisfied"})
+    adjusted = survival.cox(f, covariates=["segment", "region", "age_band"], **common)
+    alone = survival.cox(f, covariates=["segment"], **common)
+    r = page.results()
+    assert r["hazard_ratio"]["estimate"] == pytest.approx(adjusted.hazard_ratio("segment", "fully connected").estimate)
+    assert r["hazard_ratio_unadjusted"]["estimate"] == pytest.approx(alone.hazard_ratio("segment", "fully connected").estimate)
+    assert "experience" not in page.model.covariates and "experience" in page.with_experience.covariates
+    assert r["hazard_ratio_with_experience"]["estimate"] != pytest.approx(r["hazard_ratio"]["estimate"])
+    table = page.hazard_ratio_table().data
+    assert table["Model"].str.contains("likely mediator").any() and table["Model"].str.contains("headline").any()
+
+
+def test_hazard_ratio_is_worded_as_a_rate(page):
+    assert page.ph_holds is True  # the synthetic retailer's hazards are proportional (planted)
+    head = page.headline()
+    assert "leave at about" in head and "the rate of highly satisfied ones (hazard ratio" in head
+    assert "Without that allowance the hazard ratio is" in head
+    assert page_module.rate_words(0.54) == "about half the rate of"
+    for t in _texts(page):
+        assert "as likely" not in t and "at any moment" not in t and "times as likely" not in t, t
+
+
+def _non_proportional(base):
+    """The synthetic retailer with fully connected customers who leave faster than highly satisfied ones in
+    their first 60 days and far more slowly afterwards (crossing hazards: the segment breaks proportional
+    hazards); everyone else at a constant rate."""
+    f = base.frame()
+    fc = set(f.loc[f["segment"] == "fully connected", "customer_id"])
+    rng = np.random.default_rng(5)
+    is_fc = base.pseudonyms(base.customers["customer_id"]).isin(fc).to_numpy()
+    n = len(base.customers)
+    early, late = rng.exponential(1 / 0.004, n), 60 + rng.exponential(1 / 0.0002, n)
+    t = np.where(is_fc, np.where(early < 60, early, late), rng.exponential(1 / 0.0012, n))
+    follow = 700
+    customers = base.customers.assign(tenure_days=np.floor(np.minimum(t, follow)).astype(int) + 1,
+                                      churned=(t <= follow).astype(int))
+    return _variant(base, customers=customers)
+
+
+def test_segment_breaking_proportional_hazards_leads_with_attrition_and_days_kept(base):
+    from cxlib.pages import summary
+
+    page = page_module.build(_non_proportional(base))
+    holds, p = page.segment_ph
+    assert holds is False and p < 0.01
+    head = page.headline()
+    assert "restricted mean survival time" in head and "no single hazard ratio describes it" in head
+    assert "Averaged over follow-up" in head and "rate of highly satisfied ones" not in head
+    assert "not the same throughout follow-up" in page.ph_check()
+    r = page.results()
+    assert r["ph_holds"] is False and r["days_kept"]["estimate"] is not None
+    finding = summary._attrition(r).markdown()
+    assert "restricted mean survival time" in finding and "no single hazard ratio" in finding
+    assert "hazard ratio 0" not in finding and "at any moment" not in finding
+    _clean(_texts(page))
+
+
+@pytest.mark.parametrize("folder", ["data/demo-retailer", "data/demo-brokerage"])
+def test_demo_pages_and_summary_use_no_causal_wording(folder):
+    """tests/wording.py over every text of the attrition page and the summary's attrition finding, both demos."""
+    from pathlib import Path
+
+    from wording import causal_phrases
+
+    from cxlib.pages import summary
+
+    root = Path(__file__).resolve().parents[1]
+    page = page_module.build(cx.load_engagement(root / folder))
+    texts = _texts(page) + [summary._attrition(page.results()).markdown()]
+    found = [hit for t in texts for hit in causal_phrases(t)]
+    assert not found, found
+    for t in texts:
+        assert "at any moment" not in t and "as likely" not in t
+    _clean(_texts(page))
+
+
+def test_later_contacts_change_no_baseline_figure_of_the_page():
+    """With follow-up start dates, contacts after the survey whose ratings depend on the later churn change
+    neither the headline nor the experience model's hazard ratios nor the half-life comparison: only the
+    time-varying model sees them."""
+    from test_contacts import engagement_with_later_contacts
+
+    without, with_later = engagement_with_later_contacts(n=900, seed=8)
+    a, b = page_module.build(without), page_module.build(with_later)
+    assert a.start_source == b.start_source == "follow-up start"
+    for m in ("model", "unadjusted", "with_experience"):
+        pd.testing.assert_frame_equal(getattr(a, m).table, getattr(b, m).table, rtol=1e-10)
+    pd.testing.assert_frame_equal(a.half_lives.table, b.half_lives.table, rtol=1e-10)
+    assert a.headline() == b.headline()
+    assert b.n_later > a.n_later and b.time_varying is not None
+    assert "each customer's follow-up start" in b.methods()

@@ -3,10 +3,19 @@ fast experiences fade, and attrition by wave.
 
 :func:`build` computes every result object once; each method of :class:`AttritionPage` words one section of
 the notebook (Markdown sentences, a table or a figure); :meth:`AttritionPage.results` gives the
-``results.json`` entries ``attrition`` and ``hazard_ratio``.
+``results.json`` entries ``attrition``, ``hazard_ratio`` and the figures the summary words beside them.
 
 Bases: figures about segments rest on the respondents with a segment (``eng.sample.segmented``);
 attrition by wave on every analysed respondent (``eng.frame()`` as it is), as notebook 04 computes it.
+
+The models (issue 17): the headline hazard ratio (fully connected against highly satisfied) allows for the
+engagement's ``covariates`` and for nothing that may lie between connection and leaving: the contact
+experience, a likely mediator, enters a separate, labelled model. Every baseline covariate uses only what
+was known at each customer's follow-up start (the experience score, :func:`cxlib.contacts.contact_experience`
+with ``origin``); later contacts enter only the time-varying model. Where the fully connected against highly
+satisfied term fails the proportional-hazards check, the headline leads with attrition at the horizon and
+days kept (restricted mean survival time), which do not assume a constant ratio, and the hazard ratio is
+given only as an average over follow-up.
 """
 from __future__ import annotations
 
@@ -21,11 +30,54 @@ from .. import report, survival
 from ..report import Markdown
 from ..results import Estimate, Reason
 
-__all__ = ["AttritionPage", "build", "HALF_LIVES"]
+__all__ = ["AttritionPage", "build", "HALF_LIVES", "rate_words"]
 
 #: Half-lives compared in the recency section (None: no decay, a plain average of every rating).
 HALF_LIVES = cxc.HALF_LIVES
 CONTRAST = ("fully connected", "highly satisfied")
+
+
+#: Fractions a hazard ratio below 1 is read as ("about half the rate of"): the nearest, when within 10% of it.
+_FRACTIONS = ((0.25, "a quarter of the rate of"), (1 / 3, "a third of the rate of"), (0.5, "half the rate of"),
+              (2 / 3, "two thirds of the rate of"), (0.75, "three quarters of the rate of"))
+
+
+def rate_words(hazard_ratio: float) -> str:
+    """A hazard ratio read as a rate of leaving: the words between "leave at" and the comparison group.
+
+    A hazard ratio compares rates (customers leaving per customer still there, per day), not chances:
+    0.5 is "about half the rate of", never "half as likely to leave".
+
+    Examples
+    --------
+    >>> rate_words(0.46), rate_words(0.58), rate_words(1.0), rate_words(1.34), rate_words(2.05)
+    ('about half the rate of', 'about 58% of the rate of', 'about the same rate as', 'about 1.3 times the rate of', 'about twice the rate of')
+    """
+    hr = float(hazard_ratio)
+    if 0.95 <= hr <= 1.05:
+        return "about the same rate as"
+    if hr < 1:
+        value, words = min(_FRACTIONS, key=lambda f: abs(hr - f[0]))
+        if abs(hr - value) <= 0.1 * value:
+            return f"about {words}"
+        return f"about {report.number(hr * 100, '{:.0f}')}% of the rate of"
+    if abs(hr - 2) <= 0.1:
+        return "about twice the rate of"
+    return f"about {report.number(hr, '{:.1f}')} times the rate of"
+
+
+def _ph_words(ph: survival.PHTest) -> str:
+    """The proportional-hazards check in words: which terms' hazard ratios change over follow-up."""
+    if ph.reason is not None:
+        return f"The proportional-hazards check could not be made: {ph.reason.sentence}."
+    if not ph.violated:
+        return ("The proportional-hazards check finds no term whose hazard ratio changes over follow-up, so one "
+                "hazard ratio per term describes the data.")
+    labels = ph.table.set_index("covariate")["label"]
+    one = len(ph.violated) == 1
+    return (f"The hazard ratio{'' if one else 's'} of {report.listing([report.text(labels[c]) for c in ph.violated], limit=5)} "
+            f"{'changes' if one else 'change'} over follow-up (proportional-hazards check p < {ph.alpha:g}), so "
+            + ("its single value is an average" if one else "their single values are averages") + " over follow-up.")
 
 
 def _styler(frame: pd.DataFrame) -> Any:
@@ -64,7 +116,15 @@ def _done(fig: Any) -> Any:
 
 @dataclass(frozen=True, eq=False)
 class AttritionPage:
-    """Notebook 03's result objects and their words (see :func:`build`)."""
+    """Notebook 03's result objects and their words (see :func:`build`).
+
+    ``model`` is the headline Cox model (segment and the engagement's covariates); ``unadjusted`` the segment
+    alone; ``with_experience`` adds the contact-experience score at follow-up start (a likely mediator, never
+    the headline; None without contacts); ``stratified`` the headline model stratified by the covariates that
+    fail the proportional-hazards check (None when none does); ``time_varying`` the headline covariates with
+    the experience score as it stood on each day of follow-up. ``start_source`` says where each customer's
+    follow-up start came from (``"follow-up start"``, ``"response date"``, or ``""`` when no date is known).
+    """
 
     client: str
     horizon: float
@@ -94,6 +154,9 @@ class AttritionPage:
     contacts_given: bool = False
     start_given: bool = False
     methods_common: str = ""
+    unadjusted: survival.CoxModel | None = None
+    with_experience: survival.CoxModel | None = None
+    start_source: str = ""
 
     # -- helpers --------------------------------------------------------------------------------
     @property
@@ -118,18 +181,63 @@ class AttritionPage:
     def _no_events(self) -> bool:
         return self.model.reason is not None and self.model.reason.code == "no_events"
 
-    def hazard_ratio(self) -> Estimate:
-        """Fully connected against highly satisfied, from the main model (not estimable with its reason)."""
+    def _contrast(self, model: survival.CoxModel | None) -> Estimate:
+        """Fully connected against highly satisfied in ``model`` (not estimable with its reason)."""
         if not self.comparable:
             return Estimate.missing(Reason.of("below_min_cell", min_cell=self.min_cell,
                                               n=min(self.sizes.get(s, 0) for s in CONTRAST)), n=self.n_segmented)
-        if not self.model.estimable:
-            return self.model.hazard_ratio("segment")
-        return self.model.hazard_ratio("segment", CONTRAST[0])
+        if model is None:
+            return Estimate.missing(Reason.of("no_data"), n=self.n_segmented)
+        if not model.estimable:
+            return model.hazard_ratio("segment")
+        return model.hazard_ratio("segment", CONTRAST[0])
+
+    def hazard_ratio(self) -> Estimate:
+        """Fully connected against highly satisfied, from the headline model (the segment and the engagement's
+        covariates; not the contact experience, a likely mediator)."""
+        return self._contrast(self.model)
+
+    def hazard_ratio_unadjusted(self) -> Estimate:
+        """Fully connected against highly satisfied, from the segment alone."""
+        return self._contrast(self.unadjusted if self.unadjusted is not None else self.model)
+
+    @property
+    def segment_ph(self) -> tuple[bool | None, float | None]:
+        """Whether the headline contrast (fully connected against highly satisfied) passes the
+        proportional-hazards check of the headline model, and the check's p-value: the term's own test when the
+        check is made per term, the segment's joint test when it is made per variable; ``(None, None)`` when
+        there is no check."""
+        m = self.model
+        if not (self.comparable and m.estimable) or m.ph_test is None or m.ph_test.reason is not None:
+            return None, None
+        t = m.ph_test.table
+        rows = t[t["covariate"] == f"segment[{CONTRAST[0]}]"]
+        if rows.empty:
+            rows = t[t["variable"] == "segment"]
+        if rows.empty:
+            return None, None
+        return not bool(rows["violated"].astype(bool).any()), float(rows["p_value"].min())
+
+    @property
+    def ph_holds(self) -> bool | None:
+        """True when the headline contrast passes the proportional-hazards check (None: no check)."""
+        return self.segment_ph[0]
+
+    def _rate_sentence(self, hr: Estimate, *, bold: bool = True) -> str:
+        """'Fully connected customers leave at about half the rate of highly satisfied ones (hazard ratio …)'."""
+        value = report.number(hr.estimate, "{:.2f}")
+        value = f"**{value}**" if bold else value
+        tail = ""
+        if hr.has_interval and hr.ci_low <= 1 <= hr.ci_high:
+            tail = ", an interval that includes no difference"
+        return (f"fully connected customers leave at {rate_words(hr.estimate)} highly satisfied ones (hazard ratio "
+                f"{value}, 95% CI {report.interval(hr.ci_low, hr.ci_high)}; n={hr.n:,}{tail})")
 
     # -- sections -------------------------------------------------------------------------------
     def headline(self) -> Markdown:
-        """The headline findings: attrition of the two segments, the hazard ratio, customers kept."""
+        """The headline findings: attrition of the two segments; then the hazard ratio as a rate, adjusted and
+        unadjusted, where the two segments' rates keep a constant ratio, or days kept where they do not;
+        customers kept."""
         head = f"### {report.text(self.client)}: headline findings"
         if not self.comparable:
             return Markdown(f"{head}\n\nAttrition is not compared between segments: {self._why_not()}. "
@@ -143,12 +251,28 @@ class AttritionPage:
             why = next(e.reason.sentence for e in (fc, hs) if not e.estimable)
             parts.append(f"Attrition within {_days(self.horizon)} days is not estimable: {why}.")
         hr = self.hazard_ratio()
-        if hr.estimable:
-            adjusted = self._adjusted_for()
-            parts.append(f"At any moment a fully connected customer is **{report.number(hr.estimate, '{:.2f}')}×** as "
-                         f"likely to leave as a highly satisfied one (hazard ratio, 95% CI "
-                         f"{report.interval(hr.ci_low, hr.ci_high)}; n={hr.n:,})"
-                         + (f", allowing for {adjusted}." if adjusted != "none" else "."))
+        holds, p = self.segment_ph
+        adjusted = self._adjusted_for()
+        allowing = f", allowing for {adjusted}" if adjusted != "none" else ""
+        if hr.estimable and holds is False:
+            d = self.rmst_difference.estimate if self.rmst_difference is not None else None
+            if d is not None and d.estimable and d.has_interval:
+                more = "more" if d.estimate >= 0 else "fewer"
+                parts.append(f"Over those {_days(self.horizon)} days, fully connected customers stayed on average "
+                             f"**{_days(abs(d.estimate))} {more} days** than highly satisfied ones (restricted mean "
+                             f"survival time, 95% CI {report.interval(d.ci_low, d.ci_high, fmt='{:,.0f}')}; n={d.n:,}).")
+            parts.append(f"The ratio of the two segments' rates of leaving changes over follow-up "
+                         f"(proportional-hazards check, {report.p_value(p)}), so no single hazard ratio describes "
+                         f"it; this report leads with attrition at the horizon and days kept, which do not assume "
+                         f"a constant ratio. Averaged over follow-up{allowing}, the hazard ratio is "
+                         f"{report.ci_text(hr.estimate, hr.ci_low, hr.ci_high, n=hr.n)}.")
+        elif hr.estimable:
+            text = self._rate_sentence(hr)
+            parts.append(text[:1].upper() + text[1:] + allowing + ".")
+            u = self.hazard_ratio_unadjusted()
+            if adjusted != "none" and u.estimable:
+                parts.append(f"Without that allowance the hazard ratio is "
+                             f"{report.ci_text(u.estimate, u.ci_low, u.ci_high, n=u.n)}.")
         elif hr.reason is not None and hr.reason.code == "no_events":
             parts.append(f"**No customer left** during follow-up (n={self.n_segmented:,}), so no hazard ratio can be "
                          "estimated: there is no leaving to compare between segments.")
@@ -157,11 +281,39 @@ class AttritionPage:
         k = self.kept
         if k.estimable and k.has_interval and not self._no_events:
             more = "more" if k.estimate >= 0 else "fewer"
-            parts.append(f"If highly satisfied customers stayed like fully connected ones, about "
+            parts.append(f"If highly satisfied customers left like fully connected ones, about "
                          f"**{abs(k.estimate):,.0f} {more} of every 1,000** would still be customers after "
                          f"{_days(self.horizon)} days (95% CI {report.interval(k.ci_low, k.ci_high, fmt='{:,.0f}')}; "
-                         f"n={k.n:,}).")
+                         f"n={k.n:,}), if nothing else about them differed.")
         return Markdown("\n\n".join(parts))
+
+    def what_it_shows(self) -> Markdown:
+        """What this report shows and what it does not (associations, not effects)."""
+        adjusted = self._adjusted_for()
+        allowing = (f"The models allow for {adjusted} and for nothing else." if adjusted != "none"
+                    else "The models allow for nothing besides the segment.")
+        lines = [
+            "**What this shows and what it does not.** It shows how long the customers of each segment stayed after "
+            "the survey: differences in leaving are associations, measured over the same follow-up, not effects of "
+            "connection. Fully connected customers may differ from highly satisfied ones in ways the data do not "
+            f"measure (how long they have been customers, what they hold, how they were won), and any of these may "
+            f"go with leaving too. {allowing}",
+        ]
+        if self.contacts_given:
+            lines.append("The contact experience is left out of the headline comparison: it is likely part of the "
+                         "way connection and leaving are linked (a mediator), so allowing for it would hide part of "
+                         "the difference. The comparison that also allows for it is shown separately, labelled.")
+            if self.start_source:
+                lines.append(f"Every experience score at the start of follow-up uses only contacts up to each "
+                             f"customer's {self.start_source}; later contacts enter only the model that follows the "
+                             "score through follow-up.")
+            else:
+                lines.append("Follow-up start dates are not given, so the experience score is taken as of the latest "
+                             "contact recorded in each customer's wave, which assumes the contact records end when the "
+                             "survey starts follow-up.")
+        lines.append("A hazard ratio compares rates of leaving (of the customers still there, how many leave each "
+                     "day), not the chance of ever leaving.")
+        return Markdown(" ".join(lines))
 
     def curves(self) -> Any:
         """Kaplan–Meier curves per segment with the at-risk table (a Figure), or why none is drawn."""
@@ -170,7 +322,7 @@ class AttritionPage:
         fig = _figure(9, 6)
         ax = fig.gca()
         self.km.plot(ax=ax, min_cell=self.min_cell, horizon=self.horizon,
-                     title=f"Connected customers stay longer (n={sum(n for n in self.sizes.values() if n >= self.min_cell):,})")
+                     title=f"How long each segment stays (n={sum(n for n in self.sizes.values() if n >= self.min_cell):,})")
         fig.subplots_adjust(bottom=0.3)
         return _done(fig)
 
@@ -193,9 +345,14 @@ class AttritionPage:
         return _styler(self._attrition_rows(self.attrition, self.attrition.groups, "Segment"))
 
     def logrank(self) -> Markdown:
-        """Log-rank test over the reported segments, and Holm-adjusted pairwise tests."""
-        return Markdown(self.logrank_test.headline()
-                        + (f" Segments below {self.min_cell} customers are left out of the tests." if self.small else ""))
+        """Log-rank test over the reported segments, and the pairwise tests: one family, Holm-adjusted."""
+        t = self.logrank_test
+        text = t.headline()
+        k = len(t.table) if t.estimable else 0
+        if k > 1:
+            text += (f" The pairwise tests are one family of {k} comparisons (every pair of reported segments), "
+                     f"their p-values adjusted together by {t.adjust.capitalize()}'s method.")
+        return Markdown(text + (f" Segments below {self.min_cell} customers are left out of the tests." if self.small else ""))
 
     def days_kept_table(self) -> Any:
         """Restricted mean survival time per segment (days active out of the horizon)."""
@@ -220,8 +377,37 @@ class AttritionPage:
             return Markdown(f"No difference in days kept is reported: {self.model.reason.sentence}.")
         return Markdown(self.rmst_difference.headline())
 
+    def hazard_ratio_table(self) -> Any:
+        """Fully connected against highly satisfied in each model: unadjusted, the headline (the engagement's
+        covariates), also allowing for contact experience (a likely mediator), stratified, time-varying."""
+        if not self.comparable:
+            return Markdown(f"No hazard ratio is compared: {self._why_not()}.")
+        adjusted = self._adjusted_for()
+        rows = [("Segment only (unadjusted)", self.unadjusted)]
+        if adjusted != "none":
+            rows.append((f"Allowing for {adjusted} (the headline)", self.model))
+        else:
+            rows = [("Segment only (unadjusted; the headline)", self.unadjusted or self.model)]
+        if self.with_experience is not None:
+            rows.append(("Also allowing for the contact experience at the start of follow-up (a likely mediator: "
+                         "not the headline)", self.with_experience))
+        if self.stratified is not None:
+            words = report.listing([report.text(self.labels.get(s, report.pretty(s)).lower()) for s in self.strata])
+            rows.append((f"Headline model stratified by {words} (a separate baseline rate for each)", self.stratified))
+        if self.time_varying is not None:
+            rows.append(("Headline model with the contact experience as it stood each day (time-varying; a likely "
+                         "mediator)", self.time_varying))
+        out = []
+        for name, m in rows:
+            e = self._contrast(m)
+            cell = (report.ci_text(e.estimate, e.ci_low, e.ci_high) if e.estimable
+                    else f"not estimable: {e.reason.sentence}")
+            out.append({"Model": name, "Hazard ratio, fully connected vs highly satisfied (95% CI)": cell,
+                        "n": f"{e.n:,}"})
+        return _styler(pd.DataFrame(out))
+
     def hazard_ratios(self) -> Any:
-        """Forest plot of the hazard ratios (suppressed segments left out), or why there are none."""
+        """Forest plot of the headline model's hazard ratios (suppressed segments left out), or why there are none."""
         if not self.model.estimable:
             return Markdown(f"No hazard ratios: {self.model.reason.sentence}.")
         t = self.model.table
@@ -229,7 +415,8 @@ class AttritionPage:
         if not terms:
             return Markdown(f"No hazard ratio is shown: every term concerns a segment below {self.min_cell} customers.")
         fig = _figure(8, 0.5 * len(terms) + 2.0)
-        self.model.plot(ax=fig.gca(), terms=terms)
+        title = "Rates of leaving compared" + (" (averaged over follow-up)" if self.ph_holds is False else "")
+        self.model.plot(ax=fig.gca(), terms=terms, title=f"{title} (n={self.model.n:,})")
         refs = [f"{self.labels.get(c, report.pretty(c)).lower()} {level}" for c, level in self.model.reference.items()]
         fig.tight_layout(rect=(0, 0.06, 1, 1))
         if refs:
@@ -238,21 +425,37 @@ class AttritionPage:
         return _done(fig)
 
     def ph_check(self) -> Markdown:
-        """The proportional-hazards check, and the stratified model where a covariate fails it."""
+        """The proportional-hazards check of the headline model: which family of tests and at what level, what
+        a failure of the segment means for the headline, and the stratified model where a covariate fails."""
         if not self.model.estimable:
             return Markdown("The proportional-hazards check needs a fitted model; there is none "
                             f"({self.model.reason.sentence}).")
-        text = self.model.ph_test.headline()
-        if "segment" in self.model.ph_test.violated_variables:
-            text += (" For the segments this means the gap in the risk of leaving is not the same throughout follow-up; "
-                     "attrition at the horizon and days kept, above, do not rest on this assumption.")
+        ph = self.model.ph_test
+        text = _ph_words(ph)
+        if ph.reason is None:
+            k = len(ph.table)
+            text += (f" The check is one family of {k} tests (one per term of the model), each at the 5% level "
+                     "without adjustment: a cautious rule here, since a failure only moves the report to figures "
+                     "that do not rest on the assumption.")
+        holds, p = self.segment_ph
+        if holds is False:
+            text += (f" For fully connected against highly satisfied customers ({report.p_value(p)}) the ratio of their "
+                     "rates of leaving is not the same throughout follow-up, so the headline rests on attrition at the "
+                     "horizon and days kept, which do not need this assumption; the hazard ratio is only an average "
+                     "over follow-up.")
+        elif holds and "segment" in ph.violated_variables:
+            text += (f" The check fails for a segment other than the two the headline compares; for fully connected "
+                     f"against highly satisfied customers it does not ({report.p_value(p)}).")
         if self.stratified is not None:
             words = report.listing([report.text(self.labels.get(s, report.pretty(s)).lower()) for s in self.strata])
-            e = (self.stratified.hazard_ratio("segment", CONTRAST[0]) if self.stratified.estimable
-                 else self.stratified.hazard_ratio("segment"))
+            e = self._contrast(self.stratified)
             if e.estimable:
-                text += (f" Stratifying the baseline hazard by {words} instead gives a fully connected hazard ratio of "
+                text += (f" For {words}, which fail{'s' if len(self.strata) == 1 else ''} the check, the remedy is to "
+                         f"stratify by {words} (a separate baseline rate of leaving for each, so no hazard ratio is "
+                         f"assumed constant for {words}): the fully connected hazard ratio is then "
                          f"{report.ci_text(e.estimate, e.ci_low, e.ci_high, n=e.n)}.")
+                if holds is False:
+                    text += " This remedies the failure of " + words + ", not that of the segments."
             else:
                 text += f" The model stratified by {words} cannot be estimated: {e.reason.sentence}."
         return Markdown(text)
@@ -286,8 +489,10 @@ class AttritionPage:
             return Markdown("This engagement has no contact-point data and no follow-up start dates, so experience "
                             "cannot be followed after the survey.")
         if not self.start_given:
-            return Markdown("Follow-up start dates are not given, so experience enters the model as it stood when the "
-                            "survey was taken.")
+            return Markdown("Follow-up start dates are not given, so experience enters the model as it stood at the "
+                            "latest contact recorded in each customer's wave, taken to be when the survey started "
+                            "follow-up. Should the contact records run on past the survey, the response dates are needed "
+                            "to keep later contacts out of that score.")
         if self.later is not None:
             if self.later.code == "no_later_contacts":
                 return Markdown("No contact was recorded after follow-up started, so experience enters the model as "
@@ -296,8 +501,10 @@ class AttritionPage:
         tv = self.time_varying
         e = tv.hazard_ratio("experience")
         return Markdown(f"{self.n_later:,} later contacts split follow-up into {tv.rows:,} periods for {tv.n:,} customers. "
-                        f"Each point of the *current* experience score multiplies the risk of leaving by "
-                        f"{report.ci_text(e.estimate, e.ci_low, e.ci_high)}.")
+                        f"Each point of the *current* experience score (contacts up to the day before) goes with a "
+                        f"hazard ratio of {report.ci_text(e.estimate, e.ci_low, e.ci_high)}: customers whose current "
+                        f"score is a point higher leave at {rate_words(e.estimate)} those a point lower. A low current "
+                        "score may be a sign of leaving already under way as much as a reason for it.")
 
     def waves(self) -> Any:
         """Attrition at the horizon in each wave (every analysed respondent), or why there is no comparison."""
@@ -309,28 +516,59 @@ class AttritionPage:
     def methods(self) -> Markdown:
         """The methods appendix: what every report says, then this report's estimators."""
         weighted = " weighted by the respondent weights" if self.weighted else ""
+        robust = getattr(self.attrition, "variance", "greenwood") == "robust"
+        variance = ("the infinitesimal-jackknife (robust) variance, which allows for the weights' variability" if robust
+                    else "Greenwood's variance")
+        adjusted = self._adjusted_for()
+        if self.start_source:
+            experience = (f"as of each customer's {self.start_source} (contacts after it are left out of this score "
+                          "and enter only the time-varying model)")
+        else:
+            experience = ("as of the latest contact recorded in the customer's wave, since no follow-up start dates "
+                          "are given (this assumes the contact records end when the survey starts follow-up)")
         lines = [
             "- **Follow-up.** Days from the survey to leaving, or to the end of observation for customers still "
             "active (censored).",
-            f"- **Curves and attrition.** Kaplan–Meier{weighted}; 95% intervals (exponential Greenwood). Segment figures "
+            f"- **Curves and attrition.** Kaplan–Meier{weighted}; 95% log-log intervals from {variance}. Segment figures "
             f"rest on the {self.n_segmented:,} respondents with a segment; attrition by wave on all "
             f"{self.n_analysed:,} analysed respondents.",
-            "- **Log-rank tests.** Each respondent counts once; pairwise p-values Holm-adjusted.",
+            "- **Log-rank tests.** Each respondent counts once; the pairwise p-values are one family (every pair of "
+            "reported segments), Holm-adjusted.",
             "- **Customers kept.** The difference between the two segments' attrition per 1,000, with a delta-method "
-            "interval from the Greenwood variances.",
+            f"interval from the same variances ({'robust' if robust else 'Greenwood'}).",
             f"- **Restricted mean survival time.** Area under the Kaplan–Meier curve to the horizon{weighted}; its "
-            "standard error from the Klein–Moeschberger variance. Nothing is extrapolated past the longest follow-up.",
+            + ("standard error from the infinitesimal-jackknife (robust) variance" if robust
+               else "standard error from the Klein–Moeschberger variance")
+            + ". Nothing is extrapolated past the longest follow-up.",
             "- **Hazard ratios.** Cox proportional hazards (Efron ties)"
             + (", robust standard errors with weights" if self.weighted else "")
-            + "; the proportional-hazards assumption is checked with the scaled Schoenfeld residual test (rank time).",
-            f"- **Contact experience.** Recency-weighted mean rating with a half-life of {_days(self.half_life_days)} days, "
-            "as of the latest contact in the customer's wave.",
+            + (f". The headline model holds the segment and {adjusted}" if adjusted != "none"
+               else ". The headline model holds the segment alone")
+            + "; the contact experience, a likely mediator, is only in separate models. The proportional-hazards "
+            "assumption is checked with the scaled Schoenfeld residual test, one test per term at the 5% level; where "
+            "fully connected against highly satisfied fails it, the headline uses attrition at the horizon and days "
+            "kept instead, and where another covariate fails it, the model is also fitted stratified by it.",
+            f"- **Contact experience.** Recency-weighted mean rating with a half-life of {_days(self.half_life_days)} "
+            f"days, {experience}.",
         ]
         return Markdown(self.methods_common + "\n" + "\n".join(lines))
 
     # -- results.json ---------------------------------------------------------------------------
+    def _hr_entry(self, e: Estimate, **extra: Any) -> dict[str, Any]:
+        if e.estimable:
+            return report.estimate_dict(e.estimate, e.ci_low, e.ci_high, e.n,
+                                        contrast="fully connected vs highly satisfied", **extra)
+        why = self._why_not() if not self.comparable else (e.reason.sentence if e.reason else "not estimable")
+        return {"estimate": None, "ci_low": None, "ci_high": None, "n": self.n_segmented, "note": f"not estimable: {why}"}
+
     def results(self) -> dict[str, Any]:
-        """``{"attrition": {segment: estimate}, "hazard_ratio": estimate}`` in the results.json shape (docs/outputs.md)."""
+        """The results.json entries (docs/outputs.md): ``attrition`` {segment: estimate + horizon};
+        ``hazard_ratio`` (the headline model: the segment and the engagement's covariates, listed in
+        ``adjusted_for``); ``hazard_ratio_unadjusted`` (the segment alone); ``hazard_ratio_with_experience``
+        (also the contact experience, a likely mediator; only with contacts); ``ph_holds`` (whether fully
+        connected against highly satisfied passes the proportional-hazards check: true, false, or null when it
+        could not be made) with ``ph_p_value``; ``days_kept`` (the restricted-mean-survival difference, fully
+        connected minus highly satisfied, in days out of ``horizon``)."""
         att = {}
         for g in self.attrition.groups:
             e = self.attrition.estimate(g)
@@ -340,15 +578,27 @@ class AttritionPage:
                 d = e.to_dict()
                 d.pop("method", None)  # a not-estimable entry keeps its reason code and sentence (``note``)
                 att[g] = {**d, "horizon": self.horizon}
-        hr = self.hazard_ratio()
-        if hr.estimable:
-            hazard = report.estimate_dict(hr.estimate, hr.ci_low, hr.ci_high, hr.n,
-                                          contrast="fully connected vs highly satisfied")
+        adjusted_for = [c for c in self.covariates if c != "segment"]
+        out = {"attrition": att,
+               "hazard_ratio": self._hr_entry(self.hazard_ratio(), adjusted_for=adjusted_for),
+               "hazard_ratio_unadjusted": self._hr_entry(self.hazard_ratio_unadjusted(), adjusted_for=[])}
+        if self.with_experience is not None:
+            out["hazard_ratio_with_experience"] = self._hr_entry(
+                self._contrast(self.with_experience), adjusted_for=adjusted_for + ["contact experience"],
+                note="also adjusted for the contact experience at the start of follow-up, a likely mediator")
+        holds, p = self.segment_ph
+        out["ph_holds"] = holds
+        out["ph_p_value"] = report.to_jsonable(p) if p is not None else None
+        d = self.rmst_difference.estimate if (self.rmst_difference is not None and self.comparable) else None
+        if d is not None and d.estimable and not self._no_events:
+            out["days_kept"] = report.estimate_dict(d.estimate, d.ci_low, d.ci_high, d.n, horizon=self.horizon,
+                                                    contrast="fully connected minus highly satisfied")
         else:
-            why = self._why_not() if not self.comparable else hr.reason.sentence
-            hazard = {"estimate": None, "ci_low": None, "ci_high": None, "n": self.n_segmented,
-                      "note": f"not estimable: {why}"}
-        return {"attrition": att, "hazard_ratio": hazard}
+            why = (self._why_not() if not self.comparable else self.model.reason.sentence if self._no_events
+                   else d.reason.sentence if d is not None and d.reason is not None else "not estimable")
+            out["days_kept"] = {"estimate": None, "ci_low": None, "ci_high": None, "n": self.n_segmented,
+                                "note": f"not estimable: {why}"}
+        return out
 
     def record(self) -> None:
         """Record :meth:`results` for ``results.json`` (shows nothing in the notebook)."""
@@ -367,6 +617,28 @@ def _labels(eng: Any, columns: list[str]) -> dict[str, str]:
     return out
 
 
+def _follow_up_start(eng: Any, frame: pd.DataFrame) -> tuple[pd.Series | None, str, str | None]:
+    """Each customer's follow-up start (dates indexed by pseudonymised id), where it comes from in words, and
+    the frame column holding it: ``attrition.start`` when given, else the response date (``respondents.date``)
+    when the survey has one; ``(None, "", None)`` when no date is known."""
+    from ..schema import timestamps
+
+    cfg = eng.config
+    id_column = eng.id_column
+    start = (cfg.get("attrition") or {}).get("start")
+    if start and start in frame.columns:
+        return pd.Series(timestamps(frame[start]).to_numpy(), index=frame[id_column].to_numpy()), "follow-up start", start
+    date = (cfg.get("respondents") or {}).get("date")
+    if date and date in frame.columns:
+        return pd.Series(timestamps(frame[date]).to_numpy(), index=frame[id_column].to_numpy()), "response date", date
+    if date and date in eng.survey.columns and cfg["id"] in eng.survey.columns:
+        s = eng.survey[[cfg["id"], date]].dropna(subset=[cfg["id"]])
+        when = pd.Series(timestamps(s[date]).to_numpy(), index=eng.pseudonyms(s[cfg["id"]]).to_numpy())
+        when = when[~when.index.duplicated(keep="last")]
+        return when.reindex(frame[id_column].to_numpy()), "response date", None
+    return None, "", None
+
+
 def build(eng: Any, *, seed: int = 0, half_life_days: float = 90) -> AttritionPage:
     """Compute notebook 03's result objects for ``eng`` and return the page that words them.
 
@@ -377,15 +649,26 @@ def build(eng: Any, *, seed: int = 0, half_life_days: float = 90) -> AttritionPa
     seed : int
         Random seed (the page draws no resamples; kept so every page is called alike).
     half_life_days : float
-        Recency half-life of the contact-experience score in the main model and the time-varying model.
+        Recency half-life of the contact-experience score in the experience models and the time-varying model.
+
+    Notes
+    -----
+    The headline model holds the segment and the engagement's ``covariates``; the contact experience, a likely
+    mediator, only enters the separate ``with_experience`` and time-varying models. Each customer's follow-up
+    start is ``attrition.start`` or, failing it, the response date (``respondents.date``); the experience score
+    at the start of follow-up uses only contacts up to it. With neither date, the score is taken as of the
+    latest contact recorded in the customer's wave (:func:`cxlib.contacts.contact_experience` without
+    ``origin``), which the methods appendix states as an assumption.
 
     Examples
     --------
     >>> import cxlib as cx
     >>> eng, _ = cx.synth.make_engagement("retailer", 600, seed=1)
     >>> page = build(eng)
-    >>> sorted(page.results()), "nan" in page.headline()
-    (['attrition', 'hazard_ratio'], False)
+    >>> sorted(page.results())[:3], "nan" in page.headline()
+    (['attrition', 'days_kept', 'hazard_ratio'], False)
+    >>> page.model.covariates, page.with_experience.covariates[-1]
+    (('segment', 'region', 'age_band'), 'experience')
     """
     cfg = eng.config
     att = cfg["attrition"]
@@ -397,67 +680,73 @@ def build(eng: Any, *, seed: int = 0, half_life_days: float = 90) -> AttritionPa
     frame = everyone.dropna(subset=["segment"])
     contacts = eng.contact_frame()
     id_column = eng.id_column
+    origin, start_source, start_column = _follow_up_start(eng, frame)
     if contacts is not None:
-        frame = frame.join(cxc.contact_experience(contacts, frame, id_column=id_column, wave=wave,
+        frame = frame.join(cxc.contact_experience(contacts, frame, id_column=id_column, origin=origin,
+                                                  wave=None if origin is not None else wave,
                                                   half_life_days=half_life_days))
-    covariates = ["segment"] + list(cfg.get("covariates") or []) + (["experience"] if contacts is not None else [])
-    labels = _labels(eng, covariates)
+    covariates = ["segment"] + list(cfg.get("covariates") or [])
+    labels = _labels(eng, covariates + ["experience"])
     sizes = {str(k): int(v) for k, v in frame["segment"].value_counts(sort=False).items()}
     from ..segments import SEGMENTS
 
     sizes = {s: sizes.get(s, 0) for s in SEGMENTS}
     small = [s for s, n in sizes.items() if n < min_cell]
     comparable = all(sizes[s] >= min_cell for s in CONTRAST)
-    common = dict(duration=duration, event=event, weight=weight)
+    shared = dict(duration=duration, event=event, weight=weight)
 
-    km = survival.km(frame, by="segment", **common)
-    attrition = survival.attrition(frame, horizon=horizon, by="segment", **common)
+    km = survival.km(frame, by="segment", **shared)
+    attrition = survival.attrition(frame, horizon=horizon, by="segment", **shared)
     kept = (survival.customers_kept(attrition, a=CONTRAST[0], b=CONTRAST[1]) if comparable
             else Estimate.missing(Reason.of("below_min_cell", min_cell=min_cell, n=min(sizes[s] for s in CONTRAST))))
     reported = frame[~frame["segment"].isin(small)]
     logrank_test = survival.pairwise_logrank(reported, duration=duration, event=event, by="segment")
-    rmst = survival.rmst(frame, horizon=horizon, by="segment", **common)
+    rmst = survival.rmst(frame, horizon=horizon, by="segment", **shared)
     rmst_difference = (survival.rmst_difference(frame, horizon=horizon, by="segment", a=CONTRAST[0], b=CONTRAST[1],
-                                                **common) if comparable else None)
+                                                **shared) if comparable else None)
     reference = {"segment": CONTRAST[1]} if sizes[CONTRAST[1]] else None
-    model = survival.cox(frame, covariates=covariates, reference=reference, labels=labels, **common)
+    fit = dict(reference=reference, labels=labels, **shared)
+    unadjusted = survival.cox(frame, covariates=["segment"], **fit)
+    model = survival.cox(frame, covariates=covariates, **fit) if len(covariates) > 1 else unadjusted
+    with_experience = (survival.cox(frame, covariates=covariates + ["experience"], **fit) if contacts is not None
+                       else None)
 
     stratified, strata = None, ()
     if model.estimable and comparable and model.ph_test.reason is None:
-        base = [v for v in model.ph_test.violated_variables if v not in ("segment", "experience")]
+        base = [v for v in model.ph_test.violated_variables if v != "segment"]
         if base:
             strata = tuple(base)
-            stratified = survival.cox(frame, covariates=[c for c in covariates if c not in base], reference=reference,
-                                      strata=list(base), labels=labels, **common)
+            stratified = survival.cox(frame, covariates=[c for c in covariates if c not in base], strata=list(base),
+                                      **fit)
 
     half_lives = cxc.compare_half_lives(frame, contacts, duration=duration, event=event, id_column=id_column,
-                                        covariates=["segment"], wave=wave, weight=weight)
+                                        covariates=["segment"], origin=origin,
+                                        wave=None if origin is not None else wave, weight=weight)
 
-    start = att.get("start")
     time_varying, later, n_later = None, None, 0
-    if contacts is not None and start:
+    if contacts is not None and origin is not None:
         if not model.estimable:
             later = model.reason
         else:
-            base = everyone.dropna(subset=["segment"])
-            origin = base.set_index(id_column)[start]
-            episodes = cxc.experience_episodes(contacts, base.drop(columns=[start]), id_column=id_column,
-                                               duration=duration, event=event, origin=origin,
-                                               half_life_days=half_life_days)
+            base_frame = everyone.dropna(subset=["segment"])
+            if start_column and start_column in base_frame.columns:
+                base_frame = base_frame.drop(columns=[start_column])
+            episodes = cxc.experience_episodes(contacts, base_frame, id_column=id_column, duration=duration,
+                                               event=event, origin=origin, half_life_days=half_life_days)
             n_later = int((episodes["start"] > 0).sum())
             if n_later == 0:
                 later = Reason.of("no_later_contacts")
             else:
                 time_varying = survival.cox_time_varying(episodes, start="start", stop="stop", event=event,
-                                                         id_column=id_column, covariates=covariates, weight=weight,
-                                                         reference=reference, labels=labels)
+                                                         id_column=id_column, covariates=covariates + ["experience"],
+                                                         weight=weight, reference=reference, labels=labels)
                 if not time_varying.estimable:
                     later = time_varying.reason
 
     waves = tuple(cfg.get("waves") or [])
     by_wave = None
     if wave and len(waves) > 1:
-        by_wave = survival.attrition(everyone, horizon=horizon, by=wave, **common)
+        by_wave = survival.attrition(everyone, horizon=horizon, by=wave, **shared)
 
     sample = eng.sample
     return AttritionPage(
@@ -466,4 +755,5 @@ def build(eng: Any, *, seed: int = 0, half_life_days: float = 90) -> AttritionPa
         covariates=tuple(covariates), km=km, attrition=attrition, kept=kept, logrank_test=logrank_test, rmst=rmst,
         rmst_difference=rmst_difference, model=model, stratified=stratified, strata=strata, half_lives=half_lives,
         time_varying=time_varying, later=later, n_later=n_later, wave_attrition=by_wave, wave_names=waves,
-        contacts_given=contacts is not None, start_given=bool(start), methods_common=common.methods_common(eng))
+        contacts_given=contacts is not None, start_given=origin is not None, methods_common=common.methods_common(eng),
+        unadjusted=unadjusted, with_experience=with_experience, start_source=start_source)

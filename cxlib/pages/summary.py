@@ -130,6 +130,11 @@ def _drivers(R: Mapping[str, Any]) -> Finding | None:
 
 
 def _attrition(R: Mapping[str, Any]) -> Finding | None:
+    """Attrition at the horizon, then the hazard ratio worded as a rate (adjusted for the engagement's
+    covariates, not for the contact experience) where fully connected against highly satisfied passes the
+    proportional-hazards check, or the days kept within the horizon where it does not (``ph_holds``)."""
+    from .attrition import rate_words
+
     att, hr = R.get("attrition") or {}, R.get("hazard_ratio") or {}
     fc, hs = att.get("fully connected"), att.get("highly satisfied")
     if not att:
@@ -139,16 +144,35 @@ def _attrition(R: Mapping[str, Any]) -> Finding | None:
         why = why or hr.get("note") or "the segments could not be compared"
         return Finding("Attrition.", f"Attrition is not compared between segments: {why}.", LINKS["attrition"])
     horizon = fc.get("horizon")
-    within = f"Within {report.number(horizon, '{:,.0f}')} days" if horizon is not None else "Within the horizon"
+    days = report.number(horizon, '{:,.0f}') if horizon is not None else None
+    within = f"Within {days} days" if days else "Within the horizon"
     text = (f"{within}, {stated(fc, 'share')} of fully connected customers left, against {stated(hs, 'share')} of "
             "highly satisfied ones.")
     figures: list[tuple[str, Any]] = [("attrition.fully connected", fc["estimate"])]
-    if _ok(hr):
-        text += (f" At any moment, a fully connected customer's risk of leaving is {stated(hr, 'times')} that of a "
-                 "highly satisfied one (hazard ratio).")
+    kept = R.get("days_kept") or {}
+    adjusted = [report.pretty(c).lower() for c in (hr.get("adjusted_for") or [])]
+    allowing = f", allowing for {report.listing([report.text(a) for a in adjusted], limit=4)}" if adjusted else ""
+    if R.get("ph_holds") is False:
+        if _ok(kept):
+            more = "more" if kept["estimate"] >= 0 else "fewer"
+            over = f"Over those {days} days" if days else "Over the horizon"
+            ci = report.interval(kept["ci_low"], kept["ci_high"], fmt="{:,.0f}") if _ok(kept) and kept.get("ci_low") \
+                is not None else None
+            text += (f" {over}, fully connected customers stayed on average {report.number(abs(kept['estimate']))} "
+                     f"{more} days than highly satisfied ones (restricted mean survival time"
+                     + (f", 95% CI {ci}" if ci else "") + f"; n={int(kept['n']):,}).")
+            figures.append(("days_kept", kept["estimate"]))
+        text += (" The ratio of their rates of leaving changes over follow-up, so no single hazard ratio is given "
+                 "here.")
+    elif _ok(hr):
+        ci = (f", 95% CI {report.interval(hr['ci_low'], hr['ci_high'])}" if hr.get("ci_low") is not None
+              and hr.get("ci_high") is not None else "")
+        text += (f" Fully connected customers leave at {rate_words(hr['estimate'])} highly satisfied ones (hazard "
+                 f"ratio {report.number(hr['estimate'], '{:.2f}')}{ci}; n={int(hr['n']):,}{allowing}).")
         figures.append(("hazard_ratio", hr["estimate"]))
     elif hr.get("note"):
         text += f" No hazard ratio is given: {hr['note']}."
+    text += " These are associations: connected customers may differ in ways the data do not measure."
     return Finding("Connected customers stay.", text, LINKS["attrition"], tuple(figures))
 
 
