@@ -62,3 +62,149 @@ def test_customer_base_from_dates_leaves_out_who_had_left_by_the_survey(retailer
     expected = {p for i, p in zip(ids, eng.pseudonyms(ids)) if i not in expect_out}
     assert base == expected
     assert len(eng.customer_base()) == len(eng.customers) - 2
+
+
+# -- raking against R survey -------------------------------------------------------------------------------
+
+from cxlib.errors import ArgumentError, DataError  # noqa: E402
+from cxlib.weighting import rake  # noqa: E402
+
+_R_RAKE = """
+library(survey)
+des <- svydesign(ids = ~1, weights = ~w0, data = d)
+vars <- c("region", "age", "tenure")
+pm <- lapply(vars, function(v) { m <- margins[margins$var == v, c("level", "Freq")]; names(m)[1] <- v; m })
+sm <- lapply(vars, function(v) as.formula(paste("~", v)))
+ctl <- list(maxit = 1000, epsilon = 1e-11)
+des <- rake(des, sm, pm, control = ctl)
+rounds <- 0
+if (trim > 0) repeat {
+  w <- weights(des); cap <- trim * mean(w)
+  if (max(w) <= cap * (1 + 1e-6)) break
+  des <- trimWeights(des, upper = cap)
+  des <- rake(des, sm, pm, control = ctl)
+  rounds <- rounds + 1
+}
+result <- data.frame(w = weights(des), rounds = rounds)
+"""
+
+
+def _skewed(seed=1, n=1500):
+    rng = np.random.default_rng(seed)
+    sample = pd.DataFrame({"region": rng.choice(list("NSEW"), n, p=[.4, .3, .2, .1]),
+                           "age": rng.choice(["18-34", "35-54", "55+"], n, p=[.5, .3, .2]),
+                           "tenure": rng.choice(["t1", "t2", "t3", "t4", "t5"], n, p=[.3, .25, .2, .15, .1])})
+    sample["w0"] = rng.uniform(0.5, 2.0, n)
+    N = 20_000
+    base = pd.DataFrame({"region": rng.choice(list("NSEW"), N, p=[.25, .25, .25, .25]),
+                         "age": rng.choice(["18-34", "35-54", "55+"], N, p=[.3, .4, .3]),
+                         "tenure": rng.choice(["t1", "t2", "t3", "t4", "t5"], N)})
+    return sample, base
+
+
+def _margins(base):
+    return pd.concat([base[c].value_counts().rename_axis("level").reset_index(name="Freq").assign(var=c)
+                      for c in ("region", "age", "tenure")])
+
+
+@pytest.mark.parametrize("trim", [None, 4.0])
+def test_raking_weights_equal_r_survey_rake(trim):
+    from rlang import run_r
+
+    sample, base = _skewed()
+    ours = rake(sample, base, columns=["region", "age", "tenure"], weight="w0", trim=trim)
+    r = run_r(_R_RAKE.replace("trim > 0", f"{trim or 0} > 0").replace("trim *", f"{trim or 0} *"),
+              d=sample, margins=_margins(base))
+    w_r = r["w"].to_numpy(float)
+    w_r = w_r / w_r.mean()  # R's weights sum to the base's size, ours have mean 1
+    assert ours.converged
+    assert np.abs(ours.weights.to_numpy() - w_r).max() < 1e-6
+    if trim:
+        assert int(r["rounds"].iloc[0]) > 0 and ours.trimmed > 0  # the cap bit: a test that can fail
+        assert ours.weights.max() <= trim * (1 + 1e-5)
+    else:
+        assert ours.trimmed == 0 and ours.weights.max() > 4.0
+    t = ours.table
+    assert np.abs(t["weighted_share"] - t["population_share"]).max() < 1e-9
+    assert ours.design_effect == pytest.approx(1 + ours.weights.var(ddof=0) / ours.weights.mean() ** 2)
+    assert ours.n_effective == pytest.approx(len(sample) / ours.design_effect)
+
+
+def test_raked_mean_interval_equals_r_svymean_on_a_raked_design():
+    from rlang import run_r
+
+    sample, base = _skewed(seed=2, n=800)
+    rng = np.random.default_rng(5)
+    sample["y"] = (rng.random(len(sample)) < np.where(sample["age"] == "55+", 0.5, 0.2)).astype(float)
+    ours = rake(sample, base, columns=["region", "age", "tenure"], weight="w0")
+    est = ours.estimate(sample["y"])
+    r = run_r(_R_RAKE.replace("trim > 0", "0 > 0").replace(
+        "result <- data.frame(w = weights(des), rounds = rounds)",
+        "m <- svymean(~y, des); result <- data.frame(mean = coef(m)[[1]], se = SE(m)[[1]])"),
+        d=sample, margins=_margins(base))
+    se = (est.ci_high - est.ci_low) / 2 / 1.959963984540054
+    assert est.estimate == pytest.approx(float(r["mean"].iloc[0]), abs=1e-9)
+    assert se == pytest.approx(float(r["se"].iloc[0]), rel=1e-6)
+    assert est.n == len(sample) and est.n_effective == pytest.approx(ours.n_effective)
+    # Ignoring the raking (the weights taken as fixed) gives a different interval: the check can fail.
+    w = ours.weights.to_numpy()
+    fixed = np.sqrt(len(w) / (len(w) - 1) * np.sum((w * (sample["y"] - est.estimate) / w.sum()) ** 2))
+    assert abs(se - fixed) / fixed > 0.01
+
+
+def test_a_base_category_without_respondents_is_a_data_error_naming_it():
+    sample, base = _skewed(n=300)
+    with pytest.raises(DataError, match=r"column 'region': category 'W' has [\d,]+ customers in the customer base but "
+                                        r"no respondent"):
+        rake(sample[sample["region"] != "W"], base, columns=["region"])
+    with pytest.raises(DataError, match="category 'X' has 1 respondent but no customer"):
+        rake(pd.concat([sample, sample.iloc[:1].assign(region="X")]), base, columns=["region"])
+    with pytest.raises(DataError, match="'age' has no values in the customer base"):
+        rake(sample, base.assign(age=None), columns=["age"])
+
+
+def test_arguments_are_checked():
+    sample, base = _skewed(n=200)
+    with pytest.raises(ArgumentError, match="trim .* must be above 1"):
+        rake(sample, base, columns=["region"], trim=1)
+    with pytest.raises(ArgumentError, match="'regoin' is not a column of the respondents; did you mean 'region'"):
+        rake(sample, base, columns=["regoin"])
+    with pytest.raises(ArgumentError, match="design weight 'w0' must be positive"):
+        rake(sample.assign(w0=-1.0), base, columns=["region"], weight="w0")
+
+
+def test_a_cap_that_cannot_be_met_is_a_reason_not_a_crash():
+    # One respondent in 'W' must stand for a quarter of the base: no cap of 2x the mean can hold it.
+    sample, base = _skewed(n=400)
+    sample = pd.concat([sample[sample["region"] != "W"], sample[sample["region"] == "W"].iloc[:1]])
+    w = rake(sample, base, columns=["region"], trim=2, max_trim_rounds=20)
+    assert not w.converged and w.reason.code == "not_converged" and "did not settle" in w.reason.sentence
+    assert "do not match the customer base exactly" in w.headline()
+    assert w.to_dict()["converged"] is False
+
+
+def test_numeric_columns_are_banded_into_quantile_bands_of_the_base():
+    rng = np.random.default_rng(3)
+    base = pd.DataFrame({"tenure_years": rng.uniform(0, 20, 5000).round(2)})
+    sample = pd.DataFrame({"tenure_years": (20 * rng.beta(1, 2, 400)).round(2)})  # respondents: newer customers
+    w = rake(sample, base, columns=["tenure_years"])
+    t = w.table
+    assert len(t) == 5 and t["population_share"].round(2).tolist() == [0.2] * 5
+    assert list(w.band_edges) == ["tenure_years"] and len(w.band_edges["tenure_years"]) == 6
+    assert t["sample_share"].iloc[0] > 0.3 and np.abs(t["weighted_share"] - t["population_share"]).max() < 1e-9
+    assert sorted(w.to_dict()) == sorted(["margins", "design_weight", "trim", "trimmed", "iterations",
+                                          "max_margin_error", "converged", "design_effect", "n", "n_effective",
+                                          "population", "band_edges", "table"])
+
+
+def test_weights_are_a_copy_and_the_result_plots():
+    sample, base = _skewed(n=300)
+    w = rake(sample, base, columns=["region", "age"])
+    series = w.weights
+    series.iloc[:] = 0
+    assert w.weights.min() > 0 and w.weights.index.equals(sample.index)
+    ax = w.plot()
+    assert ax.get_xlabel() == "Share" and "n=300" in ax.get_title()
+    from wording import causal_phrases
+
+    assert not causal_phrases(w.headline())
