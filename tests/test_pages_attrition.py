@@ -291,3 +291,31 @@ def test_later_contacts_change_no_baseline_figure_of_the_page():
     assert a.headline() == b.headline()
     assert b.n_later > a.n_later and b.time_varying is not None
     assert "each customer's follow-up start" in b.methods()
+
+
+def test_the_response_date_is_the_follow_up_start_when_no_start_is_given(base):
+    """Without attrition.start, the response date (respondents.date) dates the baseline experience score, read
+    from the frame or, when the codebook keeps it out of the frame (role ignore), from the survey."""
+    from cxlib import contacts as cxc
+
+    spec = cx.synth.SPECS["retailer"]
+    dates = base.survey["wave"].map(dict(zip(spec.waves, spec.survey_dates)))
+    survey = base.survey.assign(RecordedDate=dates.to_numpy())
+    respondents = {"drop": [], "duplicates": "error", "date": "RecordedDate"}
+    f = base.frame().dropna(subset=["segment"])
+    when = pd.Series(pd.to_datetime(base.survey["wave"].map(dict(zip(spec.waves, spec.survey_dates)))).to_numpy(),
+                     index=base.pseudonyms(base.survey["customer_id"]).to_numpy())
+    expected = survival.cox(f.join(cxc.contact_experience(base.contact_frame(), f, id_column="customer_id",
+                                                          origin=when)),
+                            duration="tenure_days", event="churned", weight=base.config.get("weight"),
+                            covariates=["segment", "region", "age_band", "experience"],
+                            reference={"segment": "highly satisfied"}).hazard_ratio("experience").estimate
+    codebook = pd.concat([base.codebook, pd.DataFrame([{"column": "RecordedDate", "role": "ignore"}])],
+                         ignore_index=True)
+    for changes in ({"survey": survey}, {"survey": survey, "codebook": codebook}):
+        eng = _variant(base, config={"respondents": respondents}, **changes)
+        assert ("RecordedDate" in eng.frame().columns) == ("codebook" not in changes)
+        page = page_module.build(eng)
+        assert page.start_source == "response date" and page.start_given
+        assert page.with_experience.hazard_ratio("experience").estimate == pytest.approx(expected, rel=1e-10)
+        assert "each customer's response date" in page.methods()
