@@ -23,7 +23,7 @@ from scipy import stats as _st
 
 from . import checks
 from .errors import ArgumentError
-from .results import Estimate, Reason, Result
+from .results import Estimate, Reason, Result, frozen_table
 from .stats import kish_effective_n
 
 __all__ = ["KaplanMeier", "Attrition", "Test", "RMST", "RMSTDifference", "CoxModel", "PHTest", "km", "km_at",
@@ -1180,18 +1180,41 @@ def rmst_difference(data: pd.DataFrame, *, duration: str, event: str, horizon: f
 # -- Cox models -----------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class PHTest(Result):
-    """Grambsch–Therneau proportional-hazards test per model term.
+    """Proportional-hazards test of a Cox model, as R's ``survival::cox.zph`` (≥ 3.0) computes it: per model
+    term, per covariate and globally.
 
     Attributes
     ----------
     table : DataFrame
-        ``covariate, variable, label, statistic, p_value, violated, n``.
+        ``covariate, variable, label, statistic, p_value, violated, n``: one row per model term (design
+        column; a level of a categorical covariate is its own row), each a 1-degree-of-freedom test (R's
+        ``cox.zph(fit, terms = FALSE)``).
+    variables : DataFrame or None
+        ``variable, label, statistic, df, p_value, violated, n``: one row per covariate, a categorical
+        covariate's levels tested jointly (``df`` levels − 1): R's default ``cox.zph(fit)`` table.
+    global_statistic, global_df, global_p_value : float, int, float
+        R's ``GLOBAL`` row: every term at once.
+    transform : str
+        The function of time tested against (``"km"``: 1 − the Kaplan–Meier curve just before each event,
+        R's default).
     alpha : float
-        A term whose p-value is below it is ``violated``.
+        A term or covariate whose p-value is below it is ``violated``.
     reason : Reason or None
         Set when the test could not be computed (degenerate data).
-    violated, violated_variables : list of str
-        The model terms whose effect changes over time, and the data columns behind them.
+    violated : list of str
+        The model terms (``covariate`` names) whose test has p below ``alpha``.
+    violated_variables : list of str
+        The covariates (data columns) whose own test, a categorical one's levels jointly, has p below
+        ``alpha`` (R's per-covariate rows); without that table, the columns behind :attr:`violated`.
+
+    Notes
+    -----
+    The score test at the fitted β of adding ``x · g(t)`` for the tested columns, ``g(t) = 1 − S_KM(t−)``
+    centred over the events (Grambsch & Therneau 1994; Therneau's exact form in survival 3.0, which replaced
+    the approximation through scaled Schoenfeld residuals still used by lifelines), with Efron ties,
+    weights, strata and counting-process rows as the fit (:func:`cxlib.coxph.zph`). Equal to R's
+    ``cox.zph(coxph(...))`` chisq, df and p per term, per covariate and GLOBAL to 1e-6
+    (tests/test_r_reference.py).
 
     Examples
     --------
@@ -1209,6 +1232,30 @@ class PHTest(Result):
 
     reason: Reason | None = None
     alpha: float = 0.05
+    global_statistic: float = float("nan")
+    global_df: int = 0
+    global_p_value: float = float("nan")
+    transform: str = "km"
+    _variables: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self._variables is not None:
+            object.__setattr__(self, "_variables", frozen_table(self._variables))
+
+    @property
+    def variables(self) -> pd.DataFrame | None:
+        """One row per covariate (a fresh copy each time): ``variable, label, statistic, df, p_value, violated,
+        n``; None when the test could not be made."""
+        return None if self._variables is None else self._variables.copy(deep=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The per-term table and scalars of :meth:`Result.to_dict`, plus ``variables`` as records."""
+        from .report import to_jsonable
+
+        out = super().to_dict()
+        out["variables"] = None if self._variables is None else to_jsonable(self._variables.to_dict(orient="records"))
+        return out
 
     @property
     def violated(self) -> list[str]:
@@ -1218,7 +1265,10 @@ class PHTest(Result):
 
     @property
     def violated_variables(self) -> list[str]:
-        """The data columns behind :attr:`violated`, each once."""
+        """The covariates whose own test (a categorical one's levels jointly) has p below ``alpha``."""
+        if self._variables is not None and len(self._variables):
+            v = self._variables
+            return v.loc[v["p_value"] < self.alpha, "variable"].tolist()
         t = self._table
         return list(dict.fromkeys(t.loc[t["violated"].astype(bool), "variable"])) if len(t) else []
 
@@ -1431,7 +1481,7 @@ def _cox_model(X: pd.DataFrame, terms: list, used: dict, stop: np.ndarray, event
                weights: np.ndarray | None, entry: np.ndarray | None, strata: np.ndarray | None,
                cluster: np.ndarray | None, robust: bool, ci: float, function: str, labels: dict,
                covariates: list[str], strata_names: list[str]) -> CoxModel:
-    from .coxph import fit_cox, ph_test
+    from .coxph import fit_cox, zph
 
     n = int(len(np.unique(cluster)) if cluster is not None else len(stop))
     events = int(np.sum(event))
@@ -1460,13 +1510,21 @@ def _cox_model(X: pd.DataFrame, terms: list, used: dict, stop: np.ndarray, event
                           "p_value": _st.chi2.sf((coef / se) ** 2, 1), "n": n, "coef": coef, "se": se})
     ph_cols = ["covariate", "variable", "label", "statistic", "p_value", "violated", "n"]
     try:
+        variables = [v for v, _ in terms]
         with np.errstate(all="ignore"):
-            statistic, p = ph_test(fit, X.to_numpy(float), stop, event, weights=weights, entry=entry, strata=strata)
-        if not np.all(np.isfinite(statistic)):
+            z = zph(fit, X.to_numpy(float), stop, event, weights=weights, entry=entry, strata=strata, groups=variables)
+        if not (np.all(np.isfinite(z.column_statistic)) and np.all(np.isfinite(z.term_statistic))
+                and np.isfinite(z.global_statistic)):
             raise FloatingPointError
-        ph = PHTest(pd.DataFrame({"covariate": list(X.columns), "variable": [v for v, _ in terms],
-                                  "label": term_labels, "statistic": statistic, "p_value": p, "violated": p < 0.05,
-                                  "n": n}))
+        p = z.column_p
+        by_variable = pd.DataFrame({"variable": list(z.terms), "label": [_term_label(v, "", labels) for v in z.terms],
+                                    "statistic": z.term_statistic, "df": z.term_df, "p_value": z.term_p,
+                                    "violated": z.term_p < 0.05, "n": n})
+        ph = PHTest(pd.DataFrame({"covariate": list(X.columns), "variable": variables,
+                                  "label": term_labels, "statistic": z.column_statistic, "p_value": p,
+                                  "violated": p < 0.05, "n": n}),
+                    _variables=by_variable, global_statistic=z.global_statistic, global_df=int(z.global_df),
+                    global_p_value=z.global_p)
     except (np.linalg.LinAlgError, ValueError, FloatingPointError):  # degenerate data: say so, do not crash
         ph = PHTest(pd.DataFrame(columns=ph_cols), reason=Reason.of("separation"))
     return CoxModel(table, log_likelihood=fit.log_likelihood, ph_test=ph, fit=fit, **common)

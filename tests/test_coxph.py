@@ -9,7 +9,7 @@ from lifelines import CoxPHFitter, CoxTimeVaryingFitter
 from lifelines.datasets import load_rossi, load_stanford_heart_transplants
 from lifelines.statistics import proportional_hazard_test
 
-from cxlib.coxph import fit_cox, ph_test
+from cxlib.coxph import fit_cox, ph_test, zph
 
 # lifelines stops Newton at 1e-7 by default; a tighter stop lets the comparison be to 1e-6 and below.
 TIGHT = {"precision": 1e-12}
@@ -103,15 +103,94 @@ def test_counting_process_fit_equals_lifelines_coxtimevaryingfitter():
     assert fit.log_likelihood == pytest.approx(ref.log_likelihood_, abs=1e-6)
 
 
-def test_proportional_hazards_test_equals_lifelines_without_ties():
-    df = _untied(seed=4)
-    ref = CoxPHFitter().fit(df, "T", "E", fit_options=TIGHT)
-    expected = proportional_hazard_test(ref, df, time_transform="rank").summary["test_statistic"].to_numpy()
-    X = df[list("abc")].to_numpy()
-    fit = fit_cox(X, df["T"].to_numpy(), df["E"].to_numpy())
-    statistic, p = ph_test(fit, X, df["T"].to_numpy(), df["E"].to_numpy())
-    np.testing.assert_allclose(statistic, expected, rtol=1e-6)
+def _zph1_row_by_row(gt, time, status, X, eta, w):
+    """A literal, row-by-row port of R survival's src/zph1.c (Efron): the score vector and 2p × 2p
+    information of the model with x · g(t) added, at (β̂, 0). No code shared with cxlib.coxph."""
+    n, p = X.shape
+    X = X - X.mean(0)
+    order = np.lexsort((time,))
+    u = np.zeros(2 * p)
+    imat = np.zeros((2 * p, 2 * p))
+    a = np.zeros(p)
+    cmat = np.zeros((p, p))
+    denom = 0.0
+    ip = n - 1
+    while ip >= 0:
+        dtime = time[order[ip]]
+        timewt = gt[order[ip]]
+        ndead, deadwt, denom2 = 0, 0.0, 0.0
+        a2 = np.zeros(p)
+        cmat2 = np.zeros((p, p))
+        while ip >= 0 and time[order[ip]] == dtime:
+            i = order[ip]
+            risk = np.exp(eta[i]) * w[i]
+            if status[i] == 0:
+                denom += risk
+                a += risk * X[i]
+                cmat += risk * np.outer(X[i], X[i])
+            else:
+                ndead += 1
+                deadwt += w[i]
+                denom2 += risk
+                u[:p] += w[i] * X[i]
+                u[p:] += timewt * w[i] * X[i]
+                a2 += risk * X[i]
+                cmat2 += risk * np.outer(X[i], X[i])
+            ip -= 1
+        if ndead:
+            wtave = deadwt / ndead
+            for _ in range(ndead):
+                denom += denom2 / ndead
+                a += a2 / ndead
+                cmat += cmat2 / ndead
+                mean = a / denom
+                u[:p] -= wtave * mean
+                u[p:] -= timewt * wtave * mean
+                info = wtave * (cmat - np.outer(mean, a)) / denom
+                imat[:p, :p] += info
+                imat[:p, p:] += timewt * info
+                imat[p:, p:] += timewt**2 * info
+    imat[p:, :p] = imat[:p, p:].T
+    return u, imat
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_proportional_hazards_test_equals_a_row_by_row_port_of_r_zph1(weighted):
+    """The exact score test of R's cox.zph (survival >= 3.0) on tied weeks, against R's own C algorithm written
+    out row by row (R itself: tests/test_r_reference.py)."""
+    r = load_rossi()
+    cov = ["fin", "age", "prio"]
+    X = r[cov].to_numpy(float)
+    T, E = r["week"].to_numpy(float), r["arrest"].to_numpy(float)
+    w = np.random.default_rng(1).uniform(0.5, 2, len(T)) if weighted else np.ones(len(T))
+    fit = fit_cox(X, T, E, weights=w if weighted else None)
+    # transform = "km": 1 − (unweighted) KM just before each time, centred over the events
+    km = np.ones(len(T))
+    s = 1.0
+    for t in np.unique(T):
+        km[T == t] = s
+        s *= 1 - E[(T == t)].sum() / (T >= t).sum()
+    g = (1 - km) - (1 - km)[E == 1].mean()
+    u, imat = _zph1_row_by_row(g, T, E, X, X @ fit.params, w)
+    u[:3] = 0.0
+    expected = [u[[0, 1, 2, 3 + j]] @ np.linalg.solve(imat[np.ix_([0, 1, 2, 3 + j], [0, 1, 2, 3 + j])],
+                                                       u[[0, 1, 2, 3 + j]]) for j in range(3)]
+    statistic, p = ph_test(fit, X, T, E, weights=w if weighted else None)
+    np.testing.assert_allclose(statistic, expected, rtol=1e-8)
+    z = zph(fit, X, T, E, weights=w if weighted else None)
+    assert z.global_statistic == pytest.approx(u @ np.linalg.solve(imat, u), rel=1e-8)
     assert ((p >= 0) & (p <= 1)).all()
+
+
+def test_proportional_hazards_test_is_not_lifelines_approximation_on_tied_data():
+    """lifelines' proportional_hazard_test is the pre-2019 approximation (scaled Schoenfeld residuals): on
+    Rossi's tied weeks its p-values differ visibly from the exact test (here, and from R's cox.zph)."""
+    r = load_rossi()
+    ref = CoxPHFitter().fit(r[ROSSI + ["week", "arrest"]], "week", "arrest", fit_options=TIGHT)
+    approx = proportional_hazard_test(ref, r, time_transform="km").summary["p"].to_numpy()
+    fit = fit_cox(r[ROSSI].to_numpy(float), r["week"].to_numpy(float), r["arrest"].to_numpy(float))
+    _, p = ph_test(fit, r[ROSSI].to_numpy(float), r["week"].to_numpy(float), r["arrest"].to_numpy(float))
+    assert np.max(np.abs(p - approx)) > 0.01
 
 
 def test_unit_weights_of_two_halve_the_variance_and_keep_the_coefficients():

@@ -118,3 +118,107 @@ result$g <- names(split(d, d$g))
         assert wt.loc[g, "rmst"] == pytest.approx(ref.loc[g, "rmean_w"], abs=1e-8)
         assert wt.loc[g, "se"] == pytest.approx(ref.loc[g, "se_w"], abs=1e-8)
         assert wt.loc[g, "se"] > ref.loc[g, "se_w_greenwood"]  # the weights' variability widens it
+
+
+# -- proportional-hazards test: R survival::cox.zph (survival >= 3.0) ----------------------------------------
+ZPH = '''
+library(survival)
+f <- coxph(FORMULA, data = d, ties = "efron"WEIGHTS)
+one <- function(z, kind) data.frame(kind = kind, term = rownames(z$table), chisq = z$table[, "chisq"],
+                                    df = z$table[, "df"], p = z$table[, "p"])
+result <- rbind(one(cox.zph(f), "terms"), one(cox.zph(f, terms = FALSE), "columns"))
+result$coef <- NA
+result$coef[seq_along(coef(f))] <- coef(f)
+'''
+
+
+def _zph(formula: str, d: pd.DataFrame, weights: bool = False) -> pd.DataFrame:
+    script = ZPH.replace("FORMULA", formula).replace("WEIGHTS", ", weights = w" if weights else "")
+    return _numeric(run_r(script, d=d))
+
+
+def _check_zph(model, ref: pd.DataFrame, columns: dict[str, str]) -> None:
+    """Per design column (R terms = FALSE), per covariate (R's default table) and GLOBAL, to 1e-6."""
+    ph = model.ph_test
+    assert ph.reason is None and ph.transform == "km"
+    cols = ref[ref["kind"] == "columns"].set_index("term")
+    terms = ref[ref["kind"] == "terms"].set_index("term")
+    mine = ph.table.set_index("covariate")
+    for ours, theirs in columns.items():
+        assert mine.loc[ours, "statistic"] == pytest.approx(cols.loc[theirs, "chisq"], abs=1e-6, rel=1e-6)
+        assert mine.loc[ours, "p_value"] == pytest.approx(cols.loc[theirs, "p"], abs=1e-6)
+    by_var = ph.variables.set_index("variable")
+    for var, row in terms.drop(index="GLOBAL").iterrows():
+        assert by_var.loc[var, "statistic"] == pytest.approx(row["chisq"], abs=1e-6, rel=1e-6)
+        assert by_var.loc[var, "df"] == row["df"]
+        assert by_var.loc[var, "p_value"] == pytest.approx(row["p"], abs=1e-6)
+    assert ph.global_statistic == pytest.approx(terms.loc["GLOBAL", "chisq"], abs=1e-6, rel=1e-6)
+    assert ph.global_df == terms.loc["GLOBAL", "df"]
+    assert ph.global_p_value == pytest.approx(terms.loc["GLOBAL", "p"], abs=1e-6)
+    assert ph.violated_variables == [v for v in terms.index if v != "GLOBAL" and terms.loc[v, "p"] < 0.05]
+
+
+def test_ph_test_equals_r_cox_zph_on_rossi_with_tied_weeks():
+    """R ``cox.zph(coxph(Surv(week, arrest) ~ fin + age + race + wexp + mar + paro + prio))``: weekly follow-up,
+    many tied event times (Efron)."""
+    from lifelines.datasets import load_rossi
+
+    r = load_rossi()
+    covs = ["fin", "age", "race", "wexp", "mar", "paro", "prio"]
+    ref = _zph("Surv(week, arrest) ~ " + " + ".join(covs), r)
+    model = survival.cox(r, duration="week", event="arrest", covariates=covs)
+    np.testing.assert_allclose(model.table["coef"], ref["coef"].dropna(), atol=1e-6)
+    _check_zph(model, ref, {c: c for c in covs})
+
+
+def _cox_data(seed: int = 5, n: int = 600) -> pd.DataFrame:
+    """A three-level segment whose effect fades (non-proportional), a numeric covariate, whole-day ties,
+    censoring, respondent weights (CV ≈ 40%) and a two-level stratum."""
+    rng = np.random.default_rng(seed)
+    seg = rng.choice(["fully connected", "highly satisfied", "other"], n)
+    x = rng.normal(size=n)
+    region = rng.choice(["north", "south"], n)
+    rate = np.exp(0.4 * x + np.select([seg == "fully connected", seg == "highly satisfied"], [-0.7, -0.3], 0.0)
+                  + 0.3 * (region == "south"))
+    t = rng.weibull(np.where(seg == "fully connected", 0.7, 1.3)) * 300 / rate
+    c = rng.uniform(50, 500, n)
+    return pd.DataFrame({"t": np.ceil(np.minimum(t, c)), "e": (t <= c).astype(int), "segment": seg, "x": x,
+                         "region": region, "w": rng.gamma(1 / 0.16, 0.16, n)})
+
+
+COLUMNS = {"segment[highly satisfied]": "segmenthighly satisfied", "segment[other]": "segmentother", "x": "x"}
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_ph_test_equals_r_cox_zph_with_a_categorical_covariate(weighted):
+    """R ``cox.zph(coxph(Surv(t, e) ~ segment + x[, weights = w]))``: the segment's two indicators tested
+    jointly (2 df) as in R's default table, and one by one as R's ``terms = FALSE``."""
+    d = _cox_data()
+    ref = _zph("Surv(t, e) ~ segment + x", d, weights=weighted)
+    model = survival.cox(d, duration="t", event="e", covariates=["segment", "x"], weight="w" if weighted else None)
+    np.testing.assert_allclose(model.table["coef"], ref["coef"].dropna(), atol=1e-6)
+    _check_zph(model, ref, COLUMNS)
+
+
+def test_ph_test_equals_r_cox_zph_with_strata_and_weights():
+    """R ``cox.zph(coxph(Surv(t, e) ~ segment + x + strata(region), weights = w))``."""
+    d = _cox_data(seed=6)
+    ref = _zph("Surv(t, e) ~ segment + x + strata(region)", d, weights=True)
+    model = survival.cox(d, duration="t", event="e", covariates=["segment", "x"], strata=["region"], weight="w")
+    np.testing.assert_allclose(model.table["coef"], ref["coef"].dropna(), atol=1e-6)
+    _check_zph(model, ref, COLUMNS)
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_ph_test_equals_r_cox_zph_on_counting_process_rows(weighted):
+    """R ``cox.zph(coxph(Surv(start, stop, event) ~ age + transplant[, weights = w]))`` on the Stanford heart
+    transplant episodes (R's ``zph2``, the KM time transform with delayed entry)."""
+    from lifelines.datasets import load_stanford_heart_transplants
+
+    h = load_stanford_heart_transplants().assign(
+        w=lambda f: np.random.default_rng(2).gamma(1 / 0.16, 0.16, len(f)))
+    ref = _zph("Surv(start, stop, event) ~ age + transplant", h, weights=weighted)
+    model = survival.cox_time_varying(h, start="start", stop="stop", event="event", id_column="id",
+                                      covariates=["age", "transplant"], weight="w" if weighted else None)
+    np.testing.assert_allclose(model.table["coef"], ref["coef"].dropna(), atol=1e-6)
+    _check_zph(model, ref, {"age": "age", "transplant": "transplant"})

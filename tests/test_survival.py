@@ -48,7 +48,7 @@ def test_cox_equals_lifelines_coxphfitter():
 def test_cox_returns_the_proportional_hazards_test_as_a_result():
     got = survival.cox(load_rossi(), duration="week", event="arrest", covariates=ROSSI_COVARIATES)
     ph = got.ph_test.table.set_index("covariate")
-    # lifelines' own documentation flags age and wexp in this model.
+    # R's cox.zph flags age and wexp in this model (and lifelines' documentation, with its approximation).
     assert ph.loc["age", "violated"] and ph.loc["wexp", "violated"] and not ph.loc["fin", "violated"]
     assert got.ph_test.violated == ["age", "wexp"]
     assert "change over time" in got.ph_test.headline() and "Age" in got.ph_test.headline()
