@@ -215,6 +215,11 @@ class Engagement:
         )
         joined[key] = self.pseudonyms(joined[key]).to_numpy()
         joined = joined.reset_index(drop=True)
+        weighting = None
+        if cfg.get("weighting"):
+            weighting = self._rake(joined)
+            joined[weighting.weights.name] = weighting.weights.to_numpy()
+        object.__setattr__(self, "_weighting", weighting)
         sample = Sample(survey_rows=len(self.survey), customers=len(cust), no_customer_row=len(self.survey) - n_joined,
                         no_consent=n_no_consent, analysed=len(joined),
                         unsegmented=int(joined["segment"].isna().sum()))
@@ -315,10 +320,43 @@ class Engagement:
         out = out.fillna(out[responded].median())
         return out.to_numpy()
 
+    @property
+    def weighting(self) -> Any:
+        """The raking of respondents to the customer base (:class:`cxlib.weighting.Weighting`), or None when
+        ``engagement.yaml`` has no ``weighting:``.
+
+        With ``weighting: {rake: [...], trim: ...}`` the respondents of :meth:`frame` (consenting customers)
+        are raked to the margins of :meth:`customer_base` ``(consenting=True)``, starting from the ``weight:``
+        column when one is given; the weights are the frame's ``cx_weight`` column, and ``config["weight"]``
+        names it, so every analysis is weighted by them. ``Weighting.to_dict()`` is ``results.json``'s
+        ``weighting`` entry.
+
+        Examples
+        --------
+        >>> import cxlib as cx
+        >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+        >>> eng.weighting is None  # the demo retailer has given weights, no raking
+        True
+        """
+        self._analysis_frame()
+        return self.__dict__.get("_weighting")
+
+    def _rake(self, joined: pd.DataFrame) -> Any:
+        from .weighting import WEIGHT_COLUMN, rake
+
+        wt = self.config["weighting"]
+        try:
+            return rake(joined, self.customer_base(consenting=True), columns=wt["rake"], weight=wt.get("design_weight"),
+                        trim=wt.get("trim"), name=WEIGHT_COLUMN)
+        except DataError as exc:
+            message = str(exc).removeprefix("weighting.rake: ")
+            file = self.files.get("customers", "customers file")
+            raise DataError(f"{file}: {message} (weighting in {CONFIG_FILE})", file=file, column=exc.column) from None
+
     def analysed_customer_columns(self) -> list[str]:
         """The customers columns that reach :meth:`frame`: those ``engagement.yaml`` names (value, attrition,
-        advocacy, consent, covariates, wave, the raking margins), in the file's order. Any other column of the extract is never
-        analysed.
+        advocacy, consent, covariates, wave, the raking margins), in the file's order. Any other column of the
+        extract is never analysed.
 
         Examples
         --------
@@ -540,9 +578,18 @@ def from_frames(
         names.pop("contacts", None)
         rows_at.pop("contacts", None)
     warnings += diagnose(survey=sv, customers=cu, codebook=cb, config=cfg, files=dict(names), first_rows=rows_at)
-    return Engagement(slug=slug, client=str(cfg["client"]).strip(), config=cfg, survey=sv, customers=cu,
-                      codebook=cb, contacts=ct, path=path, files=names, warnings=tuple(warnings),
-                      preparation=preparation, first_rows=rows_at)
+    if cfg.get("weighting"):
+        # Every analysis reads cfg["weight"]: it names the frame's raking-weight column, which starts from the
+        # design weights written as 'weight' (kept in weighting.design_weight; schema restores the written form).
+        from .weighting import WEIGHT_COLUMN
+
+        cfg = {**cfg, "weighting": {**cfg["weighting"], "design_weight": cfg.get("weight")}, "weight": WEIGHT_COLUMN}
+    eng = Engagement(slug=slug, client=str(cfg["client"]).strip(), config=cfg, survey=sv, customers=cu,
+                     codebook=cb, contacts=ct, path=path, files=names, warnings=tuple(warnings),
+                     preparation=preparation, first_rows=rows_at)
+    if cfg.get("weighting"):
+        eng._analysis_frame()  # a margin raking cannot meet is a DataError at loading, not at the first analysis
+    return eng
 
 
 def _consented(consent: pd.Series) -> np.ndarray:

@@ -85,7 +85,7 @@ PLACEHOLDER = "FILL_ME"
 
 REQUIRED_KEYS = ("client", "survey", "customers", "codebook", "id", "satisfaction", "connection", "value")
 OPTIONAL_KEYS = ("contacts", "wave", "waves", "respondents", "attrition", "advocacy", "privacy", "covariates",
-                 "weight", "max_unmatched")
+                 "weight", "weighting", "max_unmatched")
 # key -> (required entries, optional entries) of the nested mappings
 NESTED = {
     "satisfaction": ({"column", "top_box"}, set()),
@@ -515,9 +515,58 @@ def _check_attrition(value: Any, respondents: dict[str, Any], file: str, problem
     return att
 
 
+WEIGHTING_KEYS = ("rake", "trim")
+
+
+def _check_weighting(value: Any, file: str, problems: Problems) -> dict[str, Any] | None:
+    """``weighting: {rake: [customers columns], trim: 5}``, normalised to ``{rake: [...], trim: float or None}``.
+
+    That the columns are customers columns is checked with the customers file (``validate_customers``).
+    """
+    if not isinstance(value, dict):
+        problems.add(_config_error(file, "weighting", "key 'weighting' must be a mapping such as {rake: [region, "
+                                   f"age_band, tenure_band], trim: 5}}, found {value!r}"))
+        return None
+    extra = [str(k) for k in value if k not in WEIGHTING_KEYS]
+    ok = True
+    if extra:
+        problems.add(_config_error(file, "weighting", f"key 'weighting' has unknown entries {', '.join(extra)}"
+                                   f"{_close(extra[0], WEIGHTING_KEYS)} (allowed: {', '.join(WEIGHTING_KEYS)})"))
+        ok = False
+    rake = value.get("rake")
+    if isinstance(rake, str):
+        rake = [rake]
+    if not isinstance(rake, list) or not rake or not all(_column_name(c) for c in rake):
+        problems.add(_config_error(file, "weighting", "weighting.rake must list the customers columns whose "
+                                   f"customer-base shares the respondents are weighted to, found {value.get('rake')!r}"))
+        ok = False
+    else:
+        rake = [c.strip() for c in rake]
+        if len(set(rake)) != len(rake):
+            problems.add(_config_error(file, "weighting", f"weighting.rake lists a column twice: {rake}"))
+            ok = False
+    trim = value.get("trim")
+    if trim is not None and (not _number(trim) or trim <= 1):
+        problems.add(_config_error(file, "weighting", "weighting.trim caps each weight at trim × the mean weight, so "
+                                   f"it must be a number above 1 (e.g. 5), found {trim!r}"))
+        ok = False
+    return {"rake": rake, "trim": float(trim) if trim is not None else None} if ok else None
+
+
 def _as_written(cfg: dict[str, Any]) -> dict[str, Any]:
     """An already normalised configuration (``Engagement.config``) back in the form ``engagement.yaml`` has,
     so that validating it again gives the same result."""
+    wt = cfg.get("weighting")
+    if isinstance(wt, dict) and "design_weight" in wt:
+        # Engagement points 'weight' at the frame's raking-weight column; the written 'weight' (design
+        # weights in the survey, or none) is kept in weighting.design_weight.
+        wt = dict(wt)
+        design = wt.pop("design_weight")
+        if design is None:
+            cfg.pop("weight", None)
+        else:
+            cfg["weight"] = design
+        cfg["weighting"] = {k: v for k, v in wt.items() if k in WEIGHTING_KEYS and v is not None}
     ids = cfg.pop("id_columns", None)
     if isinstance(ids, dict):
         cfg["id"] = ids if ids.get("survey") != ids.get("customers") else ids.get("survey")
@@ -585,7 +634,7 @@ def validate_config(raw: Any, file: str = "engagement.yaml") -> dict[str, Any]:
     ... except DataError as e:
     ...     print(e)
     3 problems:
-      1. engagement.yaml: unknown key(s) 'conection' (did you mean 'connection'?); allowed: client, survey, customers, codebook, id, satisfaction, connection, value, contacts, wave, waves, respondents, attrition, advocacy, privacy, covariates, weight, max_unmatched
+      1. engagement.yaml: unknown key(s) 'conection' (did you mean 'connection'?); allowed: client, survey, customers, codebook, id, satisfaction, connection, value, contacts, wave, waves, respondents, attrition, advocacy, privacy, covariates, weight, weighting, max_unmatched
       2. engagement.yaml: missing required key(s) 'connection'
       3. engagement.yaml: satisfaction.top_box must be a number, found 'high'
     """
@@ -694,6 +743,12 @@ def validate_config(raw: Any, file: str = "engagement.yaml") -> dict[str, Any]:
             cfg.pop("attrition")
         else:
             cfg["attrition"] = att
+    if "weighting" in cfg:
+        wt = _check_weighting(cfg["weighting"], file, problems)
+        if wt is None:
+            cfg.pop("weighting")
+        else:
+            cfg["weighting"] = wt
     if "waves" in cfg:
         waves = cfg["waves"]
         if not isinstance(waves, list) or not waves or any(isinstance(w, (dict, list)) or w is None for w in waves):
@@ -1226,6 +1281,8 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
         needed.append((consent, "privacy.consent"))
     needed += [(c, "covariates") for c in cfg.get("covariates", [])]
     needed += [(c, "privacy.pii") for c in cfg["privacy"].get("pii") or []]
+    needed += [(c, "weighting.rake") for c in (cfg.get("weighting") or {}).get("rake") or []
+               if c not in {n for n, _ in needed}]
     if adv and adv not in set(survey_columns):
         needed.append((adv, "advocacy.column"))
     problems = Problems()

@@ -191,8 +191,9 @@ class Weighting(Result):
                + (", starting from the survey's design weights" if self.design_weight else "") + ": design effect "
                f"{number(self.design_effect, '{:.2f}')}, effective n {number(self.n_effective)}.")
         if self.trim is not None:
-            out += (f" Weights are capped at {number(self.trim, '{:g}')}× the mean: "
-                    f"{self.trimmed:,} respondent{'s' * (self.trimmed != 1)} capped.")
+            capped = (f"{self.trimmed:,} respondent{'s were' if self.trimmed != 1 else ' was'} capped" if self.trimmed
+                      else "no weight needed capping")
+            out += f" Weights are capped at {number(self.trim, '{:g}')}× the mean: {capped}."
         if not self.converged:
             out += f" The weights do not match the customer base exactly: {self.reason}."
         return Markdown(out)

@@ -208,3 +208,62 @@ def test_weights_are_a_copy_and_the_result_plots():
     from wording import causal_phrases
 
     assert not causal_phrases(w.headline())
+
+
+# -- the engagement's weighting: key ----------------------------------------------------------------------
+
+from cxlib.schema import validate_config  # noqa: E402
+
+
+def _with_weighting(eng, weighting):
+    cfg = _as_written(copy.deepcopy(eng.config))
+    cfg["weighting"] = weighting
+    return cfg
+
+
+def test_weighting_key_gives_the_frame_a_weight_column_that_every_analysis_reads(retailer):
+    cfg = _with_weighting(retailer, {"rake": ["region", "age_band"], "trim": 5})
+    eng = from_frames(cfg, retailer.survey, retailer.customers, retailer.codebook, retailer.contacts, slug="w")
+    assert eng.config["weight"] == "cx_weight"
+    assert eng.config["weighting"] == {"rake": ["region", "age_band"], "trim": 5.0, "design_weight": "resp_weight"}
+    frame = eng.frame()
+    assert "cx_weight" in frame and "resp_weight" in frame
+    assert eng.weighting.weights.tolist() == frame["cx_weight"].tolist()
+    assert eng.weighting.n == len(frame) and eng.weighting.population == len(eng.customer_base(consenting=True))
+    # The normalised config round-trips: validated again, and as from_frames' input.
+    again = from_frames(eng.config, eng.survey, eng.customers, eng.codebook, eng.contacts, slug="w")
+    assert again.config == eng.config and validate_config(eng.config) == validate_config(cfg)
+    assert retailer.weighting is None and retailer.config["weight"] == "resp_weight"
+    # Without given weights the raking starts from 1 and the written form has no weight.
+    cfg2 = _with_weighting(retailer, {"rake": "region"})
+    cfg2.pop("weight")
+    eng2 = from_frames(cfg2, retailer.survey.drop(columns="resp_weight"), retailer.customers, retailer.codebook,
+                       slug="w")
+    assert eng2.config["weighting"]["design_weight"] is None and "weight" not in _as_written(copy.deepcopy(eng2.config))
+
+
+@pytest.mark.parametrize("weighting, message", [
+    ({"rake": ["region"], "trimm": 5}, r"unknown entries trimm \(did you mean 'trim'\?\)"),
+    ({"rake": ["region"], "trim": 1}, r"weighting.trim .* must be a number above 1"),
+    ({"rake": []}, r"weighting.rake must list the customers columns"),
+    ({"rake": ["region", "region"]}, r"lists a column twice"),
+    ("region", r"key 'weighting' must be a mapping"),
+])
+def test_weighting_key_is_validated(retailer, weighting, message):
+    with pytest.raises(DataError, match=message):
+        validate_config(_with_weighting(retailer, weighting))
+
+
+def test_weighting_columns_must_be_customers_columns_and_categories_must_have_respondents(retailer):
+    cfg = _with_weighting(retailer, {"rake": ["regon"]})
+    with pytest.raises(DataError, match=r"column 'regon' is missing \(named by weighting.rake in engagement.yaml\) "
+                                        r"\(did you mean 'region'\?\)"):
+        from_frames(cfg, retailer.survey, retailer.customers, retailer.codebook, slug="w")
+    customers = retailer.customers.copy()
+    gone = ~customers["customer_id"].isin(retailer.survey["customer_id"])
+    customers = pd.concat([customers, customers.iloc[:3].assign(customer_id=["Z1", "Z2", "Z3"], region="Islands")])
+    with pytest.raises(DataError, match=r"customers.csv: column 'region': category 'Islands' has 3 customers in the "
+                                        r"customer base but no respondent"):
+        from_frames(_with_weighting(retailer, {"rake": ["region"]}), retailer.survey, customers, retailer.codebook,
+                    slug="w")
+    assert not gone.any()
