@@ -249,6 +249,12 @@ def test_segment_breaking_proportional_hazards_leads_with_attrition_and_days_kep
     assert "restricted mean survival time" in head and "no single hazard ratio describes it" in head
     assert "Averaged over follow-up" in head and "rate of highly satisfied ones" not in head
     assert "not the same throughout follow-up" in page.ph_check()
+    # the time-varying effect: a hazard ratio before and after the median day of leaving (planted: far higher early than late)
+    early, late = (page.by_period.hazard_ratio(f"fully connected {k}") for k in ("early", "late"))
+    assert early.estimate > 3 * late.estimate and late.ci_high < 1 and page.period_cut > 0
+    assert f"Split at day {page.period_cut:,.0f} (the median day of leaving)" in page.ph_check()
+    print(f"\nplanted crossing hazards: PH p = {p:.2g}; HR before day {page.period_cut:.0f} {early.estimate:.2f}, "
+          f"after {late.estimate:.2f}")
     r = page.results()
     assert r["ph_holds"] is False and r["days_kept"]["estimate"] is not None
     finding = summary._attrition(r).markdown()

@@ -22,11 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import contacts as cxc
 from . import common
 from .. import report, survival
+from ..errors import ArgumentError
 from ..report import Markdown
 from ..results import Estimate, Reason
 
@@ -122,7 +124,9 @@ class AttritionPage:
     alone; ``with_experience`` adds the contact-experience score at follow-up start (a likely mediator, never
     the headline; None without contacts); ``stratified`` the headline model stratified by the covariates that
     fail the proportional-hazards check (None when none does); ``time_varying`` the headline covariates with
-    the experience score as it stood on each day of follow-up. ``start_source`` says where each customer's
+    the experience score as it stood on each day of follow-up; ``by_period`` (only where fully connected against
+    highly satisfied fails the proportional-hazards check) the headline model with a separate segment hazard
+    ratio before and after day ``period_cut`` (the median day of leaving), a time-varying effect. ``start_source`` says where each customer's
     follow-up start came from (``"follow-up start"``, ``"response date"``, or ``""`` when no date is known).
     """
 
@@ -157,6 +161,8 @@ class AttritionPage:
     unadjusted: survival.CoxModel | None = None
     with_experience: survival.CoxModel | None = None
     start_source: str = ""
+    by_period: survival.CoxModel | None = None
+    period_cut: float | None = None
 
     # -- helpers --------------------------------------------------------------------------------
     @property
@@ -443,6 +449,7 @@ class AttritionPage:
                      "rates of leaving is not the same throughout follow-up, so the headline rests on attrition at the "
                      "horizon and days kept, which do not need this assumption; the hazard ratio is only an average "
                      "over follow-up.")
+            text += self._by_period_words()
         elif holds and "segment" in ph.violated_variables:
             text += (f" The check fails for a segment other than the two the headline compares; for fully connected "
                      f"against highly satisfied customers it does not ({report.p_value(p)}).")
@@ -459,6 +466,21 @@ class AttritionPage:
             else:
                 text += f" The model stratified by {words} cannot be estimated: {e.reason.sentence}."
         return Markdown(text)
+
+    def _by_period_words(self) -> str:
+        """The segment's hazard ratio before and after ``period_cut`` (a time-varying effect), in words."""
+        m = self.by_period
+        if m is None or not m.estimable or self.period_cut is None:
+            return ""
+        cut = _days(self.period_cut)
+        early, late = (m.hazard_ratio(f"{CONTRAST[0]} {k}") for k in ("early", "late"))
+        def hr(e: Estimate) -> str:
+            return f"{report.number(e.estimate, '{:.2f}')}, 95% CI {report.interval(e.ci_low, e.ci_high)}"
+
+        return (f" Split at day {cut} (the median day of leaving), fully connected customers leave at "
+                f"{rate_words(early.estimate)} highly satisfied ones in the first {cut} days (hazard ratio "
+                f"{hr(early)}) and at {rate_words(late.estimate)} them afterwards (hazard ratio {hr(late)}; "
+                f"n={m.n:,}), allowing for the same covariates.")
 
     def recency_table(self) -> Any:
         """The model's fit at each half-life, with the hazard ratio per rating point."""
@@ -639,6 +661,33 @@ def _follow_up_start(eng: Any, frame: pd.DataFrame) -> tuple[pd.Series | None, s
     return None, "", None
 
 
+def _by_period(frame: pd.DataFrame, covariates: list[str], levels: list[str], *, duration: str, event: str,
+               weight: str | None, id_column: str, labels: dict, cut: float) -> survival.CoxModel | None:
+    """The headline model with the segment's hazard ratios allowed to differ before and after day ``cut``:
+    follow-up split at ``cut`` (counting-process rows), one indicator per segment level and period."""
+    cols = list(dict.fromkeys([id_column, duration, event, *covariates] + ([weight] if weight else [])))
+    rows = frame[cols].dropna()
+    t = rows[duration].to_numpy(float)
+    early = rows.assign(_start=0.0, _stop=np.minimum(t, cut), _late=False)
+    early[event] = np.where(t <= cut, rows[event].to_numpy(), 0)
+    late = rows[t > cut].assign(_start=float(cut), _late=True)
+    late["_stop"] = late[duration].to_numpy(float)
+    ep = pd.concat([early, late], ignore_index=True)
+    terms, labels = [], dict(labels)
+    for level in levels:
+        for name, flag in (("early", False), ("late", True)):
+            term = f"{level} {name}"
+            ep[term] = ((ep["segment"] == level) & (ep["_late"] == flag)).astype(float)
+            labels[term] = f"Segment: {level}, {'before' if not flag else 'after'} day {cut:,.0f}"
+            terms.append(term)
+    others = [c for c in covariates if c != "segment"]
+    try:
+        return survival.cox_time_varying(ep, start="_start", stop="_stop", event=event, id_column=id_column,
+                                         covariates=terms + others, weight=weight, labels=labels)
+    except ArgumentError:  # a period without customers of a level (a constant indicator): no split model
+        return None
+
+
 def build(eng: Any, *, seed: int = 0, half_life_days: float = 90) -> AttritionPage:
     """Compute notebook 03's result objects for ``eng`` and return the page that words them.
 
@@ -719,6 +768,18 @@ def build(eng: Any, *, seed: int = 0, half_life_days: float = 90) -> AttritionPa
             stratified = survival.cox(frame, covariates=[c for c in covariates if c not in base], strata=list(base),
                                       **fit)
 
+    by_period, period_cut = None, None
+    if model.estimable and comparable and model.ph_test.reason is None:
+        t = model.ph_test.table
+        rows = t[t["covariate"] == f"segment[{CONTRAST[0]}]"]
+        rows = rows if len(rows) else t[t["variable"] == "segment"]
+        if len(rows) and rows["violated"].astype(bool).any():
+            period_cut = float(np.floor(np.median(frame.loc[frame[event] == 1, duration])))
+            levels = [s for s in SEGMENTS if s != CONTRAST[1] and sizes[s] > 0]
+            by_period = _by_period(frame, covariates, levels, duration=duration, event=event, weight=weight,
+                                   id_column=id_column, labels=labels, cut=period_cut)
+            period_cut = period_cut if by_period is not None else None
+
     half_lives = cxc.compare_half_lives(frame, contacts, duration=duration, event=event, id_column=id_column,
                                         covariates=["segment"], origin=origin,
                                         wave=None if origin is not None else wave, weight=weight)
@@ -756,4 +817,5 @@ def build(eng: Any, *, seed: int = 0, half_life_days: float = 90) -> AttritionPa
         rmst_difference=rmst_difference, model=model, stratified=stratified, strata=strata, half_lives=half_lives,
         time_varying=time_varying, later=later, n_later=n_later, wave_attrition=by_wave, wave_names=waves,
         contacts_given=contacts is not None, start_given=origin is not None, methods_common=common.methods_common(eng),
-        unadjusted=unadjusted, with_experience=with_experience, start_source=start_source)
+        unadjusted=unadjusted, with_experience=with_experience, start_source=start_source, by_period=by_period,
+        period_cut=period_cut)
