@@ -1,5 +1,5 @@
-"""Emotional motivators: scale reliability, segment profiles, the value of connection, and which
-motivators drive value for this client.
+"""Emotional motivators: scale reliability, segment profiles, the value that goes with connection (raw,
+adjusted, medians; across connection thresholds), and which motivators are most linked to value for this client.
 
 Every function takes the analysis frame (``Engagement.frame()``) and the codebook and returns a frozen
 result object (:mod:`cxlib.results`): ``.table`` (tidy, fixed columns, always ``n``), named attributes,
@@ -18,7 +18,8 @@ from . import checks, drivers
 from .errors import ArgumentError
 from .results import Draws, Estimate, Reason, Result
 from .segments import SEGMENTS
-from .stats import bca_interval, bootstrap_indices, kish_effective_n, weighted_mean_jackknife
+from .stats import (bca_interval, bootstrap_counts, bootstrap_indices, kish_effective_n, percentile_interval,
+                    weighted_mean_jackknife)
 
 __all__ = [
     "MOTIVATORS",
@@ -30,12 +31,18 @@ __all__ = [
     "value_by_segment",
     "value_multiplier",
     "rank",
+    "default_thresholds",
+    "threshold_sensitivity",
+    "weighted_median",
+    "adjusted_multiplier",
     "Reliability",
     "Loadings",
     "Profiles",
     "ValueBySegment",
     "ValueMultiplier",
     "MotivatorRanking",
+    "ThresholdSensitivity",
+    "AdjustedMultiplier",
 ]
 
 #: The ten high-impact emotional motivators (see the README), in their plain-language names.
@@ -669,7 +676,7 @@ def value_by_segment(
 
 @dataclass(frozen=True, eq=False)
 class ValueMultiplier(Result):
-    """How many times more a fully connected customer is worth: :func:`value_multiplier`'s result.
+    """How many times the fully connected segment's mean value is the highly satisfied one's: :func:`value_multiplier`'s result.
 
     Attributes
     ----------
@@ -757,7 +764,7 @@ def value_multiplier(
     seed: int = 0,
     ci: float = 0.95,
 ) -> ValueMultiplier:
-    """How many times more a fully connected customer is worth than a highly satisfied one.
+    """How many times the fully connected segment's mean value is the highly satisfied segment's (an association).
 
     The ratio of the two segments' mean value (a rate ratio for a 0/1 outcome: "6× likelier to
     consolidate assets"), with a BCa bootstrap interval.
@@ -850,9 +857,772 @@ def value_multiplier(
     return result(Estimate(float(m1 / m2), lo, hi, n, n_eff, method), draws)
 
 
+# -- how far the multiplier depends on the connection threshold ------------------------------------------
+
+def default_thresholds(threshold: float) -> tuple[float, ...]:
+    """The thresholds a sensitivity analysis looks at by default: ``threshold`` ± 10 in steps of 5, within 0–100.
+
+    Examples
+    --------
+    >>> default_thresholds(75)
+    (65.0, 70.0, 75.0, 80.0, 85.0)
+    >>> default_thresholds(95)
+    (85.0, 90.0, 95.0, 100.0)
+    """
+    t = checks.positive(threshold, "motivators.default_thresholds", "threshold", allow_zero=True)
+    return tuple(float(t + d) for d in (-10, -5, 0, 5, 10) if 0 <= t + d <= 100)
+
+
+def _threshold_key(t: float) -> str:
+    return f"{t:g}"
+
+
+@dataclass(frozen=True, eq=False)
+class ThresholdSensitivity(Result):
+    """The segment shares and the value multiplier at several connection thresholds:
+    :func:`threshold_sensitivity`'s result.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``threshold, used, measure, estimate, ci_low, ci_high, n, n_effective, count``: one row per threshold and
+        measure, thresholds ascending. ``measure`` is a segment (its share of everyone with a segment at that
+        threshold; ``n`` that base, ``count`` the segment's own respondents) or ``multiplier`` (the ratio of
+        the fully connected to the highly satisfied segment's mean value; ``n`` the respondents of both with a
+        value, ``count`` the smaller segment's). ``used`` marks the engagement's own threshold.
+    value : str
+        The value column.
+    threshold : float
+        The threshold the engagement uses.
+    thresholds : tuple of float
+        Every threshold looked at, ascending.
+    kind : {"mean", "rate"}
+        ``rate`` for a 0/1 value.
+    n_boot : int
+        Bootstrap resamples of the respondents, one set shared by every threshold (0: shares keep their
+        Wilson interval, the multiplier has none).
+    draws : Draws or None
+        Bootstrap draws keyed ``"<threshold>:<measure>"`` (e.g. ``"75:multiplier"``,
+        ``"75:fully connected"``): the same resamples at every threshold, so differences between thresholds
+        can be read from them.
+    reasons : dict
+        ``{threshold (as text): Reason}`` where the multiplier could not be estimated.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 600, seed=0)
+    >>> s = threshold_sensitivity(eng.frame(), value="annual_spend", sat_column="overall_sat", top_box=9,
+    ...                           threshold=75, n_boot=50)
+    >>> s.table.columns.tolist()
+    ['threshold', 'used', 'measure', 'estimate', 'ci_low', 'ci_high', 'n', 'n_effective', 'count']
+    >>> s.thresholds, s.threshold, sorted(set(s.table["measure"]))
+    ((65.0, 70.0, 75.0, 80.0, 85.0), 75.0, ['fully connected', 'highly satisfied', 'multiplier', 'other'])
+    >>> s.share(75).estimate > s.share(85).estimate, s.multiplier(75).estimable
+    (True, True)
+    >>> s.headline().startswith("Between connection thresholds of 65 and 85")
+    True
+    """
+
+    value: str = ""
+    threshold: float = 75.0
+    thresholds: tuple[float, ...] = ()
+    kind: str = "mean"
+    weighted: bool = False
+    n_boot: int = 0
+    ci: float = 0.95
+    draws: Draws | None = None
+    reasons: dict[str, Reason] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        """Respondents with a segment at the threshold used."""
+        t = self._table
+        hit = t[(t["threshold"] == self.threshold) & (t["measure"] == SEGMENTS[0])]
+        return int(hit["n"].iloc[0]) if len(hit) else 0
+
+    def _row(self, threshold: float, measure: str) -> pd.Series:
+        t = self._table
+        hit = t[(t["threshold"] == float(threshold)) & (t["measure"] == measure)]
+        if hit.empty:
+            fn = "ThresholdSensitivity"
+            raise ArgumentError(f"{fn}: {threshold!r} is not one of the thresholds looked at "
+                                f"({', '.join(map(_threshold_key, self.thresholds))})", function=fn,
+                                argument="threshold")
+        return hit.iloc[0]
+
+    def share(self, threshold: float, segment: str = SEGMENTS[0]) -> Estimate:
+        """A segment's share at one threshold, with its Wilson interval (``n``: everyone with a segment)."""
+        checks.choice(segment, SEGMENTS, "ThresholdSensitivity.share", "segment")
+        r = self._row(threshold, segment)
+        return Estimate(float(r["estimate"]), float(r["ci_low"]), float(r["ci_high"]), int(r["n"]),
+                        float(r["n_effective"]) if self.weighted else None,
+                        method="Wilson score interval" + (" on the effective sample size" if self.weighted else ""))
+
+    def multiplier(self, threshold: float) -> Estimate:
+        """The value multiplier at one threshold (fully connected ÷ highly satisfied mean value)."""
+        r = self._row(threshold, "multiplier")
+        why = self.reasons.get(_threshold_key(float(threshold)))
+        method = (f"ratio of {'weighted ' if self.weighted else ''}means; BCa bootstrap, {self.n_boot} resamples of "
+                  "all respondents shared by every threshold")
+        if why is not None:
+            return Estimate.missing(why, n=int(r["n"]), n_effective=float(r["n_effective"]), method=method)
+        note = "" if self.n_boot else Reason.of("no_bootstrap").sentence
+        return Estimate(float(r["estimate"]), float(r["ci_low"]), float(r["ci_high"]), int(r["n"]),
+                        float(r["n_effective"]) if self.weighted else None, method, note=note)
+
+    def ranking(self) -> dict[str, list[float]]:
+        """Where fully connected customers have the higher mean value: thresholds whose multiplier interval
+        lies above 1 (``above``), includes 1 (``unclear``; without intervals: every multiplier above 1), lies
+        below 1 (``below``; point estimate below 1 without intervals), or could not be estimated (``missing``)."""
+        out: dict[str, list[float]] = {"above": [], "unclear": [], "below": [], "missing": []}
+        for t in self.thresholds:
+            e = self.multiplier(t)
+            if not e.estimable:
+                out["missing"].append(t)
+            elif e.has_interval:
+                out["above" if e.ci_low > 1 else "below" if e.ci_high < 1 else "unclear"].append(t)
+            else:
+                out["above" if e.estimate > 1 else "below"].append(t)
+        return out
+
+    def holds(self) -> bool:
+        """True when fully connected customers have the higher mean value at every threshold looked at (every
+        interval above 1, or every estimate above 1 without intervals)."""
+        r = self.ranking()
+        return bool(r["above"]) and not (r["unclear"] or r["below"] or r["missing"])
+
+    def shown(self, min_cell: int = 0) -> dict[str, list[float]]:
+        """The thresholds whose fully connected share (``share``) and multiplier (``multiplier``) can be reported:
+        estimable, and resting on segments of at least ``min_cell`` respondents."""
+        t = self._table
+        out: dict[str, list[float]] = {"share": [], "multiplier": []}
+        for th in self.thresholds:
+            r = t[(t["threshold"] == th) & (t["measure"] == SEGMENTS[0])].iloc[0]
+            if r["count"] >= min_cell and np.isfinite(r["estimate"]):
+                out["share"].append(th)
+            r = t[(t["threshold"] == th) & (t["measure"] == "multiplier")].iloc[0]
+            if r["count"] >= min_cell and self.multiplier(th).estimable:
+                out["multiplier"].append(th)
+        return out
+
+    def headline(self, min_cell: int = 0) -> str:
+        """How far the fully connected share and the multiplier depend on the threshold, in words; figures
+        resting on a segment below ``min_cell`` respondents are left out and said to be."""
+        from . import report
+
+        what = _label(self.value)
+        ts = self.thresholds
+        if not ts:
+            return report.Markdown("No connection threshold was looked at.")
+        shown = self.shown(min_cell)
+        measure = f"rate of {what}" if self.kind == "rate" else f"mean {what}"
+        lines = []
+        share_ts, mult_ts = shown["share"], shown["multiplier"]
+        parts = []
+        if len(share_ts) >= 2:
+            lo, hi = self.share(share_ts[0]), self.share(share_ts[-1])
+            parts.append(f"the fully connected share runs from {report.percent(lo.estimate)} (at {share_ts[0]:g}) to "
+                         f"{report.percent(hi.estimate)} (at {share_ts[-1]:g})")
+        if len(mult_ts) >= 2:
+            ms = [(t, self.multiplier(t)) for t in mult_ts]
+            lo_t, lo_e = min(ms, key=lambda te: te[1].estimate)
+            hi_t, hi_e = max(ms, key=lambda te: te[1].estimate)
+            parts.append(f"the value multiplier (fully connected ÷ highly satisfied {measure}) lies between "
+                         f"{report.number(lo_e.estimate, '{:.2f}')}× (at {lo_t:g}) and "
+                         f"{report.number(hi_e.estimate, '{:.2f}')}× (at {hi_t:g})")
+        if parts:
+            lines.append(f"Between connection thresholds of {ts[0]:g} and {ts[-1]:g} " + ", and ".join(parts) + ".")
+        if self.threshold in share_ts:
+            e = self.share(self.threshold)
+            used = f"At the threshold used, {self.threshold:g}, {report.percent(e.estimate)} are fully connected"
+            if self.threshold in mult_ts:
+                used += f" and the multiplier is {report.number(self.multiplier(self.threshold).estimate, '{:.2f}')}×"
+            lines.append(used + f" (n={e.n:,}).")
+        hidden = [t for t in ts if t not in share_ts or t not in mult_ts]
+        small = [t for t in hidden if t not in [x for x in ts if _threshold_key(x) in self.reasons]]
+        if small and min_cell:
+            lines.append(f"At {report.listing([f'{t:g}' for t in small], limit=8)} a segment has fewer than "
+                         f"{min_cell:,} respondents, so those figures are not reported.")
+        r = self.ranking()
+        r = {k: [t for t in v if k == "missing" or t in mult_ts] for k, v in r.items()}
+        if r["above"] and not (r["unclear"] or r["below"] or r["missing"]):
+            lines.append(f"At every threshold reported, fully connected customers have the higher {measure}"
+                         + (" (every interval above 1)" if self.n_boot else "")
+                         + ": which segment has the higher value does not depend on where the line is drawn; how "
+                         "much higher does.")
+        else:
+            if r["unclear"]:
+                lines.append(f"At {report.listing([f'{t:g}' for t in r['unclear']], limit=8)} the multiplier's interval "
+                             "includes 1, so there the difference between the two segments is not clear.")
+            if r["below"]:
+                lines.append(f"At {report.listing([f'{t:g}' for t in r['below']], limit=8)} highly satisfied customers "
+                             f"have the higher {measure}, so the headline's ranking depends on the threshold.")
+            for t in r["missing"]:
+                lines.append(f"At {t:g} the multiplier cannot be estimated: {self.reasons[_threshold_key(t)]}.")
+        return report.Markdown(" ".join(lines))
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Two panels (shares; multiplier) against the threshold; ``ax``: None or a pair of Axes. Returns the pair."""
+        from . import plots
+        from .report import pretty
+
+        kwargs.setdefault("value_label", pretty(self.value))
+        return plots.threshold_sensitivity(self, axes=ax, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``results.json`` shape: ``{"value", "threshold", "thresholds", "by_threshold": [{"threshold",
+        "used", "segment_shares": {segment: estimate}, "value_multiplier": estimate}], "holds"}``; each estimate
+        ``{"estimate", "ci_low", "ci_high", "n", "count"}`` (+ ``n_effective`` weighted, ``note`` when not
+        estimable)."""
+        from . import report
+
+        rows = []
+        for t in self.thresholds:
+            shares = {}
+            for seg in SEGMENTS:
+                r = self._row(t, seg)
+                extra = {"n_effective": r["n_effective"]} if self.weighted else {}
+                shares[seg] = report.estimate_dict(r["estimate"], r["ci_low"], r["ci_high"], int(r["n"]),
+                                                   count=int(r["count"]), **extra)
+            r = self._row(t, "multiplier")
+            e = self.multiplier(t)
+            extra = {"n_effective": r["n_effective"]} if self.weighted else {}
+            if e.note:
+                extra["note"] = e.note
+            rows.append({"threshold": t, "used": t == self.threshold, "segment_shares": shares,
+                         "value_multiplier": report.estimate_dict(e.estimate, e.ci_low, e.ci_high, e.n,
+                                                                  count=int(r["count"]), **extra)})
+        return report.to_jsonable({"value": self.value, "threshold": self.threshold, "thresholds": list(self.thresholds),
+                                   "by_threshold": rows, "holds": self.holds()})
+
+
+def _ratio_jackknife(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Leave-one-out ratio ``((A − a_i)/(B − b_i)) / ((C − c_i)/(D − d_i))`` for every row (A = Σa, ...)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return ((a.sum() - a) / (b.sum() - b)) / ((c.sum() - c) / (d.sum() - d))
+
+
+def threshold_sensitivity(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    sat_column: str,
+    top_box: float,
+    threshold: float,
+    thresholds: Any = None,
+    weight: str | None = None,
+    index_column: str = "connection_index",
+    n_boot: int = 1000,
+    seed: int = 0,
+    ci: float = 0.95,
+) -> ThresholdSensitivity:
+    """The segment shares and the value multiplier at several connection thresholds, with intervals.
+
+    How far the headline depends on where the connection line is drawn: at each threshold the respondents
+    are assigned to segments again (:func:`cxlib.segments.assign`), and the shares of the three segments and
+    the ratio of the fully connected to the highly satisfied segment's mean value are computed.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The analysis frame: the connection index, the satisfaction column, the value column.
+    value : str
+        Value column of the multiplier.
+    sat_column, top_box
+        Satisfaction column and its top box (``satisfaction`` in engagement.yaml).
+    threshold : float
+        The threshold the engagement uses (``connection.threshold``): marked as ``used``, always looked at.
+    thresholds : sequence of float, optional
+        Thresholds looked at (0–100); default :func:`default_thresholds` (``threshold`` ± 10 in steps of 5).
+    weight : str, optional
+        Respondent-weight column.
+    index_column : str
+        Connection index column.
+    n_boot, seed, ci
+        Bootstrap resamples of the respondents (0: no multiplier interval), seed, confidence level.
+
+    Returns
+    -------
+    ThresholdSensitivity
+        ``.table``: ``threshold, used, measure, estimate, ci_low, ci_high, n, n_effective, count``;
+        ``.share(t, segment)``, ``.multiplier(t)``, ``.holds()``, ``.draws``, ``.reasons``.
+
+    Notes
+    -----
+    Shares are :func:`cxlib.segments.shares` of the segments at each threshold (Wilson interval on Kish's
+    effective n), so at the threshold used they equal the page's shares. The multiplier is
+    ``(Σ_FC w x / Σ_FC w) / (Σ_HS w x / Σ_HS w)`` over respondents with a value, which at the threshold used
+    equals :func:`value_multiplier`'s estimate. Its interval is BCa from **one** bootstrap of all respondents
+    (with their weights) shared by every threshold: each resample is re-segmented at every threshold, so the
+    curve's draws are coherent (a resample's multiplier at 70 and at 80 come from the same customers) and
+    the segment sizes vary between resamples, as they do between samples. Each resample's statistics at
+    every threshold are one matrix product of its case counts (:func:`cxlib.stats.bootstrap_counts`); the
+    acceleration is the closed-form jackknife of the ratio. Because :func:`value_multiplier` resamples
+    within the two segments (their sizes fixed), its interval at the threshold used is slightly narrower.
+
+    Checked against a brute-force recomputation (segments assigned again with :func:`cxlib.segments.assign`,
+    shares and multiplier recomputed, bootstrap resample by resample) in tests/test_motivators.py, and on
+    synthetic data with a planted multiplier.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 600, seed=0)
+    >>> s = threshold_sensitivity(eng.frame(), value="annual_spend", sat_column="overall_sat", top_box=9,
+    ...                           threshold=75, thresholds=[70, 80], n_boot=0)
+    >>> s.thresholds, [round(s.share(t).estimate, 2) for t in s.thresholds]
+    ((70.0, 75.0, 80.0), [0.36, 0.24, 0.16])
+    """
+    from . import segments as _segments
+
+    fn = "motivators.threshold_sensitivity"
+    data = _check_frame(data, fn, by=index_column, weight=weight, value=value)
+    checks.numeric(data, fn, index_column=index_column, sat_column=sat_column)
+    threshold = checks.positive(threshold, fn, "threshold", allow_zero=True)
+    if threshold > 100:
+        raise ArgumentError(f"{fn}: threshold is a connection index (0–100), not {threshold:g}", function=fn,
+                            argument="threshold")
+    if thresholds is None:
+        ts = set(default_thresholds(threshold))
+    else:
+        if isinstance(thresholds, (str, bytes)) or not hasattr(thresholds, "__iter__"):
+            raise ArgumentError(f"{fn}: thresholds must be a list of connection indices (0–100), not {thresholds!r}",
+                                function=fn, argument="thresholds")
+        ts = set()
+        for t in thresholds:
+            t = checks.positive(t, fn, "thresholds", allow_zero=True)
+            if t > 100:
+                raise ArgumentError(f"{fn}: thresholds are connection indices (0–100), not {t:g}", function=fn,
+                                    argument="thresholds")
+            ts.add(float(t))
+    ts.add(float(threshold))
+    ts_sorted = tuple(sorted(ts))
+    n_boot = _n_boot(n_boot, fn)
+    ci = checks.level(ci, fn)
+    top_box = checks.positive(top_box, fn, "top_box", allow_zero=True)
+
+    w_all = pd.to_numeric(data[weight], errors="coerce") if weight else pd.Series(1.0, index=data.index)
+    keep = data[index_column].notna() & w_all.notna()
+    sub = data.loc[keep]
+    w = w_all[keep].to_numpy(dtype=float)
+    x_raw = pd.to_numeric(sub[value], errors="raise").to_numpy(dtype=float)
+    has_x = np.isfinite(x_raw)
+    x = np.where(has_x, x_raw, 0.0)
+    kind = "rate" if _is_binary(x_raw[has_x]) else "mean"
+
+    rows, columns, reasons, estimates = [], [], {}, []
+    for t in ts_sorted:
+        seg = _segments.assign(sub, threshold=t, sat_column=sat_column, top_box=top_box, index_column=index_column)
+        member = {s: (seg == s).to_numpy() for s in SEGMENTS}
+        base = seg.notna().to_numpy()
+        shares = _segments.shares(pd.DataFrame({"segment": seg, "_w": w}, index=sub.index),
+                                  weight="_w" if weight else None, ci=ci).table.set_index("segment")
+        for s in SEGMENTS:
+            r = shares.loc[s]
+            rows.append({"threshold": t, "used": t == threshold, "measure": s, "estimate": float(r["share"]),
+                         "ci_low": float(r["ci_low"]), "ci_high": float(r["ci_high"]), "n": int(shares["n"].sum()),
+                         "n_effective": float(r["n_effective"]), "count": int(r["n"])})
+        fc, hs = member[SEGMENTS[0]] & has_x, member[SEGMENTS[1]] & has_x
+        a, b, c, d = w * x * fc, w * fc, w * x * hs, w * hs
+        n1, n2 = int(fc.sum()), int(hs.sum())
+        n_eff = kish_effective_n(w[fc]) + kish_effective_n(w[hs]) if n1 and n2 else float(n1 + n2)
+        why = None
+        if n1 == 0 or n2 == 0:
+            why = Reason.of("segment_empty", segment=SEGMENTS[0] if n1 == 0 else SEGMENTS[1])
+        elif min(n1, n2) < 2:
+            why = Reason.of("too_few", n=min(n1, n2), need=2)
+        elif c.sum() == 0:
+            why = Reason.of("zero_denominator", what=f"mean {_label(value)}")
+        est = np.nan if why else float((a.sum() / b.sum()) / (c.sum() / d.sum()))
+        if why:
+            reasons[_threshold_key(t)] = why
+        estimates.append(est)
+        rows.append({"threshold": t, "used": t == threshold, "measure": "multiplier", "estimate": est,
+                     "ci_low": np.nan, "ci_high": np.nan, "n": n1 + n2, "n_effective": n_eff, "count": min(n1, n2)})
+        columns.append(np.column_stack([w * base, *(w * member[s] for s in SEGMENTS), a, b, c, d]))
+    table = pd.DataFrame(rows, columns=["threshold", "used", "measure", "estimate", "ci_low", "ci_high", "n",
+                                        "n_effective", "count"])
+    draws = None
+    if n_boot and len(sub):
+        M = np.column_stack(columns)  # rows × 8 per threshold: base, the three segments, a, b, c, d
+        rng = np.random.default_rng(seed)
+        sums = np.vstack([counts @ M for counts in bootstrap_counts(len(sub), n_boot, rng)])
+        names, cols = [], []
+        for i, t in enumerate(ts_sorted):
+            S = sums[:, 8 * i:8 * (i + 1)]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                for j, s in enumerate(SEGMENTS, 1):
+                    names.append(f"{_threshold_key(t)}:{s}")
+                    cols.append(S[:, j] / S[:, 0])
+                boot = (S[:, 4] / S[:, 5]) / (S[:, 6] / S[:, 7])
+            names.append(f"{_threshold_key(t)}:multiplier")
+            cols.append(boot)
+            if np.isfinite(estimates[i]):
+                jack = _ratio_jackknife(*(columns[i][:, k] for k in (4, 5, 6, 7)))
+                lo, hi = bca_interval(estimates[i], boot, [jack], ci)
+                at = (table["threshold"] == t) & (table["measure"] == "multiplier")
+                table.loc[at, ["ci_low", "ci_high"]] = [lo, hi]
+        draws = Draws(np.column_stack(cols), names)
+    return ThresholdSensitivity(table, value=value, threshold=float(threshold), thresholds=ts_sorted, kind=kind,
+                                weighted=weight is not None, n_boot=n_boot, ci=ci, draws=draws, reasons=reasons)
+
+
+# -- the multiplier raw and adjusted, means and medians ----------------------------------------------------
+
+def _weighted_medians(x_sorted: np.ndarray, w_sorted: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Weighted median of each resample (rows of ``counts``: how often each case was drawn), the cases sorted
+    by value: the value where the cumulative weight reaches half, averaged with the next when it is exactly
+    half (so unweighted it is ``np.median``)."""
+    cw = np.cumsum(counts * w_sorted, axis=1)
+    half = cw[:, -1:] / 2
+    tol = 1e-10 * half
+    lo = np.argmax(cw >= half - tol, axis=1)
+    hi = np.argmax(cw > half + tol, axis=1)
+    return (x_sorted[lo] + x_sorted[hi]) / 2
+
+
+def weighted_median(x: Any, weights: Any = None) -> float:
+    """Weighted median: the value at which the cumulative weight (values ascending) reaches half of the total,
+    averaged with the next value when it reaches exactly half. Unweighted it equals ``np.median``.
+
+    Examples
+    --------
+    >>> weighted_median([1, 2, 3, 4]), weighted_median([1, 2, 3, 4], [1, 1, 1, 5])
+    (2.5, 4.0)
+    """
+    fn = "motivators.weighted_median"
+    x = np.asarray(x, dtype=float)
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+    if x.shape != w.shape or x.ndim != 1:
+        raise ArgumentError(f"{fn}: values and weights must be one-dimensional and of the same length", function=fn,
+                            argument="weights")
+    ok = np.isfinite(x) & np.isfinite(w)
+    x, w = x[ok], w[ok]
+    if not len(x) or not w.sum() > 0:
+        return float("nan")
+    order = np.argsort(x, kind="stable")
+    return float(_weighted_medians(x[order], w[order], np.ones((1, len(x))))[0])
+
+
+def _glm_ratio(y: np.ndarray, X: np.ndarray, w: np.ndarray, family: str) -> tuple[np.ndarray, np.ndarray, Any]:
+    """Log-link GLM (``family``: ``gamma`` or ``poisson``) of ``y`` on ``X`` with prior weights ``w``: the
+    coefficients and their robust (sandwich) covariance, as R ``survey::svyglm`` computes it for a design with
+    one stage and these weights: ``n/(n−1) · A⁻¹ B A⁻¹`` with ``A = Σ wᵢ xᵢxᵢ' μᵢ²/V(μᵢ)`` and
+    ``B = Σ sᵢsᵢ'``, ``sᵢ = wᵢ xᵢ (yᵢ − μᵢ) μᵢ/V(μᵢ)`` (``V(μ) = μ²`` for gamma, ``μ`` for Poisson)."""
+    import statsmodels.api as sm
+
+    fam = (sm.families.Gamma(sm.families.links.Log()) if family == "gamma"
+           else sm.families.Poisson(sm.families.links.Log()))
+    fit = sm.GLM(y, X, family=fam, var_weights=w / w.mean()).fit(tol=1e-12, maxiter=200)
+    beta = np.asarray(fit.params, dtype=float)
+    mu = np.exp(X @ beta)
+    h = np.ones_like(mu) if family == "gamma" else mu  # μ²/V(μ)
+    A = (X * (w * h)[:, None]).T @ X
+    s = X * (w * (y - mu) * (1 / mu if family == "gamma" else 1.0))[:, None]
+    Ainv = np.linalg.inv(A)
+    n = len(y)
+    cov = n / (n - 1) * Ainv @ (s.T @ s) @ Ainv
+    return beta, cov, fit
+
+
+@dataclass(frozen=True, eq=False)
+class AdjustedMultiplier(Result):
+    """The value multiplier in three forms: raw ratio of means, adjusted for covariates, ratio of medians:
+    :func:`adjusted_multiplier`'s result.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``value, measure, estimate, ci_low, ci_high, n, n_effective, method``, one row per measure:
+        ``ratio of means``, ``adjusted ratio of means``, ``ratio of medians`` (absent for a 0/1 value).
+    raw, adjusted, median : Estimate
+        The three forms (``median`` None for a 0/1 value); each not estimable with its reason where it
+        cannot be made (``adjusted`` when no covariate is configured: ``not_configured``).
+    multiplier : ValueMultiplier
+        The raw multiplier's own result (:func:`value_multiplier`, same seed and resamples).
+    covariates : tuple of str
+        The covariates adjusted for.
+    family : str
+        ``gamma`` (a positive value) or ``poisson`` (a value with zeros, or a 0/1 value: a rate ratio).
+    model : object
+        The fitted statsmodels GLM (None when no model was fitted).
+    median_draws : Draws or None
+        Bootstrap medians keyed by segment, and their ratio (``"ratio"``).
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 800, seed=0)
+    >>> m = adjusted_multiplier(eng.frame(), value="annual_spend", covariates=["region", "age_band"], n_boot=100)
+    >>> m.table["measure"].tolist()
+    ['ratio of means', 'adjusted ratio of means', 'ratio of medians']
+    >>> m.family, m.covariates, m.raw.estimate == m.multiplier.estimate
+    ('gamma', ('region', 'age_band'), True)
+    >>> m.headline().startswith("Fully connected customers have on average")
+    True
+    """
+
+    value: str = ""
+    numerator: str = SEGMENTS[0]
+    denominator: str = SEGMENTS[1]
+    kind: str = "mean"
+    raw: Estimate = field(default_factory=lambda: Estimate.missing(Reason.of("no_data")))
+    adjusted: Estimate = field(default_factory=lambda: Estimate.missing(Reason.of("no_data")))
+    median: Estimate | None = None
+    multiplier: Any = field(default=None, repr=False)
+    covariates: tuple[str, ...] = ()
+    family: str = "gamma"
+    model: Any = field(default=None, repr=False)
+    median_draws: Draws | None = None
+
+    @property
+    def n(self) -> int:
+        return int(self.raw.n)
+
+    @property
+    def reason(self) -> Reason | None:
+        """Why the raw multiplier (and so the others) could not be estimated; None when it could."""
+        return self.raw.reason
+
+    def covariate_words(self) -> str:
+        """The covariates in words: ``region and age band``."""
+        from . import report
+
+        return report.listing([report.text(_label(c)) for c in self.covariates], limit=len(self.covariates) or 1)
+
+    def headline(self) -> str:
+        from . import report
+
+        what = _label(self.value)
+        num, den = report.text(self.numerator.capitalize()), report.text(self.denominator)
+        e = self.raw
+        if not e.estimable:
+            return report.Markdown(f"The {what} of {self.numerator} and {self.denominator} customers cannot be "
+                                   f"compared: {e.note}.")
+
+        def times(est: Estimate) -> str:
+            ci = (f"95% CI {report.interval(est.ci_low, est.ci_high, fmt='{:.2f}')}" if est.has_interval
+                  else "no interval")
+            return f"{report.number(est.estimate, '{:.2f}')}× ({ci}; n={est.n:,})"
+
+        measure = f"the rate of {what}" if self.kind == "rate" else f"the {what}"
+        lines = [f"{num} customers have on average {times(e)} {measure} of {den} ones"]
+        if self.adjusted.estimable:
+            lines.append(f"{times(self.adjusted)} after allowing for {self.covariate_words()}")
+        text = ", ".join(lines) + "."
+        if self.median is not None and self.median.estimable:
+            text += f" The median {self.numerator} customer has {times(self.median)} the median {den} customer's {what}."
+        return report.Markdown(text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``results.json`` shape: ``{"raw", "adjusted", "median"}`` estimates (``median`` absent for a 0/1
+        value), ``"covariates"``, ``"family"``, ``"value"``."""
+        from . import report
+
+        out: dict[str, Any] = {"value": self.value, "raw": self.raw.to_dict(), "adjusted": self.adjusted.to_dict(),
+                               "covariates": list(self.covariates), "family": self.family}
+        if self.median is not None:
+            out["median"] = self.median.to_dict()
+        return report.to_jsonable(out)
+
+
+def adjusted_multiplier(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    covariates: Any = (),
+    by: str = "segment",
+    weight: str | None = None,
+    numerator: str = SEGMENTS[0],
+    denominator: str = SEGMENTS[1],
+    n_boot: int = 2000,
+    seed: int = 0,
+    ci: float = 0.95,
+) -> AdjustedMultiplier:
+    """The value multiplier raw, adjusted for the engagement's covariates, and as a ratio of medians.
+
+    A ratio of raw means of a skewed value, unadjusted, mixes connection with who the connected customers are
+    (their region, age, ...). This gives the raw ratio of means (:func:`value_multiplier`), the ratio of means
+    after allowing for ``covariates`` (a log-link regression), and the ratio of the two segments' medians.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The analysis frame with the group column, the value column and the covariates.
+    value : str
+        Value column.
+    covariates : sequence of str
+        Covariate columns (``covariates`` in engagement.yaml): text or categorical columns enter as indicators
+        (the first level the reference), numeric ones linearly. Respondents missing one are left out of the
+        adjusted ratio only.
+    by, weight, numerator, denominator
+        As :func:`value_multiplier`.
+    n_boot, seed, ci
+        Bootstrap resamples (raw and median ratios; 0: no intervals), seed, confidence level.
+
+    Returns
+    -------
+    AdjustedMultiplier
+        ``.raw``, ``.adjusted``, ``.median`` (:class:`~cxlib.results.Estimate`), ``.table``, ``.model``.
+
+    Notes
+    -----
+    **Adjusted.** A generalised linear model with a log link of the value on an indicator of the numerator
+    group and the covariates, fitted on the two groups' respondents with their weights: gamma family for a
+    positive value (its variance grows with the square of the mean, as spend's does), Poisson (quasi-likelihood)
+    when the value has zeros or is 0/1 (then a rate ratio, Zou 2004). The adjusted ratio is ``exp(β)`` of the
+    group indicator; with a log link and no interaction it is also the ratio of the two groups' mean value
+    standardised to the same covariate mix (every respondent predicted as one group and as the other).
+    Without covariates the model reproduces the raw ratio of means exactly. Its interval is Wald on the log
+    scale with the robust (sandwich) variance, which does not rely on the family's variance being right and
+    equals R ``survey::svyglm``'s for a one-stage design with these weights (checked with R in
+    tests/test_motivators.py; coefficients equal R ``glm``'s).
+
+    **Medians.** Weighted medians (:func:`weighted_median`) of the two groups; the interval is the percentile
+    interval of a bootstrap within each group (a median's jackknife is unreliable, so no BCa).
+
+    References
+    ----------
+    McCullagh, P., & Nelder, J. A. (1989). *Generalized Linear Models*, 2nd ed. Chapman & Hall.
+    Zou, G. (2004). A modified Poisson regression approach to prospective studies with binary data.
+    *American Journal of Epidemiology* 159, 702–706.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley (``svyglm``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> region = rng.choice(["North", "South"], 4000)
+    >>> seg = np.where(rng.random(4000) < np.where(region == "North", 0.7, 0.3), "fully connected", "highly satisfied")
+    >>> spend = rng.gamma(2, 50 * np.where(seg == "fully connected", 1.5, 1) * np.where(region == "North", 2, 1))
+    >>> f = pd.DataFrame({"segment": seg, "region": region, "spend": spend})
+    >>> m = adjusted_multiplier(f, value="spend", covariates=["region"], n_boot=200)
+    >>> round(m.raw.estimate, 1), round(m.adjusted.estimate, 1)  # planted 1.5; the raw ratio mixes in region
+    (1.9, 1.5)
+    """
+    fn = "motivators.adjusted_multiplier"
+    data = _check_frame(data, fn, by=by, weight=weight, value=value)
+    covariates = tuple(checks.column_list(data, fn, "covariates", covariates))
+    for c in covariates:
+        if c in (by, value, weight):
+            raise ArgumentError(f"{fn}: covariate {c!r} is the {'group' if c == by else 'value' if c == value else 'weight'}"
+                                " column itself", function=fn, argument="covariates")
+    raw = value_multiplier(data, value=value, by=by, weight=weight, numerator=numerator, denominator=denominator,
+                           n_boot=n_boot, seed=seed, ci=ci)
+    n_boot = _n_boot(n_boot, fn)
+    ci = checks.level(ci, fn)
+    kind = raw.kind
+    x1, w1 = _group_arrays(data, value, weight, by, numerator)
+    x2, w2 = _group_arrays(data, value, weight, by, denominator)
+    allx = np.r_[x1, x2]
+    family = "gamma" if len(allx) and kind == "mean" and bool((allx > 0).all()) else "poisson"
+    common = dict(value=value, numerator=numerator, denominator=denominator, kind=kind, covariates=covariates,
+                  family=family, multiplier=raw)
+
+    # adjusted: log-link GLM on the two groups
+    model = None
+    method = (f"exp of the {numerator} coefficient of a log-link {family} regression on "
+              + (", ".join(covariates) if covariates else "nothing else")
+              + "; robust (sandwich) Wald interval")
+    sub = data[data[by].isin([numerator, denominator])]
+    y = pd.to_numeric(sub[value], errors="raise")
+    ws = pd.to_numeric(sub[weight], errors="coerce") if weight else pd.Series(1.0, index=sub.index)
+    ok = y.notna() & ws.notna()
+    for c in covariates:
+        ok &= sub[c].notna()
+    sub, y, ws = sub[ok], y[ok].to_numpy(dtype=float), ws[ok].to_numpy(dtype=float)
+    n_adj = len(sub)
+    in_num = (sub[by] == numerator).to_numpy()
+    n_eff_adj = (kish_effective_n(ws[in_num]) if in_num.any() else 0.0) + \
+        (kish_effective_n(ws[~in_num]) if (~in_num).any() else 0.0)
+    if not covariates:
+        adjusted = Estimate.missing(Reason.of("not_configured", what="covariates to adjust for"), n=n_adj,
+                                    n_effective=n_eff_adj if weight else None, method=method)
+    elif not raw.estimable:
+        adjusted = Estimate.missing(raw.reason or Reason.of("no_data"), n=n_adj,
+                                    n_effective=n_eff_adj if weight else None, method=method)
+    else:
+        parts = [pd.Series(1.0, index=sub.index, name="const"),
+                 (sub[by] == numerator).astype(float).rename("group")]
+        for c in covariates:
+            col = sub[c]
+            if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+                parts.append(col.astype(float).rename(c))
+            else:
+                parts.append(pd.get_dummies(col.astype(str), prefix=c, drop_first=True, dtype=float))
+        X = pd.concat(parts, axis=1)
+        X = X.loc[:, (X.std() > 0) | (X.columns == "const")]
+        # drop columns that repeat others (a covariate level that coincides with the group, ...)
+        # (a column is kept when it adds a dimension to those before it: the diagonal of R in X = QR)
+        rdiag = np.abs(np.diag(np.linalg.qr(X.to_numpy(dtype=float), mode="r")))
+        keep_cols = [col for col, r in zip(X.columns, rdiag) if r > 1e-9 * max(1.0, float(rdiag.max()))]
+        if "group" not in keep_cols:
+            adjusted = Estimate.missing(Reason.of("collinear", names=f"{numerator} and the covariates"), n=n_adj,
+                                        n_effective=n_eff_adj if weight else None, method=method)
+        else:
+            Xm = X[keep_cols].to_numpy(dtype=float)
+            import warnings
+
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    beta, cov, model = _glm_ratio(y, Xm, ws, family)
+                j = keep_cols.index("group")
+                se = float(np.sqrt(cov[j, j]))
+                z = _st.norm.ppf(0.5 + ci / 2)
+                if not (np.isfinite(beta[j]) and np.isfinite(se)):
+                    raise np.linalg.LinAlgError("no finite estimate")
+                adjusted = Estimate(float(np.exp(beta[j])), float(np.exp(beta[j] - z * se)),
+                                    float(np.exp(beta[j] + z * se)), n_adj, n_eff_adj if weight else None, method)
+            except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+                adjusted = Estimate.missing(Reason.of("separation"), n=n_adj, n_effective=n_eff_adj if weight else None,
+                                            method=method)
+
+    # medians
+    median = None
+    median_draws = None
+    if kind == "mean":
+        mmethod = (f"ratio of {'weighted ' if weight else ''}medians; percentile bootstrap, {n_boot} resamples within "
+                   "each segment")
+        n_med = len(x1) + len(x2)
+        n_eff = kish_effective_n(w1) + kish_effective_n(w2) if len(x1) and len(x2) else float(n_med)
+        e_kw = dict(n=n_med, n_effective=n_eff if weight else None, method=mmethod)
+        if not raw.estimable:
+            median = Estimate.missing(raw.reason or Reason.of("no_data"), **e_kw)
+        else:
+            med1, med2 = weighted_median(x1, w1), weighted_median(x2, w2)
+            if med2 == 0:
+                median = Estimate.missing(Reason.of("zero_denominator", what=f"median {_label(value)}"), **e_kw)
+            elif not n_boot:
+                median = Estimate(med1 / med2, np.nan, np.nan, note=Reason.of("no_bootstrap").sentence, **e_kw)
+            else:
+                rng = np.random.default_rng([seed, 1])
+                boots = []
+                for xg, wg in ((x1, w1), (x2, w2)):
+                    order = np.argsort(xg, kind="stable")
+                    xs, wsrt = xg[order], wg[order]
+                    boots.append(np.concatenate([_weighted_medians(xs, wsrt, counts)
+                                                 for counts in bootstrap_counts(len(xg), n_boot, rng)]))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = boots[0] / boots[1]
+                lo, hi = percentile_interval(ratio, ci)
+                median = Estimate(med1 / med2, float(lo), float(hi), **e_kw)
+                median_draws = Draws(np.column_stack([boots[0], boots[1], ratio]), [numerator, denominator, "ratio"])
+    rows = []
+    for label, e in (("ratio of means", raw.ratio), ("adjusted ratio of means", adjusted), ("ratio of medians", median)):
+        if e is None:
+            continue
+        rows.append({"value": value, "measure": label, "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high,
+                     "n": e.n, "n_effective": e.n_effective, "method": e.method})
+    table = pd.DataFrame(rows, columns=["value", "measure", "estimate", "ci_low", "ci_high", "n", "n_effective", "method"])
+    return AdjustedMultiplier(table, raw=raw.ratio, adjusted=adjusted, median=median, model=model,
+                              median_draws=median_draws, **common)
+
+
 @dataclass(frozen=True, eq=False)
 class MotivatorRanking(Result):
-    """Which motivators drive a value: :func:`rank`'s result.
+    """Which motivators are most linked to a value: :func:`rank`'s result.
 
     Attributes
     ----------
@@ -942,7 +1712,7 @@ class MotivatorRanking(Result):
         top = self._table.head(self.top)
         names = [f"**{report.text(m[:1].upper() + m[1:])}**" for m in top["motivator"]]
         return report.Markdown(
-            f"The emotional motivators that drive {what} most for this client: {report.listing(names, limit=self.top)} "
+            f"The emotional motivators most linked to {what} for this client: {report.listing(names, limit=self.top)} "
             f"(together {top['rescaled'].sum():.0f}% of the variation the motivators explain; "
             f"R² = {self.r2:.2f}, n={self.n:,}).")
 
@@ -951,6 +1721,7 @@ class MotivatorRanking(Result):
         from .report import pretty
 
         kwargs.setdefault("outcome_label", pretty(self.value))
+        kwargs.setdefault("title", f"The motivators most linked to {kwargs['outcome_label'].lower()} (n={self.n:,})")
         return plots.motivator_ranking(self, ax=ax, **kwargs)
 
 
@@ -965,7 +1736,7 @@ def rank(
     ci: float = 0.95,
     top: int = 3,
 ) -> MotivatorRanking:
-    """Which motivators drive a value: relative weights of the motivator scores, with bootstrap CIs.
+    """Which motivators are most linked to a value: relative weights of the motivator scores, with bootstrap CIs.
 
     Parameters
     ----------

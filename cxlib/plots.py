@@ -16,7 +16,7 @@ import seaborn as sns
 
 from .segments import SEGMENTS
 
-__all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment",
+__all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment", "threshold_sensitivity",
            "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup", "relative_weights",
            "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "METRIC_LABELS", "estimates"]
 
@@ -278,6 +278,91 @@ def value_by_segment(
     return ax
 
 
+def threshold_sensitivity(
+    data,
+    *,
+    value_label: str = "Value",
+    min_cell: int = 0,
+    axes=None,
+    title: str | None = None,
+):
+    """Two panels against the connection threshold: the segment shares (%) and the value multiplier (×),
+    each with its 95% interval band and the threshold used marked.
+
+    Parameters
+    ----------
+    data : ThresholdSensitivity or DataFrame
+        ``cxlib.motivators.threshold_sensitivity``'s result (or its table: ``threshold, used, measure,
+        estimate, ci_low, ci_high, n, count``).
+    value_label : str
+        What the value is, in words (e.g. "Annual spend").
+    min_cell : int
+        Points resting on a segment with fewer respondents are not drawn.
+    axes : pair of Axes, optional
+        The share panel and the multiplier panel (default: a new figure with the two side by side).
+    title : str, optional
+        Title of the share panel (default names the base n at the threshold used).
+
+    Returns
+    -------
+    (Axes, Axes)
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> from cxlib import motivators
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> s = motivators.threshold_sensitivity(eng.frame(), value="annual_spend", sat_column="overall_sat",
+    ...                                      top_box=9, threshold=75, n_boot=50)
+    >>> a, b = threshold_sensitivity(s, value_label="Annual spend")
+    >>> a.get_xlabel(), b.get_ylabel(), b.get_title(loc="left")
+    ('Connection threshold (0–100)', 'Multiplier (×), 95% CI', 'Annual spend, fully connected ÷ highly satisfied, by threshold (n=161 at 75)')
+    """
+    table = _table_of(data)
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    ax_share, ax_mult = axes
+    used = table.loc[table["used"], "threshold"]
+    used = float(used.iloc[0]) if len(used) else None
+    for measure, colour in (("fully connected", SEGMENT_COLOURS["fully connected"]),
+                            ("highly satisfied", SEGMENT_COLOURS["highly satisfied"])):
+        d = table[table["measure"] == measure].sort_values("threshold")
+        d = d[(d["count"] >= min_cell) & np.isfinite(d["estimate"].astype(float))]
+        if d.empty:
+            continue
+        ax_share.fill_between(d["threshold"], d["ci_low"] * 100, d["ci_high"] * 100, color=colour, alpha=0.2, lw=0)
+        ax_share.plot(d["threshold"], d["estimate"] * 100, "o-", color=colour, label=measure[:1].upper() + measure[1:])
+    d = table[table["measure"] == "multiplier"].sort_values("threshold")
+    d = d[(d["count"] >= min_cell) & np.isfinite(d["estimate"].astype(float))]
+    if len(d):
+        band = d[np.isfinite(d["ci_low"].astype(float))]
+        if len(band):
+            ax_mult.fill_between(band["threshold"], band["ci_low"], band["ci_high"], color="#0072B2", alpha=0.2, lw=0,
+                                 label="95% CI")
+        ax_mult.plot(d["threshold"], d["estimate"], "o-", color="#0072B2", label="Multiplier")
+    ax_mult.axhline(1, color="#555", lw=1, ls=":")
+    ax_share.set_ylim(bottom=0)
+    thresholds = sorted(set(table["threshold"].astype(float)))
+    for ax in (ax_share, ax_mult):
+        if used is not None:
+            ax.axvline(used, color="#222", ls="--", lw=1)
+            ax.text(used, 0.02, f" used: {used:g}", transform=ax.get_xaxis_transform(), va="bottom", fontsize=9)
+        ax.set_xticks(thresholds, [f"{t:g}" for t in thresholds])
+        ax.set_xlabel("Connection threshold (0–100)")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="best", frameon=False, fontsize=9)
+    ax_share.set_ylabel("Share of respondents (%), 95% CI")
+    ax_mult.set_ylabel("Multiplier (×), 95% CI")
+    base = table.loc[table["used"] & (table["measure"] == "fully connected"), "n"]
+    n_text = f" (n={int(base.iloc[0]):,})" if len(base) else ""
+    ax_share.set_title(title or f"Segment shares by threshold{n_text}")
+    n_mult = table.loc[table["used"] & (table["measure"] == "multiplier"), "n"]
+    ax_mult.set_title(f"{_mathtext_safe(value_label)}, fully connected ÷ highly satisfied, by threshold"
+                      + (f" (n={int(n_mult.iloc[0]):,} at {used:g})" if len(n_mult) else ""))
+    return ax_share, ax_mult
+
+
 def motivator_ranking(
     data,
     *,
@@ -423,6 +508,10 @@ def importance_map(
 ) -> plt.Axes:
     """Stated vs derived importance of every element, in four quadrants, with the notable ones named.
 
+    Elements whose label the evidence supports (``evidence == "supported"``) are filled dots; *possible*
+    ones (estimates in the quadrant, evidence short of the rule's level) are hollow rings, and their names
+    are drawn lighter. Each element's 95% interval of derived importance is a thin vertical line.
+
     Parameters
     ----------
     data : cxlib.drivers.Importance
@@ -449,15 +538,29 @@ def importance_map(
     >>> ax = importance_map(imp, ax=plt.figure().gca())
     >>> "n=" in ax.get_title(loc="left")
     True
+    >>> any("possible" in t.get_text() for t in ax.get_legend().get_texts())
+    True
     """
     if getattr(data, "reason", None) is not None:
         raise ValueError(f"importance_map: nothing to draw: derived importance is not estimable ({data.reason})")
     table = _table_of(data)
     ax = ax or plt.gca()
+    evidence = table["evidence"] if "evidence" in table else pd.Series("supported", index=table.index)
+    possible = (evidence == "possible").to_numpy()
+    if {"ci_low", "ci_high"} <= set(table) and np.isfinite(table["ci_low"].to_numpy(dtype=float)).any():
+        ax.vlines(table["stated"], table["ci_low"], table["ci_high"], color="#999", lw=0.6, alpha=0.6, zorder=2)
     for quadrant, colour in QUADRANT_COLOURS.items():
-        d = table[table["quadrant"] == quadrant]
-        ax.scatter(d["stated"], d["derived"], s=36, color=colour, label=f"{quadrant.capitalize()} ({len(d)})",
-                   edgecolor="white", linewidth=0.5, zorder=3)
+        inq = (table["quadrant"] == quadrant).to_numpy()
+        d, m = table[inq & ~possible], table[inq & possible]
+        text = f"{quadrant.capitalize()} ({len(d)}" + (f"; {len(m)} possible)" if len(m) else ")")
+        ax.scatter(d["stated"], d["derived"], s=36, color=colour, label=text, edgecolor="white", linewidth=0.5,
+                   zorder=3)
+        if len(m):
+            ax.scatter(m["stated"], m["derived"], s=36, facecolors="white", edgecolors=colour, linewidth=1.2,
+                       zorder=3)
+    if possible.any():
+        ax.scatter([], [], s=36, facecolors="white", edgecolors="#555", linewidth=1.2,
+                   label="Hollow: possible (evidence short of the level)")
     d_cut, s_cut = getattr(data, "derived_cut", None), getattr(data, "stated_cut", None)
     if d_cut is not None and np.isfinite(d_cut):
         ax.axhline(d_cut, color="#555", ls="--", lw=0.8)
@@ -469,15 +572,17 @@ def importance_map(
         top_overrated = table[table["quadrant"] == "overrated"].sort_values("stated", ascending=False).index[:6]
         show |= table.index.isin(top_overrated)
     named = table[show].sort_values("derived", ascending=False).head(max_labels)
+    faint = set(named.index[evidence.loc[named.index].to_numpy() == "possible"])
     for r, dy in zip(named.itertuples(), _label_offsets(ax, named["stated"], named["derived"], named["element"])):
         leader = {} if dy == 3 else {"arrowprops": {"arrowstyle": "-", "color": QUADRANT_COLOURS[r.quadrant],
                                                      "lw": 0.5, "shrinkA": 0, "shrinkB": 2}}
         ax.annotate(str(r.element).replace("$", r"\$"), (r.stated, r.derived), xytext=(4, dy), textcoords="offset points",
-                    fontsize=8, color=QUADRANT_COLOURS[r.quadrant], va="bottom" if dy >= 0 else "top", **leader)
+                    fontsize=8, color=QUADRANT_COLOURS[r.quadrant], va="bottom" if dy >= 0 else "top",
+                    alpha=0.6 if r.Index in faint else 1.0, style="italic" if r.Index in faint else "normal", **leader)
     ax.set_xlabel("Stated importance (what customers say matters, 0–100)")
     ax.set_ylabel("Derived importance (% of connection explained)")
     n = getattr(data, "n", None)
-    ax.set_title(title or "What customers say matters vs what moves connection" + (f" (n={n:,})" if n else ""))
+    ax.set_title(title or "What customers say matters vs what is linked to connection" + (f" (n={n:,})" if n else ""))
     ax.legend(loc="center left", bbox_to_anchor=(0.0, 0.45), frameon=False, fontsize=9)
     return ax
 

@@ -91,6 +91,30 @@ CASES = [
     ("multiplier_zero_denominator", lambda: _m().value_multiplier(
         _tiny(("fully connected",) * 10 + ("highly satisfied",) * 10, np.r_[np.ones(10), np.zeros(10)]),
         value="spend", n_boot=10), "reason:zero_denominator"),
+    ("sensitivity_value_misspelt", lambda: _m().threshold_sensitivity(
+        _f(), value="annual_spnd", sat_column="overall_sat", top_box=9, threshold=75, n_boot=0), "value"),
+    ("sensitivity_threshold_percent_of_1000", lambda: _m().threshold_sensitivity(
+        _f(), value="annual_spend", sat_column="overall_sat", top_box=9, threshold=750, n_boot=0), "threshold"),
+    ("sensitivity_thresholds_text", lambda: _m().threshold_sensitivity(
+        _f(), value="annual_spend", sat_column="overall_sat", top_box=9, threshold=75, thresholds="70,80", n_boot=0),
+     "thresholds"),
+    ("sensitivity_thresholds_out_of_range", lambda: _m().threshold_sensitivity(
+        _f(), value="annual_spend", sat_column="overall_sat", top_box=9, threshold=75, thresholds=[70, 120], n_boot=0),
+     "thresholds"),
+    ("sensitivity_sat_misspelt", lambda: _m().threshold_sensitivity(
+        _f(), value="annual_spend", sat_column="overal_sat", top_box=9, threshold=75, n_boot=0), "sat_column"),
+    ("sensitivity_n_boot_1", lambda: _m().threshold_sensitivity(
+        _f(), value="annual_spend", sat_column="overall_sat", top_box=9, threshold=75, n_boot=1), "n_boot"),
+    ("sensitivity_unknown_threshold", lambda: _m().threshold_sensitivity(
+        _f(), value="annual_spend", sat_column="overall_sat", top_box=9, threshold=75, n_boot=0).multiplier(72),
+     "threshold"),
+    ("adjusted_covariate_misspelt", lambda: _m().adjusted_multiplier(_f(), value="annual_spend", covariates=["regoin"],
+                                                                     n_boot=0), "covariates[0]"),
+    ("adjusted_covariate_is_the_value", lambda: _m().adjusted_multiplier(_f(), value="annual_spend",
+                                                                         covariates=["annual_spend"], n_boot=0),
+     "covariates"),
+    ("adjusted_20_rows_no_hs", lambda: _m().adjusted_multiplier(_tiny(("fully connected",) * 20), value="spend",
+                                                                covariates=["w"], n_boot=10), "reason:segment_empty"),
     ("rank_value_misspelt", lambda: _m().rank(_f(), _cb(), value="annual_spnd", n_boot=0), "value"),
     ("rank_n_boot_1", lambda: _m().rank(_f(), _cb(), value="annual_spend", n_boot=1), "n_boot"),
     ("rank_nothing_varies", lambda: _m().rank(*_flat(), value="annual_spend", n_boot=0), "reason:too_few_varying"),

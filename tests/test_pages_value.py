@@ -14,8 +14,9 @@ from cxlib.pages import value as page_module
 
 HOSTILE = "<img src=x> *x* <script>alert(1)</script>"
 SECTIONS = ("headline", "segment_chart", "segment_table", "connection_index", "value_chart", "value_table",
-            "multiplier_table", "ranking_chart", "ranking_table", "ranking_notes", "profiles_chart",
-            "reliability_table", "reliability_notes", "sample_notes", "methods")
+            "multiplier_table", "what_this_shows", "threshold_chart", "threshold_table", "threshold_notes",
+            "ranking_chart", "ranking_table", "ranking_notes", "profiles_chart", "reliability_table",
+            "reliability_notes", "sample_notes", "methods")
 FORBIDDEN = ("cxlib", "motivators.", "resp_weight", "connection_index", "analytics_consent", "n_boot", "annual_spend",
              "mot_", "overall_sat", "`", "Notebook 01", "attrs")
 
@@ -196,3 +197,72 @@ def test_result_tables_are_order_safe(tmp_path):
     assert _follow_on(page, results) == follow
     # the draws are read by name, never by position
     assert page.ranking.draws is not None and set(page.ranking.draws.names) == set(page.ranking.table["motivator"])
+
+
+# -- issue 17: threshold sensitivity, the multiplier raw and adjusted, honest words ----------------------------
+
+@pytest.mark.parametrize("kind", ["plain", "tiny_cells", "flat"])
+def test_no_causal_phrasing_in_any_section(kind):
+    """tests/wording.py's list: associations only ("goes with", "is linked to"), never "drives" or "is worth"."""
+    from wording import causal_phrases
+
+    page, _, _ = _page(kind)
+    for name, text in _texts(page).items():
+        assert not causal_phrases(re.sub(r"<[^>]+>", " ", text)), (kind, name, causal_phrases(text))
+
+
+def test_the_multiplier_is_shown_raw_adjusted_and_as_medians_and_recorded():
+    page, eng, _ = _page()
+    res = page.results()
+    vm = res["value_multiplier"]
+    adj = page.adjusted[page.headline_value]
+    assert vm["adjusted"]["estimate"] == pytest.approx(adj.adjusted.estimate)
+    assert vm["adjusted"]["covariates"] == list(eng.config["covariates"]) and vm["kind"] == "mean"
+    assert vm["median"]["estimate"] == pytest.approx(adj.median.estimate)
+    assert page.multipliers[page.headline_value] is adj.multiplier  # computed once
+    head = str(page.headline())
+    assert "have on average" in head and "after allowing for region and age band" in head
+    assert f"{adj.adjusted.estimate:.2f}×" in head and "median" in head
+    table = _texts(page)["multiplier_table"]
+    assert "Ratio of means" in table and "Adjusted for region and age band" in table and "Ratio of medians" in table
+    assert "What this shows and what it does not" in str(page.what_this_shows())
+    methods = str(page.methods())
+    assert "log-link gamma regression" in methods and "robust (sandwich)" in methods
+
+
+def test_threshold_section_states_the_sensitivity_and_results_record_it():
+    page, eng, _ = _page()
+    sens = page.sensitivity
+    assert sens.thresholds == (65.0, 70.0, 75.0, 80.0, 85.0) and sens.threshold == 75.0
+    assert sens.share(75).estimate == pytest.approx(page.shares.share("fully connected").estimate, rel=1e-12)
+    assert sens.multiplier(75).estimate == pytest.approx(page.multipliers[page.headline_value].estimate, rel=1e-12)
+    texts = _texts(page)
+    assert "75 (used)" in texts["threshold_table"] and "95% CI" in texts["threshold_table"]
+    assert "Between connection thresholds of 65 and 85" in texts["threshold_notes"]
+    assert "Both depend on where the connection line is drawn" in texts["headline"]
+    assert "used: 75" in texts["threshold_chart"] and f"n={sens.n:,}" in texts["threshold_chart"]
+    res = page.results()["threshold_sensitivity"]
+    assert [r["threshold"] for r in res["by_threshold"]] == list(sens.thresholds)
+    used = [r for r in res["by_threshold"] if r["used"]]
+    assert len(used) == 1 and used[0]["value_multiplier"]["estimate"] == pytest.approx(sens.multiplier(75).estimate)
+    assert {"estimate", "ci_low", "ci_high", "n"} <= set(used[0]["segment_shares"]["fully connected"])
+    # the common methods appendix (every report) states the same point estimates, without resampling
+    from cxlib.pages import common
+
+    line = common.threshold_lines(eng)[0]
+    assert line in texts["methods"] and "75 (used)" in line
+    for t in sens.thresholds:
+        assert cx.report.percent(sens.share(t).estimate) in line
+        assert f"{sens.multiplier(t).estimate:.2f}×" in line
+
+
+def test_threshold_figures_on_small_segments_are_suppressed():
+    page, eng, _ = _page("tiny_cells")
+    res = page.results()["threshold_sensitivity"]
+    small = [r for r in res["by_threshold"] if r["segment_shares"]["fully connected"].get("note", "").startswith("suppressed")]
+    assert small, "the test needs a threshold whose fully connected segment is below min_cell"
+    assert all(r["segment_shares"]["fully connected"]["estimate"] is None for r in small)
+    assert "suppressed" in _texts(page)["threshold_table"]
+    from cxlib.pages import common
+
+    assert "suppressed" in common.threshold_lines(eng)[0]

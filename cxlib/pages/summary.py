@@ -87,12 +87,32 @@ def _connection(R: Mapping[str, Any]) -> Finding | None:
         text = f"The fully connected share is {stated(fc, 'share')}."
     figures: list[tuple[str, Any]] = [("segment_shares.fully connected", fc.get("estimate"))]
     if _ok(vm):
-        text += f" A fully connected customer is worth {stated(vm, 'times')} a highly satisfied one in {value}."
+        if vm.get("kind") == "rate":
+            text += f" A fully connected customer shows {stated(vm, 'times')} the rate of a highly satisfied one in {value}."
+        else:
+            text += (f" On average a fully connected customer has {stated(vm, 'times')} as much as a highly satisfied one "
+                     f"in {value}.")
+        more = []
+        adj = vm.get("adjusted")
+        if _ok(adj):
+            covs = report.listing([report.text(report.pretty(c).lower()) for c in adj.get("covariates") or []], limit=6)
+            ci = (f" (95% CI {report.interval(adj['ci_low'], adj['ci_high'], fmt='{:.2f}')})"
+                  if adj.get("ci_low") is not None and adj.get("ci_high") is not None else "")
+            more.append(f"after allowing for {covs}, {report.number(adj['estimate'], '{:.2f}')}×{ci}")
+            figures.append(("value_multiplier.adjusted", adj["estimate"]))
+        med = vm.get("median")
+        if _ok(med):
+            more.append(f"between the median customers of each, {stated(med, 'times')}")
+            figures.append(("value_multiplier.median", med["estimate"]))
+        if more:
+            text += " " + "; ".join(more)[:1].upper() + "; ".join(more)[1:] + "."
+        text += (" This is how value goes with connection among respondents, not proof that connecting customers "
+                 "would raise it.")
         figures.append(("value_multiplier", vm["estimate"]))
-        lead = "Connection is worth money."
+        lead = "Connection goes with higher value."
     else:
         note = (vm or {}).get("note") or "too few customers to compare"
-        text += f" What connection is worth in {value} could not be estimated: {note}."
+        text += f" How {value} goes with connection could not be estimated: {note}."
         lead = "Connection."
     return Finding(lead, text, LINKS["value"], tuple(figures))
 
@@ -109,7 +129,7 @@ def _motivators(R: Mapping[str, Any]) -> Finding | None:
     explained = (f" Together the motivators explain {report.percent(r2)} of the differences in {value} between "
                  f"customers (R² = {report.number(r2, '{:.2f}')}; n={int(n):,})." if r2 is not None and n else
                  (f" (n={int(n):,})" if n else ""))
-    return Finding("What connects them.", "The emotional motivators that matter most here: "
+    return Finding("What connects them.", f"The emotional motivators most linked to {value} here: "
                    + report.listing(parts, limit=len(parts)) + "." + explained, LINKS["value"],
                    (("top_motivators", [m["motivator"] for m in top]),))
 
@@ -118,13 +138,28 @@ def _drivers(R: Mapping[str, Any]) -> Finding | None:
     if "hidden_drivers" not in R:
         return None
     hidden, over = R.get("hidden_drivers") or [], R.get("overrated") or []
-    h = report.listing([f"*{report.text(d['element'])}*" for d in hidden], limit=4)
-    o = report.listing([f"*{report.text(d['element'])}*" for d in over], limit=4)
+    cls = R.get("classification") or {}
+    possible = cls.get("possible") or {}
+    fdr = cls.get("fdr")
+    level = f" at a {fdr * 100:.0f}% false-discovery rate" if fdr else ""
+
+    def named(items: list, what: str) -> str:
+        return report.listing([f"*{report.text(d['element'])}*" for d in items], limit=4) if items else \
+            f"none is supported{level}"
+
+    def maybe(key: str, what: str) -> str:
+        k = len(possible.get(key) or [])
+        return (f" {k:,} more element{' is a' if k == 1 else 's are'} possible {what}{'' if k == 1 else 's'}, "
+                "not named here: the evidence does not support the label." if k else "")
+
     n = max((int(d["n"]) for d in hidden + over if d.get("n") is not None), default=None)
     base = f" Both lists come from the ratings of {n:,} respondents (n={n:,})." if n else ""
     return Finding("Where to act.",
-                   f"Hidden drivers — customers rate them unimportant, yet they go with emotional connection: {h}. "
-                   f"Overrated — customers say they matter, but connection barely moves with them: {o}.{base}",
+                   f"Hidden drivers — customers rate them unimportant, yet they go with emotional connection more "
+                   f"than an average element (only those the evidence supports{level}): {named(hidden, 'hidden')}."
+                   + maybe("hidden_drivers", "hidden driver")
+                   + f" Overrated — customers say they matter, but they go with connection less than an average "
+                   f"element: {named(over, 'overrated')}." + maybe("overrated", "overrated element") + base,
                    LINKS["drivers"], (("hidden_drivers", [d["element"] for d in hidden]),
                                       ("overrated", [d["element"] for d in over])))
 
@@ -210,16 +245,17 @@ def _programme(R: Mapping[str, Any], value_label: str = "value") -> Finding | No
         excludes_zero = e["ci_low"] > 0 or e["ci_high"] < 0
         change = report.number(e["estimate"] * k, "{:+.1f}") + unit
         ci = report.interval(e["ci_low"] * k, e["ci_high"] * k, fmt="{:+.1f}")
-        verdict = (f"a real change, allowing for the {len(compared)} comparisons made" if holds else
-                   f"not clear once the {len(compared)} comparisons are allowed for" if excludes_zero else
+        verdict = (f"beyond chance after Holm adjustment across the {len(compared)} measures" if holds else
+                   f"not clear once the {len(compared)} measures compared are allowed for (Holm)" if excludes_zero else
                    "within what chance alone could give")
         n = (f"; n={int(e['n_before']):,} and {int(e['n_after']):,}" if e.get("n_before") is not None
              and e.get("n_after") is not None else f"; n={int(e['n']):,}" if e.get("n") is not None else "")
         parts.append(f"{label} {change} (95% CI {ci}{n}; {verdict})")
     if not parts:
         return None
-    return Finding("The programme.", f"From {report.text(w['before'])} to {report.text(w['after'])}: "
-                   + "; ".join(parts) + ".", LINKS["programme"])
+    return Finding("Between the waves.", f"From {report.text(w['before'])} to {report.text(w['after'])}: "
+                   + "; ".join(parts) + ". The waves are separate samples without a comparison group: they show what "
+                   "changed, not why.", LINKS["programme"])
 
 
 def gather(eng: Any, *, seed: int = 0) -> dict[str, Any]:
@@ -267,6 +303,8 @@ class SummaryPage:
     min_cell: int
     sample: Any = field(default=None)
     scenario_notes: tuple[str, ...] = ()
+    rises: Any = None  # simulate.ObservedRises: the rises the data show, which cap the scenarios
+    wave_check: Any = None  # simulate.WaveCheck: the scenarios' assumption against the waves (None: one wave)
 
     def headline(self) -> Markdown:
         """The story in numbered points, each with its CI and n and a link to its detail."""
@@ -314,14 +352,14 @@ class SummaryPage:
         return self._chart(rows, height=2.6, scale=100, fmt="{:.0f}%", colour_by="segment",
                            xlabel=f"Left within {report.number(horizon)} days (%), with 95% CI" if horizon else
                            "Left within the horizon (%), with 95% CI",
-                           title="Fully connected customers leave less")
+                           title="Attrition by segment")
 
     def nps_chart(self) -> Any:
         nps = self.figures.get("nps") or {}
         rows = [{"label": s.capitalize(), "segment": s, **e} for s, e in nps.items() if s != "overall" and _ok(e)]
         return self._chart(rows, height=2.6, fmt="{:+.0f}", colour_by="segment", reference=0,
                            xlabel="Net Promoter Score (−100 to +100), with 95% CI",
-                           title="Fully connected customers recommend more")
+                           title="Net Promoter Score by segment")
 
     def programme_table(self) -> Any:
         """Every metric compared between the first and last wave, moved or not."""
@@ -342,15 +380,25 @@ class SummaryPage:
                          "Change (95% CI)": (report.number(e["estimate"] * k, "{:+.1f}") + " (" +
                                              report.interval(e["ci_low"] * k, e["ci_high"] * k, fmt="{:+.1f}") + ")")
                          if _ok(e) and e.get("ci_low") is not None else "not estimable",
-                         "Holds after adjustment": ("yes" if e.get("p_adjusted") is not None and e["p_adjusted"] < 0.05
-                                                    else "no") if _ok(e) else "–",
+                         "Beyond chance (Holm, all measures)": ("yes" if e.get("p_adjusted") is not None
+                                                                and e["p_adjusted"] < 0.05 else "no") if _ok(e) else "–",
                          "n": f"{int(e.get('n', 0)):,}"})
         return pd.DataFrame(rows).style.hide(axis="index").format(escape="html")
 
     # -- value at stake ------------------------------------------------------------------------
+    def _unit(self) -> str:
+        return f" ({self.value_unit})" if self.value_unit else ""
+
     def value_at_stake_intro(self) -> Markdown:
-        return Markdown(f"Changes for the {self.scenario_base:,} customers in the customer base, with 95% intervals "
-                        f"from {self.n_boot:,} bootstrap resamples of the respondents:")
+        """The base, the unit and what the intervals cover."""
+        if not self.scenarios:
+            return Markdown("")
+        from ..simulate import COVERS
+
+        return Markdown(f"What would change if the scenarios' assumption held, for the {self.scenario_base:,} customers who "
+                        f"were still customers at the survey date; {report.text(self.value_label.lower())} in its own "
+                        f"unit{self._unit()}. 95% intervals from {self.n_boot:,} "
+                        f"bootstrap resamples: {COVERS}.")
 
     def value_at_stake_table(self) -> Any:
         import pandas as pd
@@ -358,7 +406,7 @@ class SummaryPage:
         if not self.scenarios:
             return Markdown("No scenario could be computed for this engagement.")
         labels = {"connected_share": ("Fully connected share", 100, " points"),
-                  "value_total": (f"{self.value_label}, all customers", 1, ""),
+                  "value_total": (f"{self.value_label}{self._unit()}, all customers", 1, ""),
                   "customers_kept": ("Customers still active at the horizon", 1, ""),
                   "promoter_share": ("Promoters", 100, " points")}
         rows = []
@@ -381,22 +429,56 @@ class SummaryPage:
             if "value_total" in table.index:
                 e = table.loc["value_total"]
                 rows.append({"label": name, "estimate": e["change"], "ci_low": e["ci_low"], "ci_high": e["ci_high"]})
-        unit = f" ({self.value_unit})" if self.value_unit else ""
         return self._chart(rows, height=0.6 * len(rows) + 1.2, fmt="{:+,.0f}",
-                           xlabel=f"Change in {self.value_label.lower()}{unit} across all {self.scenario_base:,} customers, with 95% CI",
-                           title="What more connection would be worth")
+                           xlabel=f"Change in {self.value_label.lower()}{self._unit()} across the {self.scenario_base:,} "
+                                  "customers at the survey date, with 95% CI (respondents resampled)",
+                           title="Value at stake if the scenarios' assumption held")
 
     def assumptions(self) -> Markdown:
-        """Each scenario's assumption in words, and what the scenarios leave out and why."""
+        """Each scenario's assumption in words, how far the shares offered go, and what the scenarios leave out."""
         lines = [f"- *{name}*: {res.assumption}" for name, res in self.scenarios]
+        if self.rises is not None:
+            lines.append(f"- {self.rises.headline()}")
         return Markdown("\n".join(lines + [f"- {note}" for note in self.scenario_notes]))
+
+    def assumption_check(self) -> Markdown:
+        """The scenarios' assumption checked against what happened between the waves (or why it cannot be)."""
+        if self.wave_check is None:
+            return Markdown("The engagement has a single wave, so the scenarios' assumption cannot be checked against "
+                            "what happened over time.")
+        return self.wave_check.headline()
+
+    def limits(self) -> Markdown:
+        """What this summary shows and what it does not, in a few plain lines."""
+        waves = isinstance(self.figures.get("waves"), Mapping) and "before" in self.figures["waves"]
+        lines = [
+            "- **It shows** how connection, value, attrition and advocacy go together among this client's customers, "
+            "with the uncertainty of a sample: every figure carries its 95% interval and the number of customers "
+            "behind it.",
+            "- **It does not show** why. The survey is a snapshot: fully connected customers may spend "
+            "more, stay longer and recommend more for reasons the data do not measure, so the differences between "
+            "segments are associations, not the gain a change in connection would bring.",
+            "- **Value at stake is hypothetical**: it carries today's differences between segments forward to customers "
+            "who would become fully connected, for shares no larger than the data show"
+            + (", and the waves test that assumption only roughly (see above)." if waves else "."),
+        ]
+        if waves:
+            lines.append("- **The programme's waves** are two separate samples of customers, not the same customers twice, "
+                         "and there is no comparison group without the programme: they show what changed between the "
+                         "waves, not why, nor how much of it the programme brought about.")
+        return Markdown("\n".join(lines))
 
     def methods(self) -> Markdown:
         return Markdown(self.methods_common + "\n" + "\n".join([
             "- **Estimators.** Value multiplier by bias-corrected bootstrap (BCa); motivator and driver importance by "
             "relative weights (Johnson) with bootstrap intervals; attrition by Kaplan–Meier and Cox models; Net "
             "Promoter Score with its analytic variance; wave changes with Newcombe intervals and Holm-adjusted p-values.",
-            f"- **Scenarios.** {self.n_boot:,} bootstrap resamples of the respondents (seed {self.seed}).",
+            f"- **Scenarios.** {self.n_boot:,} bootstrap resamples of the respondents (seed {self.seed}); percentile "
+            "intervals, which cover the sampling of respondents only. Totals are for the customers still customers at "
+            "the survey date (not the rows of the customers file). Shares offered are capped at the largest rise in "
+            "the fully connected share observed (between the waves, or the most connected group against everyone). "
+            "With waves, the change in mean value the change in segment mix predicts is compared with the change "
+            "measured (bootstrap within waves).",
         ]))
 
     # -- results.json -------------------------------------------------------------------------
@@ -408,20 +490,41 @@ class SummaryPage:
             if "value_total" in table.index:
                 e = table.loc["value_total"]
                 value_at_stake[name] = report.estimate_dict(e["change"], e["ci_low"], e["ci_high"], int(e["n"]))
-        return {"executive_summary": {"claims": len(self.findings), "figures": shown, "value_at_stake": value_at_stake}}
+        out = {"claims": len(self.findings), "figures": shown, "value_at_stake": value_at_stake,
+               "value_at_stake_base": {"customers": self.scenario_base, "value": self.value_label,
+                                       "unit": self.value_unit or None,
+                                       "ceiling_share_of_highly_satisfied": self.rises.ceiling if self.rises is not None
+                                       else None}}
+        if self.wave_check is not None:
+            check = {}
+            for q in self.wave_check.table["quantity"]:
+                e = self.wave_check.get(q)
+                check[q] = report.estimate_dict(e.estimate, e.ci_low, e.ci_high, e.n)
+            out["value_at_stake_wave_check"] = {"before": str(self.wave_check.waves[0]),
+                                                "after": str(self.wave_check.waves[1]),
+                                                "verdict": self.wave_check.verdict(), **check}
+        return {"executive_summary": out}
 
     def record(self) -> None:
         for key, value in self.results().items():
             report.record(key, value)
 
 
-def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, shares: Sequence[float],
-               element_points: float) -> tuple[tuple[tuple[str, Any], ...], int]:
+def _customer_base(eng: Any) -> int:
+    """The customers the value at stake is for: those still customers at the survey date."""
+    return len(eng.customer_base())
+
+
+def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, shares: Sequence[float] | None,
+               element_points: float) -> tuple[tuple[tuple[str, Any], ...], int, tuple[str, ...], Any, Any]:
+    """The value-at-stake scenarios, the customer base they are scaled to, their notes, the rises the data
+    show (which cap the shares offered) and the check of the scenarios' assumption against the waves."""
     from .. import simulate
 
     cfg = eng.config
     att, adv = cfg.get("attrition"), cfg.get("advocacy")
-    value_col = cfg["value"][0] if isinstance(cfg["value"][0], str) else cfg["value"][0]["column"]
+    value_col = cfg["value"][0]
+    label, unit = _value_label(eng), _value_unit(eng)
     frame = eng.frame()
     notes = []
     if att:
@@ -433,33 +536,80 @@ def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, 
             att = None
     outcomes = simulate.Outcomes(value=value_col, duration=att["duration"] if att else None,
                                  event=att["event"] if att else None, horizon=att["horizon"] if att else 365,
-                                 advocacy=adv["column"] if adv else None)
-    customers = len(eng.customers)
+                                 advocacy=adv["column"] if adv else None, value_label=label, value_unit=unit)
+    customers = _customer_base(eng)
     weight = cfg.get("weight")
+    min_cell = int(cfg["privacy"]["min_cell"])
+    groups = [c for c in dict.fromkeys(list(cfg.get("cuts") or []) + list(cfg.get("covariates") or [])) if c in frame]
+    waves = cfg.get("waves") if cfg.get("wave") and cfg.get("waves") else None
+    rises = simulate.observed_rises(frame, wave=cfg.get("wave") if waves else None, waves=waves, groups=groups,
+                                    weight=weight, min_cell=min_cell)
+    check = (simulate.wave_check(frame, wave=cfg["wave"], waves=waves, value=value_col, weight=weight, value_label=label,
+                                 value_unit=unit, n_boot=n_boot, seed=seed) if waves else None)
+    # The shares offered: the rises the data show (between the waves; the most connected group against
+    # everyone), never more than the largest of them (docs/notes17/value-at-stake.md).
+    offered: list[tuple[float, str]] = []
+    if shares is None:
+        t = rises.table
+        for r in t[t["share_of_highly_satisfied"] > 0].sort_values("share_of_highly_satisfied", ascending=False).itertuples():
+            why = ("as large as the rise between the waves" if r.source == "waves" else
+                   f"as connected as the most connected {report.pretty(r.source).lower()} ({r.group})")
+            if all(abs(q - r.share_of_highly_satisfied) > 0.005 for q, _ in offered):
+                offered.append((float(r.share_of_highly_satisfied), why))
+    else:
+        capped = sorted({min(float(q), rises.ceiling) for q in shares if rises.ceiling > 0})
+        offered = [(q, "the largest rise the data show" if q == rises.ceiling and max(shares) > q else "") for q in capped]
+        if any(float(q) > rises.ceiling for q in shares):
+            notes.append(f"Shares above {report.percent(rises.ceiling)} of highly satisfied customers are not offered: "
+                         "that is the largest rise in the fully connected share the data show.")
+    if not offered:
+        notes.append("No share of highly satisfied customers becoming fully connected is offered: the data show no "
+                     "rise in the fully connected share to base it on (no later wave with more of them, and no group "
+                     "more connected than everyone).")
     out = []
-    for q in shares:
-        out.append((f"{report.percent(q)} of highly satisfied customers become fully connected",
-                    simulate.connect_share(frame, share=q, outcomes=outcomes, weight=weight, customers=customers,
-                                           n_boot=n_boot, seed=seed)))
+    for q, why in offered:
+        name = f"{report.percent(q)} of highly satisfied customers become fully connected" + (f" ({why})" if why else "")
+        out.append((name, simulate.connect_share(frame, share=q, outcomes=outcomes, weight=weight, customers=customers,
+                                                 n_boot=n_boot, seed=seed)))
     hidden = figures.get("hidden_drivers") or []
     if hidden:
         top = hidden[0]["element"]
-        out.append((f"{report.text(top)}: rated {element_points:g} point{'' if element_points == 1 else 's'} higher",
-                    simulate.improve_element(frame, eng.codebook, element=top, points=element_points,
-                                             threshold=cfg["connection"]["threshold"], outcomes=outcomes,
-                                             weight=weight, customers=customers, n_boot=n_boot, seed=seed)))
-    return tuple(out), customers, tuple(notes)
+        res = simulate.improve_element(frame, eng.codebook, element=top, points=element_points,
+                                       threshold=cfg["connection"]["threshold"], outcomes=outcomes,
+                                       weight=weight, customers=customers, n_boot=n_boot, seed=seed)
+        name = f"{report.text(top)}: rated {element_points:g} point{'' if element_points == 1 else 's'} higher"
+        out.append((name, res))
+        spread = res.spread("value_total") if "value_total" in res.outcomes else None
+        if spread and math.isfinite(spread["share_below"]) and not 0.35 <= spread["share_below"] <= 0.65:
+            end_ = "lower" if spread["share_below"] < 0.5 else "upper"
+            notes.append(f"*{name}*: the estimate sits near the {end_} end of its interval. The connection index "
+                         "takes discrete values, so the customers who reach the threshold come in steps: a slightly "
+                         f"{'stronger' if end_ == 'lower' else 'weaker'} link between the element and the index would "
+                         "move a further group over it. Half the resamples give more than "
+                         f"{report.number(spread['median'], '{:+,.0f}')}; the percentile interval allows for such steps, "
+                         "a bias-corrected one would not.")
+    return tuple(out), customers, tuple(notes), rises, check
 
 
 def _value_label(eng: Any) -> str:
+    """The headline value's label (``engagement.yaml``'s ``value: [{column, label, unit}]``, normalised)."""
     value = eng.config["value"][0]
     if isinstance(value, Mapping):
         return str(value.get("label") or report.pretty(value["column"]))
-    return report.pretty(value)
+    spec = (eng.config.get("value_labels") or {}).get(value) or {}
+    return str(spec.get("label") or report.pretty(value))
+
+
+def _value_unit(eng: Any) -> str:
+    """The headline value's unit, or ''."""
+    value = eng.config["value"][0]
+    if isinstance(value, Mapping):
+        return str(value.get("unit") or "")
+    return str(((eng.config.get("value_labels") or {}).get(value) or {}).get("unit") or "")
 
 
 def build(eng: Any, *, seed: int = 0, results: str | Path | Mapping[str, Any] | None = None, n_boot: int = 500,
-          scenario_shares: Sequence[float] = (0.25, 1.0), element_points: float = 1) -> SummaryPage:
+          scenario_shares: Sequence[float] | None = None, element_points: float = 1) -> SummaryPage:
     """The executive summary of ``eng``.
 
     Parameters
@@ -472,8 +622,11 @@ def build(eng: Any, *, seed: int = 0, results: str | Path | Mapping[str, Any] | 
         (:func:`gather`), so the notebook also runs on its own.
     n_boot : int
         Bootstrap resamples of the value-at-stake scenarios.
-    scenario_shares : sequence of float
-        Shares of highly satisfied customers who become fully connected, one scenario each.
+    scenario_shares : sequence of float or None
+        Shares of highly satisfied customers who become fully connected, one scenario each, capped at the
+        largest rise in the fully connected share the data show (:func:`cxlib.simulate.observed_rises`);
+        None (the default) offers those rises themselves: the change between the waves and the most
+        connected group's gap.
     element_points : float
         Rise in the first hidden driver's rating for the element scenario.
     """
@@ -485,11 +638,9 @@ def build(eng: Any, *, seed: int = 0, results: str | Path | Mapping[str, Any] | 
     findings = tuple(f for f in (_connection(figures), _motivators(figures), _drivers(figures), _attrition(figures),
                                  _advocacy(figures, min_cell), _programme(figures, _value_label(eng)))
                      if f is not None)
-    scenarios, base, notes = _scenarios(eng, figures, seed=seed, n_boot=n_boot, shares=scenario_shares,
-                                 element_points=element_points)
-    value = eng.config["value"][0]
-    unit = value.get("unit") if isinstance(value, Mapping) else ""
+    scenarios, base, notes, rises, check = _scenarios(eng, figures, seed=seed, n_boot=n_boot, shares=scenario_shares,
+                                                      element_points=element_points)
     return SummaryPage(client=eng.client, figures=figures, findings=findings, scenarios=scenarios, scenario_base=base,
-                       value_label=_value_label(eng), value_unit=unit or "",
+                       value_label=_value_label(eng), value_unit=_value_unit(eng),
                        methods_common=common.methods_common(eng), n_boot=n_boot, seed=seed, min_cell=min_cell,
-                       sample=eng.sample, scenario_notes=notes)
+                       sample=eng.sample, scenario_notes=notes, rises=rises, wave_check=check)

@@ -1,10 +1,13 @@
-"""Notebook 01's words: who is fully connected, what a connected customer is worth, which emotional
-motivators drive value, and how well the motivators are measured.
+"""Notebook 01's words: who is fully connected, how much more value goes with connection (raw, adjusted for
+the engagement's covariates, and as a ratio of medians), how far that depends on the connection threshold,
+which emotional motivators are most linked to value, and how well the motivators are measured.
 
 :func:`build` computes every result object once; each method of :class:`ValuePage` words one section of
 the notebook (Markdown sentences, a table or a figure); :meth:`ValuePage.results` gives the ``results.json``
 entries ``client``, ``n_respondents``, ``segment_shares``, ``value_multiplier``, ``value_multipliers``,
-``top_motivators`` (and ``top_motivators_note`` when the motivators explain nothing).
+``top_motivators`` (and ``top_motivators_note`` when the motivators explain nothing) and
+``threshold_sensitivity``; ``value_multiplier`` carries ``adjusted`` (for the covariates, with ``covariates``)
+and ``median`` (for a value that is not 0/1).
 
 Bases: figures about segments (shares, value by segment, the multiplier, profiles, the connection index)
 rest on the respondents with a segment (``eng.sample.segmented``), stated on every chart; the respondent
@@ -65,6 +68,10 @@ def _value_label(column: str) -> str:
     return report.pretty(column)
 
 
+def _ci(e: Estimate) -> str:
+    return f"95% CI {report.interval(e.ci_low, e.ci_high, fmt='{:.2f}')}" if e.has_interval else "no interval"
+
+
 def _times(e: Estimate) -> str:
     if not e.has_interval:
         return f"{report.number(e.estimate, '{:.2f}')}× (no interval; n={e.n:,})"
@@ -91,6 +98,11 @@ class ValuePage:
         Segment shares (respondents with a segment).
     by_segment, multipliers : dict
         ``{value column: ValueBySegment}`` and ``{value column: ValueMultiplier}``.
+    adjusted : dict
+        ``{value column: AdjustedMultiplier}``: the multiplier raw, adjusted for the covariates, and as a
+        ratio of medians (its ``multiplier`` is the one in ``multipliers``).
+    sensitivity : motivators.ThresholdSensitivity
+        Shares and the headline value's multiplier at the thresholds around the one used.
     ranking : motivators.MotivatorRanking
         The motivators ranked on the headline value.
     profiles : motivators.Profiles
@@ -113,6 +125,8 @@ class ValuePage:
     shares: segments.Shares
     by_segment: dict[str, motivators.ValueBySegment]
     multipliers: dict[str, motivators.ValueMultiplier]
+    adjusted: dict[str, motivators.AdjustedMultiplier]
+    sensitivity: motivators.ThresholdSensitivity
     ranking: motivators.MotivatorRanking
     profiles: motivators.Profiles
     reliability: motivators.Reliability
@@ -155,11 +169,19 @@ class ValuePage:
                     f"{report.listing(small, conjunction='and')}.")
         if not m.estimable:
             return f"The value of connection in {what} is not estimable: {m.note}."
+        adj = self.adjusted[value]
+        verb = "show" if m.kind == "rate" else "have on average"
         measure = f"the rate of {what}" if m.kind == "rate" else f"the {what}"
-        ci = (f"95% CI {report.interval(m.ci_low, m.ci_high, fmt='{:.2f}')}" if m.ratio.has_interval
-              else "no interval")
-        return (f"Fully connected customers show **{report.number(m.estimate, '{:.2f}')}×** {measure} of highly "
-                f"satisfied customers ({ci}; n={m.n:,}).")
+        text = (f"Fully connected customers {verb} **{report.number(m.estimate, '{:.2f}')}×** {measure} of highly "
+                f"satisfied ones ({_ci(m.ratio)}; n={m.n:,})")
+        if adj.adjusted.estimable:
+            text += (f"; {report.number(adj.adjusted.estimate, '{:.2f}')}× after allowing for "
+                     f"{adj.covariate_words()} ({_ci(adj.adjusted)}; n={adj.adjusted.n:,})")
+        text += "."
+        if adj.median is not None and adj.median.estimable:
+            text += (f" The median fully connected customer has {report.number(adj.median.estimate, '{:.2f}')}× the "
+                     f"median highly satisfied customer's {what} ({_ci(adj.median)}).")
+        return text
 
     def _share_sentence(self) -> str:
         if FC in self._small():
@@ -171,13 +193,34 @@ class ValuePage:
         return (f"**{report.percent(e.estimate)}** of customers are fully connected (95% CI "
                 f"{report.percent(e.ci_low)}–{report.percent(e.ci_high)}; n={e.n:,} respondents with a segment).")
 
+    def _threshold_sentence(self) -> str:
+        """One sentence on how far the share and the multiplier depend on the threshold (point estimates)."""
+        sens = self.sensitivity
+        shown = sens.shown(self.min_cell)
+        ts, ms = shown["share"], shown["multiplier"]
+        if len(ts) < 2 and len(ms) < 2:
+            return ""
+        parts = []
+        if len(ts) >= 2:
+            parts.append(f"the fully connected share runs from {report.percent(sens.share(ts[0]).estimate)} to "
+                         f"{report.percent(sens.share(ts[-1]).estimate)}")
+        if len(ms) >= 2:
+            values = [sens.multiplier(t).estimate for t in ms]
+            parts.append(f"the multiplier lies between {report.number(min(values), '{:.2f}')}× and "
+                         f"{report.number(max(values), '{:.2f}')}×")
+        lo, hi = min(ts + ms), max(ts + ms)
+        return (f"Both depend on where the connection line is drawn: at thresholds from {lo:g} to {hi:g} (this report "
+                f"uses {self.threshold:g}) {report.listing(parts, conjunction='and')} (see how far the figures depend "
+                "on the threshold).")
+
     # -- sections ----------------------------------------------------------------------------------------
     def headline(self) -> Markdown:
-        """The headline findings: the value of connection, the connected share, the motivators that drive value."""
+        """The headline findings: the value that goes with connection, the connected share and how far both depend
+        on the threshold, the motivators most linked to value."""
         s = self.sample
         lines = [f"### {report.text(self.client)}: headline findings",
                  self._multiplier_sentence(self.headline_value),
-                 self._share_sentence(),
+                 self._share_sentence() + " " + self._threshold_sentence(),
                  str(self.ranking.headline()),
                  f"*Based on {s.analysed:,} analysed respondents, {s.segmented:,} of them with a segment.*"]
         return Markdown("\n\n".join(lines))
@@ -254,19 +297,96 @@ class ValuePage:
         return _styler(pd.DataFrame(rows))
 
     def multiplier_table(self) -> Any:
-        """The value multiplier (fully connected ÷ highly satisfied) of every value column, with 95% CI and n."""
+        """The value multiplier (fully connected ÷ highly satisfied) of every value column: ratio of means, adjusted
+        for the covariates, ratio of medians, each with its 95% CI and n."""
+        covs = next(iter(self.adjusted.values())).covariate_words() if self.adjusted else ""
+        adj_col = f"Adjusted for {covs} (95% CI)" if covs else "Adjusted (95% CI)"
         rows = []
         for v in self.values:
-            m = self.multipliers[v]
+            m, adj = self.multipliers[v], self.adjusted[v]
+
+            def cell(e: Estimate | None, what: str) -> str:
+                if e is None:
+                    return f"no {what} for a yes/no value"
+                if not e.estimable:
+                    return f"not estimable: {e.note}"
+                return report.ci_text(e.estimate, e.ci_low, e.ci_high, fmt="{:.2f}").replace(" (", "× (", 1) \
+                    if e.has_interval else f"{report.number(e.estimate, '{:.2f}')}× (no interval)"
+
             if self._multiplier_suppressed(m):
-                cell = f"suppressed (a segment has fewer than {self.min_cell:,} customers)"
-            elif not m.estimable:
-                cell = f"not estimable: {m.note}"
+                small = f"suppressed (a segment has fewer than {self.min_cell:,} customers)"
+                raw = adjusted = median = small
             else:
-                cell = report.ci_text(m.estimate, m.ci_low, m.ci_high, fmt="{:.2f}").replace(" (", "× (", 1)
-            rows.append({"Value": _value_label(v), "Fully connected ÷ highly satisfied (95% CI)": cell,
-                         "n": f"{m.n:,}"})
+                raw, median = cell(m.ratio, "ratio"), cell(adj.median, "median")
+                adjusted = cell(adj.adjusted, "ratio") if adj.covariates else "no covariates configured"
+            rows.append({"Value": _value_label(v), "Ratio of means (95% CI)": raw, adj_col: adjusted,
+                         "Ratio of medians (95% CI)": median, "n": f"{m.n:,}"})
         return _styler(pd.DataFrame(rows))
+
+    def what_this_shows(self) -> Markdown:
+        """What the value comparison shows and what it does not (associations in one survey)."""
+        covs = next(iter(self.adjusted.values())).covariate_words() if self.adjusted else ""
+        what = _value_label(self.headline_value).lower()
+        lines = ["**What this shows and what it does not.**",
+                 f"- It shows how {what} *goes with* emotional connection among these respondents: fully connected "
+                 f"customers' average {what} set against highly satisfied customers'.",
+                 "- It does not show that connecting a customer would raise their value: customers who spend more may "
+                 "feel more connected for that reason, and both may follow from something the survey did not measure."
+                 + (f" Allowing for {covs} removes the part of the gap that those differences account for, not "
+                    "every other difference." if covs else ""),
+                 f"- {what.capitalize()} is skewed (a few customers account for much of it), so the ratio of medians is "
+                 "shown beside the ratio of means; the two answer different questions (the typical customer against "
+                 "the average per customer)." if any(a.median is not None for a in self.adjusted.values()) else "",
+                 f"- The segments depend on where the connection line is drawn (this report uses {self.threshold:g}); "
+                 "the section on the threshold shows the figures at other lines."]
+        return Markdown("\n".join(line for line in lines if line))
+
+    def threshold_chart(self) -> Any:
+        """Segment shares and the headline value's multiplier against the connection threshold, with 95% bands."""
+        import matplotlib.pyplot as plt
+
+        from .. import plots
+
+        plots.set_theme()
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+        label = _value_label(self.headline_value)
+        self.sensitivity.plot(ax=axes, value_label=label, min_cell=self.min_cell,
+                              title=_wrap(f"Segment shares by connection threshold (n={self.sensitivity.n:,})", 44))
+        axes[1].set_title(_wrap(axes[1].get_title(loc="left"), 44), loc="left")
+        return _done(fig)
+
+    def threshold_table(self) -> Any:
+        """Per threshold: the three segment shares and the multiplier, with 95% CI and n (small cells suppressed)."""
+        sens = self.sensitivity
+        what = _value_label(self.headline_value).lower()
+        t = sens.table
+        rows = []
+        for th in sens.thresholds:
+            row = {"Connection threshold": f"{th:g} (used)" if th == sens.threshold else f"{th:g}"}
+            for seg in segments.SEGMENTS:
+                r = t[(t["threshold"] == th) & (t["measure"] == seg)].iloc[0]
+                row[f"{_cap(seg)} (95% CI)"] = (f"suppressed (n < {self.min_cell:,})" if r["count"] < self.min_cell else
+                                                f"{report.percent(r['estimate'])} ({report.percent(r['ci_low'])} – "
+                                                f"{report.percent(r['ci_high'])})")
+            row["n"] = f"{int(t[(t['threshold'] == th) & (t['measure'] == segments.SEGMENTS[0])]['n'].iloc[0]):,}"
+            r = t[(t["threshold"] == th) & (t["measure"] == "multiplier")].iloc[0]
+            e = sens.multiplier(th)
+            if r["count"] < self.min_cell:
+                cell = f"suppressed (a segment has fewer than {self.min_cell:,} customers)"
+            elif not e.estimable:
+                cell = f"not estimable: {e.note}"
+            elif e.has_interval:
+                cell = report.ci_text(e.estimate, e.ci_low, e.ci_high, fmt="{:.2f}").replace(" (", "× (", 1)
+            else:
+                cell = f"{report.number(e.estimate, '{:.2f}')}× (no interval)"
+            row[f"Multiplier, mean {what} (95% CI)"] = cell
+            row["n, multiplier"] = f"{int(r['n']):,}"
+            rows.append(row)
+        return _styler(pd.DataFrame(rows))
+
+    def threshold_notes(self) -> Markdown:
+        """How far the headline depends on the threshold, in words."""
+        return Markdown(str(self.sensitivity.headline(self.min_cell)))
 
     def ranking_chart(self) -> Any:
         """The motivators ranked by their share of the explained variation in the headline value."""
@@ -358,6 +478,8 @@ class ValuePage:
                  "- **Value intervals.** Means and multipliers: bias-corrected and accelerated (BCa) bootstrap, "
                  f"{self.n_boot:,} resamples drawn within each segment, seed {self.seed}. Segments with fewer than "
                  f"{self.min_cell:,} customers are suppressed.",
+                 self._multiplier_methods(),
+                 self._threshold_methods(),
                  "- **Motivator ranking.** Johnson's relative weights of the motivator scores (0–100 each) on "
                  f"{what}; respondents with a missing score or value are left out (n={self.ranking.n:,}"
                  + (f", model R² = {report.number(self.ranking.r2, '{:.2f}')}" if self.ranking.reason is None else "")
@@ -367,6 +489,37 @@ class ValuePage:
                  "motivator question."]
         return Markdown("\n".join(line for line in lines if line))
 
+    def _multiplier_methods(self) -> str:
+        adj = self.adjusted[self.headline_value]
+        what = _value_label(self.headline_value).lower()
+        lines = ["- **Value multiplier, three ways.** The *ratio of means* divides the fully connected segment's mean "
+                 f"{what} by the highly satisfied segment's (unadjusted)."]
+        if adj.covariates:
+            family = ("gamma regression (the spread of the value grows with its level)" if adj.family == "gamma" else
+                      "Poisson quasi-likelihood regression (the value has zeros or is yes/no)")
+            lines.append(f"The *adjusted ratio* comes from a log-link {family} of {what} on the segment and "
+                         f"{adj.covariate_words()}, fitted on the {adj.adjusted.n:,} customers of the two segments with "
+                         "every covariate: the ratio of the two segments' mean value for customers of the same "
+                         "covariate mix, with a robust (sandwich) 95% interval.")
+        else:
+            lines.append("No covariates are configured, so the ratio is not adjusted for who the customers are.")
+        if adj.median is not None:
+            lines.append(f"The *ratio of medians* divides the two segments' median {what}, with a percentile bootstrap "
+                         f"interval ({self.n_boot:,} resamples within each segment).")
+        lines.append("All three describe how value goes with connection among respondents; none shows that connecting "
+                     "customers would change their value.")
+        return " ".join(lines)
+
+    def _threshold_methods(self) -> str:
+        sens = self.sensitivity
+        listed = report.listing([f"{t:g}" for t in sens.thresholds], limit=10)
+        return ("- **Threshold sensitivity.** Respondents are assigned to segments again at connection thresholds of "
+                f"{listed} (this report uses {sens.threshold:g}); at each, the segment shares (Wilson intervals) and the "
+                "ratio of means are recomputed. The multiplier's intervals come from one bootstrap of all respondents "
+                f"({sens.n_boot:,} resamples, seed {self.seed}) re-segmented at every threshold, so the segment sizes "
+                "vary between resamples; at the threshold used that interval is a little wider than the headline's, "
+                "which resamples within the two segments.")
+
     # -- results.json ------------------------------------------------------------------------------------
     def results(self) -> dict[str, Any]:
         """The ``results.json`` entries, in the shapes notebook 00, the index and the batch read."""
@@ -374,17 +527,35 @@ class ValuePage:
         for seg, e in self.shares.to_dict().items():
             shares[seg] = report.suppressed(e["count"], self.min_cell) if e["count"] < self.min_cell else e
         head = self.multipliers[self.headline_value]
-        value_multiplier = (dict(report.suppressed(head.n, self.min_cell), value=head.value)
-                            if self._multiplier_suppressed(head) else head.to_dict())
+        if self._multiplier_suppressed(head):
+            value_multiplier = dict(report.suppressed(head.n, self.min_cell), value=head.value)
+        else:
+            adj = self.adjusted[self.headline_value]
+            value_multiplier = dict(head.to_dict(), kind=head.kind,
+                                    adjusted=dict(adj.adjusted.to_dict(), covariates=list(adj.covariates)))
+            if adj.median is not None:
+                value_multiplier["median"] = adj.median.to_dict()
         multipliers = {v: (report.suppressed(m.n, self.min_cell) if self._multiplier_suppressed(m)
                            else report.estimate_dict(m.estimate, m.ci_low, m.ci_high, m.n))
                        for v, m in self.multipliers.items()}
         out = {"client": self.client, "n_respondents": int(self.sample.analysed), "segment_shares": shares,
                "value_multiplier": value_multiplier, "value_multipliers": multipliers,
-               "top_motivators": self.ranking.top_motivators()}
+               "top_motivators": self.ranking.top_motivators(), "threshold_sensitivity": self._sensitivity_dict()}
         if not self.ranking.explains:
             out["top_motivators_note"] = _plain(str(self.ranking.headline()))
         return report.to_jsonable(out)
+
+    def _sensitivity_dict(self) -> dict[str, Any]:
+        """``ThresholdSensitivity.to_dict()`` with figures resting on fewer than ``min_cell`` customers suppressed."""
+        out = self.sensitivity.to_dict()
+        for row in out["by_threshold"]:
+            for seg, e in row["segment_shares"].items():
+                if e["count"] < self.min_cell:
+                    row["segment_shares"][seg] = report.suppressed(e["count"], self.min_cell)
+            e = row["value_multiplier"]
+            if e["count"] < self.min_cell:
+                row["value_multiplier"] = report.suppressed(e["n"], self.min_cell)
+        return out
 
     def record(self) -> None:
         """Record every ``results.json`` entry from inside the notebook (shows nothing)."""
@@ -409,7 +580,7 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 2000) -> ValuePage:
     >>> eng, _ = cx.synth.make_engagement("retailer", 800, seed=1)
     >>> page = build(eng, n_boot=50)
     >>> sorted(page.results())
-    ['client', 'n_respondents', 'segment_shares', 'top_motivators', 'value_multiplier', 'value_multipliers']
+    ['client', 'n_respondents', 'segment_shares', 'threshold_sensitivity', 'top_motivators', 'value_multiplier', 'value_multipliers']
     >>> page.results()["n_respondents"] == eng.sample.analysed
     True
     """
@@ -421,7 +592,14 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 2000) -> ValuePage:
     seg = frame[frame["segment"].notna()]
     shares = segments.shares(frame, weight=weight)
     by_segment = {v: motivators.value_by_segment(frame, value=v, weight=weight, n_boot=n_boot, seed=seed) for v in values}
-    multipliers = {v: motivators.value_multiplier(frame, value=v, weight=weight, n_boot=n_boot, seed=seed) for v in values}
+    covariates = [c for c in (cfg.get("covariates") or []) if c in frame.columns]
+    adjusted = {v: motivators.adjusted_multiplier(frame, value=v, covariates=covariates, weight=weight, n_boot=n_boot,
+                                                  seed=seed) for v in values}
+    multipliers = {v: a.multiplier for v, a in adjusted.items()}  # value_multiplier's result, computed once
+    threshold = float(cfg["connection"]["threshold"])
+    sensitivity = motivators.threshold_sensitivity(
+        frame, value=values[0], sat_column=cfg["satisfaction"]["column"], top_box=cfg["satisfaction"]["top_box"],
+        threshold=threshold, weight=weight, n_boot=n_boot, seed=seed)
     ranking = motivators.rank(frame, cb, value=values[0], weight=weight, n_boot=n_boot, seed=seed)
     # Questions are named by their wording (codebook label), never by their column.
     labels = {}
@@ -431,8 +609,9 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 2000) -> ValuePage:
             labels[c] = str(lab) if isinstance(lab, str) and lab.strip() else f"question {i} on “{motivator}”"
     return ValuePage(
         client=str(eng.client), sample=eng.sample, min_cell=int(cfg["privacy"]["min_cell"]),
-        threshold=float(cfg["connection"]["threshold"]), weighted=weight is not None, n_boot=n_boot, seed=seed,
-        values=values, shares=shares, by_segment=by_segment, multipliers=multipliers, ranking=ranking,
+        threshold=threshold, weighted=weight is not None, n_boot=n_boot, seed=seed,
+        values=values, shares=shares, by_segment=by_segment, multipliers=multipliers, adjusted=adjusted,
+        sensitivity=sensitivity, ranking=ranking,
         profiles=motivators.profiles(frame, cb, weight=weight), reliability=motivators.reliability(frame, cb),
         loadings=motivators.item_loadings(frame, cb), index_values=seg["connection_index"].reset_index(drop=True),
         item_labels=labels, methods_common=common.methods_common(eng),
