@@ -33,6 +33,14 @@ The generative model (per respondent)
 - **Consent.** About 5% of customers withhold analytics consent, at random.
 - **Verbatims.** Short comments whose tone follows the segment; about 3% contain an e-mail address or a
   phone number, about 30% are blank.
+- **Response propensity** (``response=``, off by default). The customers file holds the whole customer base
+  of ``n_customers`` (ages as in the population, no given weights) and only some of them respond: a
+  ``tenure_band`` column follows connection (``0.75 C + 0.66 ε``, cut into four bands of a quarter each) and
+  ``log P(respond) = a + b_tenure + b_age + b_region`` (tenure +0 / 0.4 / 0.8 / 1.2, age −0.3 / 0 / +0.3,
+  region 0 / +0.2 / −0.2 / +0.1; ``a`` calibrated to the response rate), so respondents over-represent connected
+  customers while, within each tenure, age and region, responding is unrelated to connection. The
+  engagement rakes to those three columns (``weighting:``); ``truth["response"]`` holds the planted share
+  of fully connected customers in the customer base.
 
 Truths that emerge from the model (shares, multipliers, attrition, advocacy) are population quantities:
 expectations over a 400,000-respondent draw of the same generator (fixed seed, cached per kind), so the
@@ -47,12 +55,14 @@ and ``value_multipliers`` {column: ratio}; ``top_motivators`` (best first); ``ke
 connected vs highly satisfied) and ``hazard_ratios`` {segment: HR vs highly satisfied}; ``recency``
 {half_life_days, log_hr_per_point}; ``attrition`` {segment: 12-month attrition}; ``waves`` {metric: {wave:
 value}} for ``connected``, ``attrition``, ``advocacy`` (promoter share) and ``nps`` (points);
-``consent_share``.
+``consent_share``; with ``response=``, ``response`` {rate, responded, population_connected (the share of
+fully connected customers among all ``n_customers`` customers with a segment, had they answered),
+respondent_connected, margins}.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -480,7 +490,29 @@ def _verbatims(seg: np.ndarray, rng: np.random.Generator, n: int) -> list[str]:
     return out
 
 
-def _draw_sample(spec: Spec, n: int, seed: int) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+TENURE_BANDS = ("under 2 years", "2-5 years", "5-10 years", "10+ years")
+TENURE_LOG_RESPONSE = np.array([0.0, 0.4, 0.8, 1.2])
+AGE_LOG_RESPONSE = np.array([-0.3, 0.0, 0.3])
+REGION_LOG_RESPONSE = np.array([0.0, 0.2, -0.2, 0.1])
+
+
+def _respond(d: _Draw, rate: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Tenure bands that follow connection, and who responds (a planted propensity of tenure, age, region).
+
+    Drawn from a generator of their own, so the rest of the engagement is the draw it would be without."""
+    rng = np.random.default_rng([seed, 20_260_017])
+    score = 0.75 * (d.C - d.C.mean()) / d.C.std() + 0.66 * rng.standard_normal(len(d.C))
+    tenure = np.searchsorted(np.quantile(score, [0.25, 0.5, 0.75]), score)
+    # Log-linear in the three columns, so the inverse propensity is a product of one factor per column: the
+    # model raking fits.
+    eta = TENURE_LOG_RESPONSE[tenure] + AGE_LOG_RESPONSE[d.age] + REGION_LOG_RESPONSE[d.region]
+    a = brentq(lambda a: float(np.mean(np.minimum(np.exp(a + eta), 1.0))) - rate, -15, 5, xtol=1e-10)
+    responded = rng.random(len(d.C)) < np.minimum(np.exp(a + eta), 1.0)
+    return tenure, responded
+
+
+def _draw_sample(spec: Spec, n: int, seed: int,
+                 response: float | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     el = _elements(spec)
     pop = _population(spec.kind)
     rng = np.random.default_rng(seed)
@@ -562,12 +594,24 @@ def _draw_sample(spec: Spec, n: int, seed: int) -> tuple[dict[str, pd.DataFrame]
                              "rating": ratings.astype(int)})
     contacts = contacts.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
     # Rows in id order, as a CRM export would be.
+    extra: dict[str, Any] = {}
+    if response is not None:
+        tenure, responded = _respond(d, response, seed)
+        customers.insert(4, "tenure_band", np.array(TENURE_BANDS)[tenure])
+        has = pd.notna(seg)
+        connected = seg == "fully connected"
+        extra = {"rate": float(response), "responded": int(responded.sum()),
+                 "population_connected": float(connected[has].mean()),
+                 "respondent_connected": float(connected[has & responded].mean()),
+                 "margins": ["region", "age_band", "tenure_band"]}
+        survey_df = survey_df.loc[responded]
     survey_df = survey_df.sort_values("customer_id", kind="stable").reset_index(drop=True)
     customers = customers.sample(frac=1.0, random_state=np.random.RandomState(seed % 2**32)).reset_index(drop=True)
-    return {"survey": survey_df, "customers": customers, "codebook": codebook, "contacts": contacts}, pop
+    tables = {"survey": survey_df, "customers": customers, "codebook": codebook, "contacts": contacts}
+    return tables, {**pop, "response": extra}
 
 
-def _config(spec: Spec) -> dict[str, Any]:
+def _config(spec: Spec, response: float | None = None) -> dict[str, Any]:
     cfg: dict[str, Any] = {
         "client": spec.client, "survey": "survey.csv", "customers": "customers.csv", "codebook": "codebook.csv",
         "contacts": "contacts.csv", "id": "customer_id", "wave": "wave", "waves": list(spec.waves),
@@ -579,6 +623,8 @@ def _config(spec: Spec) -> dict[str, Any]:
     }
     if spec.weighted:
         cfg["weight"] = "resp_weight"
+    if response is not None:
+        cfg["weighting"] = {"rake": ["region", "age_band", "tenure_band"], "trim": 5}
     return cfg
 
 
@@ -630,7 +676,8 @@ def _write(folder: Path, tables: dict[str, pd.DataFrame], config: dict[str, Any]
 
 
 def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int = 0,
-                    path: str | Path | None = None) -> tuple[Engagement, dict[str, Any]]:
+                    path: str | Path | None = None, *,
+                    response: float | None = None) -> tuple[Engagement, dict[str, Any]]:
     """Draw a synthetic engagement with a planted truth.
 
     Parameters
@@ -640,11 +687,16 @@ def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int =
         37%→33% 12-month attrition, 24%→30% promoters. Brokerage: 100 elements, a 0/1 consolidated-assets
         outcome ~6× likelier among the connected, waves 2025/2026 with small changes.
     n_customers : int
-        Respondents (each is also a customer row).
+        Respondents (each is also a customer row); with ``response``, customers (the whole customer base).
     seed : int
         Seed; the same seed gives the same data, byte for byte.
     path : path-like, optional
         Write the engagement folder (and ``truth.json``) there.
+    response : float, optional
+        A response rate (between 0 and 1): only some customers respond, with a planted propensity of their
+        tenure band, age band and region, so respondents over-represent connected customers (module
+        docstring); the engagement rakes to those columns and ``truth["response"]`` holds the customer
+        base's share of fully connected customers. Default: every customer responds (the demos' data).
 
     Returns
     -------
@@ -656,15 +708,26 @@ def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int =
     >>> eng, truth = make_engagement("retailer", n_customers=500, seed=1)
     >>> eng.client, round(truth["value_multiplier"], 2)
     ('Demo Retailer', 2.0)
+    >>> eng, truth = make_engagement("retailer", n_customers=600, seed=1, response=0.4)
+    >>> len(eng.customers), len(eng.survey) == truth["response"]["responded"], eng.config["weighting"]["rake"]
+    (600, True, ['region', 'age_band', 'tenure_band'])
+    >>> truth["response"]["respondent_connected"] > truth["response"]["population_connected"]
+    True
     """
     if kind not in SPECS:
         raise ValueError(f"make_engagement: kind must be one of {KINDS}, not {kind!r}")
     if n_customers < 50:
         raise ValueError("make_engagement: n_customers must be at least 50")
     spec = SPECS[kind]
-    tables, pop = _draw_sample(spec, int(n_customers), int(seed))
-    config = _config(spec)
+    if response is not None:
+        if isinstance(response, bool) or not isinstance(response, (int, float)) or not 0 < response < 1:
+            raise ValueError(f"make_engagement: response must be a response rate between 0 and 1, not {response!r}")
+        spec = replace(spec, weighted=False)  # the whole customer base: ages as in the population, no given weights
+    tables, pop = _draw_sample(spec, int(n_customers), int(seed), response)
+    config = _config(spec, response)
     truth = _truth(spec, pop, int(n_customers), int(seed))
+    if response is not None:
+        truth["response"] = pop["response"]
     slug = "synthetic-" + kind
     if path is not None:
         folder = Path(path)
