@@ -25,7 +25,7 @@ from . import checks
 from .errors import ArgumentError
 from .results import Estimate, Reason, Result
 from .segments import SEGMENTS, group_order
-from .stats import kish_effective_n, wilson_interval
+from .stats import kish_effective_n, weighted_mean_se, weighted_share_interval, wilson_interval
 
 __all__ = ["NPS", "NPSBySegment", "nps", "nps_by_segment", "compare_waves", "CATEGORIES", "SEGMENTS"]
 
@@ -33,6 +33,8 @@ __all__ = ["NPS", "NPSBySegment", "nps", "nps_by_segment", "compare_waves", "CAT
 CATEGORIES: tuple[str, ...] = ("promoters", "passives", "detractors")
 
 _METHOD = "share of promoters (9–10) minus share of detractors (0–6); analytic multinomial variance, normal interval"
+_WEIGHTED_METHOD = ("weighted share of promoters (9–10) minus share of detractors (0–6); design-based (linearised) "
+                    "variance, normal interval")
 _MOVED = {"mix_impact": "cxlib.waves.mix_impact", "verbatims": "cxlib.verbatims.verbatims",
           "word_frequency": "cxlib.verbatims.word_frequency", "METRICS": "cxlib.waves.METRICS"}
 
@@ -173,7 +175,13 @@ def _compute(s: np.ndarray, w: np.ndarray, ci: float, weighted: bool) -> NPS:
     masks = (s >= 9, (s >= 7) & (s < 9), s < 7)
     total = float(w.sum())
     shares = [float(w[m].sum() / total) if n else np.nan for m in masks]
-    lo, hi = wilson_interval(np.array(shares), n_eff if n else np.nan, ci) if n else ([np.nan] * 3, [np.nan] * 3)
+    if not n:
+        lo, hi = [np.nan] * 3, [np.nan] * 3
+    elif weighted:  # R survey: svyciprop(method = "logit") of each category
+        bounds = [weighted_share_interval(m, w, ci)[1:] for m in masks]
+        lo, hi = [b[0] for b in bounds], [b[1] for b in bounds]
+    else:
+        lo, hi = wilson_interval(np.array(shares), n_eff, ci)
     table = pd.DataFrame({"category": list(CATEGORIES), "share": shares, "ci_low": np.asarray(lo, float),
                           "ci_high": np.asarray(hi, float), "count": [int(m.sum()) for m in masks], "n": n})
     if weighted:
@@ -183,10 +191,14 @@ def _compute(s: np.ndarray, w: np.ndarray, ci: float, weighted: bool) -> NPS:
         return NPS(table, estimate=est, weighted=weighted)
     pro, det = shares[0], shares[2]
     diff = pro - det
-    se = math.sqrt(max(pro + det - diff**2, 0.0) / n_eff)
+    if weighted:  # R survey: svymean of +1 promoter / −1 detractor, linearised standard error
+        se = weighted_mean_se(masks[0].astype(float) - masks[2].astype(float), w)[1]
+        se = se if np.isfinite(se) else 0.0
+    else:
+        se = math.sqrt(max(pro + det - diff**2, 0.0) / n_eff)
     z = float(_st.norm.ppf(0.5 + ci / 2))
     est = Estimate(100 * diff, max(-100.0, 100 * (diff - z * se)), min(100.0, 100 * (diff + z * se)), n,
-                   n_eff if weighted else None, _METHOD)
+                   n_eff if weighted else None, _WEIGHTED_METHOD if weighted else _METHOD)
     return NPS(table, estimate=est, weighted=weighted)
 
 
@@ -198,7 +210,7 @@ def nps(scores: Any, *, weights: Any = None, ci: float = 0.95) -> NPS:
     scores : array-like
         Answers 0–10; missing answers are left out. Answers outside 0–10 raise :class:`cxlib.ArgumentError`.
     weights : array-like, optional
-        Respondent weights (same length); shares are weighted and the variance uses Kish's effective n.
+        Respondent weights (same length); shares are weighted and the intervals design-based (Notes).
     ci : float
         Confidence level.
 
@@ -212,10 +224,17 @@ def nps(scores: Any, *, weights: Any = None, ci: float = 0.95) -> NPS:
     Notes
     -----
     Promoters answer 9–10, passives 7–8, detractors 0–6. NPS = 100·(p_P − p_D). As a difference of two shares of
-    one multinomial sample, ``Var(p_P − p_D) = (p_P + p_D − (p_P − p_D)²) / n`` (n the Kish effective size
-    with weights); the interval is the normal one, clipped to [−100, 100]. The shares' intervals are Wilson
-    score intervals. Checked against this formula written plainly and a 10,000-resample bootstrap
-    (tests/test_advocacy.py), and for boundedness by property tests (tests/test_properties.py).
+    one multinomial sample, ``Var(p_P − p_D) = (p_P + p_D − (p_P − p_D)²) / n``; the interval is the normal
+    one, clipped to [−100, 100]. The shares' intervals are Wilson score intervals. Checked against this
+    formula written plainly and a 10,000-resample bootstrap (tests/test_advocacy.py), and for boundedness by
+    property tests (tests/test_properties.py).
+
+    With weights the figures are R ``survey``'s for ``svydesign(ids = ~1, weights = ~w)``: the score is the
+    weighted mean of +1 (promoter) / 0 / −1 (detractor) with its linearised standard error
+    (:func:`cxlib.stats.weighted_mean_se`, ``svymean``; normal interval, as ``confint``), and each share's
+    interval is ``svyciprop(method = "logit")`` (:func:`cxlib.stats.weighted_share_interval`); equal to R to
+    1e-9 (tests/test_r_reference.py). (Before issue 17 the unweighted formulas were applied with Kish's
+    effective n, which ignores how the weights go with the answers.)
 
     Examples
     --------

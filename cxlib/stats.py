@@ -17,6 +17,8 @@ from . import checks
 __all__ = [
     "kish_effective_n",
     "wilson_interval",
+    "weighted_mean_se",
+    "weighted_share_interval",
     "proportions",
     "bootstrap_indices",
     "bootstrap_counts",
@@ -73,6 +75,95 @@ def wilson_interval(p: np.ndarray | float, n: np.ndarray | float, ci: float = 0.
     return lo, hi
 
 
+def weighted_mean_se(x: np.ndarray | pd.Series, weights: np.ndarray | pd.Series | None = None) -> tuple[float, float]:
+    """Weighted mean and its design-based (linearisation) standard error, as R ``survey::svymean``.
+
+    Parameters
+    ----------
+    x : array-like
+        Values (a 0/1 indicator gives a share).
+    weights : array-like, optional
+        Respondent weights; without them the plain mean and ``s / √n``.
+
+    Returns
+    -------
+    tuple of float
+        ``(mean, se)``; NaN when empty, se NaN with a single case.
+
+    Notes
+    -----
+    ``x̄ = Σwx / Σw`` and ``Var = n/(n−1) Σ w_i² (x_i − x̄)² / (Σw)²``: the with-replacement (Taylor
+    linearisation) variance of a ratio mean for a one-stage design of independent respondents,
+    ``svymean(~x, svydesign(ids = ~1, weights = ~w))``. It accounts for how the weights vary together with
+    the values, which Kish's ``s² / n_eff`` does not. Unweighted it is ``s² / n``. Equal to R's ``svymean``
+    ``SE`` to 1e-12 (tests/test_r_reference.py).
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*, §2.2. Wiley.
+
+    Examples
+    --------
+    >>> m, se = weighted_mean_se([1.0, 2.0, 6.0], [1.0, 1.0, 2.0])
+    >>> round(m, 3), round(se, 3)
+    (3.75, 1.701)
+    """
+    x = np.asarray(x, dtype=float)
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+    n = x.size
+    if n == 0 or w.sum() <= 0:
+        return (np.nan, np.nan)
+    total = float(w.sum())
+    mean = float(np.dot(w, x) / total)
+    if n < 2:
+        return (mean, np.nan)
+    var = n / (n - 1) * float(np.sum((w * (x - mean)) ** 2)) / total**2
+    return mean, float(np.sqrt(var))
+
+
+def weighted_share_interval(hit: np.ndarray | pd.Series, weights: np.ndarray | pd.Series,
+                            ci: float = 0.95) -> tuple[float, float, float]:
+    """Weighted share and its interval, as R ``survey::svyciprop(method = "logit")``: ``(share, lo, hi)``.
+
+    Parameters
+    ----------
+    hit : array-like of bool or 0/1
+        Whether each respondent is in the category.
+    weights : array-like
+        Respondent weights.
+    ci : float
+        Confidence level.
+
+    Notes
+    -----
+    ``expit(logit p ± t_{n−1} · se / (p (1 − p)))`` with ``p`` and ``se`` from :func:`weighted_mean_se` (the
+    delta method on the logit scale; ``t`` on the design's ``n − 1`` degrees of freedom, as
+    ``svyciprop``'s default ``df = degf(design)``). The logit interval stays inside (0, 1) and is asymmetric
+    near the ends, like Wilson's. At a share of exactly 0 or 1 the logit is undefined (R returns a
+    zero-width interval there); the Wilson interval on Kish's effective n is given instead. Equal to R's
+    ``svyciprop`` to 1e-9 (tests/test_r_reference.py).
+
+    Examples
+    --------
+    >>> p, lo, hi = weighted_share_interval([1, 0, 0, 1, 0, 0, 0, 1], [1.0, 2.0, 1.0, 0.5, 1.0, 1.5, 1.0, 1.0])
+    >>> round(p, 3), round(lo, 3), round(hi, 3)
+    (0.278, 0.053, 0.725)
+    """
+    ci = checks.level(ci, "stats.weighted_share_interval")
+    x = np.asarray(hit, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    p, se = weighted_mean_se(x, w)
+    if not np.isfinite(p):
+        return (np.nan, np.nan, np.nan)
+    if p <= 0.0 or p >= 1.0 or not np.isfinite(se):
+        lo, hi = wilson_interval(p, kish_effective_n(w), ci)
+        return p, float(lo), float(hi)
+    t = float(_st.t.ppf(0.5 + ci / 2, x.size - 1))
+    centre = np.log(p / (1 - p))
+    half = t * se / (p * (1 - p))
+    return p, float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half))))
+
+
 def proportions(
     labels: pd.Series,
     *,
@@ -80,15 +171,16 @@ def proportions(
     categories: list[str] | None = None,
     ci: float = 0.95,
 ) -> pd.DataFrame:
-    """Share of each category with its Wilson interval.
+    """Share of each category with its interval: Wilson unweighted, R ``svyciprop(method = "logit")`` weighted.
 
     Parameters
     ----------
     labels : Series
         One label per case; missing labels are left out of numerator and denominator.
     weights : Series, optional
-        Respondent weights aligned with ``labels``; shares are weighted and intervals use Kish's
-        effective n.
+        Respondent weights aligned with ``labels``; shares are weighted and intervals are the design-based
+        logit intervals of :func:`weighted_share_interval` (the respondents with a label being the sample);
+        ``n_effective`` is Kish's effective n, reported beside them.
     categories : list of str, optional
         Categories to report, in order (default: the categorical's categories or sorted labels).
     ci : float
@@ -98,6 +190,13 @@ def proportions(
     -------
     DataFrame
         Columns ``category, n, n_effective, share, ci_low, ci_high``; ``n`` is the unweighted count.
+
+    Notes
+    -----
+    Unweighted: :func:`wilson_interval` on the count (checked against statsmodels). Weighted: before issue 17
+    the Wilson interval on Kish's effective n was used, which ignores how the weights go with membership;
+    the logit interval on the linearised variance is R ``survey``'s (equal to ``svyciprop`` to 1e-9,
+    tests/test_r_reference.py).
 
     Examples
     --------
@@ -113,10 +212,14 @@ def proportions(
     total_w = w.sum()
     n_eff = kish_effective_n(w)
     rows = []
+    wv = w.to_numpy(float)
     for cat in categories:
         hit = (lab == cat).to_numpy()
         share = float(w[hit].sum() / total_w) if total_w > 0 else np.nan
-        lo, hi = wilson_interval(share, n_eff, ci)
+        if weights is None or not np.isfinite(share):
+            lo, hi = wilson_interval(share, n_eff, ci)
+        else:
+            _, lo, hi = weighted_share_interval(hit, wv, ci)
         rows.append({"category": cat, "n": int(hit.sum()), "n_effective": n_eff, "share": share,
                      "ci_low": float(lo), "ci_high": float(hi)})
     return pd.DataFrame(rows, columns=["category", "n", "n_effective", "share", "ci_low", "ci_high"])

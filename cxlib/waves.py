@@ -28,7 +28,7 @@ from .advocacy import nps as _nps_of
 from .errors import ArgumentError
 from .results import Draws, Estimate, Reason, Result
 from .segments import SEGMENTS
-from .stats import bootstrap_indices, kish_effective_n, percentile_interval
+from .stats import bootstrap_indices, kish_effective_n, percentile_interval, weighted_mean_se
 from .survival import km_at, variance_kind
 
 __all__ = ["METRICS", "WaveComparison", "MixImpact", "compare_waves", "mix_impact"]
@@ -264,10 +264,12 @@ def _h(p1: float, p2: float) -> float:
     return float(2 * np.arcsin(np.sqrt(p2)) - 2 * np.arcsin(np.sqrt(p1)))
 
 
-def _proportion_change(x1, w1, x2, w2, ci: float) -> dict[str, Any] | Reason:
+def _proportion_change(x1, w1, x2, w2, ci: float, weighted: bool = False) -> dict[str, Any] | Reason:
     """Change in a share between two independent samples: Newcombe hybrid score interval, z-test, Cohen's h.
 
-    With weights, the shares are weighted and both samples enter with Kish's effective n."""
+    With weights, R ``survey``'s figures instead: each wave's weighted share with its linearised standard
+    error (``svymean``), a normal interval of the difference and a z-test (``svycontrast`` of ``svyby`` with
+    the waves as strata)."""
     import warnings
 
     from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
@@ -276,6 +278,12 @@ def _proportion_change(x1, w1, x2, w2, ci: float) -> dict[str, Any] | Reason:
         return Reason.of("no_data")
     n1, n2 = kish_effective_n(w1), kish_effective_n(w2)
     p1, p2 = float(np.average(x1, weights=w1)), float(np.average(x2, weights=w2))
+    if weighted:
+        se1, se2 = weighted_mean_se(x1, w1)[1], weighted_mean_se(x2, w2)[1]
+        change, lo, hi, p_value = _normal_change(p1, se1, p2, se2, ci)
+        return {"before": p1, "after": p2, "change": change, "ci_low": lo, "ci_high": hi, "p_value": p_value,
+                "cohens_h": _h(p1, p2), "n_before": len(x1), "n_after": len(x2), "n_effective": n1 + n2,
+                "method": "difference of weighted proportions: design-based (linearised) standard errors, z-test"}
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         lo, hi = confint_proportions_2indep(p2 * n2, n2, p1 * n1, n1, method="newcomb", compare="diff", alpha=1 - ci)
@@ -306,35 +314,55 @@ def _attrition_change(f1, f2, att: dict, weight: str | None, ci: float) -> dict[
                          else "Greenwood") + " standard errors; z-test"}
 
 
-def _nps_change(x1, w1, x2, w2, ci: float) -> dict[str, Any] | Reason:
+def _nps_points(x: np.ndarray) -> np.ndarray:
+    """+100 for a promoter (9–10), −100 for a detractor (0–6), 0 for a passive: NPS is their mean."""
+    return 100.0 * ((x >= 9).astype(float) - (x < 7).astype(float))
+
+
+def _nps_change(x1, w1, x2, w2, ci: float, weighted: bool = False) -> dict[str, Any] | Reason:
     if len(x1) == 0 or len(x2) == 0:
         return Reason.of("no_data")
     r1, r2 = _nps_of(x1, weights=w1), _nps_of(x2, weights=w2)
     e1, e2 = kish_effective_n(w1), kish_effective_n(w2)
-    v1 = (r1.promoters + r1.detractors - (r1.score / 100) ** 2) / e1
-    v2 = (r2.promoters + r2.detractors - (r2.score / 100) ** 2) / e2
-    change, lo, hi, p = _normal_change(r1.score, 100 * math.sqrt(max(v1, 0)), r2.score, 100 * math.sqrt(max(v2, 0)), ci)
+    if weighted:  # R survey: svymean of the ±100 points in each wave, linearised standard errors
+        se1, se2 = weighted_mean_se(_nps_points(x1), w1)[1], weighted_mean_se(_nps_points(x2), w2)[1]
+        method = "difference of weighted NPS (points): design-based (linearised) standard errors, z-test"
+    else:
+        se1 = 100 * math.sqrt(max((r1.promoters + r1.detractors - (r1.score / 100) ** 2) / e1, 0))
+        se2 = 100 * math.sqrt(max((r2.promoters + r2.detractors - (r2.score / 100) ** 2) / e2, 0))
+        method = "difference of NPS (points): analytic variance, z-test"
+    change, lo, hi, p = _normal_change(r1.score, se1, r2.score, se2, ci)
     return {"before": r1.score, "after": r2.score, "change": change, "ci_low": lo, "ci_high": hi, "p_value": p,
-            "cohens_h": np.nan, "n_before": r1.n, "n_after": r2.n, "n_effective": e1 + e2,
-            "method": "difference of NPS (points): analytic variance, z-test"}
+            "cohens_h": np.nan, "n_before": r1.n, "n_after": r2.n, "n_effective": e1 + e2, "method": method}
 
 
-def _moments(x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
-    m = float(np.average(x, weights=w))
+def _moments(x: np.ndarray, w: np.ndarray, weighted: bool = False) -> tuple[float, float, float]:
+    """Mean, the sampling variance of the mean and the (Kish) effective n: ``s²/n`` unweighted, R
+    ``svymean``'s linearised variance with weights."""
     n_eff = kish_effective_n(w)
+    if weighted:
+        m, se = weighted_mean_se(x, w)
+        return m, se**2 if np.isfinite(se) else np.nan, n_eff
+    m = float(np.average(x, weights=w))
     var = float(np.average((x - m) ** 2, weights=w)) * len(x) / max(len(x) - 1, 1)
     return m, var / n_eff, n_eff
 
 
-def _mean_change(x1, w1, x2, w2, ci: float) -> dict[str, Any] | Reason:
-    """Welch's t on weighted means with Kish effective sizes."""
+def _mean_change(x1, w1, x2, w2, ci: float, weighted: bool = False) -> dict[str, Any] | Reason:
+    """Welch's t on the means; with weights, the linearised variances (``svymean``), a normal interval and a
+    z-test (``svycontrast``)."""
     if min(len(x1), len(x2)) < 2:
         return Reason.of("too_few", n=min(len(x1), len(x2)), need=2)
-    m1, v1, e1 = _moments(x1, w1)
-    m2, v2, e2 = _moments(x2, w2)
+    m1, v1, e1 = _moments(x1, w1, weighted)
+    m2, v2, e2 = _moments(x2, w2, weighted)
     se = math.sqrt(v1 + v2)
     if se == 0:
         return Reason.of("constant")
+    if weighted:
+        change, lo, hi, p = _normal_change(m1, math.sqrt(v1), m2, math.sqrt(v2), ci)
+        return {"before": m1, "after": m2, "change": change, "ci_low": lo, "ci_high": hi, "p_value": p,
+                "cohens_h": np.nan, "n_before": len(x1), "n_after": len(x2), "n_effective": e1 + e2,
+                "method": "difference of weighted means: design-based (linearised) standard errors, z-test"}
     dof = (v1 + v2) ** 2 / (v1**2 / max(e1 - 1, 1) + v2**2 / max(e2 - 1, 1))
     t = float(_st.t.ppf(0.5 + ci / 2, dof))
     change = m2 - m1
@@ -355,14 +383,17 @@ def _segment_estimate(d: pd.DataFrame, metric: str, cfg: dict, weight: str | Non
     if len(x) == 0:
         return Reason.of("no_data")
     n_eff = kish_effective_n(w)
+    if weight and metric in ("advocacy", "nps"):  # R survey: svymean's linearised variance
+        m, se = weighted_mean_se((x >= 9).astype(float) if metric == "advocacy" else _nps_points(x), w)
+        return m, se**2 if np.isfinite(se) else 0.0, len(x)
     if metric == "advocacy":
         p = float(np.average(x >= 9, weights=w))
         return p, p * (1 - p) / n_eff, len(x)
     if metric == "nps":
         r = _nps_of(x, weights=w)
         return r.score, 1e4 * (r.promoters + r.detractors - (r.score / 100) ** 2) / n_eff, len(x)
-    m, v, _ = _moments(x, w)
-    return m, v, len(x)
+    m, v, _ = _moments(x, w, bool(weight))
+    return m, v if np.isfinite(v) else 0.0, len(x)
 
 
 def _standardised_change(f1, f2, metric: str, cfg: dict, weight: str | None, ci: float) -> dict[str, Any] | Reason:
@@ -461,7 +492,12 @@ def compare_waves(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequ
     Attrition: :func:`cxlib.survival.km_at` at the horizon in each wave, standard error S·√V (Greenwood;
     with weights that are not whole numbers the robust, infinitesimal-jackknife variance, as R's
     ``survfit``), normal interval of the difference. NPS: the multinomial variance of P − D in each
-    wave, added. Value: Welch's t. With weights, Kish effective sizes in the intervals and tests.
+    wave, added. Value: Welch's t. With weights, R ``survey``'s design-based figures instead
+    (``svydesign(ids = ~1, strata = ~wave, weights = ~w)``): each wave's weighted share, NPS (mean of ±100
+    points) or mean with its linearised standard error (``svymean``, :func:`cxlib.stats.weighted_mean_se`), a
+    normal interval of the difference and a z-test (``svycontrast``), equal to R to 1e-9
+    (tests/test_r_reference.py); Kish's effective sizes are reported beside them (before issue 17 they were
+    used in the intervals, which ignores how the weights go with the answers).
     Standardised: Σ_s π_s (e₂ₛ − e₁ₛ) with the pooled mix π fixed, variance Σ π_s² (v₁ₛ + v₂ₛ). Checked
     against statsmodels' ``confint_proportions_2indep`` and ``proportions_ztest`` (1e-10), lifelines'
     Kaplan–Meier, and a hand-written standardisation (tests/test_waves.py); the demo retailer's planted
@@ -523,18 +559,18 @@ def compare_waves(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequ
             ok1, ok2 = np.isfinite(w1), np.isfinite(w2)
             x1 = (g1["segment"] == SEGMENTS[0]).to_numpy(dtype=float)[ok1]
             x2 = (g2["segment"] == SEGMENTS[0]).to_numpy(dtype=float)[ok2]
-            row = _proportion_change(x1, w1[ok1], x2, w2[ok2], ci)
+            row = _proportion_change(x1, w1[ok1], x2, w2[ok2], ci, bool(weight))
             if isinstance(row, dict) and row["before"] == 0 and row["after"] == 0:
                 row = Reason.of("segment_empty", segment=SEGMENTS[0])
         elif metric == "attrition":
             row = _attrition_change(f1, f2, att, weight, ci)
         elif metric in ("advocacy", "nps"):
             (x1, w1), (x2, w2) = _values(f1, adv, weight), _values(f2, adv, weight)
-            row = (_proportion_change((x1 >= 9).astype(float), w1, (x2 >= 9).astype(float), w2, ci)
-                   if metric == "advocacy" else _nps_change(x1, w1, x2, w2, ci))
+            row = (_proportion_change((x1 >= 9).astype(float), w1, (x2 >= 9).astype(float), w2, ci, bool(weight))
+                   if metric == "advocacy" else _nps_change(x1, w1, x2, w2, ci, bool(weight)))
         else:
             (x1, w1), (x2, w2) = _values(f1, value_col, weight), _values(f2, value_col, weight)
-            row = _mean_change(x1, w1, x2, w2, ci)
+            row = _mean_change(x1, w1, x2, w2, ci, bool(weight))
         if isinstance(row, Reason):
             excluded[metric] = row
         else:

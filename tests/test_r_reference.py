@@ -222,3 +222,104 @@ def test_ph_test_equals_r_cox_zph_on_counting_process_rows(weighted):
                                       covariates=["age", "transplant"], weight="w" if weighted else None)
     np.testing.assert_allclose(model.table["coef"], ref["coef"].dropna(), atol=1e-6)
     _check_zph(model, ref, {"age": "age", "transplant": "transplant"})
+
+
+# -- weighted shares, means, NPS: R survey (svydesign(ids = ~1, weights = ~w)) --------------------------------
+def _survey_data(seed: int = 11, n: int = 500) -> pd.DataFrame:
+    """Answers that go with the weights (the case Kish's effective n gets wrong): weights CV ≈ 40%."""
+    rng = np.random.default_rng(seed)
+    w = rng.gamma(1 / 0.16, 0.16, n)
+    seg = np.where(rng.random(n) < 0.15 + 0.1 * (w > 1), "fully connected",
+                   np.where(rng.random(n) < 0.5, "highly satisfied", "other"))
+    ltr = np.clip(np.round(rng.normal(6.5 + 1.0 * (w > 1), 2.2, n)), 0, 10)
+    return pd.DataFrame({"segment": seg, "ltr": ltr, "w": w, "spend": rng.gamma(2, 100, n) * (0.7 + 0.4 * w),
+                         "wave": rng.choice(["pre", "post"], n)})
+
+
+def test_weighted_shares_equal_r_svyciprop_logit():
+    """R ``survey::svyciprop(~I(segment == s), svydesign(ids = ~1, weights = ~w), method = "logit")`` for each
+    segment, through ``stats.proportions`` and ``segments.shares``; the unweighted interval stays Wilson."""
+    from cxlib import segments, stats
+
+    d = _survey_data()
+    ref = _numeric(run_r('''
+library(survey)
+des <- svydesign(ids = ~1, weights = ~w, data = d)
+one <- function(s) { ci <- svyciprop(as.formula(paste0("~I(segment == '", s, "')")), des, method = "logit")
+  c(share = unname(coef(ci)), lo = unname(attr(ci, "ci")[1]), hi = unname(attr(ci, "ci")[2])) }
+segs <- c("fully connected", "highly satisfied", "other")
+result <- as.data.frame(do.call(rbind, lapply(segs, one)))
+result$category <- segs
+''', d=d)).set_index("category")
+    got = stats.proportions(d["segment"], weights=d["w"]).set_index("category")
+    shares = segments.shares(d.assign(segment=pd.Categorical(d["segment"], categories=segments.SEGMENTS)),
+                             weight="w").table.set_index("segment")
+    for s in ref.index:
+        assert got.loc[s, "share"] == pytest.approx(ref.loc[s, "share"], abs=1e-12)
+        assert (got.loc[s, "ci_low"], got.loc[s, "ci_high"]) == pytest.approx((ref.loc[s, "lo"], ref.loc[s, "hi"]), abs=1e-9)
+        assert (shares.loc[s, "ci_low"], shares.loc[s, "ci_high"]) == pytest.approx((ref.loc[s, "lo"], ref.loc[s, "hi"]), abs=1e-9)
+    plain = stats.proportions(d["segment"]).set_index("category")
+    lo, hi = stats.wilson_interval(plain["share"], plain["n"].sum())
+    np.testing.assert_allclose(plain["ci_low"], lo, atol=1e-15)
+
+
+def test_weighted_mean_and_nps_equal_r_svymean():
+    """R ``survey::svymean(~x, svydesign(ids = ~1, weights = ~w))`` (SE) and ``confint``: the weighted mean's
+    standard error, and NPS as the mean of ±100 points with ``svyciprop(method = "logit")`` shares."""
+    from cxlib import advocacy, stats
+
+    d = _survey_data(seed=12).assign(points=lambda f: 100.0 * ((f["ltr"] >= 9).astype(float) - (f["ltr"] < 7)))
+    d["pro"] = (d["ltr"] >= 9).astype(int)
+    ref = _numeric(run_r('''
+library(survey)
+des <- svydesign(ids = ~1, weights = ~w, data = d)
+m <- svymean(~spend, des); n <- svymean(~points, des); ci <- confint(n)
+p <- svyciprop(~I(pro == 1), des, method = "logit")
+result <- list(mean = unname(coef(m)), se = unname(SE(m)), nps = unname(coef(n)), nps_se = unname(SE(n)),
+               nps_lo = ci[1], nps_hi = ci[2], pro_lo = attr(p, "ci")[1], pro_hi = attr(p, "ci")[2])
+''', d=d)).iloc[0]
+    mean, se = stats.weighted_mean_se(d["spend"], d["w"])
+    assert (mean, se) == pytest.approx((ref["mean"], ref["se"]), rel=1e-12)
+    r = advocacy.nps(d["ltr"], weights=d["w"])
+    assert r.estimate.estimate == pytest.approx(ref["nps"], abs=1e-9)
+    assert (r.estimate.ci_low, r.estimate.ci_high) == pytest.approx((ref["nps_lo"], ref["nps_hi"]), abs=1e-9)
+    t = r.table.set_index("category")
+    assert (t.loc["promoters", "ci_low"], t.loc["promoters", "ci_high"]) == pytest.approx(
+        (ref["pro_lo"], ref["pro_hi"]), abs=1e-9)
+
+
+def test_weighted_wave_changes_equal_r_svycontrast_with_waves_as_strata():
+    """R ``svycontrast(svyby(~x, ~wave, svydesign(ids = ~1, strata = ~wave, weights = ~w), svymean), ...)``
+    (after − before) and its ``confint``: the change in the connected share, the promoter share, NPS and mean spend."""
+    from cxlib import waves
+
+    class _Eng:
+        slug = "fake"
+
+        def __init__(self, frame, config):
+            self._frame, self.config = frame, config
+
+        def frame(self):
+            return self._frame.copy()
+
+    d = _survey_data(seed=13)
+    d["connected"] = (d["segment"] == "fully connected").astype(float)
+    d["advocacy"] = (d["ltr"] >= 9).astype(float)
+    d["points"] = 100.0 * (d["advocacy"] - (d["ltr"] < 7))
+    ref = _numeric(run_r('''
+library(survey)
+des <- svydesign(ids = ~1, strata = ~wave, weights = ~w, data = d)
+one <- function(v) { b <- svyby(as.formula(paste0("~", v)), ~wave, des, svymean)
+  k <- svycontrast(b, c(post = 1, pre = -1)); ci <- confint(k)  # svyby orders the waves post, pre
+  c(change = unname(coef(k)), lo = ci[1], hi = ci[2]) }
+vars <- c("connected", "advocacy", "points", "spend")
+result <- as.data.frame(do.call(rbind, lapply(vars, one)))
+result$metric <- c("connected", "advocacy", "nps", "value")
+''', d=d)).set_index("metric")
+    frame = d.assign(segment=pd.Categorical(d["segment"], categories=["fully connected", "highly satisfied", "other"]))
+    cfg = {"wave": "wave", "waves": ["pre", "post"], "advocacy": {"column": "ltr"}, "value": ["spend"], "weight": "w"}
+    card = waves.compare_waves(_Eng(frame, cfg), metrics=["connected", "advocacy", "nps", "value"]).table.set_index("metric")
+    for metric, row in ref.iterrows():
+        assert card.loc[metric, "change"] == pytest.approx(row["change"], abs=1e-9)
+        assert (card.loc[metric, "ci_low"], card.loc[metric, "ci_high"]) == pytest.approx((row["lo"], row["hi"]), abs=1e-9)
+        assert "design-based" in card.loc[metric, "method"]
