@@ -187,10 +187,10 @@ def test_proportional_hazards_test_is_not_lifelines_approximation_on_tied_data()
     Rossi's tied weeks its p-values differ visibly from the exact test (here, and from R's cox.zph)."""
     r = load_rossi()
     ref = CoxPHFitter().fit(r[ROSSI + ["week", "arrest"]], "week", "arrest", fit_options=TIGHT)
-    approx = proportional_hazard_test(ref, r, time_transform="km").summary["p"].to_numpy()
+    approx = proportional_hazard_test(ref, r, time_transform="km").summary.loc[ROSSI, "p"].to_numpy()
     fit = fit_cox(r[ROSSI].to_numpy(float), r["week"].to_numpy(float), r["arrest"].to_numpy(float))
     _, p = ph_test(fit, r[ROSSI].to_numpy(float), r["week"].to_numpy(float), r["arrest"].to_numpy(float))
-    assert np.max(np.abs(p - approx)) > 0.01
+    assert np.max(np.abs(p - approx)) > 0.1  # 0.41 for prio (0.47 exact, as R; 0.88 approximated)
 
 
 def test_unit_weights_of_two_halve_the_variance_and_keep_the_coefficients():
