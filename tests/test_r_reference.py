@@ -67,22 +67,23 @@ def test_weighted_km_equals_r_survfit_robust_log_log_by_group():
 
 
 def test_unweighted_and_whole_number_weighted_km_equal_r_survfit_greenwood():
-    """R ``survival::survfit(..., conf.type = "log-log")`` without weights and with integer weights (robust is
-    FALSE there): Greenwood, to 1e-9."""
+    """R ``survival::survfit(..., conf.type = "log-log")`` with integer weights (robust is FALSE there) and
+    without weights: Greenwood, to 1e-9."""
     d = _survival_data(seed=8).assign(w=lambda f: (np.arange(len(f)) % 3) + 1)
-    ref = _numeric(run_r(SURVFIT, d=d))
-    assert (ref["logse"].astype(str).str.strip().str.upper() == "TRUE").all()
-    mine = survival.km(d, duration="t", event="e", by="g", weight="w").table.set_index(["g", "time"])
-    ok = ref["lower"].notna()
-    got = mine.loc[list(zip(ref.loc[ok, "g"], ref.loc[ok, "time"]))]
-    np.testing.assert_allclose(got["ci_low"], ref.loc[ok, "lower"], atol=1e-9)
-    np.testing.assert_allclose(got["ci_high"], ref.loc[ok, "upper"], atol=1e-9)
-    ref0 = _numeric(run_r(SURVFIT.replace(", weights = w", ""), d=d))
-    mine0 = survival.km(d, duration="t", event="e", by="g").table.set_index(["g", "time"])
-    ok = ref0["lower"].notna()
-    got = mine0.loc[list(zip(ref0.loc[ok, "g"], ref0.loc[ok, "time"]))]
-    np.testing.assert_allclose(got["ci_low"], ref0.loc[ok, "lower"], atol=1e-9)
-    np.testing.assert_allclose(got["ci_high"], ref0.loc[ok, "upper"], atol=1e-9)
+    both = SURVFIT + SURVFIT.replace(", weights = w", "").replace("result <-", "plain <-") + \
+        "result <- rbind(cbind(result, kind = 'weighted'), cbind(plain, kind = 'plain'))\n"
+    ref = _numeric(run_r(both, d=d))
+    for kind, weight in (("weighted", "w"), ("plain", None)):
+        part = ref[ref["kind"].astype(str).str.strip() == kind]
+        assert len(part) > 100 and (part["logse"].astype(str).str.strip().str.upper() == "TRUE").all()
+        mine = survival.km(d, duration="t", event="e", by="g", weight=weight)
+        assert mine.variance == "greenwood"
+        table = mine.table.set_index(["g", "time"])
+        ok = part["lower"].notna()
+        got = table.loc[list(zip(part.loc[ok, "g"], part.loc[ok, "time"]))]
+        np.testing.assert_allclose(got["survival"], part.loc[ok, "surv"], atol=1e-9)
+        np.testing.assert_allclose(got["ci_low"], part.loc[ok, "lower"], atol=1e-9)
+        np.testing.assert_allclose(got["ci_high"], part.loc[ok, "upper"], atol=1e-9)
 
 
 def test_rmst_equals_r_survmean_and_the_integrated_influence_of_r_survfit():
