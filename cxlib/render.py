@@ -191,7 +191,7 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
             f"<td>{e(f'{n_resp:,}' if isinstance(n_resp := res.get('n_respondents'), int) else '–')}</td>"
             f"<td>{_fmt_estimate(fc, percent=True)}</td>"
             f"<td>{_fmt_estimate(res.get('value_multiplier'), suffix='×')}</td>"
-            f"<td>{_fmt_estimate(hr, suffix='×') if isinstance(hr, dict) else '–'}</td>"
+            f"<td>{_fmt_estimate(hr) if isinstance(hr, dict) else '–'}</td>"
             f"<td>{links}</td>"
             "</tr>"
         )
@@ -206,10 +206,11 @@ table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; 
 <h1>Customer connection reports</h1>
 <p>Each engagement's reports, with its status and headline figures, each with its 95% confidence interval: the
 share of fully connected customers; the value multiplier (mean value of fully connected over highly satisfied
-customers); and the hazard ratio of leaving (fully connected against highly satisfied: below 1 means they leave
-less). Start with the summary. Generated {e(_when(generated))}.</p>
+customers, a ratio of averages: it shows how the two go together, not what connection causes); and the rate at
+which fully connected customers leave relative to highly satisfied ones (the hazard ratio: 0.5 means they leave
+at about half the rate). Start with the summary. Generated {e(_when(generated))}.</p>
 <table><thead><tr><th>Client</th><th>Status</th><th>Finished</th><th>Respondents</th><th>Fully connected</th>
-<th>Value multiplier</th><th>Hazard of leaving</th><th>Reports</th></tr></thead>
+<th>Value multiplier</th><th>Rate of leaving (hazard ratio)</th><th>Reports</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
 </body></html>
 """
