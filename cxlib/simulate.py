@@ -30,7 +30,8 @@ from .stats import bootstrap_indices, percentile_interval
 from .survival import km_at
 
 __all__ = ["Outcomes", "Scenario", "ScenarioComparison", "connect_share", "improve_element", "scenarios_table",
-           "OUTCOME_LABELS"]
+           "OUTCOME_LABELS", "COVERS", "ObservedRises", "observed_rises", "WaveCheck", "wave_check", "WAVE_CHECK",
+           "WAVE_CHECK_COVERS"]
 
 FC, HS, OTHER = SEGMENTS
 
@@ -53,8 +54,10 @@ class Outcomes:
 
     Examples
     --------
-    >>> Outcomes(value="annual_spend", duration="tenure_days", event="churned", horizon=365, advocacy="ltr")
-    Outcomes(value='annual_spend', duration='tenure_days', event='churned', horizon=365, advocacy='ltr')
+    >>> Outcomes(value="annual_spend", duration="tenure_days", event="churned", horizon=365, advocacy="ltr",
+    ...          value_label="Annual spend", value_unit="EUR")  # doctest: +NORMALIZE_WHITESPACE
+    Outcomes(value='annual_spend', duration='tenure_days', event='churned', horizon=365, advocacy='ltr',
+             value_label='Annual spend', value_unit='EUR')
     """
 
     value: str | None = None
@@ -62,6 +65,9 @@ class Outcomes:
     event: str | None = None
     horizon: float = 365.0
     advocacy: str | None = None
+    #: The value's name and unit for a reader (``engagement.yaml``'s ``value: [{column, label, unit}]``).
+    value_label: str | None = None
+    value_unit: str | None = None
 
 
 def _check(data: Any, fn: str, *, outcomes: Any, weight: str | None, customers: Any, n_boot: Any,
@@ -134,6 +140,11 @@ def _columns(frame: pd.DataFrame, out: Outcomes) -> dict[str, np.ndarray]:
     return cols
 
 
+#: What every scenario interval covers, and what it does not (stated with every interval).
+COVERS = ("the intervals come from resampling the respondents only: they do not cover the assumption that customers "
+          "who become fully connected then behave like today's fully connected customers")
+
+
 @dataclass(frozen=True, eq=False)
 class Scenario(Result):
     """One value-at-stake scenario: :func:`connect_share`'s and :func:`improve_element`'s result.
@@ -143,17 +154,22 @@ class Scenario(Result):
     table : DataFrame
         ``outcome, baseline, scenario, change, ci_low, ci_high, n``, one row per outcome (see
         :data:`OUTCOME_LABELS`); ``n`` is the respondents with a segment, ``change`` the scenario minus the
-        baseline with its percentile bootstrap interval.
+        baseline with its percentile bootstrap interval. ``value_*`` rows are in the value's unit.
     name : str
         The scenario in a few words.
     assumption : str
         The assumption the scenario rests on, in words.
+    covers : str
+        What the intervals cover and what they do not (:data:`COVERS`).
     customers : int or None
-        Size of the customer base the totals are for.
+        Size of the customer base the totals are for (the customers active at the survey date:
+        :meth:`cxlib.Engagement.customer_base`).
     n_boot : int
         Bootstrap resamples (0: no intervals).
     draws : Draws or None
         Bootstrap draws of each outcome's change, keyed by outcome.
+    value_label, value_unit : str or None
+        The value's name and unit (from :class:`Outcomes`), for the words.
 
     Examples
     --------
@@ -168,20 +184,25 @@ class Scenario(Result):
     ('50% of highly satisfied become fully connected', 50, True)
     >>> r.assumption.startswith("50% of highly satisfied customers become fully connected")
     True
+    >>> sorted(r.spread("connected_share"))
+    ['estimate', 'mean', 'median', 'share_below']
     """
 
     name: str = ""
     assumption: str = ""
+    covers: str = COVERS
     customers: int | None = None
     n_boot: int = 0
     draws: Draws | None = None
+    value_label: str | None = None
+    value_unit: str | None = None
 
     @property
     def outcomes(self) -> list[str]:
         return self._table["outcome"].tolist()
 
     def change(self, outcome: str) -> Estimate:
-        """The change in one outcome as an :class:`~cxlib.results.Estimate`."""
+        """The change in one outcome as an :class:`~cxlib.results.Estimate` (its note says what the interval covers)."""
         t = self._table.set_index("outcome")
         if outcome not in t.index:
             raise ArgumentError(f"Scenario.change: no outcome {outcome!r} in this scenario (outcomes: "
@@ -190,25 +211,48 @@ class Scenario(Result):
         r = t.loc[outcome]
         if not math.isfinite(float(r["change"])):
             return Estimate.missing(Reason.of("no_data"), n=int(r["n"]))
-        note = "" if self.n_boot else Reason.of("no_bootstrap").sentence
+        note = Reason.of("no_bootstrap").sentence if not self.n_boot else self.covers[:1].upper() + self.covers[1:]
         return Estimate(float(r["change"]), float(r["ci_low"]), float(r["ci_high"]), n=int(r["n"]),
                         method=f"percentile bootstrap, {self.n_boot:,} resamples of respondents", note=note)
+
+    def spread(self, outcome: str) -> dict[str, float]:
+        """Where the estimate sits in its bootstrap distribution: ``estimate``, the draws' ``mean`` and
+        ``median``, and ``share_below`` (the share of draws below the estimate; about 0.5 when the bootstrap
+        is centred). NaN figures without draws.
+
+        A share far from 0.5 says the statistic is skewed or lumpy: for :func:`improve_element` the movers
+        are counted where the (discrete) connection index crosses the threshold, a step function of the
+        element's coefficient (docs/notes17/value-at-stake.md).
+        """
+        est = self.change(outcome).estimate
+        if self.draws is None or outcome not in self.draws.names:
+            return {"estimate": est, "mean": math.nan, "median": math.nan, "share_below": math.nan}
+        d = self.draws[outcome]
+        d = d[np.isfinite(d)]
+        if not d.size:
+            return {"estimate": est, "mean": math.nan, "median": math.nan, "share_below": math.nan}
+        return {"estimate": est, "mean": float(d.mean()), "median": float(np.median(d)),
+                "share_below": float((np.count_nonzero(d < est) + 0.5 * np.count_nonzero(d == est)) / d.size)}
 
     def headline(self) -> str:
         from . import report
 
+        unit = f" {self.value_unit}" if self.value_unit else ""
+        value = (self.value_label or "value").lower()
         parts = []
-        for key, fmt, k in (("connected_share", "{:+.1f} points", 100), ("value_total", "{:+,.0f}", 1),
-                            ("customers_kept", "{:+,.0f}", 1)):
+        for key, fmt, k, label in (("connected_share", "{:+.1f}", 100, "fully connected share"),
+                                   ("value_total", "{:+,.0f}", 1, f"{value}, all customers"),
+                                   ("customers_kept", "{:+,.0f}", 1, "customers still active at the horizon")):
             if key in self.outcomes:
                 e = self.change(key)
                 if e.estimable:
-                    ci = (f"95% CI {report.interval(e.ci_low * k, e.ci_high * k, fmt=fmt.split(' ')[0])}"
-                          if e.has_interval else "no interval")
-                    parts.append(f"{OUTCOME_LABELS[key].lower()} {report.number(e.estimate * k, fmt)} ({ci})")
-        base = f" for the {self.customers:,} customers" if self.customers else ""
+                    points = " points" if key == "connected_share" else unit if key == "value_total" else ""
+                    ci = f"95% CI {report.interval(e.ci_low * k, e.ci_high * k, fmt=fmt)}" if e.has_interval else "no interval"
+                    parts.append(f"{report.text(label)} {report.number(e.estimate * k, fmt)}{points} ({ci})")
+        base = f" for the {self.customers:,} customers active at the survey" if self.customers else ""
         body = "; ".join(parts) if parts else "no outcome could be estimated"
-        return report.Markdown(f"{report.text(self.name)}: {body}{base} (n={self.n:,} respondents). "
+        covers = f" {self.covers[:1].upper() + self.covers[1:]}." if self.n_boot else ""
+        return report.Markdown(f"{report.text(self.name)}: {body}{base} (n={self.n:,} respondents).{covers} "
                                f"Assumption: {report.text(self.assumption)}")
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
@@ -281,7 +325,8 @@ def _run(d: pd.DataFrame, *, weight: str | None, outcomes: Outcomes, customers: 
         baseline["value_total"] = baseline["value_per_customer"] * customers
     table = _table(point, boot, keys, baseline, len(d), ci)
     return Scenario(table, name=name, assumption=assumption, customers=customers, n_boot=n_boot,
-                    draws=Draws(boot, keys) if len(boot) else None)
+                    draws=Draws(boot, keys) if len(boot) else None, value_label=outcomes.value_label,
+                    value_unit=outcomes.value_unit)
 
 
 def connect_share(data: pd.DataFrame, *, share: float = 1.0, outcomes: Outcomes, weight: str | None = None,
@@ -436,8 +481,11 @@ def improve_element(data: pd.DataFrame, codebook: pd.DataFrame, *, element: str,
             X, y, ww = X_all[idx], y_all[idx], w_all[idx]
             X = np.where(np.isfinite(X), X, np.nanmean(X, axis=0))
             ok = np.isfinite(y)
-            A = np.column_stack([np.ones(ok.sum()), X[ok]]) * np.sqrt(ww[ok])[:, None]
-            b = np.linalg.lstsq(A, y[ok] * np.sqrt(ww[ok]), rcond=None)[0][1 + j]
+            # Weighted least squares through its normal equations (p × p): the same coefficients as a
+            # least-squares solve of the n × p design, at a fraction of the cost in every resample.
+            A = np.column_stack([np.ones(ok.sum()), X[ok]])
+            Aw = A * ww[ok][:, None]
+            b = np.linalg.lstsq(Aw.T @ A, Aw.T @ y[ok], rcond=None)[0][1 + j]
             # Holding idx keeps its identity unique while cached (an id() key could be reused by the next array).
             cache["idx"], cache["rise"] = idx, b * np.clip(top - X[:, j], 0, points)
         return cache["rise"]
@@ -541,3 +589,333 @@ def scenarios_table(results: Sequence[Scenario | tuple[str, Scenario]]) -> Scena
     customers = {r.customers for _, r in pairs}
     return ScenarioComparison(table, assumptions={name: r.assumption for name, r in pairs},
                               customers=customers.pop() if len(customers) == 1 else None)
+
+
+# -- what the data show: the rises observed, and the scenario's assumption checked against the waves -------------
+
+@dataclass(frozen=True, eq=False)
+class ObservedRises(Result):
+    """The rises in the fully connected share that the data show: :func:`observed_rises`' result.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``source, group, rise, share_of_highly_satisfied, n``: one row per source — ``waves`` (the fully
+        connected share's change from the first to the last wave, ``group`` the later wave) and each grouping
+        column (the gap between its most connected group of at least ``min_cell`` respondents and everyone,
+        ``group`` that group). ``rise`` is in proportion points of all customers; ``share_of_highly_satisfied``
+        the same rise as a share of the highly satisfied customers (of the earlier wave, or of everyone), the
+        scale of :func:`connect_share`'s ``share``. ``n``: the respondents it rests on.
+    ceiling : float
+        The largest ``share_of_highly_satisfied`` observed (0 when no rise is observed): the most a
+        connect-share scenario may offer.
+    min_cell : int
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = pd.DataFrame({"segment": rng.choice(SEGMENTS, 2000, p=[0.2, 0.3, 0.5]),
+    ...                   "region": rng.choice(["north", "south"], 2000)})
+    >>> f.loc[f["region"].eq("north") & f["segment"].eq("other") & (rng.random(2000) < 0.3), "segment"] = "fully connected"
+    >>> r = observed_rises(f, groups=["region"])
+    >>> r.table["group"].tolist(), 0 < r.ceiling < 1
+    (['north'], True)
+    """
+
+    ceiling: float = 0.0
+    min_cell: int = 30
+
+    def headline(self) -> str:
+        from . import report
+
+        rows = [r for r in self._table.itertuples() if r.rise > 0]
+        if not rows:
+            return report.Markdown("The data show no rise in the fully connected share (no later wave, and no group "
+                                   "more connected than everyone), so no share of customers is offered as a scenario.")
+        said = [(f"{report.number(100 * r.rise, '{:.1f}')} points between the waves (to {report.text(r.group)})"
+                 if r.source == "waves" else
+                 f"{report.number(100 * r.rise, '{:.1f}')} points more in the most connected {report.text(report.pretty(r.source)).lower()}"
+                 f" ({report.text(r.group)}) than among everyone") + f" (n={int(r.n):,})" for r in rows]
+        return report.Markdown("The largest rises in the fully connected share the data show: " + "; ".join(said)
+                               + f". Scenarios offer at most {report.percent(self.ceiling)} of the highly satisfied "
+                               "customers becoming fully connected.")
+
+
+def _shares(seg: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return np.bincount(seg, weights=w, minlength=len(SEGMENTS)) / w.sum()
+
+
+def observed_rises(data: pd.DataFrame, *, wave: str | None = None, waves: Sequence[Any] | None = None,
+                   groups: Sequence[str] = (), weight: str | None = None, min_cell: int = 30) -> ObservedRises:
+    """The rises in the fully connected share that the data show, between waves and between groups.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The analysis frame (``segment``, and the wave and group columns).
+    wave : str, optional
+        Wave column; with ``waves`` (earliest first), the first and last waves are compared.
+    waves : sequence, optional
+    groups : sequence of str
+        Grouping columns (business cuts, covariates): each one's most connected group against everyone.
+    weight : str, optional
+        Respondent weights.
+    min_cell : int
+        Smallest group considered (the engagement's ``privacy.min_cell``).
+
+    Returns
+    -------
+    ObservedRises
+        ``.table``: ``source, group, rise, share_of_highly_satisfied, n``; ``.ceiling``: the largest share of
+        highly satisfied customers a scenario may offer.
+
+    Notes
+    -----
+    A scenario moving a share q of the highly satisfied customers raises the fully connected share by
+    q · π_HS. The data show two such rises: the change between the waves, Δ = π_FC(last) − π_FC(first), and, within
+    one cross-section, the gap between the most connected group g and everyone, π_FC(g) − π_FC. Each is turned
+    into q = rise / π_HS (π_HS of the first wave, or of everyone), capped at 1; the ceiling is the largest of
+    them (point estimates). Offering more than that would extrapolate beyond anything this client's data show.
+    The rises are associations (two cross-sections; groups that differ in more than connection), not effects;
+    they only bound the size of the hypothetical. Checked by hand in tests/test_simulate.py.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"segment": ["fully connected"] * 20 + ["highly satisfied"] * 40 + ["other"] * 40
+    ...                              + ["fully connected"] * 30 + ["highly satisfied"] * 30 + ["other"] * 40,
+    ...                   "wave": ["pre"] * 100 + ["post"] * 100})
+    >>> r = observed_rises(f, wave="wave", waves=["pre", "post"], min_cell=10)
+    >>> r.table[["source", "group", "rise", "share_of_highly_satisfied", "n"]].round(3).values.tolist()
+    [['waves', 'post', 0.1, 0.25, 200]]
+    >>> round(r.ceiling, 6)
+    0.25
+    """
+    fn = "simulate.observed_rises"
+    data = checks.frame(data, fn)
+    if "segment" not in data.columns:
+        raise ArgumentError(f"{fn}: data has no 'segment' column; pass the analysis frame (eng.frame())",
+                            function=fn, argument="data")
+    groups = [groups] if isinstance(groups, str) else list(groups)
+    checks.columns(data, fn, weight=weight, wave=wave, **{f"groups[{i}]": g for i, g in enumerate(groups)})
+    min_cell = checks.count(min_cell, fn, "min_cell", minimum=1)
+    d = data.dropna(subset=["segment"]).reset_index(drop=True)
+    seg = pd.Categorical(d["segment"], categories=SEGMENTS).codes
+    w = d[weight].to_numpy(float) if weight else np.ones(len(d))
+    rows = []
+    if wave is not None and waves is not None and len(waves) >= 2:
+        first, last = (d[wave].astype(str) == str(waves[0])).to_numpy(), (d[wave].astype(str) == str(waves[-1])).to_numpy()
+        if first.sum() >= min_cell and last.sum() >= min_cell:
+            p1, p2 = _shares(seg[first], w[first]), _shares(seg[last], w[last])
+            rise = float(p2[0] - p1[0])
+            rows.append({"source": "waves", "group": str(waves[-1]), "rise": rise,
+                         "share_of_highly_satisfied": min(1.0, max(0.0, rise) / p1[1]) if p1[1] > 0 else 0.0,
+                         "n": int(first.sum() + last.sum())})
+    everyone = _shares(seg, w) if len(d) else np.zeros(len(SEGMENTS))
+    for g in groups:
+        best = None
+        for label, idx in d.groupby(g, observed=True, sort=True).indices.items():
+            if len(idx) >= min_cell:
+                fc = float(_shares(seg[idx], w[idx])[0])
+                if best is None or fc > best[1]:
+                    best = (label, fc, len(idx))
+        if best is not None:
+            rise = best[1] - float(everyone[0])
+            rows.append({"source": str(g), "group": str(best[0]), "rise": rise,
+                         "share_of_highly_satisfied": min(1.0, max(0.0, rise) / everyone[1]) if everyone[1] > 0 else 0.0,
+                         "n": int(best[2])})
+    table = pd.DataFrame(rows, columns=["source", "group", "rise", "share_of_highly_satisfied", "n"])
+    ceiling = float(table["share_of_highly_satisfied"].max()) if len(table) else 0.0
+    return ObservedRises(table, ceiling=ceiling, min_cell=min_cell)
+
+
+@dataclass(frozen=True, eq=False)
+class WaveCheck(Result):
+    """The scenarios' assumption checked against what happened between two waves: :func:`wave_check`'s result.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``quantity, estimate, ci_low, ci_high, n_before, n_after, n``; quantities: ``connected_change`` (the
+        fully connected share, after − before), ``predicted_value_change`` (the change in mean value the
+        scenario logic predicts from the change in segment mix, each segment keeping the first wave's mean
+        value), ``observed_value_change`` (the change in mean value that was measured) and ``difference``
+        (observed − predicted).
+    waves : (before, after)
+    value_label, value_unit : str or None
+    n_boot : int
+    covers : str
+        What the intervals cover.
+    draws : Draws or None
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> n = 600
+    >>> seg = np.r_[rng.choice(SEGMENTS, n, p=[.2, .3, .5]), rng.choice(SEGMENTS, n, p=[.3, .2, .5])]
+    >>> f = pd.DataFrame({"wave": np.repeat(["pre", "post"], n), "segment": seg,
+    ...                   "spend": np.where(seg == "fully connected", 200.0, 100.0) + rng.normal(0, 10, 2 * n)})
+    >>> r = wave_check(f, wave="wave", waves=["pre", "post"], value="spend", n_boot=100)
+    >>> r.table["quantity"].tolist()
+    ['connected_change', 'predicted_value_change', 'observed_value_change', 'difference']
+    >>> e = r.get("difference")
+    >>> bool(e.ci_low < 0 < e.ci_high)  # spend follows the mix here: the assumption holds
+    True
+    """
+
+    waves: tuple = ()
+    value_label: str | None = None
+    value_unit: str | None = None
+    n_boot: int = 0
+    covers: str = ""
+    draws: Draws | None = None
+
+    def get(self, quantity: str) -> Estimate:
+        checks.choice(quantity, WAVE_CHECK, "WaveCheck.get", "quantity")
+        r = self._table[self._table["quantity"] == quantity].iloc[0]
+        if not math.isfinite(float(r["estimate"])):
+            return Estimate.missing(Reason.of("no_data"), n=int(r["n"]))
+        return Estimate(float(r["estimate"]), float(r["ci_low"]), float(r["ci_high"]), int(r["n"]),
+                        method=f"percentile bootstrap, {self.n_boot:,} resamples of respondents within waves",
+                        note=self.covers if self.n_boot else Reason.of("no_bootstrap").sentence)
+
+    def verdict(self) -> str:
+        """``consistent`` (the difference's interval includes zero), ``lower`` or ``higher`` (observed below or
+        above the prediction, the interval excluding zero), or ``no_interval``."""
+        e = self.get("difference")
+        if not e.estimable or not e.has_interval:
+            return "no_interval"
+        return "lower" if e.ci_high < 0 else "higher" if e.ci_low > 0 else "consistent"
+
+    def headline(self) -> str:
+        from . import report
+
+        before, after = (report.text(w) for w in self.waves)
+        unit = f" {self.value_unit}" if self.value_unit else ""
+        value = report.text((self.value_label or "value").lower())
+
+        def said(q: str, k: float = 1, fmt: str = "{:+,.1f}", suffix: str = unit) -> str:
+            e = self.get(q)
+            ci = f"95% CI {report.interval(e.ci_low * k, e.ci_high * k, fmt=fmt)}" if e.has_interval else "no interval"
+            return f"{report.number(e.estimate * k, fmt)}{suffix} ({ci})"
+
+        c, n = self.get("connected_change"), self.get("connected_change").n
+        text = (f"Between {before} and {after} the fully connected share changed by {said('connected_change', 100, '{:+.1f}', ' points')}. "
+                f"If the customers behind that change behaved like the fully connected customers of {before}, as the "
+                f"scenarios assume, mean {value} would have changed by {said('predicted_value_change')}; it changed by "
+                f"{said('observed_value_change')}, a difference of {said('difference')} (n={n:,} respondents).")
+        verdict = self.verdict()
+        if verdict == "consistent":
+            text += (" What happened is within what the assumption allows, but the interval is wide: the two waves "
+                     "neither confirm nor rule it out.")
+        elif verdict == "lower":
+            text += (f" Mean {value} rose less than the assumption predicts: customers who became fully connected "
+                     "did not, on this evidence, spend like those who already were (or something else changed at "
+                     "the same time); read the scenarios as an upper bound.")
+        elif verdict == "higher":
+            text += f" Mean {value} rose more than the change in mix alone predicts (something else changed as well)."
+        del c
+        return report.Markdown(text + " Two cross-sections without a control group cannot say why either changed; " + self.covers + ".")
+
+
+#: The quantities of :func:`wave_check`.
+WAVE_CHECK = ("connected_change", "predicted_value_change", "observed_value_change", "difference")
+
+#: What the wave check's intervals cover.
+WAVE_CHECK_COVERS = ("the intervals come from resampling the respondents of each wave; they do not cover "
+                     "changes in who was surveyed or in how the survey was run")
+
+
+def wave_check(data: pd.DataFrame, *, wave: str, waves: Sequence[Any], value: str, weight: str | None = None,
+               value_label: str | None = None, value_unit: str | None = None, n_boot: int = 1000, seed: int = 0,
+               ci: float = 0.95) -> WaveCheck:
+    """Check the scenarios' assumption against two waves: the change in mean value the change in segment mix
+    predicts, against the change measured.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The analysis frame (``segment``, the wave and value columns); respondents without a segment or value
+        are left out.
+    wave : str
+        Wave column.
+    waves : sequence
+        Wave labels, earliest first; the first and the last are compared.
+    value : str
+        Value column.
+    weight : str, optional
+        Respondent weights.
+    value_label, value_unit : str, optional
+        The value's name and unit, for the words.
+    n_boot, seed, ci
+        Bootstrap resamples (0: no intervals; respondents resampled within each wave), seed, level.
+
+    Returns
+    -------
+    WaveCheck
+
+    Notes
+    -----
+    The scenarios assume that a customer who becomes fully connected takes on the value of today's fully
+    connected customers, and nobody else changes. Applied to the waves, with segment shares π₁ₛ, π₂ₛ and the
+    first wave's mean value per segment v₁ₛ, that predicts a change in mean value of Σₛ (π₂ₛ − π₁ₛ) v₁ₛ — the
+    arithmetic of :func:`connect_share`, with the second wave's mix in place of the scenario's. The measured
+    change is v̄₂ − v̄₁; their difference, Σₛ π₂ₛ (v₂ₛ − v₁ₛ), is the change within segments that the
+    assumption sets to zero. All three by one percentile bootstrap, respondents resampled within waves (the
+    waves are independent samples), so the difference's interval accounts for their correlation. Checked
+    against the formula by hand and against :func:`cxlib.waves.mix_impact` in tests/test_simulate.py.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"wave": ["a"] * 4 + ["b"] * 4,
+    ...                   "segment": ["fully connected", "other", "other", "other"] * 1
+    ...                              + ["fully connected", "fully connected", "other", "other"],
+    ...                   "spend": [200.0, 100, 100, 100, 200, 200, 100, 100]})
+    >>> r = wave_check(f, wave="wave", waves=["a", "b"], value="spend", n_boot=0)
+    >>> r.table.set_index("quantity")["estimate"].round(2).to_dict()
+    {'connected_change': 0.25, 'predicted_value_change': 25.0, 'observed_value_change': 25.0, 'difference': 0.0}
+    """
+    fn = "simulate.wave_check"
+    data = checks.frame(data, fn)
+    if "segment" not in data.columns:
+        raise ArgumentError(f"{fn}: data has no 'segment' column; pass the analysis frame (eng.frame())",
+                            function=fn, argument="data")
+    checks.columns(data, fn, wave=wave)
+    checks.numeric(data, fn, value=value, weight=weight)
+    if waves is None or isinstance(waves, str) or len(waves) < 2:
+        raise ArgumentError(f"{fn}: waves must list two or more wave labels, earliest first, not {waves!r}",
+                            function=fn, argument="waves")
+    n_boot = checks.count(n_boot, fn, "n_boot", minimum=2, allow_zero=True)
+    ci = checks.level(ci, fn)
+    d = data.dropna(subset=["segment", value]).reset_index(drop=True)
+    labels = d[wave].astype(str)
+    parts = [np.flatnonzero((labels == str(w)).to_numpy()) for w in (waves[0], waves[-1])]
+    for w, p in zip((waves[0], waves[-1]), parts):
+        if len(p) < 2:
+            raise ArgumentError(f"{fn}: wave {w!r} has {len(p)} respondent(s) with a segment and a value; at least 2 "
+                                "are needed", function=fn, argument="waves")
+    seg = pd.Categorical(d["segment"], categories=SEGMENTS).codes
+    w_all = d[weight].to_numpy(float) if weight else np.ones(len(d))
+    v_all = d[value].to_numpy(float)
+    k = len(SEGMENTS)
+
+    def stat(i1: np.ndarray, i2: np.ndarray) -> list[float]:
+        s1, w1, v1 = seg[i1], w_all[i1], v_all[i1]
+        s2, w2, v2 = seg[i2], w_all[i2], v_all[i2]
+        p1, p2 = _shares(s1, w1), _shares(s2, w2)
+        ws = np.bincount(s1, weights=w1, minlength=k)
+        mean1 = np.bincount(s1, weights=w1 * v1, minlength=k) / np.where(ws > 0, ws, np.nan)
+        present = p1 > 0
+        predicted = float(np.sum((p2 - p1)[present] * mean1[present])) if (p2[~present] == 0).all() else np.nan
+        observed = float(np.average(v2, weights=w2) - np.average(v1, weights=w1))
+        return [float(p2[0] - p1[0]), predicted, observed, observed - predicted]
+
+    point = stat(*parts)
+    rng = np.random.default_rng(seed)
+    boot = np.array([stat(parts[0][rng.integers(0, len(parts[0]), len(parts[0]))],
+                          parts[1][rng.integers(0, len(parts[1]), len(parts[1]))]) for _ in range(n_boot)],
+                    dtype=float).reshape(-1, len(WAVE_CHECK))
+    lo, hi = percentile_interval(boot, ci) if len(boot) else (np.full(4, np.nan), np.full(4, np.nan))
+    table = pd.DataFrame({"quantity": list(WAVE_CHECK), "estimate": point, "ci_low": lo, "ci_high": hi,
+                          "n_before": len(parts[0]), "n_after": len(parts[1]), "n": len(parts[0]) + len(parts[1])})
+    return WaveCheck(table, waves=(waves[0], waves[-1]), value_label=value_label, value_unit=value_unit,
+                     n_boot=n_boot, covers=WAVE_CHECK_COVERS, draws=Draws(boot, list(WAVE_CHECK)) if len(boot) else None)

@@ -1,5 +1,7 @@
-"""Notebook 04, advocacy and the programme: who recommends the brand, which changes between the waves are
-real, what the change in segment mix is worth, and what customers say in their own words.
+"""Notebook 04, advocacy and the programme: who recommends the brand, what changed between the waves (with
+intervals and Holm-adjusted p-values), what the change in segment mix implies if each segment kept behaving as
+before, and what customers say in their own words. Two cross-sections without a comparison group show what
+changed, not what caused it; the page says so (:meth:`ProgrammePage.limits`).
 
 ``build(eng)`` computes every result once; each method of :class:`ProgrammePage` words one section of the
 report. Bases: the overall NPS and the by-wave figures use every analysed respondent (``eng.frame()``); the
@@ -93,6 +95,9 @@ class ProgrammePage:
             lines.append(f"There is no before/after comparison: {self.card.reason}.")
         else:
             lines.append(str(self.card.headline()))
+            lines.append("The waves are separate samples, and there is no comparison group without the programme: "
+                         "these figures show what changed between the waves, not why, and a survey cannot show how "
+                         "much of it the programme brought about.")
         if self.impact is not None and self.impact.get("active_customers").estimable:
             lines.append(str(self.impact.headline()))
         return report.Markdown("\n\n".join(lines))
@@ -105,8 +110,10 @@ class ProgrammePage:
             small = [s for s, e in (("fully connected", fc), ("highly satisfied", hs)) if e.n < self.min_cell]
             return (f"Segment NPS is not compared: fewer than {self.min_cell} {report.listing(small)} customers "
                     "answered." if small else "")
-        lead = ("Fully connected customers recommend the brand more" if fc.ci_low > hs.ci_high else
-                "Fully connected customers recommend the brand less than highly satisfied ones" if fc.ci_high < hs.ci_low
+        lead = ("Fully connected customers recommend the brand more (the two intervals do not overlap)"
+                if fc.ci_low > hs.ci_high else
+                "Fully connected customers recommend the brand less than highly satisfied ones (the two intervals do "
+                "not overlap)" if fc.ci_high < hs.ci_low
                 else "Fully connected and highly satisfied customers recommend the brand about equally (the intervals "
                      "overlap)")
         return (f"{lead}: NPS **{report.number(fc.estimate, '{:+.0f}')}** (95% CI {_ci(fc, '{:+.0f}')}; n={fc.n:,}) against "
@@ -184,7 +191,8 @@ class ProgrammePage:
         return fig
 
     def scorecard_table(self) -> Any:
-        """Measure, the two waves, the change with its 95% CI, Holm-adjusted p, Cohen's h and n."""
+        """Measure, the two waves, the change with its 95% CI, Holm-adjusted p (the family: every measure compared
+        between the two waves), Cohen's h and n."""
         card = self.card
         if card.reason is not None:
             return report.Markdown(f"Not available: {card.reason}.")
@@ -199,15 +207,40 @@ class ProgrammePage:
                         before: card.level_text(metric, r["before"]), after: card.level_text(metric, r["after"]),
                         "Change (95% CI)": f"{card.change_text(metric, r['change'])}{unit} "
                                            f"({report.interval(k * r['ci_low'], k * r['ci_high'], fmt=fmt)})",
-                        "p (Holm)": report.p_value(r["p_adjusted"]).replace("p = ", "").replace("p < ", "< "),
+                        self._p_column(): report.p_value(r["p_adjusted"]).replace("p = ", "").replace("p < ", "< "),
                         "Cohen's h": report.number(r["cohens_h"] if abs(r["cohens_h"]) >= 0.005 else 0.0, "{:+.2f}")
                         if pd.notna(r["cohens_h"]) else "–",
                         "n": f"{int(r['n_before']):,} / {int(r['n_after']):,}"})
         for metric, reason in card.excluded.items():
             label = card.label(metric)
             out.append({"Measure": label[:1].upper() + label[1:], before: "–", after: "–",
-                        "Change (95% CI)": f"not estimable: {reason}", "p (Holm)": "–", "Cohen's h": "–", "n": "–"})
+                        "Change (95% CI)": f"not estimable: {reason}", self._p_column(): "–", "Cohen's h": "–",
+                        "n": "–"})
         return _styler(pd.DataFrame(out))
+
+    def _p_column(self) -> str:
+        return f"p (Holm, {len(self.card.metrics)} measures)"
+
+    def limits(self) -> report.Markdown:
+        """What this report shows and what it does not, in a few plain lines."""
+        lines = [
+            "- **It shows** how likely customers in each segment are to recommend the brand, with 95% intervals, and "
+            "how each measure differs between the first and the last wave.",
+            "- **It does not show** that connection makes customers recommend the brand: the segments are compared "
+            "in one survey, so the difference is an association.",
+        ]
+        if self.card.reason is None:
+            lines.append(
+                f"- **Between the waves**: two separate samples of customers, not the same customers twice, and no "
+                f"comparison group without the programme. A change can come from the programme, from anything else "
+                f"that changed in the meantime, or from who answered. The p-values are adjusted with Holm's method "
+                f"across the {len(self.card.metrics)} measures compared between the waves; the 95% intervals are not "
+                "adjusted.")
+        if self.impact is not None:
+            lines.append("- **The segment mix** figures are arithmetic, not a measured gain: they assume each segment "
+                         "kept behaving as in the first wave, and their intervals cover the resampling of respondents "
+                         "only.")
+        return report.Markdown("\n".join(lines))
 
     def within_segments(self) -> report.Markdown:
         """The changes with the segment mix held fixed (direct standardisation)."""
@@ -269,7 +302,9 @@ class ProgrammePage:
             "- **Changes in shares.** Newcombe's hybrid score interval and the two-proportion z-test; attrition by "
             "Kaplan–Meier at the horizon with Greenwood standard errors (the same estimate as the attrition report's "
             "attrition by wave); NPS change from the two analytic variances; value by Welch's t.",
-            "- **Multiple comparisons.** Holm-adjusted p-values over the measures compared.",
+            "- **Multiple comparisons.** One family: every measure compared between the two waves "
+            f"({len(self.card.metrics)} this time), Holm-adjusted p-values; intervals unadjusted. The segments' Net "
+            "Promoter Scores are compared by their intervals only, not tested.",
             "- **Within segments.** Direct standardisation to the pooled segment mix of both waves.",
             "- **Value of the mix change.** First-wave value and retention per segment times the change in segment "
             + (f"shares; percentile bootstrap with {self.n_boot:,} resamples within waves, seed {self.seed}."
@@ -302,6 +337,11 @@ class ProgrammePage:
             report.record(key, value)
 
 
+def _customer_base(eng: Any) -> int:
+    """The customers the mix figures are scaled to: those still customers at the survey date."""
+    return len(eng.customer_base())
+
+
 def _mix(eng: Any, card: WaveComparison, frame: pd.DataFrame, *, n_boot: int, seed: int) -> tuple[MixImpact | None, tuple]:
     cfg = eng.config
     att = cfg.get("attrition")
@@ -316,7 +356,7 @@ def _mix(eng: Any, card: WaveComparison, frame: pd.DataFrame, *, n_boot: int, se
     seg = frame.dropna(subset=["segment"])
     impact = mix_impact(seg, wave=cfg["wave"], waves=list(card.waves), value=cfg["value"][0],
                         duration=att["duration"], event=att["event"], horizon=float(att["horizon"]),
-                        customers=int(eng.sample.customers), weight=cfg.get("weight"), n_boot=n_boot, seed=seed)
+                        customers=_customer_base(eng), weight=cfg.get("weight"), n_boot=n_boot, seed=seed)
     return impact, ()
 
 
@@ -360,7 +400,7 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 1000, quotes_per_segment: in
         words = word_frequency(frame, text=text_cols[0], top=8, min_cell=min_cell, pii_values=pii)
     else:
         text_reason = Reason.of("not_configured", what="a free-text question")
-    return ProgrammePage(client=eng.client, min_cell=min_cell, customers=int(eng.sample.customers),
+    return ProgrammePage(client=eng.client, min_cell=min_cell, customers=_customer_base(eng),
                          weighted=bool(weight), n_boot=n_boot, seed=seed, overall=overall, by_segment=by_segment,
                          card=card, card_std=card_std, impact=impact, mix_reasons=mix_reasons, quotes=quotes,
                          words_used=words, text_reason=text_reason, nps_reason=nps_reason,
