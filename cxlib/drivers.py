@@ -31,7 +31,11 @@ __all__ = [
     "MAX_SHAPLEY_PREDICTORS",
     "MISSING_RULES",
     "QUADRANTS",
+    "EVIDENCE",
+    "FDR_METHODS",
+    "IMPORTANCE_COLUMNS",
     "QuadrantRule",
+    "adjust_p",
     "RelativeWeights",
     "Shapley",
     "Importance",
@@ -61,6 +65,13 @@ MISSING_RULES = ("listwise", "mean", "pairwise")
 
 #: The four quadrants of the stated-vs-derived importance map.
 QUADRANTS: tuple[str, ...] = ("key driver", "hidden driver", "overrated", "secondary")
+
+#: The ``evidence`` column of :class:`Importance`: a claimed quadrant's label is supported at the rule's
+#: false-discovery rate, or only possible; secondary elements make no claim and are not tested.
+EVIDENCE: tuple[str, ...] = ("supported", "possible", "not tested")
+
+#: False-discovery-rate adjustments of :class:`QuadrantRule`: Benjamini–Hochberg, Benjamini–Yekutieli.
+FDR_METHODS: tuple[str, ...] = ("bh", "by")
 
 
 def _fail(function: str, argument: str, message: str) -> ArgumentError:
@@ -253,7 +264,8 @@ def _check_predictors(X: pd.DataFrame, context: str) -> None:
 
 
 def _prepare(X: pd.DataFrame, y: Any, weights: Any, missing: str, context: str):
-    """Align, drop rows without outcome or weight, apply the missing-answer rule. Returns (Z, present, w)."""
+    """Align, drop rows without outcome or weight, apply the missing-answer rule. Returns (Z, present, w,
+    keep), ``keep`` marking the rows of ``X`` used."""
     data = X.apply(pd.to_numeric, errors="raise").astype(float)
     yy = pd.to_numeric(pd.Series(np.asarray(y), index=X.index), errors="raise").astype(float)
     w = pd.Series(1.0, index=X.index) if weights is None else pd.to_numeric(
@@ -276,7 +288,7 @@ def _prepare(X: pd.DataFrame, y: Any, weights: Any, missing: str, context: str):
     ww = w.to_numpy()
     means = np.nansum(Z * ww[:, None], axis=0) / np.sum(present * ww[:, None], axis=0)
     Z = np.where(present, Z - means, 0.0)  # centred; a mean-imputed cell becomes exactly 0
-    return Z, present, ww
+    return Z, present, ww, keep.to_numpy()
 
 
 def _corr_stack(Z: np.ndarray, present: np.ndarray, cw: np.ndarray, pairwise: bool,
@@ -603,19 +615,29 @@ def _missing_weights(X: pd.DataFrame, reason: Reason, *, n: int, weighted: bool,
 
 
 def _relative_weights(X: pd.DataFrame, y: Any, weights: Any, n_boot: int, seed: int, ci: float, missing: str,
-                      method: str) -> RelativeWeights:
-    """The estimator (arguments already checked). Raises :class:`_Unusable` ("predictors") for bad X."""
+                      method: str, extra: np.ndarray | None = None) -> Any:
+    """The estimator (arguments already checked). Raises :class:`_Unusable` ("predictors") for bad X.
+
+    With ``extra`` (an array aligned with ``X``'s rows, one column per quantity, NaN = not answered), returns
+    ``(RelativeWeights, extra_draws)``: the weighted mean of every ``extra`` column over the same bootstrap
+    resamples (resamples × columns; None without a bootstrap)."""
     context = "relative_weights"
     logistic = method == "logistic" or (method == "auto" and _is_binary(pd.Series(np.asarray(y))))
     kind = "logistic" if logistic else "linear"
+    extra_draws = None
+
+    def done(rw: RelativeWeights) -> Any:
+        return rw if extra is None else (rw, extra_draws)
+
     try:
-        Z, present, ww = _prepare(X, y, weights, "mean" if (logistic and missing == "pairwise") else missing, context)
+        Z, present, ww, keep = _prepare(X, y, weights, "mean" if (logistic and missing == "pairwise") else missing,
+                                        context)
     except _Unusable as exc:
         if exc.kind != "data":
             raise
         usable = int(pd.Series(np.asarray(y, dtype=float)).notna().sum())
-        return _missing_weights(X, exc.reason, n=usable, weighted=weights is not None, method=kind,
-                                missing=missing, ci=ci)
+        return done(_missing_weights(X, exc.reason, n=usable, weighted=weights is not None, method=kind,
+                                     missing=missing, ci=ci))
     n = len(Z)
     n_eff = float(ww.sum() ** 2 / (ww**2).sum())
     pairwise = missing == "pairwise" and not logistic
@@ -624,8 +646,8 @@ def _relative_weights(X: pd.DataFrame, y: Any, weights: Any, n_boot: int, seed: 
         raw, sign = _logistic_weights(Z, y01, ww)
         if np.isnan(raw).any():
             # The predictors separate the 0/1 outcome perfectly: the weights are not identified.
-            return _missing_weights(X, Reason.of("separation"), n=n, weighted=weights is not None,
-                                    method=kind, missing=missing, ci=ci)
+            return done(_missing_weights(X, Reason.of("separation"), n=n, weighted=weights is not None,
+                                         method=kind, missing=missing, ci=ci))
     else:
         corr = _corr_stack(Z, present, ww[None], pairwise)[0]
         raw = weights_from_correlation(corr)
@@ -645,7 +667,16 @@ def _relative_weights(X: pd.DataFrame, y: Any, weights: Any, n_boot: int, seed: 
             products = Z[:, iu[0]] * Z[:, iu[1]]
         # Fewer resamples per chunk where each costs more (pairwise moments, many predictors).
         per_case = 8 if products is not None else q * (4 if pairwise else 1)
+        if extra is not None:
+            ex = np.asarray(extra, dtype=float)[keep]
+            ex_present = np.isfinite(ex)
+            ex_filled = np.where(ex_present, ex, 0.0)
+            extras = []
         for counts in bootstrap_counts(n, n_boot, rng, max_cells=max(4_000_000 // per_case, n)):
+            if extra is not None:
+                cw = counts * ww
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    extras.append((cw @ ex_filled) / (cw @ ex_present))
             if logistic:
                 rb = np.vstack([_logistic_weights(Z[c > 0], Z[c > 0, -1] - Z[:, -1].min(), (c * ww)[c > 0])[0]
                                 for c in counts])
@@ -657,12 +688,14 @@ def _relative_weights(X: pd.DataFrame, y: Any, weights: Any, n_boot: int, seed: 
         n_separated = int(separated.sum())
         out["ci_low"], out["ci_high"] = percentile_interval(boot[~separated], ci)
         draws = Draws(boot, [str(c) for c in X.columns])
+        if extra is not None:
+            extra_draws = np.vstack(extras)
     weighted = weights is not None
-    return RelativeWeights(
+    return done(RelativeWeights(
         _weighted_table(out, n, n_eff if weighted else None), r2=r2,
         r2_p_value=None if logistic else _r2_p_value(r2, X.shape[1], n_eff), n=n,
         n_effective=n_eff if weighted else None, method=kind, missing=missing, draws=draws,
-        n_boot_separated=n_separated, ci=ci)
+        n_boot_separated=n_separated, ci=ci))
 
 
 def _r2_p_value(r2: float, p: int, n: float) -> float | None:
@@ -854,7 +887,7 @@ def shapley(X: pd.DataFrame, y: pd.Series, *, weights: pd.Series | None = None) 
     w = _respondent_weights(weights, X, fn)
     weighted = w is not None
     try:
-        Z, present, ww = _prepare(X, yv, w, "listwise", "shapley")
+        Z, present, ww, _ = _prepare(X, yv, w, "listwise", "shapley")
     except _Unusable as exc:
         if exc.kind == "predictors":
             raise _fail(fn, "X", str(exc).split(": ", 1)[1]) from None
@@ -875,7 +908,7 @@ def shapley(X: pd.DataFrame, y: pd.Series, *, weights: pd.Series | None = None) 
 
 @dataclass(frozen=True)
 class QuadrantRule:
-    """Where the stated-vs-derived map is cut.
+    """Where the stated-vs-derived map is cut, and how much evidence a classification needs.
 
     Attributes
     ----------
@@ -885,17 +918,42 @@ class QuadrantRule:
     stated : "mean", "median" or float
         An element's stated importance (0–100) is *high* when above this: the mean or median over the
         elements, or a fixed value.
+    fdr : float
+        False-discovery rate (strictly between 0 and 1) at which a hidden driver, key driver or overrated
+        element is called *supported*; the others whose estimates fall in that quadrant are *possible*.
+    fdr_method : {"bh", "by"}
+        Benjamini–Hochberg (default) or Benjamini–Yekutieli (valid under any dependence, more cautious).
 
     Notes
     -----
     High derived + high stated: **key driver**; high derived + low stated: **hidden driver**; low derived
-    + high stated: **overrated**; low + low: **secondary**.
+    + high stated: **overrated**; low + low: **secondary** (no claim is made).
+
+    The quadrant of an element is where its estimates fall. The claim "element *j* is a hidden driver" is
+    the conjunction of two one-sided hypotheses, derived share above the derived cut and stated importance
+    below the stated cut (key driver: both above; overrated: derived below, stated above). Each half has a
+    one-sided p-value from the bootstrap resamples, ``p = 1 − Φ(z)`` with ``z`` the estimate's distance from
+    the cut in bootstrap standard errors (both halves on the same resamples of respondents); the claim's
+    p-value is the larger of the two (an intersection–union test, Berger 1982). The claims' p-values are
+    adjusted across **every element of the map** (secondary elements count in the family with p = 1), and a
+    claim is *supported* when its adjusted p-value (``q_value``) is at most ``fdr``. Why the fair-share cut
+    is a valid null boundary even with a halo linking every rating, and why BH rather than BY:
+    docs/decisions.md (issue 17, classification).
+
+    References
+    ----------
+    Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate. *JRSS B* 57(1), 289–300.
+    Benjamini, Y., & Yekutieli, D. (2001). The control of the false discovery rate in multiple testing under
+    dependency. *Annals of Statistics* 29(4), 1165–1188.
+    Berger, R. L. (1982). Multiparameter hypothesis testing and acceptance sampling. *Technometrics* 24(4).
 
     Examples
     --------
-    >>> rule = QuadrantRule()  # derived: fair share 100/p; stated: the mean
+    >>> rule = QuadrantRule()  # derived: fair share 100/p; stated: the mean; supported at a 10% FDR (BH)
     >>> rule
-    QuadrantRule(derived='fair_share', stated='mean')
+    QuadrantRule(derived='fair_share', stated='mean', fdr=0.1, fdr_method='bh')
+    >>> rule.principle()[:60]
+    'An element is named a hidden driver, key driver or overrated'
     >>> QuadrantRule(derived=150)
     Traceback (most recent call last):
     ...
@@ -904,6 +962,8 @@ class QuadrantRule:
 
     derived: str | float = "fair_share"
     stated: str | float = "mean"
+    fdr: float = 0.10
+    fdr_method: str = "bh"
 
     def __post_init__(self) -> None:
         fn = "drivers.QuadrantRule"
@@ -917,6 +977,10 @@ class QuadrantRule:
         if not (self.stated in ("mean", "median") or (number(self.stated) and 0 <= float(self.stated) <= 100)):
             raise _fail(fn, "stated", "stated must be 'mean', 'median' or a stated importance between 0 and 100, "
                                       f"not {self.stated!r}")
+        if not (number(self.fdr) and 0 < float(self.fdr) < 1):
+            raise _fail(fn, "fdr", f"fdr must be a false-discovery rate strictly between 0 and 1 (e.g. 0.10), "
+                                   f"not {self.fdr!r}")
+        checks.choice(self.fdr_method, FDR_METHODS, fn, "fdr_method")
 
     def cuts(self, derived: pd.Series, stated: pd.Series) -> tuple[float, float]:
         """The derived and stated cut for these elements."""
@@ -929,8 +993,31 @@ class QuadrantRule:
             s = float(self.stated)
         return d, s
 
+    def _stated_cut_draws(self, stated_draws: np.ndarray) -> np.ndarray:
+        """The stated cut in each resample (resamples × elements of stated importance)."""
+        if self.stated == "mean":
+            return np.nanmean(stated_draws, axis=1)
+        if self.stated == "median":
+            return np.nanmedian(stated_draws, axis=1)
+        return np.full(len(stated_draws), float(self.stated))
+
+    def level_text(self) -> str:
+        """The level in words: ``"a 10% false-discovery rate (Benjamini–Hochberg)"``."""
+        name = "Benjamini–Hochberg" if self.fdr_method == "bh" else "Benjamini–Yekutieli"
+        return f"a {self.fdr * 100:.0f}% false-discovery rate ({name})"
+
+    def principle(self) -> str:
+        """The classification rule in plain words, without this sample's cuts (cheap: no data needed)."""
+        return ("An element is named a hidden driver, key driver or overrated only when the resampling evidence "
+                "supports both halves of that label: its share of the explained connection above an equal share "
+                "(overrated: below it), and its stated importance above the average over the elements (hidden "
+                f"driver: below it). The labels are held to {self.level_text()} across all the elements of the "
+                "map, so that on average at most one named element in "
+                f"{max(round(1 / self.fdr), 2):,} would be a false lead; an element whose estimates fall in a "
+                "quadrant without that support is shown as a possible one.")
+
     def describe(self, derived_cut: float, stated_cut: float, n_elements: int | None = None) -> str:
-        """The rule in words, for a reviewer."""
+        """The rule in words, for a reviewer: the cuts and the level."""
         if self.derived == "fair_share":
             share = f" (100% ÷ {n_elements:,} elements = {derived_cut:.1f}%)" if n_elements else f" ({derived_cut:.1f}%)"
             d = f"more than an equal share of the explained variation{share}"
@@ -939,15 +1026,81 @@ class QuadrantRule:
         s = {"mean": "the average over all elements", "median": "the median over all elements"}.get(
             str(self.stated), "the cut-off")
         return (f"Derived importance is high for {d}; stated importance is high above {s} "
-                f"({stated_cut:.0f}/100).")
+                f"({stated_cut:.0f}/100). An element is named a hidden driver, key driver or overrated only when "
+                f"the bootstrap evidence supports both halves at {self.level_text()} across the "
+                f"{n_elements or 'all'} elements (each half a one-sided test against its cut on the same "
+                "resamples; the label's p-value is the larger of the two); the other elements whose estimates "
+                "fall in those quadrants are shown as possible.")
 
 
 def _rescale(values: pd.Series, lo: float, hi: float) -> pd.Series:
     return (values - lo) / (hi - lo) * 100
 
 
+def adjust_p(p_values: Any, *, method: str = "bh") -> np.ndarray:
+    """False-discovery-rate adjusted p-values (q-values) of a family of tests, as R's ``p.adjust``.
+
+    Parameters
+    ----------
+    p_values : array of float
+        One p-value per hypothesis of the family (NaN: not tested, left NaN and not counted).
+    method : {"bh", "by"}
+        Benjamini–Hochberg (``p.adjust(method = "BH")``) or Benjamini–Yekutieli (``"BY"``).
+
+    Returns
+    -------
+    array
+        Adjusted p-values: a hypothesis is rejected at false-discovery rate ``q`` when its adjusted p-value is
+        at most ``q``.
+
+    Notes
+    -----
+    ``q_(i) = min_{k ≥ i} min(1, c · m p_(k) / k)`` over the ``m`` ordered p-values, with ``c = 1`` (BH) or
+    ``c = Σ_{k=1}^{m} 1/k`` (BY). Computed with statsmodels' ``multipletests`` (``fdr_bh``, ``fdr_by``);
+    checked against R's ``p.adjust`` in tests/test_drivers.py.
+
+    Examples
+    --------
+    >>> adjust_p([0.01, 0.04, 0.03, 0.5]).round(4).tolist()
+    [0.04, 0.0533, 0.0533, 0.5]
+    >>> adjust_p([0.01, np.nan, 0.02], method="by").round(4).tolist()
+    [0.03, nan, 0.03]
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    fn = "drivers.adjust_p"
+    method = checks.choice(method, FDR_METHODS, fn, "method")
+    try:
+        p = np.asarray(p_values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise _fail(fn, "p_values", "p_values must be numbers between 0 and 1") from None
+    ok = np.isfinite(p)
+    if ((p[ok] < 0) | (p[ok] > 1)).any():
+        raise _fail(fn, "p_values", "p_values must lie between 0 and 1")
+    out = np.full(p.shape, np.nan)
+    if ok.any():
+        out[ok] = multipletests(p[ok], method="fdr_bh" if method == "bh" else "fdr_by")[1]
+    return out
+
+
+def _one_sided(distance: np.ndarray, spread: np.ndarray, above: np.ndarray) -> np.ndarray:
+    """One-sided p-values of "the element is on the claimed side of its cut": ``1 − Φ(z)`` with ``z`` the
+    point estimate's distance from the cut (``distance``, estimate − cut), signed positive on the claimed
+    side (``above``: True = above the cut), in bootstrap standard errors of estimate − cut (``spread``:
+    resamples × elements). Elements without finite draws get NaN."""
+    from scipy.stats import norm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column without finite draws: NaN
+        se = np.nanstd(spread, axis=0, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(above, distance, -distance) / se
+    return norm.sf(z)
+
+
 IMPORTANCE_COLUMNS = ("element", "stage", "dimension", "stated", "derived", "ci_low", "ci_high", "performance",
-                      "quadrant", "sign", "lowers_outcome", "n_stated", "n_performance", "n")
+                      "quadrant", "evidence", "p_derived", "p_stated", "q_value", "sign", "lowers_outcome",
+                      "n_stated", "n_performance", "n")
 
 
 @dataclass(frozen=True, eq=False)
@@ -958,11 +1111,16 @@ class Importance(Result):
     ----------
     table : DataFrame
         One row per analysed element, in codebook order: ``element, stage, dimension, stated, derived,
-        ci_low, ci_high, performance, quadrant, sign, lowers_outcome, n_stated, n_performance, n``
-        (+ ``n_effective`` when weighted). ``stated`` and ``performance`` are (weighted) means rescaled to
-        0–100 by the codebook scales; ``derived`` is the percent of R² (relative weights) with its
-        percentile interval; ``sign`` is the direction of the element's coefficient and ``lowers_outcome``
-        flags elements whose higher performance goes with a lower outcome.
+        ci_low, ci_high, performance, quadrant, evidence, p_derived, p_stated, q_value, sign,
+        lowers_outcome, n_stated, n_performance, n`` (+ ``n_effective`` when weighted). ``stated`` and
+        ``performance`` are (weighted) means rescaled to 0–100 by the codebook scales; ``derived`` is the
+        percent of R² (relative weights) with its percentile interval; ``quadrant`` is where the estimates
+        fall; ``evidence`` (:data:`EVIDENCE`) says whether that label is ``supported`` at the rule's
+        false-discovery rate or only ``possible`` (secondary elements: ``not tested``); ``p_derived`` and
+        ``p_stated`` are the one-sided bootstrap p-values of the label's two halves and ``q_value`` the
+        label's adjusted p-value (NaN for secondary elements and without a bootstrap, when every label is
+        possible); ``sign`` is the direction of the element's coefficient and ``lowers_outcome`` flags
+        elements whose higher performance goes with a lower outcome.
     r2, r2_p_value, n, n_effective, method, missing
         As in :class:`RelativeWeights`.
     outcome : str
@@ -971,6 +1129,8 @@ class Importance(Result):
         The rule applied; ``derived_cut`` and ``stated_cut`` are its cuts for these elements.
     draws : Draws or None
         Bootstrap draws of ``derived`` keyed by element.
+    stated_draws : Draws or None
+        Bootstrap draws of ``stated`` on the same resamples, keyed by element.
     excluded : dict
         ``{element: Reason}`` for elements left out (ratings that do not vary, nobody answered, or that
         repeat another element's).
@@ -988,10 +1148,12 @@ class Importance(Result):
     >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
     >>> imp = importance(eng.frame(), eng.codebook, n_boot=50)
     >>> imp.table.columns.tolist()
-    ['element', 'stage', 'dimension', 'stated', 'derived', 'ci_low', 'ci_high', 'performance', 'quadrant', 'sign', 'lowers_outcome', 'n_stated', 'n_performance', 'n']
+    ['element', 'stage', 'dimension', 'stated', 'derived', 'ci_low', 'ci_high', 'performance', 'quadrant', 'evidence', 'p_derived', 'p_stated', 'q_value', 'sign', 'lowers_outcome', 'n_stated', 'n_performance', 'n']
     >>> imp.outcome, imp.n_boot, imp.estimable, imp.names == tuple(imp.table["element"])
     ('connection_index', 50, True, True)
-    >>> set(imp.table["quadrant"]) <= set(QUADRANTS)
+    >>> set(imp.table["quadrant"]) <= set(QUADRANTS), set(imp.table["evidence"]) <= set(EVIDENCE)
+    (True, True)
+    >>> set(imp.hidden_drivers()) <= set(imp.elements("hidden driver"))  # supported ones only
     True
     >>> t = imp.table; t["derived"] = 0.0  # .table is a copy: the result is unchanged
     >>> round(float(imp.table["derived"].sum()), 6)
@@ -1011,6 +1173,7 @@ class Importance(Result):
     derived_cut: float = math.nan
     stated_cut: float = math.nan
     draws: Draws | None = field(default=None, repr=False)
+    stated_draws: Draws | None = field(default=None, repr=False)
     excluded: Mapping[str, Reason] = field(default_factory=dict)
     n_boot: int = 0
     seed: int = 0
@@ -1035,25 +1198,35 @@ class Importance(Result):
         """The analysed elements, in codebook order."""
         return tuple(str(e) for e in self._table["element"])
 
-    def elements(self, quadrant: str) -> tuple[str, ...]:
-        """Elements of one quadrant, best first: drivers by derived importance, overrated and secondary
-        elements by stated importance (ties keep codebook order)."""
+    def elements(self, quadrant: str, evidence: str | None = None) -> tuple[str, ...]:
+        """Elements whose estimates fall in one quadrant, best first: drivers by derived importance,
+        overrated and secondary elements by stated importance (ties keep codebook order). ``evidence``
+        (``"supported"`` or ``"possible"``) keeps only those whose label has that evidence; None: all."""
         checks.choice(quadrant, QUADRANTS, "Importance.elements", "quadrant")
         t = self._table[self._table["quadrant"] == quadrant]
+        if evidence is not None:
+            checks.choice(evidence, EVIDENCE[:2], "Importance.elements", "evidence")
+            t = t[t["evidence"] == evidence]
         key = "derived" if quadrant in ("key driver", "hidden driver") else "stated"
         return tuple(t.sort_values(key, ascending=False, kind="stable")["element"].astype(str))
 
     def hidden_drivers(self) -> tuple[str, ...]:
-        """High derived, low stated importance, by derived importance."""
-        return self.elements("hidden driver")
+        """Supported hidden drivers (high derived, low stated importance), by derived importance."""
+        return self.elements("hidden driver", "supported")
 
     def overrated(self) -> tuple[str, ...]:
-        """High stated, low derived importance, by stated importance."""
-        return self.elements("overrated")
+        """Supported overrated elements (high stated, low derived importance), by stated importance."""
+        return self.elements("overrated", "supported")
 
     def key_drivers(self) -> tuple[str, ...]:
-        """High on both counts, by derived importance."""
-        return self.elements("key driver")
+        """Supported key drivers (high on both counts), by derived importance."""
+        return self.elements("key driver", "supported")
+
+    def possible(self, quadrant: str) -> tuple[str, ...]:
+        """Elements whose estimates fall in ``quadrant`` ("hidden driver", "key driver" or "overrated")
+        without the evidence to support the label at the rule's level, in the same order."""
+        checks.choice(quadrant, QUADRANTS[:3], "Importance.possible", "quadrant")
+        return self.elements(quadrant, "possible")
 
     def lowering(self) -> tuple[str, ...]:
         """Elements with more than the derived cut whose better performance goes with a *lower* outcome
@@ -1073,8 +1246,12 @@ class Importance(Result):
         return t.loc[list(names)].reset_index(drop=True)
 
     def rule_text(self) -> str:
-        """The quadrant rule in words, with its cuts."""
-        return self.rule.describe(self.derived_cut, self.stated_cut, len(self._table))
+        """The quadrant rule in words, with its cuts and its level (and, without a bootstrap, that no
+        label could be supported)."""
+        text = self.rule.describe(self.derived_cut, self.stated_cut, len(self._table))
+        if self.estimable and self.draws is None:
+            text += " Computed without resampling: no label can be supported, so every one is shown as possible."
+        return text
 
     def headline(self) -> str:
         from . import report
@@ -1082,10 +1259,13 @@ class Importance(Result):
         if not self.estimable:
             return report.Markdown(f"Derived importance is not estimable: {report.text(self.reason.sentence)}.")
         parts = []
-        for label, names in (("hidden drivers", self.hidden_drivers()), ("overrated elements", self.overrated()),
-                             ("key drivers", self.key_drivers())):
-            parts.append(f"{len(names)} {label} ({report.listing([report.text(x) for x in names], limit=3)})")
-        return report.Markdown(f"Of {len(self._table):,} elements: " + "; ".join(parts)
+        for quadrant, label, names in (("hidden driver", "hidden drivers", self.hidden_drivers()),
+                                       ("overrated", "overrated elements", self.overrated()),
+                                       ("key driver", "key drivers", self.key_drivers())):
+            parts.append(f"{len(names)} {label} ({report.listing([report.text(x) for x in names], limit=3)}; "
+                         f"{len(self.possible(quadrant))} more possible)")
+        return report.Markdown(f"Of {len(self._table):,} elements, supported at {self.rule.level_text()}: "
+                               + "; ".join(parts)
                                + f". The elements explain R² = {report.number(self.r2, '{:.2f}')} (n={self.n:,}).")
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
@@ -1096,8 +1276,10 @@ class Importance(Result):
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         out["rule"] = self.rule_text() if self.estimable else ""
-        out.update({"hidden_drivers": list(self.hidden_drivers()), "overrated": list(self.overrated()),
-                    "key_drivers": list(self.key_drivers())})
+        out.update({"fdr": self.rule.fdr, "fdr_method": self.rule.fdr_method,
+                    "hidden_drivers": list(self.hidden_drivers()), "overrated": list(self.overrated()),
+                    "key_drivers": list(self.key_drivers()),
+                    "possible": {q: list(self.possible(q)) for q in QUADRANTS[:3]}})
         return out
 
 
@@ -1230,7 +1412,8 @@ def importance(
         p_mean, p_n = wmean(perf.loc[e, "column"], float(perf.loc[e, "scale_min"]), float(perf.loc[e, "scale_max"]))
         rows.append({"element": e, "stage": perf.loc[e, "stage"], "dimension": perf.loc[e, "dimension"],
                      "stated": s_mean, "derived": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                     "performance": p_mean, "quadrant": None, "sign": 0, "lowers_outcome": False,
+                     "performance": p_mean, "quadrant": None, "evidence": None, "p_derived": np.nan,
+                     "p_stated": np.nan, "q_value": np.nan, "sign": 0, "lowers_outcome": False,
                      "n_stated": s_n, "n_performance": p_n})
     out = pd.DataFrame(rows, columns=list(IMPORTANCE_COLUMNS[:-1]))
     common = dict(outcome=outcome, rule=rule, excluded=excluded, n_boot=n_boot, seed=seed, ci=ci, missing=missing,
@@ -1246,8 +1429,12 @@ def importance(
     if len(elements) < 2:
         return not_estimable(Reason.of("too_few_elements", left=len(elements)), n_rows)
     X = pd.DataFrame({e: frame[perf.loc[e, "column"]] for e in elements}, index=frame.index)
+    stated_values = np.column_stack([
+        _rescale(pd.to_numeric(frame[imp.loc[e, "column"]], errors="coerce"), float(imp.loc[e, "scale_min"]),
+                 float(imp.loc[e, "scale_max"])).to_numpy(dtype=float) for e in elements])
     try:
-        rw = _relative_weights(X, y, frame[weight] if weight else None, n_boot, seed, ci, missing, "auto")
+        rw, stated_boot = _relative_weights(X, y, frame[weight] if weight else None, n_boot, seed, ci, missing,
+                                            "auto", extra=stated_values)
     except _Unusable as exc:  # perfectly collinear ratings (other than exact duplicates, already left out)
         return not_estimable(exc.reason or Reason.of("collinear", names="the elements"), n_rows)
     if not rw.estimable:
@@ -1263,9 +1450,28 @@ def importance(
     out["quadrant"] = np.select([high_d & high_s, high_d & ~high_s, ~high_d & high_s], list(QUADRANTS[:3]),
                                 default=QUADRANTS[3])
     draws = rw.draws
+    stated_draws = None
+    claimed = (out["quadrant"] != QUADRANTS[3]).to_numpy()
+    out["evidence"] = np.where(claimed, "possible", EVIDENCE[2])
+    if draws is not None:
+        boot = draws.columns(list(map(str, elements)))
+        separated = np.isnan(boot).any(axis=1)  # logistic resamples that separated: left out
+        boot, sboot = boot[~separated], stated_boot[~separated]
+        stated_draws = Draws(stated_boot, [str(e) for e in elements])
+        p_d = _one_sided(out["derived"].to_numpy() - d_cut, boot - d_cut, high_d.to_numpy())
+        p_s = _one_sided(out["stated"].to_numpy() - s_cut, sboot - rule._stated_cut_draws(sboot)[:, None],
+                         high_s.to_numpy())
+        out["p_derived"], out["p_stated"] = p_d, p_s
+        # The label's p-value is the larger of its halves' (intersection-union); the family is every element
+        # of the map, secondary ones (no claim) counted with p = 1.
+        claim_p = np.where(claimed, np.fmax(p_d, p_s), 1.0)
+        claim_p = np.where(np.isnan(claim_p), 1.0, claim_p)
+        q = adjust_p(claim_p, method=rule.fdr_method)
+        out["q_value"] = np.where(claimed, q, np.nan)
+        out["evidence"] = np.where(claimed, np.where(q <= rule.fdr, EVIDENCE[0], EVIDENCE[1]), EVIDENCE[2])
     return Importance(_weighted_table(out, rw.n, rw.n_effective), r2=rw.r2, r2_p_value=rw.r2_p_value, n=rw.n,
                       n_effective=rw.n_effective, method=rw.method, derived_cut=d_cut, stated_cut=s_cut,
-                      draws=draws, n_boot_separated=rw.n_boot_separated, **common)
+                      draws=draws, stated_draws=stated_draws, n_boot_separated=rw.n_boot_separated, **common)
 
 
 # -- follow-on steps: they take the result object and read draws by name --------------------------------

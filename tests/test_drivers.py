@@ -127,21 +127,33 @@ import cxlib as cx  # noqa: E402
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def _precision_recall(imp: drivers.Importance, truth: dict) -> dict[str, tuple[float, float]]:
+def _precision_recall(imp: drivers.Importance, truth: dict) -> dict[str, tuple[float, float, float]]:
+    """Precision and recall of the *supported* hidden drivers and overrated elements (issue 17: the lists the
+    reports name), and the recall of supported + possible ones (every planted element is still shown)."""
     out = {}
     for quadrant, key in (("hidden driver", "hidden_drivers"), ("overrated", "overrated")):
-        got, want = set(imp.elements(quadrant)), set(truth[key])
-        out[quadrant] = (len(got & want) / max(len(got), 1), len(got & want) / len(want))
+        got, want = set(imp.elements(quadrant, "supported")), set(truth[key])
+        shown = set(imp.elements(quadrant))
+        out[quadrant] = (len(got & want) / max(len(got), 1), len(got & want) / len(want), len(shown & want) / len(want))
     return out
+
+
+def _holds(scores: dict[str, tuple[float, float, float]]) -> bool:
+    """Issue 17: named elements are right (precision ≥ 0.8) and planted hidden drivers are named (recall ≥ 0.8);
+    planted overrated elements are at least shown (recall of supported + possible ≥ 0.8; the evidence that an
+    element is linked to connection *less* than an average element is weaker at these sample sizes, so at
+    least half are named)."""
+    (hp, hr, _), (op, orr, os_) = scores["hidden driver"], scores["overrated"]
+    return hp >= 0.8 and hr >= 0.8 and op >= 0.8 and os_ >= 0.8 and orr >= 0.5
 
 
 @pytest.mark.parametrize("slug", ["demo-retailer", "demo-brokerage"])
 def test_planted_hidden_drivers_and_overrated_recovered_on_demos(slug):
     eng = cx.load_engagement(DATA / slug)
     truth = json.loads((DATA / slug / "truth.json").read_text())
-    imp = drivers.importance(eng.frame(), eng.codebook, weight=eng.config.get("weight"), n_boot=0)
-    for quadrant, (precision, recall) in _precision_recall(imp, truth).items():
-        assert precision >= 0.8 and recall >= 0.8, (slug, quadrant, precision, recall)
+    imp = drivers.importance(eng.frame(), eng.codebook, weight=eng.config.get("weight"), n_boot=100)
+    scores = _precision_recall(imp, truth)
+    assert _holds(scores), (slug, scores)
 
 
 @pytest.mark.slow
@@ -151,12 +163,13 @@ def test_planted_quadrants_recovered_on_average_over_seeds(kind, slow):
     scores = []
     for seed in seeds:
         eng, truth = cx.synth.make_engagement(kind, 5000, seed=500 + seed)
-        imp = drivers.importance(eng.frame(), eng.codebook, weight=eng.config.get("weight"), n_boot=0)
+        imp = drivers.importance(eng.frame(), eng.codebook, weight=eng.config.get("weight"),
+                                 n_boot=200 if slow else 50, seed=seed)
         scores.append([v for pr in _precision_recall(imp, truth).values() for v in pr])
     mean = np.mean(scores, axis=0)
-    print(f"\n{kind}: mean precision/recall over {len(scores)} seeds: hidden {mean[0]:.2f}/{mean[1]:.2f}, "
-          f"overrated {mean[2]:.2f}/{mean[3]:.2f}")
-    assert (mean >= 0.8).all()
+    print(f"\n{kind}: mean over {len(scores)} seeds, supported precision/recall (recall shown): hidden "
+          f"{mean[0]:.2f}/{mean[1]:.2f} ({mean[2]:.2f}), overrated {mean[3]:.2f}/{mean[4]:.2f} ({mean[5]:.2f})")
+    assert _holds({"hidden driver": tuple(mean[:3]), "overrated": tuple(mean[3:])})
 
 
 def test_importance_columns_rule_and_rollups():
@@ -165,7 +178,7 @@ def test_importance_columns_rule_and_rollups():
     imp = result.table
     assert list(imp.columns) == list(drivers.IMPORTANCE_COLUMNS) + ["n_effective"]
     assert imp["derived"].sum() == pytest.approx(100)
-    assert set(imp["quadrant"]) <= set(drivers.QUADRANTS)
+    assert set(imp["quadrant"]) <= set(drivers.QUADRANTS) and set(imp["evidence"]) <= set(drivers.EVIDENCE)
     high = imp["derived"] > result.derived_cut
     assert (imp.loc[high & (imp.stated > result.stated_cut), "quadrant"] == "key driver").all()
     assert (imp["n"] == result.n).all() and (imp["n_effective"] == result.n_effective).all()
@@ -502,10 +515,14 @@ def test_quadrant_lists_and_lowering_match_the_table_and_a_planted_reversal():
     for quadrant, key in (("hidden driver", "derived"), ("key driver", "derived"), ("overrated", "stated")):
         brute = t[t["quadrant"] == quadrant].sort_values(key, ascending=False)["element"].tolist()
         assert list(imp.elements(quadrant)) == brute
-    assert imp.hidden_drivers() == imp.elements("hidden driver") and imp.key_drivers() == imp.elements("key driver")
+    # Without resampling no label is supported: every claimed quadrant's elements are possible ones.
+    assert imp.hidden_drivers() == imp.key_drivers() == imp.overrated() == ()
+    assert imp.possible("hidden driver") == imp.elements("hidden driver") and imp.elements("hidden driver")
+    assert set(t.loc[t["quadrant"] != "secondary", "evidence"]) == {"possible"} and t["q_value"].isna().all()
+    assert "no label can be supported" in imp.rule_text()
     assert imp.lowering() == ()
     # Reverse one key driver's performance scale: better reported performance now goes with lower connection.
-    element = imp.key_drivers()[0]
+    element = imp.elements("key driver")[0]
     row = cb[(cb["role"] == "element_performance") & (cb["element"] == element)].iloc[0]
     flipped = f.assign(**{row["column"]: row["scale_min"] + row["scale_max"] - f[row["column"]]})
     rev = drivers.importance(flipped, cb, n_boot=0)
@@ -514,3 +531,131 @@ def test_quadrant_lists_and_lowering_match_the_table_and_a_planted_reversal():
     assert element not in drivers.priorities(rev, top=60).table["element"].tolist()
     with pytest.raises(ArgumentError):
         imp.elements("hidden drivers")
+
+
+# -- classification with its uncertainty (issue 17) ---------------------------------------------------
+
+import sys  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+import planted_drivers  # noqa: E402
+from rlang import run_r  # noqa: E402
+
+
+def test_adjust_p_equals_r_p_adjust_bh_and_by():
+    """Reference: R's ``p.adjust(method = "BH")`` and ``"BY"``."""
+    rng = np.random.default_rng(17)
+    p = np.concatenate([rng.uniform(0, 0.01, 8), rng.uniform(0, 1, 72), [1.0, 0.5, 0.5]])
+    ref = run_r('result <- data.frame(bh = p.adjust(d$p, "BH"), by = p.adjust(d$p, "BY"))', packages=(),
+                d=pd.DataFrame({"p": p}))
+    np.testing.assert_allclose(drivers.adjust_p(p), ref["bh"].astype(float), rtol=1e-12)
+    np.testing.assert_allclose(drivers.adjust_p(p, method="by"), ref["by"].astype(float), rtol=1e-12)
+    with pytest.raises(ArgumentError, match="between 0 and 1"):
+        drivers.adjust_p([0.2, 1.5])
+
+
+@functools.lru_cache(maxsize=1)
+def _planted_importance():
+    frame, cb, truth = planted_drivers.planted(n=900, seed=3, p=40, n_key=3, n_hidden=3, n_overrated=3)
+    w = pd.Series(np.random.default_rng(0).uniform(0.5, 2.0, len(frame)), index=frame.index)
+    frame = frame.assign(w=w)
+    frame.loc[frame.index[:7], "connection_index"] = np.nan  # rows without an outcome are left out
+    return frame, cb, truth, drivers.importance(frame, cb, weight="w", n_boot=60, seed=5)
+
+
+def test_stated_draws_and_p_values_match_a_brute_force_loop_over_the_same_resamples():
+    """Stated importance is resampled with the derived importance: each resample's weighted means over the
+    respondents it drew (rebuilt here with the engine's own resampler and seed), and every p- and q-value
+    from the formulas of QuadrantRule's Notes."""
+    from scipy.stats import norm
+
+    from cxlib.stats import bootstrap_indices
+
+    frame, cb, _, imp = _planted_importance()
+    t = imp.table
+    kept = frame[frame["connection_index"].notna()].reset_index(drop=True)
+    cols = cb[cb.role == "element_importance"].set_index("element")["column"]
+    S = np.column_stack([(kept[cols[e]] - 1) / 4 * 100 for e in imp.names])
+    w = kept["w"].to_numpy()
+    idx = np.vstack(list(bootstrap_indices(len(kept), 60, np.random.default_rng(5))))
+    for r in (0, 17, 59):
+        rows = idx[r]
+        brute = [np.average(S[rows, j][~np.isnan(S[rows, j])], weights=w[rows][~np.isnan(S[rows, j])])
+                 for j in range(S.shape[1])]
+        np.testing.assert_allclose(imp.stated_draws.frame()[list(imp.names)].to_numpy()[r], brute, rtol=1e-10)
+    D = imp.draws.frame()[list(imp.names)].to_numpy()
+    SD = imp.stated_draws.frame()[list(imp.names)].to_numpy()
+    above_d = t["derived"] > imp.derived_cut
+    above_s = t["stated"] > imp.stated_cut
+    sign_d = np.where(above_d, 1, -1)
+    sign_s = np.where(above_s, 1, -1)
+    p_d = norm.sf(sign_d * (t["derived"] - imp.derived_cut) / D.std(axis=0, ddof=1))
+    p_s = norm.sf(sign_s * (t["stated"] - imp.stated_cut) / (SD - SD.mean(axis=1, keepdims=True)).std(axis=0, ddof=1))
+    np.testing.assert_allclose(t["p_derived"], p_d, rtol=1e-9)
+    np.testing.assert_allclose(t["p_stated"], p_s, rtol=1e-9)
+    claimed = t["quadrant"] != "secondary"
+    family = np.where(claimed, np.maximum(p_d, p_s), 1.0)  # every element of the map; secondary: p = 1
+    ref = run_r('result <- data.frame(q = p.adjust(d$p, "BH"))', packages=(), d=pd.DataFrame({"p": family}))
+    np.testing.assert_allclose(t.loc[claimed, "q_value"], ref["q"].astype(float)[claimed.to_numpy()], rtol=1e-10)
+    assert t.loc[~claimed, "q_value"].isna().all() and (t.loc[~claimed, "evidence"] == "not tested").all()
+    want = np.where(t["q_value"] <= 0.10, "supported", "possible")
+    assert (t.loc[claimed, "evidence"].to_numpy() == want[claimed.to_numpy()]).all()
+    for quadrant in ("hidden driver", "key driver", "overrated"):
+        assert set(imp.elements(quadrant, "supported")) | set(imp.possible(quadrant)) == set(imp.elements(quadrant))
+        assert not set(imp.elements(quadrant, "supported")) & set(imp.possible(quadrant))
+
+
+def test_to_dict_and_rule_text_state_the_rule_its_level_and_both_lists():
+    *_, imp = _planted_importance()
+    d = imp.to_dict()
+    assert d["fdr"] == 0.10 and d["fdr_method"] == "bh"
+    assert d["hidden_drivers"] == list(imp.hidden_drivers()) and d["key_drivers"] == list(imp.key_drivers())
+    assert d["possible"] == {q: list(imp.possible(q)) for q in ("key driver", "hidden driver", "overrated")}
+    assert "10% false-discovery rate (Benjamini–Hochberg)" in d["rule"] and "possible" in d["rule"]
+    assert "10% false-discovery rate" in imp.headline() and "more possible" in imp.headline()
+    strict = drivers.QuadrantRule(fdr=0.01, fdr_method="by")
+    assert "1% false-discovery rate (Benjamini–Yekutieli)" in strict.principle()
+    frame, cb, _, _ = _planted_importance()
+    tight = drivers.importance(frame, cb, weight="w", n_boot=60, seed=5, rule=strict)
+    assert set(tight.hidden_drivers()) <= set(imp.hidden_drivers())  # a stricter level names no more
+    with pytest.raises(ArgumentError, match="strictly between 0 and 1"):
+        drivers.QuadrantRule(fdr=10)
+
+
+def test_with_a_halo_null_elements_population_share_stays_below_the_fair_share_cut():
+    """Issue 17, the null hypothesis: with a halo in every rating (performance and the outcome), a null
+    element gets a positive population relative weight, but it stays below the fair share 100/p (here
+    ≈ 0.8% against 1.25%), so a one-sided test against the cut is a test whose null holds for every planted
+    null element. A near-copy of a driver (two questions about one thing) does not: it shares its twin's
+    credit, far above the cut (a limitation of any share-of-R² rule, docs/decisions.md)."""
+    _, _, truth = planted_drivers.planted(n=10)
+    pop = planted_drivers.population_importance(n=50_000)
+    fair = 100 / len(pop)
+    nulls = pop[truth["nulls"]]
+    assert nulls.max() < 0.9 * fair < pop[truth["hidden_drivers"]].min()
+    assert nulls.mean() > 0.4 * fair  # the halo gives them a real, positive share
+    twins = planted_drivers.population_importance(n=50_000, twins=2)
+    assert (twins[truth["nulls"][:2]] > 2 * fair).all()
+
+
+@pytest.mark.slow
+def test_named_hidden_drivers_keep_the_false_discovery_proportion_under_the_level(slow):
+    """Acceptance (issue 17): over 20 samples of a client with 80 elements, a halo linking every rating, four
+    planted hidden drivers, five key drivers and 71 null elements, the supported hidden drivers have a mean
+    false-discovery proportion of at most 10% and recall of the planted hidden drivers at least 0.8 (the
+    point-estimate quadrant, measured alongside, names many null elements). Quick form: 3 samples, fewer
+    resamples."""
+    seeds, n_boot = (range(20), 200) if slow else (range(3), 60)
+    fdp, recall, fdp_point = [], [], []
+    for seed in seeds:
+        frame, cb, truth = planted_drivers.planted(n=1500, seed=700 + seed)
+        imp = drivers.importance(frame, cb, n_boot=n_boot, seed=seed)
+        want = set(truth["hidden_drivers"])
+        got, point = set(imp.hidden_drivers()), set(imp.elements("hidden driver"))
+        fdp.append(len(got - want) / max(len(got), 1))
+        recall.append(len(got & want) / len(want))
+        fdp_point.append(len(point - want) / max(len(point), 1))
+    print(f"\nover {len(fdp)} samples: supported hidden drivers FDP {np.mean(fdp):.3f}, recall {np.mean(recall):.3f}; "
+          f"point-estimate quadrant FDP {np.mean(fdp_point):.3f}")
+    assert np.mean(fdp) <= 0.10 and np.mean(recall) >= 0.8
+    assert np.mean(fdp_point) > 0.2  # the old rule fails on the same samples: the test can fail

@@ -128,21 +128,29 @@ def test_not_estimable_says_why_in_every_section():
     assert page.imp.reason.code == "too_few_elements"
     texts = _texts(page)
     assert "could not be estimated" in texts["headline"] and "Not estimable" in texts["headline"]
-    assert page.results() == {"hidden_drivers": [], "overrated": [], "key_drivers": []}
+    res = page.results()
+    assert {k: res[k] for k in ("hidden_drivers", "overrated", "key_drivers")} == {
+        "hidden_drivers": [], "overrated": [], "key_drivers": []}
+    assert res["classification"]["possible"] == {"hidden_drivers": [], "overrated": [], "key_drivers": []}
 
 
 def test_results_have_the_design_shapes_and_complete_lists():
     page, _, _ = _page()
     res = page.results()
-    assert set(res) == {"hidden_drivers", "overrated", "key_drivers"}
+    assert set(res) == {"hidden_drivers", "overrated", "key_drivers", "classification"}
     imp = page.imp
-    for key, members in (("hidden_drivers", imp.hidden_drivers()), ("overrated", imp.overrated()),
-                         ("key_drivers", imp.key_drivers())):
-        assert [d["element"] for d in res[key]] == list(members)
-        for d in res[key]:
-            assert set(d) == {"element", "stage", "stated", "estimate", "ci_low", "ci_high", "n", "n_effective"}
+    cls = res["classification"]
+    assert cls["fdr"] == 0.1 and cls["fdr_method"] == "bh" and cls["n_elements"] == len(imp.names)
+    assert "10% false-discovery rate" in cls["rule"]
+    for key, quadrant in (("hidden_drivers", "hidden driver"), ("overrated", "overrated"), ("key_drivers", "key driver")):
+        assert [d["element"] for d in res[key]] == list(imp.elements(quadrant, "supported"))  # supported only
+        assert [d["element"] for d in cls["possible"][key]] == list(imp.possible(quadrant))
+        for d in res[key] + cls["possible"][key]:
+            assert set(d) == {"element", "stage", "stated", "estimate", "ci_low", "ci_high", "n", "n_effective",
+                              "q_value"}
             assert d["ci_low"] <= d["estimate"] <= d["ci_high"] and d["n"] == imp.n
             assert isinstance(d["stated"], float) and isinstance(d["stage"], str)
+        assert all(d["q_value"] <= 0.1 for d in res[key]) and all(d["q_value"] > 0.1 for d in cls["possible"][key])
     t = imp.table.set_index("element")
     first = res["hidden_drivers"][0]
     assert first["estimate"] == t.loc[first["element"], "derived"]
@@ -151,11 +159,14 @@ def test_results_have_the_design_shapes_and_complete_lists():
 def test_a_cut_list_says_how_many_more():
     page, _, _ = _page()
     imp = page.imp
-    lists = {"hidden driver": imp.hidden_drivers(), "overrated": imp.overrated(), "key driver": imp.key_drivers()}
+    lists = {q: imp.possible(q) for q in ("hidden driver", "overrated", "key driver")}
     quadrant, members = max(lists.items(), key=lambda kv: len(kv[1]))
-    assert len(members) > page_module.LIST_LIMIT, lists
-    assert f"and {len(members) - page_module.LIST_LIMIT} more" in page.headline()
-    assert len(page.quadrant_table(quadrant).data) == len(members)  # tables list every element
+    if len(members) > page_module.LIST_LIMIT:
+        assert f"and {len(members) - page_module.LIST_LIMIT} more" in page.headline()
+    else:  # no list that long here: every name is in the sentence
+        assert all(report.text(e) in page.headline() for e in members)
+    table = page.quadrant_table(quadrant).data  # tables list every element, supported then possible
+    assert table["Element"].tolist() == list(imp.elements(quadrant, "supported") + imp.possible(quadrant))
     assert page_module.names(list("abcdefg")) == "**a**, **b**, **c**, **d**, **e** and 2 more"
 
 
@@ -166,3 +177,38 @@ def test_the_page_agrees_with_the_analysis_it_words():
     top = drivers.rollup(imp).table.iloc[0]
     assert f"{top['derived']:.0f}% (95% CI {top['ci_low']:.0f}%–{top['ci_high']:.0f}%; n={imp.n:,})" in page.headline()
     assert page.priorities_table().data["Element"].tolist() == drivers.priorities(imp, top=10).table["element"].tolist()
+
+
+def test_supported_and_possible_are_marked_everywhere_and_the_words_are_associations():
+    """Issue 17: the tables, the headline and the map tell supported from possible labels; the rule and its
+    level are stated; no causal phrasing (tests/wording.py) in any section."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from wording import causal_phrases
+
+    page, _, _ = _page()
+    imp = page.imp
+    assert imp.possible("hidden driver") and imp.hidden_drivers()
+    data = page.hidden_table().data
+    assert data["Evidence (10% FDR)"].tolist() == (["supported"] * len(imp.hidden_drivers())
+                                                   + ["possible"] * len(imp.possible("hidden driver")))
+    head = page.headline()
+    assert "supported at a 10% false-discovery rate" in head and "possible hidden driver" in head
+    for e in imp.possible("hidden driver")[:page_module.LIST_LIMIT]:
+        assert report.text(e) in head and f"**{report.text(e)}**" not in head  # named, not bold
+    assert "10% false-discovery rate (Benjamini–Hochberg)" in page.rule() and "possible" in page.rule()
+    assert "10% false-discovery rate" in page.methods() and "every element of the map" in page.methods()
+    assert any(q.endswith("(possible)") for q in page.priorities_table().data["Quadrant"]) or not any(
+        imp.table.set_index("element").loc[e, "evidence"] == "possible" for e in page.first.table["element"])
+    fig = page.importance_map()
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("possible" in t for t in legend), legend
+    from matplotlib.collections import PathCollection
+
+    hollow = [c for c in fig.axes[0].collections if isinstance(c, PathCollection) and len(c.get_offsets())
+              and len(c.get_facecolors()) and (c.get_facecolors()[:, :3] == 1).all()]  # white rings: possible
+    assert sum(len(c.get_offsets()) for c in hollow) == (imp.table["evidence"] == "possible").sum()
+    for name, text in _texts(page).items():
+        assert not causal_phrases(text), (name, causal_phrases(text))

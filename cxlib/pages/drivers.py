@@ -1,6 +1,11 @@
-"""Notebook 02, driver analysis: which experience elements move emotional connection, against what
-customers say matters; journey stages and experience dimensions; where to act first; how certain the
+"""Notebook 02, driver analysis: which experience elements are most linked to emotional connection, against
+what customers say matters; journey stages and experience dimensions; where to act first; how certain the
 ranking is; the same elements against other outcomes.
+
+An element is named a hidden driver, key driver or overrated element only when the resampling evidence
+supports the label at the rule's false-discovery rate (:class:`cxlib.drivers.QuadrantRule`); the others
+whose estimates fall in a quadrant are shown as *possible* ones, in the tables, on the map and in the
+headline, and results.json lists them apart (``classification``).
 
 ``build(eng)`` computes every result once; each method of :class:`DriversPage` words one section of the
 report. Base: every analysed respondent with a connection index (``eng.frame()`` as it is; the n of the
@@ -12,7 +17,7 @@ Examples
 >>> eng, _ = cx.synth.make_engagement("retailer", 600, seed=1)
 >>> page = build(eng, n_boot=50)
 >>> sorted(page.results())
-['hidden_drivers', 'key_drivers', 'overrated']
+['classification', 'hidden_drivers', 'key_drivers', 'overrated']
 >>> "hidden driver" in page.headline()
 True
 """
@@ -95,6 +100,12 @@ def _derived(row: Any) -> str:
     return report.ci_text(row["derived"], row["ci_low"], row["ci_high"], fmt="{:.1f}")
 
 
+#: How the tables and the quadrant column word an element's evidence.
+EVIDENCE_WORDS = {"supported": "supported", "possible": "possible", "not tested": "–"}
+#: results.json names of the quadrants.
+RESULT_KEYS = {"hidden driver": "hidden_drivers", "overrated": "overrated", "key driver": "key_drivers"}
+
+
 def _score(value: Any, n: int, min_cell: int) -> str:
     """A 0–100 mean, or suppressed when fewer than ``min_cell`` answered."""
     return f"suppressed (n < {min_cell:,})" if n < min_cell else report.number(value, "{:.0f}/100")
@@ -120,32 +131,49 @@ class DriversPage:
 
     # -- headline -----------------------------------------------------------------------------------------
     def headline(self) -> report.Markdown:
-        """The findings in a few sentences: the three quadrant lists, the stage that matters most (CI, n),
-        and the elements that could not be assessed."""
+        """The findings in a few sentences: the supported quadrant lists (and how many more are possible),
+        the stage that matters most (CI, n), and the elements that could not be assessed."""
         imp = self.imp
         lines = [f"### {report.text(self.client)}: headline findings"]
         if not imp.estimable:
-            lines.append(f"What drives emotional connection could not be estimated: {report.text(imp.reason.sentence)} "
-                         f"(n={imp.n:,}).")
+            lines.append("Which elements are linked to emotional connection could not be estimated: "
+                         f"{report.text(imp.reason.sentence)} (n={imp.n:,}).")
             return report.Markdown("\n\n".join(lines + self._excluded_lines()))
+        level = imp.rule.level_text()
         hidden, over, key = imp.hidden_drivers(), imp.overrated(), imp.key_drivers()
-        lines.append(f"**{_plural(len(hidden), 'hidden driver', 'hidden drivers')}**: {names(hidden)}. Customers do "
-                     "not call them important, yet they move emotional connection more than an average element does."
-                     if hidden else "**No hidden drivers**: every element that moves emotional connection more than "
-                                    "an average element does is also one customers call important.")
-        lines.append(f"**{_plural(len(over), 'overrated element', 'overrated elements')}**: {names(over)}. Customers "
-                     "say they matter, but they do not move emotional connection."
-                     if over else "**No overrated elements**: every element customers call important also moves "
-                                  "emotional connection.")
-        lines.append(f"**{_plural(len(key), 'key driver', 'key drivers')}** matter on both counts: {names(key)}."
-                     if key else "**No key drivers**: no element is both important to customers and a strong "
-                                 "driver of connection.")
+        lines.append(f"**{_plural(len(hidden), 'hidden driver', 'hidden drivers')}**, supported at {level}: "
+                     f"{names(hidden)}. Customers do not call them important, yet they are linked to emotional "
+                     "connection more than an average element is." + self._possible_text("hidden driver")
+                     if hidden else f"**No supported hidden driver** (at {level}): no element that customers do "
+                                    "not call important is clearly linked to emotional connection more than an "
+                                    "average element." + self._possible_text("hidden driver"))
+        lines.append(f"**{_plural(len(over), 'overrated element', 'overrated elements')}** (supported): "
+                     f"{names(over)}. Customers say they matter, but they are linked to emotional connection less "
+                     "than an average element is." + self._possible_text("overrated")
+                     if over else "**No supported overrated element**: no element customers call important is "
+                                  "clearly linked to connection less than an average element."
+                                  + self._possible_text("overrated"))
+        lines.append(f"**{_plural(len(key), 'key driver', 'key drivers')}** (supported) matter on both counts: "
+                     f"{names(key)}." + self._possible_text("key driver")
+                     if key else "**No supported key driver**: no element is clearly both important to customers "
+                                 "and linked to connection more than an average element."
+                                 + self._possible_text("key driver"))
         if self.stages.estimable and len(self.stages.table):
             top = self.stages.table.iloc[0]
             lines.append(f"The journey stage that matters most is **{label(top['stage'])}**: "
                          f"{report.ci_text(top['derived'], top['ci_low'], top['ci_high'], fmt='{:.0f}%', n=imp.n)} "
                          "of the connection the experience explains.")
         return report.Markdown("\n\n".join(lines + self._excluded_lines()))
+
+    def _possible_text(self, quadrant: str) -> str:
+        maybe = self.imp.possible(quadrant)
+        if not maybe:
+            return ""
+        what = {"hidden driver": "hidden driver", "overrated": "overrated element", "key driver": "key driver"}[quadrant]
+        one = len(maybe) == 1
+        return (f" {_plural(len(maybe), 'more element is a possible ' + what, 'more elements are possible ' + what + 's')}"
+                f" ({'its' if one else 'their'} estimates fall in this quadrant, but the evidence does not support "
+                f"the label): {names(maybe, bold=False)}.")
 
     def _excluded_lines(self) -> list[str]:
         if not self.imp.excluded:
@@ -171,12 +199,13 @@ class DriversPage:
 
     # -- key, hidden and overrated ------------------------------------------------------------------------
     def quadrant_table(self, quadrant: str) -> Any:
-        """Every element of one quadrant (best first): element, journey stage, stated importance, derived
-        importance with its 95% CI, n."""
+        """Every element whose estimates fall in one quadrant, the supported ones first (each best first):
+        element, journey stage, stated importance, derived importance with its 95% CI, the evidence
+        (supported or possible at the rule's level), the label's adjusted p-value, n."""
         imp = self.imp
         if not imp.estimable:
             return report.Markdown(f"Not estimable: {report.text(imp.reason.sentence)}.")
-        members = imp.elements(quadrant)
+        members = imp.elements(quadrant, "supported") + imp.possible(quadrant)
         if not members:
             return report.Markdown(f"No element is a{'n' if quadrant[0] in 'aeiou' else ''} {quadrant} here.")
         rows = imp.rows(members)
@@ -185,6 +214,8 @@ class DriversPage:
             "Journey stage": [report.pretty(s) for s in rows["stage"]],
             "Stated importance": [_score(v, k, self.min_cell) for v, k in zip(rows["stated"], rows["n_stated"])],
             "Derived importance, % (95% CI)": [_derived(r) for _, r in rows.iterrows()],
+            f"Evidence ({imp.rule.fdr * 100:.0f}% FDR)": [EVIDENCE_WORDS[str(v)] for v in rows["evidence"]],
+            "Adjusted p-value": [report.p_value(q) if pd.notna(q) else "not tested" for q in rows["q_value"]],
             "n": [f"{imp.n:,}"] * len(rows),
         }))
 
@@ -193,7 +224,8 @@ class DriversPage:
         return self.quadrant_table("hidden driver")
 
     def overrated_table(self) -> Any:
-        """The overrated elements: customers call them important; they do not move connection."""
+        """The overrated elements: customers call them important; they are linked to connection less than an
+        average element."""
         return self.quadrant_table("overrated")
 
     def key_table(self) -> Any:
@@ -236,7 +268,8 @@ class DriversPage:
             "Derived importance, % (95% CI)": [_derived(r) for _, r in rows.iterrows()],
             "Performance": [_score(v, k, self.min_cell) for v, k in zip(rows["performance"], rows["n_performance"])],
             "Opportunity": [report.number(v, "{:.2f}") for v in t["opportunity"]],
-            "Quadrant": [report.pretty(q) for q in t["quadrant"]],
+            "Quadrant": [report.pretty(q) + (" (possible)" if ev == "possible" else "")
+                         for q, ev in zip(t["quadrant"], rows["evidence"])],
             "n": [f"{self.first.n:,}"] * len(t),
         }))
 
@@ -325,11 +358,13 @@ class DriversPage:
         if self.n_boot:
             lines.append(f"- **Intervals.** Percentile bootstrap, {self.n_boot:,} resamples of respondents, "
                          f"seed {self.seed}; rank intervals are the 2.5th and 97.5th percentiles of each element's "
-                         "rank across resamples.")
+                         "rank across resamples. Stated importance is resampled with the same respondents.")
         else:
             lines.append("- **Intervals.** None: computed without resampling.")
         if imp.estimable:
-            lines.append(f"- **Quadrants.** {imp.rule_text()}")
+            lines.append(f"- **Quadrants.** {imp.rule_text()} The family of tests is every element of the map "
+                         f"({len(imp.names):,} elements); the tables give each label's adjusted p-value "
+                         f"({'Benjamini–Hochberg' if imp.rule.fdr_method == 'bh' else 'Benjamini–Yekutieli'}).")
         lines.append("- **Where to act first.** Opportunity = derived importance × room to improve "
                      "(100 − performance) ÷ 100; elements that go with lower connection are left out.")
         lines.append(f"- **Other outcomes.** Being fully connected (yes/no) uses logistic relative weights "
@@ -347,15 +382,21 @@ class DriversPage:
         rows = imp.rows(members)
         extra = {"n_effective": imp.n_effective} if imp.weighted and imp.n_effective is not None else {}
         return [{"element": str(r["element"]), "stage": str(r["stage"]), "stated": r["stated"],
-                 **report.estimate_dict(r["derived"], r["ci_low"], r["ci_high"], imp.n, **extra)}
+                 **report.estimate_dict(r["derived"], r["ci_low"], r["ci_high"], imp.n, **extra),
+                 "q_value": r["q_value"]}
                 for _, r in rows.iterrows()]
 
     def results(self) -> dict[str, Any]:
-        """``hidden_drivers``, ``overrated``, ``key_drivers``: every element of each quadrant, best first, as
-        ``{"element", "stage", "stated", "estimate", "ci_low", "ci_high", "n"}`` (+ ``n_effective``)."""
+        """``hidden_drivers``, ``overrated``, ``key_drivers``: the *supported* elements of each quadrant, best
+        first, as ``{"element", "stage", "stated", "estimate", "ci_low", "ci_high", "n", "q_value"}``
+        (+ ``n_effective``); ``classification``: ``{"rule", "fdr", "fdr_method", "n_elements", "possible":
+        {hidden_drivers, overrated, key_drivers}}`` (the possible ones in the same shape)."""
         imp = self.imp
-        out = {"hidden_drivers": self._listing(imp.hidden_drivers()), "overrated": self._listing(imp.overrated()),
-               "key_drivers": self._listing(imp.key_drivers())}
+        out: dict[str, Any] = {key: self._listing(imp.elements(q, "supported")) for q, key in RESULT_KEYS.items()}
+        out["classification"] = {
+            "rule": imp.rule_text() if imp.estimable else "", "fdr": imp.rule.fdr, "fdr_method": imp.rule.fdr_method,
+            "n_elements": len(imp.names) if imp.estimable else 0,
+            "possible": {key: self._listing(imp.possible(q)) if imp.estimable else [] for q, key in RESULT_KEYS.items()}}
         return report.to_jsonable(out)
 
     def record(self) -> None:
