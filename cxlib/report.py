@@ -450,9 +450,18 @@ def methods_common(eng: Any) -> str:
         f"- **Segments.** *Fully connected*: connection index (the mean of the emotional-motivator items, rescaled to "
         f"0–100) of at least {cfg['connection']['threshold']:g}. *Highly satisfied*: not fully connected, overall "
         f"satisfaction of {cfg['satisfaction']['top_box']:g} or more. *Other*: everyone else.",
-        "- **Weights.** " + ("Estimates are weighted by the respondent weights supplied with the survey; intervals "
-                             "use the effective sample size (Kish)."
-                             if weight else "No respondent weights: every respondent counts once."),
+        "- **Weights.** " + (("Estimates are weighted by raking weights that match the respondents to the customer "
+                              "base on " + listing([pretty(c).lower() for c in cfg["weighting"]["rake"]], limit=6)
+                              + (", starting from the respondent weights supplied with the survey"
+                                 if cfg["weighting"].get("design_weight") else "")
+                              + " (see the weighting lines below); intervals take the weights as given (Kish's "
+                              "effective sample size, or resampling with the weights), so only the shares compared "
+                              "unweighted against weighted below also allow for the raking itself.")
+                             if cfg.get("weighting") else
+                             "Estimates are weighted by the respondent weights supplied with the survey; intervals "
+                             "allow for the weights' variability (Kish's effective sample size, or resampling with "
+                             "the weights)." if weight else
+                             "No respondent weights: every respondent counts once."),
         "- **Confidence intervals.** 95% throughout: the range that would contain the true value in 95 of 100 repeats "
         "of the survey. n is the number of customers behind each figure.",
         f"- **Suppression.** Groups with fewer than {cfg['privacy']['min_cell']} customers are not shown; no customer id, "

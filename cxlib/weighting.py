@@ -28,7 +28,7 @@ from .errors import ArgumentError, DataError
 from .report import Markdown, listing, number, percent, pretty, text, to_jsonable
 from .results import Estimate, Reason, Result
 
-__all__ = ["WEIGHT_COLUMN", "BLANK", "Weighting", "rake", "bands"]
+__all__ = ["WEIGHT_COLUMN", "BLANK", "Weighting", "rake", "bands", "compare"]
 
 #: The analysis frame's column holding the raking weights (``Engagement.frame()`` with ``weighting:``).
 WEIGHT_COLUMN = "cx_weight"
@@ -297,6 +297,60 @@ class Weighting(Result):
 
         return Estimate(mean, mean - z_crit * se, mean + z_crit * se, n=n, n_effective=kish_effective_n(w),
                         method=method)
+
+
+def compare(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str],
+            weight: str | None = None) -> pd.DataFrame:
+    """How respondents differ from a customer base, margin by margin, without weighting them to it.
+
+    The categories are those :func:`rake` would use (numeric columns with more than 12 values in five
+    quantile bands of the base; blanks a category of their own).
+
+    Parameters
+    ----------
+    data, population : DataFrame
+        Respondents and the customer base, both holding ``columns``.
+    columns : list of str
+        The customers columns to compare.
+    weight : str, optional
+        Respondent weights: the respondents' shares are weighted by them.
+
+    Returns
+    -------
+    DataFrame
+        ``column, category, population_n, population_share, n, sample_share, gap`` (``gap`` = sample share −
+        population share), one row per category present in either.
+
+    Examples
+    --------
+    >>> sample = pd.DataFrame({"region": ["N"] * 70 + ["S"] * 30})
+    >>> base = pd.DataFrame({"region": ["N"] * 500 + ["S"] * 500})
+    >>> t = compare(sample, base, columns=["region"])
+    >>> t[["category", "population_share", "sample_share"]].values.tolist(), t["gap"].round(2).tolist()
+    ([['N', 0.5, 0.7], ['S', 0.5, 0.3]], [0.2, -0.2])
+    """
+    fn = "weighting.compare"
+    data = checks.frame(data, fn)
+    population = checks.frame(population, fn, "population")
+    checks.columns(data, fn, weight=weight)
+    w = np.ones(len(data)) if weight is None else pd.to_numeric(data[weight], errors="coerce").fillna(0).to_numpy()
+    rows = []
+    for c in checks.column_list(data, fn, "columns", columns):
+        if c not in population.columns:
+            raise ArgumentError(f"{fn}: column {c!r} is not a column of the customer base"
+                                f"{checks.close_matches(c, population.columns)}", function=fn, argument="columns")
+        pop, smp, order, _ = _categories(population[c], data[c], c)
+        pop_counts, smp_counts = pop.value_counts(), smp.value_counts()
+        smp_w = pd.Series(w, index=smp.index).groupby(smp).sum()
+        for k in order:
+            if pop_counts.get(k, 0) == 0 and smp_counts.get(k, 0) == 0:
+                continue
+            share = float(smp_w.get(k, 0.0) / w.sum()) if w.sum() > 0 else np.nan
+            p = pop_counts.get(k, 0) / len(population) if len(population) else np.nan
+            rows.append({"column": c, "category": k, "population_n": int(pop_counts.get(k, 0)), "population_share": p,
+                         "n": int(smp_counts.get(k, 0)), "sample_share": share, "gap": share - p})
+    return pd.DataFrame(rows, columns=["column", "category", "population_n", "population_share", "n", "sample_share",
+                                       "gap"])
 
 
 def rake(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str], weight: str | None = None,

@@ -311,3 +311,38 @@ def test_the_response_option_keeps_the_whole_customer_base_and_leaves_the_defaul
     assert len(plain.survey) == len(plain.customers) == 600
     with pytest.raises(ValueError, match="response must be a response rate between 0 and 1"):
         cx.synth.make_engagement("retailer", 600, seed=2, response=1.5)
+
+
+# -- the methods appendix's weighting lines ----------------------------------------------------------------
+
+def test_weighting_lines_state_the_raking_and_unweighted_against_weighted_figures():
+    from cxlib.pages.common import weighting_lines
+    from wording import causal_phrases
+
+    truth, raked, (share, lo, hi), eng = _connected_shares(0)
+    lines = weighting_lines(eng)
+    text = "\n".join(lines)
+    assert len(lines) == 3 and not causal_phrases(text)
+    assert "region, age band and tenure band" in text and f"{eng.weighting.population:,} consenting customers" in text
+    assert f"Design effect {eng.weighting.design_effect:.2f}" in text and "capped at 5× the mean" in text
+    assert f"fully connected: {share:.0%}" in text and f"{raked.estimate:.0%} (95% CI {raked.ci_low:.0%}–" in text
+    assert "Before weighting" in lines[1] and "tenure band" in lines[1]
+    for bad in ("nan", "inf", "None"):
+        assert bad not in text
+    # Without weighting: counted as they came, and how far from the base on the covariates.
+    cfg = _as_written(copy.deepcopy(eng.config))
+    cfg.pop("weighting")
+    plain = from_frames(cfg, eng.survey, eng.customers, eng.codebook, slug="p")
+    (line,) = weighting_lines(plain)
+    assert line.startswith("- **Weighting.** Respondents are counted as they came, not weighted to the customer base. "
+                           "On region and age band their shares are within")
+    demo, _ = cx.synth.make_engagement("brokerage", 300, seed=0)
+    assert "no wider customer base to compare them with" in weighting_lines(demo)[0]
+
+
+def test_the_methods_weights_line_names_the_raking():
+    from cxlib.report import methods_common
+
+    _, _, _, eng = _connected_shares(1)
+    (line,) = [x for x in methods_common(eng).splitlines() if x.startswith("- **Weights.**")]
+    assert "raking weights that match the respondents to the customer base on region, age band and tenure band" in line
