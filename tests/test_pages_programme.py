@@ -52,7 +52,7 @@ def _texts(page) -> list[str]:
     """Every sentence and table cell of the page, as the reviewer's HTML would hold them."""
     out = []
     for name in ("headline", "nps_table", "shares_table", "scorecard_table", "within_segments", "mix_table",
-                 "verbatims", "words", "methods"):
+                 "verbatims", "words", "limits", "methods"):
         value = getattr(page, name)()
         out.append(value.to_html() if hasattr(value, "to_html") else str(value))
     return out
@@ -232,3 +232,40 @@ def test_every_result_table_is_order_safe(tmp_path):
     after = [page.nps_table().data, page.scorecard_table().data, page.mix_table().data, page.words().data]
     for a, b in zip(before_tables, after):
         pd.testing.assert_frame_equal(a, b)
+
+
+# -- issue 17: honest words ---------------------------------------------------------------------------------------
+
+def _assert_honest(page, where):
+    from wording import causal_phrases
+
+    for text in _texts(page):
+        words = _plain(text)
+        assert not causal_phrases(words), (where, causal_phrases(words))
+        assert "are real" not in words and "is worth" not in words, where
+
+
+def test_the_waves_are_worded_as_what_changed_with_their_family_and_adjustment():
+    page = _page("plain")
+    _assert_honest(page, "synthetic")
+    head, limits = str(page.headline()), str(page.limits())
+    n = len(page.card.metrics)
+    assert "not why" in head and f"{n} measures compared" in head
+    assert "Holm" in limits and f"{n} measures compared between the waves" in limits and "It does not show" in limits
+    assert f"p (Holm, {n} measures)" in page.scorecard_table().data.columns
+    assert "One family: every measure compared between the two waves" in page.methods()
+    single = str(_page("single").limits())
+    assert "Between the waves" not in single and "It does not show" in single
+
+
+def test_the_mix_is_scaled_to_the_customers_at_the_survey_date():
+    page = _page("plain")
+    assert page.customers == len(_eng().customer_base()) and page.impact.customers == page.customers
+
+
+@pytest.mark.slow
+def test_report_04_of_both_demos_words_associations_as_associations(slow):
+    for slug in (("demo-retailer", "demo-brokerage") if slow else ("demo-retailer",)):
+        page = programme.build(cx.load_engagement(f"data/{slug}"), n_boot=100 if slow else 20)
+        _assert_honest(page, slug)
+        assert "these changes are real" not in str(page.headline())

@@ -86,3 +86,109 @@ def test_a_missing_results_file_is_a_clear_error(tmp_path):
     with pytest.raises(cx.ArgumentError, match="results file") as err:
         summary.build(eng, results=tmp_path / "none.json", n_boot=20)
     assert err.value.argument == "results"
+
+
+# -- issue 17: the customer base, shares within what is observed, the wave check, honest words --------------------
+
+def _dated(eng, left=40):
+    """The synthetic retailer with attrition built from dates, plus ``left`` customers who never responded
+    and had closed their account before the survey (so are not in the customer base at the survey date)."""
+    import copy
+
+    import pandas as pd
+
+    from cxlib.schema import _as_written  # noqa: PLC2701 - the written form of a normalised config, for a variant
+
+    cfg = _as_written(copy.deepcopy(eng.config))
+    sv = eng.survey.copy()
+    sv["response_date"] = sv["wave"].map({"pre": "2024-03-10", "post": "2025-03-10"})
+    cb = pd.concat([eng.codebook, pd.DataFrame([{"column": "response_date", "role": "ignore"}])], ignore_index=True)
+    cu = eng.customers.copy()
+    start = pd.to_datetime(cu["customer_id"].map(dict(zip(sv["customer_id"], sv["response_date"]))))
+    cu["closed_date"] = (start + pd.to_timedelta(cu["tenure_days"], unit="D")).dt.strftime("%Y-%m-%d").where(
+        cu["churned"] == 1)
+    cu = cu.drop(columns=["tenure_days", "churned"])
+    extra = cu.iloc[:left].copy()
+    extra["customer_id"] = [f"GONE{i}" for i in range(left)]
+    extra["closed_date"] = "2023-12-31"
+    cu = pd.concat([cu, extra], ignore_index=True)
+    cfg["respondents"] = {"date": "response_date"}
+    cfg["attrition"] = {"end": "closed_date", "observed_until": "2026-06-30", "horizon": 365}
+    return cx.from_frames(cfg, sv.astype(object), cu.astype(object), cb, slug="dated")
+
+
+def test_value_at_stake_is_for_the_customers_at_the_survey_date_not_the_file_rows():
+    eng, _ = cx.synth.make_engagement("retailer", 800, seed=4)
+    dated = _dated(eng, left=40)
+    assert len(dated.customers) == len(eng.customers) + 40
+    page = summary.build(dated, results={"client": eng.client}, n_boot=20)
+    assert page.scenario_base == len(dated.customer_base()) == len(eng.customers)
+    assert page.scenarios
+    for _, res in page.scenarios:
+        t = res.table.set_index("outcome")
+        assert res.customers == page.scenario_base
+        assert t.loc["value_total", "change"] == pytest.approx(t.loc["value_per_customer", "change"] * page.scenario_base)
+    assert f"for the {page.scenario_base:,} customers who were still customers at the survey date" in page.value_at_stake_intro()
+    assert page.results()["executive_summary"]["value_at_stake_base"]["customers"] == page.scenario_base
+
+
+def test_no_scenario_offers_a_share_beyond_what_the_data_show(built):
+    eng, page = built
+    ceiling = page.rises.ceiling
+    assert 0 < ceiling < 1
+    shares = [float(res.name.split("%")[0]) / 100 for name, res in page.scenarios if "highly satisfied" in res.name]
+    assert shares and max(shares) <= ceiling + 0.005
+    assert not any("100%" in name for name, _ in page.scenarios)
+    # shares asked for beyond the ceiling are capped, and the page says so
+    capped = summary.build(eng, results=_merged(eng), n_boot=20, scenario_shares=(0.05, 1.0))
+    names = [name for name, _ in capped.scenarios if "highly satisfied" in name]
+    assert len(names) == 2 and names[0].startswith("5%") and names[1].startswith(report.percent(ceiling))
+    assert any("are not offered" in note for note in capped.scenario_notes)
+    assert "Scenarios offer at most" in capped.assumptions()
+
+
+def test_the_scenarios_assumption_is_checked_against_the_waves(built):
+    _, page = built
+    check = page.wave_check
+    assert check is not None and check.verdict() in ("consistent", "lower", "higher")
+    text = str(page.assumption_check())
+    assert "as the scenarios assume" in text and "95% CI" in text and "n=" in text
+    saved = page.results()["executive_summary"]["value_at_stake_wave_check"]
+    assert set(saved) >= {"before", "after", "verdict", "connected_change", "predicted_value_change",
+                          "observed_value_change", "difference"}
+    assert saved["difference"]["estimate"] == pytest.approx(check.get("difference").estimate)
+
+
+def _page_texts(page):
+    texts = [str(page.headline()), str(page.value_at_stake_intro()), str(page.assumptions()),
+             str(page.assumption_check()), str(page.limits()), str(page.methods())]
+    for table in (page.value_at_stake_table(), page.programme_table()):
+        texts.append(table.to_html() if hasattr(table, "to_html") else str(table))
+    return texts
+
+
+def _assert_honest(texts, where):
+    from wording import causal_phrases
+
+    for text in texts:
+        assert not causal_phrases(text), (where, causal_phrases(text))
+        assert not NOT_A_NUMBER.search(text), (where, text)
+        for phrase in ("worth money", "are real", "100% of"):
+            assert phrase not in text, (where, phrase)
+
+
+def test_the_summary_words_associations_as_associations(built):
+    _, page = built
+    _assert_honest(_page_texts(page), "synthetic")
+    limits = str(page.limits())
+    assert "It does not show" in limits and "hypothetical" in limits and "not why" in limits
+
+
+@pytest.mark.slow
+def test_the_summary_of_both_demos_words_associations_as_associations(slow):
+    """Page 00 of both demos, every sentence checked with tests/wording.py (slow: computes every analysis)."""
+    for slug in (("demo-retailer", "demo-brokerage") if slow else ("demo-retailer",)):
+        eng = cx.load_engagement(f"data/{slug}")
+        page = summary.build(eng, results=_merged(eng), n_boot=40 if slow else 20)
+        _assert_honest(_page_texts(page), slug)
+        assert page.scenario_base == len(eng.customer_base())
