@@ -1226,7 +1226,7 @@ class PHTest(Result):
     [['fin', False], ['age', True], ['prio', False]]
     >>> ph.violated, ph.violated_variables
     (['age'], ['age'])
-    >>> ph.headline().startswith("The effect of Age changes over time")
+    >>> ph.headline().startswith("The hazard ratio of Age changes over follow-up")
     True
     """
 
@@ -1259,7 +1259,7 @@ class PHTest(Result):
 
     @property
     def violated(self) -> list[str]:
-        """Model terms (``covariate`` names) whose effect changes over time (p below ``alpha``)."""
+        """Model terms (``covariate`` names) whose hazard ratio changes over follow-up (p below ``alpha``)."""
         t = self._table
         return t.loc[t["violated"].astype(bool), "covariate"].tolist() if len(t) else []
 
@@ -1278,12 +1278,12 @@ class PHTest(Result):
         if self.reason is not None:
             return Markdown(f"The proportional-hazards check could not be made: {self.reason.sentence}.")
         if not self.violated:
-            return Markdown("The proportional-hazards check finds no covariate whose effect changes over time, "
-                            "so one hazard ratio per covariate describes the data.")
+            return Markdown("The proportional-hazards check finds no covariate whose hazard ratio changes over "
+                            "follow-up, so one hazard ratio per covariate describes the data.")
         labels = self._table.set_index("covariate")["label"]
         one = len(self.violated) == 1
-        return Markdown(f"The effect of {listing([text(labels[c]) for c in self.violated], limit=5)} "
-                        f"{'changes' if one else 'change'} over time (proportional-hazards test p < {self.alpha:g}), so "
+        return Markdown(f"The hazard ratio of {listing([text(labels[c]) for c in self.violated], limit=5)} "
+                        f"{'changes' if one else 'change'} over follow-up (proportional-hazards test p < {self.alpha:g}), so "
                         + ("its single hazard ratio is an average" if one else "their single hazard ratios are averages")
                         + " over follow-up.")
 

@@ -17,6 +17,7 @@ assign a data.frame (or a named numeric vector / list of scalars) to ``result``.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -34,7 +35,9 @@ write.csv(format(result, digits = 17), file.path(Sys.getenv("CX_R_DIR"), "result
 """
 
 
+@functools.lru_cache(maxsize=None)
 def r_available(packages: tuple[str, ...] = ("survival", "survey")) -> bool:
+    """Whether Rscript and ``packages`` are installed (asked once per process)."""
     if shutil.which("Rscript") is None:
         return False
     check = "quit(status = !all(sapply(c({}), requireNamespace, quietly = TRUE)))".format(

@@ -567,7 +567,8 @@ class AttritionPage:
             + (f". The headline model holds the segment and {adjusted}" if adjusted != "none"
                else ". The headline model holds the segment alone")
             + "; the contact experience, a likely mediator, is only in separate models. The proportional-hazards "
-            "assumption is checked with the scaled Schoenfeld residual test, one test per term at the 5% level; where "
+            "assumption is checked with the score test of R's cox.zph (survival 3, Kaplan–Meier time scale), one test per "
+            "covariate at the 5% level; where "
             "fully connected against highly satisfied fails it, the headline uses attrition at the horizon and days "
             "kept instead, and where another covariate fails it, the model is also fitted stratified by it.",
             f"- **Contact experience.** Recency-weighted mean rating with a half-life of {_days(self.half_life_days)} "
