@@ -157,6 +157,15 @@ class Weighting(Result):
         For each numeric column banded into quantile bands of the base, its band edges.
     reason : Reason or None
         Why raking did not converge.
+
+    Examples
+    --------
+    >>> sample = pd.DataFrame({"region": ["N"] * 70 + ["S"] * 30})
+    >>> w = rake(sample, pd.DataFrame({"region": ["N", "S"] * 500}), columns=["region"])
+    >>> w.weights.groupby(sample["region"]).first().round(3).to_dict(), w.n, w.population
+    ({'N': 0.714, 'S': 1.667}, 100, 1000)
+    >>> w.headline()
+    'Respondents are weighted to the customer base (n=100 respondents, 1,000 customers) on region: design effect 1.19, effective n 84.'
     """
 
     _weights: pd.Series = field(repr=False, default=None)
