@@ -143,4 +143,12 @@ CASES = [
                                                                        threshold=75, outcomes=_out(), n_boot=0),
      "points"),
     ("scenarios_table_of_frames", lambda: _sim().scenarios_table([("a", pd.DataFrame())]), "results"),
+    ("wave_check_one_wave", lambda: _sim().wave_check(_f(), wave="wave", waves=["pre"], value="annual_spend",
+                                                      n_boot=0), "waves"),
+    ("wave_check_value_misspelt", lambda: _sim().wave_check(_f(), wave="wave", waves=["pre", "post"],
+                                                            value="annual_spnd", n_boot=0), "value"),
+    ("wave_check_unknown_wave", lambda: _sim().wave_check(_f(), wave="wave", waves=["pre", "2031"],
+                                                          value="annual_spend", n_boot=0), "waves"),
+    ("observed_rises_wave_misspelt", lambda: _sim().observed_rises(_f(), wave="wav", waves=["pre", "post"]), "wave"),
+    ("observed_rises_min_cell_zero", lambda: _sim().observed_rises(_f(), min_cell=0), "min_cell"),
 ]
