@@ -210,8 +210,8 @@ class ValuePage:
                          f"{report.number(max(values), '{:.2f}')}×")
         lo, hi = min(ts + ms), max(ts + ms)
         return (f"Both depend on where the connection line is drawn: at thresholds from {lo:g} to {hi:g} (this report "
-                f"uses {self.threshold:g}) {report.listing(parts, conjunction='and')} (see how far the figures depend "
-                "on the threshold).")
+                f"uses {self.threshold:g}) {report.listing(parts, conjunction='and')} (n={sens.n:,}; intervals in the "
+                "section on how far the figures depend on the threshold).")
 
     # -- sections ----------------------------------------------------------------------------------------
     def headline(self) -> Markdown:
