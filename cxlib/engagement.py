@@ -353,6 +353,13 @@ class Engagement:
             file = self.files.get("customers", "customers file")
             raise DataError(f"{file}: {message} (weighting in {CONFIG_FILE})", file=file, column=exc.column) from None
 
+    def _weighting_text(self) -> str:
+        w = self.weighting
+        if w is None:
+            return "respondent weights from the survey" if self.config.get("weight") else "none"
+        return (f"raked to the customer base on {', '.join(w.columns)} (design effect {w.design_effect:.2f}, "
+                f"effective n {w.n_effective:,.0f}{'' if w.converged else '; did not converge'})")
+
     def analysed_customer_columns(self) -> list[str]:
         """The customers columns that reach :meth:`frame`: those ``engagement.yaml`` names (value, attrition,
         advocacy, consent, covariates, wave, the raking margins), in the file's order. Any other column of the
@@ -412,6 +419,7 @@ class Engagement:
                 ("Left out", f"{s.no_customer_row:,} without a customer record, {s.no_consent:,} without consent, "
                              f"{s.unsegmented:,} without a connection index"),
                 ("Waves", ", ".join(map(str, self.config.get("waves") or [])) or "one"),
+                ("Weighting", self._weighting_text()),
                 ("Warnings", f"{len(self.warnings)}")]
         body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td style='text-align:left'>{escape(v)}</td></tr>"
                        for k, v in rows)

@@ -346,3 +346,14 @@ def test_the_methods_weights_line_names_the_raking():
     _, _, _, eng = _connected_shares(1)
     (line,) = [x for x in methods_common(eng).splitlines() if x.startswith("- **Weights.**")]
     assert "raking weights that match the respondents to the customer base on region, age band and tenure band" in line
+
+
+def test_the_pages_weight_by_the_raking_weights():
+    from cxlib import pages
+    import cxlib.pages.value  # noqa: F401
+
+    _, raked, _, eng = _connected_shares(2)
+    shares = pages.value.build(eng, n_boot=20).results()["segment_shares"]["fully connected"]
+    assert shares["estimate"] == pytest.approx(raked.estimate, abs=1e-12)
+    assert shares["n_effective"] < shares["n"]
+    assert "raked to the customer base on region, age_band, tenure_band" in eng._repr_html_()
