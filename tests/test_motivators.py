@@ -254,6 +254,7 @@ def test_threshold_sensitivity_range_is_clipped_and_the_used_threshold_always_sh
     assert "nan" not in text.lower() and s.to_dict()["by_threshold"][-1]["value_multiplier"]["estimate"] is None
 
 
+@pytest.mark.slow
 def test_threshold_sensitivity_recovers_planted_shares_and_multipliers(slow):
     """Synthetic truth: index ~ U(0, 100), top-box satisfaction with probability 0.5 independently, mean value
     100 + 10·index. At threshold t: fully connected share (100 − t)/100, highly satisfied 0.5·t/100, and the
@@ -272,12 +273,13 @@ def test_threshold_sensitivity_recovers_planted_shares_and_multipliers(slow):
         for t in thresholds:
             truth = (100 + 5 * (t + 100)) / (100 + 5 * t)
             e = s.multiplier(t)
-            assert e.estimate == pytest.approx(truth, rel=0.1)
+            assert e.estimate == pytest.approx(truth, rel=0.2)
             assert s.share(t).estimate == pytest.approx((100 - t) / 100, abs=0.03)
             assert s.share(t, "highly satisfied").estimate == pytest.approx(0.5 * t / 100, abs=0.03)
             hits += e.ci_low <= truth <= e.ci_high
             total += 1
         assert s.holds() and "does not depend on where the line is drawn" in str(s.headline())
+    print(f"\nthreshold sensitivity: the multiplier's interval covered the planted value {hits} of {total} times")
     assert hits / total >= (0.9 if slow else 7 / 9)
 
 
