@@ -87,4 +87,11 @@ CASES = [
     ("weights_from_correlation_1x1", lambda: _d().weights_from_correlation([[1.0]]), "corr"),
     ("uninformative_list", lambda: _d().uninformative([1, 2, 3]), "X"),
     ("quadrant_rule_derived_out_of_range", lambda: _d().QuadrantRule(derived=150), "derived"),
+    ("quadrant_rule_fdr_percent", lambda: _d().QuadrantRule(fdr=10), "fdr"),
+    ("quadrant_rule_fdr_zero", lambda: _d().QuadrantRule(fdr=0), "fdr"),
+    ("quadrant_rule_fdr_method", lambda: _d().QuadrantRule(fdr_method="holm"), "fdr_method"),
+    ("importance_possible_secondary", lambda: _importance().possible("secondary"), "quadrant"),
+    ("importance_elements_unknown_evidence", lambda: _importance().elements("hidden driver", "likely"), "evidence"),
+    ("adjust_p_out_of_range", lambda: _d().adjust_p([0.5, 2.0]), "p_values"),
+    ("adjust_p_method", lambda: _d().adjust_p([0.5], method="holm"), "method"),
 ]

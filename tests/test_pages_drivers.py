@@ -212,3 +212,20 @@ def test_supported_and_possible_are_marked_everywhere_and_the_words_are_associat
     assert sum(len(c.get_offsets()) for c in hollow) == (imp.table["evidence"] == "possible").sum()
     for name, text in _texts(page).items():
         assert not causal_phrases(text), (name, causal_phrases(text))
+
+
+def test_the_executive_summary_names_only_supported_hidden_drivers_and_counts_the_possible_ones():
+    """Issue 17: the summary's "Where to act" finding, from this page's results, names exactly the supported
+    hidden drivers and overrated elements and says how many more are possible, without naming them."""
+    from cxlib.pages import summary
+
+    page, _, _ = _page()
+    imp = page.imp
+    finding = summary._drivers(report.to_jsonable(page.results()))
+    text = finding.sentence
+    assert dict(finding.figures)["hidden_drivers"] == list(imp.hidden_drivers())
+    assert dict(finding.figures)["overrated"] == list(imp.overrated())
+    assert f"{len(imp.possible('hidden driver')):,} more elements are possible hidden drivers" in text
+    assert "10% false-discovery rate" in text
+    for e in imp.possible("hidden driver") + imp.possible("overrated"):
+        assert report.text(e) not in text
