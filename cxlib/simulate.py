@@ -10,7 +10,17 @@ Two scenarios, each carried through the engagement's own estimates with bootstra
 Assumption (stated in every result): a customer who becomes fully connected behaves like the fully
 connected customers already in the data (their mean value, attrition at the horizon and promoter share),
 and nobody else changes. That is the value-of-connection logic of the method, not a causal estimate; the
-reports say so.
+reports say so, and every interval says it covers the resampling of respondents only (:data:`COVERS`).
+
+Two functions keep the scenarios within what the data show:
+
+- :func:`observed_rises` — the rises in the fully connected share the data show (between the waves; the most
+  connected group against everyone): their largest is the ceiling of the shares a report offers;
+- :func:`wave_check` — the assumption against two waves: the change in mean value the change in segment mix
+  predicts, beside the change measured.
+
+Totals are for the customer base passed as ``customers`` (the reports pass the customers still customers at
+the survey date, :meth:`cxlib.Engagement.customer_base`), in the value's unit (:class:`Outcomes`).
 """
 from __future__ import annotations
 

@@ -553,7 +553,8 @@ def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, 
         t = rises.table
         for r in t[t["share_of_highly_satisfied"] > 0].sort_values("share_of_highly_satisfied", ascending=False).itertuples():
             why = ("as large as the rise between the waves" if r.source == "waves" else
-                   f"as connected as the most connected {report.pretty(r.source).lower()} ({r.group})")
+                   f"as connected as the {report.text(r.group)} {report.text(report.pretty(r.source).lower())}, "
+                   f"the most connected")
             if all(abs(q - r.share_of_highly_satisfied) > 0.005 for q, _ in offered):
                 offered.append((float(r.share_of_highly_satisfied), why))
     else:
