@@ -357,3 +357,17 @@ def test_the_pages_weight_by_the_raking_weights():
     assert shares["estimate"] == pytest.approx(raked.estimate, abs=1e-12)
     assert shares["n_effective"] < shares["n"]
     assert "raked to the customer base on region, age_band, tenure_band" in eng._repr_html_()
+
+
+def test_weighting_lines_never_name_a_category_below_min_cell():
+    from cxlib.pages.common import weighting_lines
+
+    _, _, _, eng = _connected_shares(0)
+    t = eng.weighting.table
+    cfg = _as_written(copy.deepcopy(eng.config))
+    cfg["privacy"]["min_cell"] = int(t["n"].max()) + 1  # no category is large enough to be named
+    strict = from_frames(cfg, eng.survey, eng.customers, eng.codebook, slug="s")
+    lines = weighting_lines(strict)
+    assert len(lines) == 2 and not any("Before weighting" in x for x in lines)
+    for category in t["category"]:
+        assert f" {category} is " not in "\n".join(lines)

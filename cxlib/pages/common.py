@@ -47,6 +47,11 @@ def weighting_lines(eng: Any) -> list[str]:
     raking = eng.weighting
     weight = cfg.get("weight")
     n = len(frame)
+    min_cell = int((cfg.get("privacy") or {}).get("min_cell", 0))
+
+    def shown(t: Any) -> Any:
+        """Categories with at least min_cell respondents and customers: the others are not named."""
+        return t[(t["n"] >= min_cell) & (t["population_n"] >= min_cell)]
     if raking is None:
         given = "weighted by the survey's own respondent weights" if weight else "counted as they came"
         head = f"- **Weighting.** Respondents are {given}, not weighted to the customer base"
@@ -55,7 +60,7 @@ def weighting_lines(eng: Any) -> list[str]:
             return [head + ": the customers file holds only the respondents, so there is no wider customer base to "
                     "compare them with."]
         columns = [c for c in cfg.get("covariates") or [] if c in frame.columns and c in base.columns]
-        cats = wt.compare(frame, base, columns=columns, weight=weight) if columns else None
+        cats = shown(wt.compare(frame, base, columns=columns, weight=weight)) if columns else None
         if cats is None or cats.empty:
             return [head + f" ({len(base):,} consenting customers in the base, {n:,} respondents analysed)."]
         top = cats.loc[cats["gap"].abs().idxmax()]
@@ -78,13 +83,14 @@ def weighting_lines(eng: Any) -> list[str]:
              f"{report.text(margins)};{start} {cap}; {fit}. Design effect "
              f"{report.number(raking.design_effect, '{:.2f}')}: the {raking.n:,} respondents count as "
              f"{report.number(raking.n_effective)} (Kish's effective n)."]
-    t = raking.table
-    gap = (t["sample_share"] - t["population_share"]).abs()
-    top = t.loc[gap.idxmax()]
-    lines.append(f"- **Before weighting.** Respondents differed most from the customer base on "
-                 f"{report.text(report.pretty(top['column']).lower())}: {report.text(top['category'])} is "
-                 f"{report.percent(top['sample_share'])} of respondents (n={int(top['n']):,}) and "
-                 f"{report.percent(top['population_share'])} of customers.")
+    t = shown(raking.table)
+    if not t.empty:
+        top = t.loc[(t["sample_share"] - t["population_share"]).abs().idxmax()]
+        lines.append(f"- **Before weighting.** Respondents differed most from the customer base on "
+                     f"{report.text(report.pretty(top['column']).lower())}: {report.text(top['category'])} is "
+                     f"{report.percent(top['sample_share'])} of respondents (n={int(top['n']):,}) and "
+                     f"{report.percent(top['population_share'])} of customers (categories with fewer than "
+                     f"{min_cell:,} respondents are not named).")
     segment = frame["segment"]
     has = segment.notna()
     parts = []
@@ -96,6 +102,9 @@ def weighting_lines(eng: Any) -> list[str]:
         weighted = (report.ci_text(100 * est.estimate, 100 * est.ci_low, 100 * est.ci_high, fmt="{:.0f}%")
                     if est.estimable else "not estimable")
         unweighted = report.ci_text(100 * plain["share"], 100 * plain["ci_low"], 100 * plain["ci_high"], fmt="{:.0f}%")
+        if plain["n"] < min_cell:
+            parts.append(f"{name}: not shown (fewer than {min_cell:,} respondents)")
+            continue
         parts.append(f"{name}: {unweighted} of respondents as they came, {weighted} weighted")
     lines.append(f"- **Unweighted against weighted.** Of the {int(has.sum()):,} respondents with a segment, "
                  f"{'; '.join(parts)} (weighted intervals allow for the raking; every figure in the reports is "
