@@ -1348,15 +1348,17 @@ def importance(
         Rule for unanswered performance items ("not experienced"); default: the element's mean, so a
         blank neither raises nor lowers its weight (see :func:`relative_weights`).
     rule : QuadrantRule
-        Where the quadrant map is cut.
+        Where the quadrant map is cut, and the false-discovery rate at which a label is supported.
 
     Returns
     -------
     Importance
         ``.table``: ``element, stage, dimension, stated, derived, ci_low, ci_high, performance, quadrant,
-        sign, lowers_outcome, n_stated, n_performance, n`` (+ ``n_effective``); the quadrant lists
-        (``hidden_drivers()``, ``overrated()``, ``key_drivers()``), the rule and cuts, the draws keyed by
-        element and ``excluded`` (``{element: Reason}``). When derived importance cannot be estimated
+        evidence, p_derived, p_stated, q_value, sign, lowers_outcome, n_stated, n_performance, n``
+        (+ ``n_effective``); the supported quadrant lists (``hidden_drivers()``, ``overrated()``,
+        ``key_drivers()``) and the possible ones (``possible(quadrant)``), the rule and cuts, the draws of
+        derived and stated importance keyed by element and ``excluded`` (``{element: Reason}``). Without a
+        bootstrap (``n_boot=0``) no label is supported: every claimed one is possible. When derived importance cannot be estimated
         (fewer than two elements with varying ratings, too few respondents, ratings that are perfectly
         collinear, a constant or perfectly separated outcome) the result says why in ``reason``.
 
@@ -1364,9 +1366,16 @@ def importance(
     -----
     Derived importance is :func:`relative_weights` of the elements' performance ratings on the outcome;
     elements whose ratings carry no information of their own are left out first (:func:`uninformative`).
-    ``stated`` and ``performance`` are weighted means over those who answered. Checked against planted
-    truths: on the demo engagements and on synthetic engagements over seeds, the planted hidden drivers
-    and overrated elements are recovered with precision and recall of at least 0.8 (tests/test_drivers.py).
+    ``stated`` and ``performance`` are weighted means over those who answered; the bootstrap resamples
+    both with the same respondents. The classification (supported or possible) follows
+    :class:`QuadrantRule`'s Notes: one-sided tests of each half of the label against its cut, the label's
+    p-value the larger of the two, Benjamini–Hochberg across every element. Checked against planted truths
+    (tests/test_drivers.py): on 20 samples of an 80-element client with a halo in every rating
+    (tests/planted_drivers.py) the supported hidden drivers have a mean false-discovery proportion of 0
+    (the point-estimate quadrant: 0.39) with recall 1.0; on the demo engagements and on synthetic
+    engagements over seeds the supported hidden drivers and overrated elements have precision at least
+    0.8 and every planted one is shown, supported or possible; the p- and q-values equal a brute-force
+    computation and R's ``p.adjust``.
 
     Examples
     --------
