@@ -374,6 +374,8 @@ class SummaryPage:
             if not isinstance(e, Mapping):
                 continue
             fmt = "{:.1f}" if k == 100 else "{:,.1f}"
+            if metric == "value":
+                label = f"mean {self.value_label.lower()}" + (f" ({self.value_unit})" if self.value_unit else "")
             rows.append({"Measure": label[:1].upper() + label[1:],
                          str(w["before"]): report.number(e.get("before") * k if e.get("before") is not None else None, fmt),
                          str(w["after"]): report.number(e.get("after") * k if e.get("after") is not None else None, fmt),
@@ -396,8 +398,9 @@ class SummaryPage:
         from ..simulate import COVERS
 
         return Markdown(f"What would change if the scenarios' assumption held, for the {self.scenario_base:,} customers who "
-                        f"were still customers at the survey date; {report.text(self.value_label.lower())} in its own "
-                        f"unit{self._unit()}. 95% intervals from {self.n_boot:,} "
+                        f"were still customers at the survey date; {report.text(self.value_label.lower())} "
+                        + (f"in {report.text(self.value_unit)}" if self.value_unit else "in the unit of the customers file")
+                        + f". 95% intervals from {self.n_boot:,} "
                         f"bootstrap resamples: {COVERS}.")
 
     def value_at_stake_table(self) -> Any:
