@@ -53,8 +53,9 @@ def weighting_lines(eng: Any) -> list[str]:
         """Categories with at least min_cell respondents and customers: the others are not named."""
         return t[(t["n"] >= min_cell) & (t["population_n"] >= min_cell)]
     if raking is None:
-        given = "weighted by the survey's own respondent weights" if weight else "counted as they came"
-        head = f"- **Weighting.** Respondents are {given}, not weighted to the customer base"
+        given = ("weighted by the survey's own respondent weights, not raked" if weight
+                 else "counted as they came, not weighted")
+        head = f"- **Weighting.** Respondents are {given} to the customer base"
         respondents = set(frame[eng.id_column])
         if not len(base) or set(base[eng.id_column]) <= respondents:
             return [head + ": the customers file holds only the respondents, so there is no wider customer base to "
