@@ -1349,6 +1349,10 @@ class AdjustedMultiplier(Result):
         The fitted statsmodels GLM (None when no model was fitted).
     median_draws : Draws or None
         Bootstrap medians keyed by segment, and their ratio (``"ratio"``).
+    skewness : float
+        Sample skewness of the value over the two groups' respondents (unweighted; NaN with fewer than three):
+        above 1, a few customers account for much of the value, and the ratio of medians is worth reading
+        beside the ratio of means.
 
     Examples
     --------
@@ -1375,10 +1379,16 @@ class AdjustedMultiplier(Result):
     family: str = "gamma"
     model: Any = field(default=None, repr=False)
     median_draws: Draws | None = None
+    skewness: float = float("nan")
 
     @property
     def n(self) -> int:
         return int(self.raw.n)
+
+    @property
+    def skewed(self) -> bool:
+        """True when the value is clearly right-skewed (skewness above 1)."""
+        return bool(np.isfinite(self.skewness) and self.skewness > 1)
 
     @property
     def reason(self) -> Reason | None:
@@ -1616,8 +1626,9 @@ def adjusted_multiplier(
         rows.append({"value": value, "measure": label, "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high,
                      "n": e.n, "n_effective": e.n_effective, "method": e.method})
     table = pd.DataFrame(rows, columns=["value", "measure", "estimate", "ci_low", "ci_high", "n", "n_effective", "method"])
+    skew = float(_st.skew(allx, bias=False)) if len(allx) >= 3 and np.ptp(allx) > 0 else float("nan")
     return AdjustedMultiplier(table, raw=raw.ratio, adjusted=adjusted, median=median, model=model,
-                              median_draws=median_draws, **common)
+                              median_draws=median_draws, skewness=skew, **common)
 
 
 @dataclass(frozen=True, eq=False)

@@ -388,6 +388,8 @@ def test_adjusted_multiplier_statsmodels_reference_and_medians():
     assert m.median_draws["fully connected"][0] == pytest.approx(first, rel=1e-12)
     text = str(m.headline())
     assert "after allowing for region and age band" in text and "median" in text
+    pooled = np.r_[a.to_numpy(), b.to_numpy()]
+    assert m.skewness == pytest.approx(st.skew(pooled, bias=False), rel=1e-12) and m.skewed  # gamma(2): skewness √2
 
 
 def test_adjusted_multiplier_for_a_yes_no_value_is_a_rate_ratio_without_median():

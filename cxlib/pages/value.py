@@ -180,7 +180,7 @@ class ValuePage:
         text += "."
         if adj.median is not None and adj.median.estimable:
             text += (f" The median fully connected customer has {report.number(adj.median.estimate, '{:.2f}')}× the "
-                     f"median highly satisfied customer's {what} ({_ci(adj.median)}).")
+                     f"median highly satisfied customer's {what} ({_ci(adj.median)}; n={adj.median.n:,}).")
         return text
 
     def _share_sentence(self) -> str:
@@ -334,9 +334,11 @@ class ValuePage:
                  "feel more connected for that reason, and both may follow from something the survey did not measure."
                  + (f" Allowing for {covs} removes the part of the gap that those differences account for, not "
                     "every other difference." if covs else ""),
-                 f"- {what.capitalize()} is skewed (a few customers account for much of it), so the ratio of medians is "
-                 "shown beside the ratio of means; the two answer different questions (the typical customer against "
-                 "the average per customer)." if any(a.median is not None for a in self.adjusted.values()) else "",
+                 (f"- {what.capitalize()} is skewed (a few customers account for much of it), so the ratio of medians "
+                  "is shown beside the ratio of means; " if self.adjusted[self.headline_value].skewed else
+                  "- The ratio of medians is shown beside the ratio of means; ")
+                 + "the two answer different questions (the typical customer against the average per customer)."
+                 if any(a.median is not None for a in self.adjusted.values()) else "",
                  f"- The segments depend on where the connection line is drawn (this report uses {self.threshold:g}); "
                  "the section on the threshold shows the figures at other lines."]
         return Markdown("\n".join(line for line in lines if line))
