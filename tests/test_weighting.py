@@ -371,3 +371,20 @@ def test_weighting_lines_never_name_a_category_below_min_cell():
     assert len(lines) == 2 and not any("Before weighting" in x for x in lines)
     for category in t["category"]:
         assert f" {category} is " not in "\n".join(lines)
+
+
+def test_without_a_wave_in_the_customers_file_non_respondents_are_dated_at_the_median_response(retailer):
+    eng = _dated(retailer)
+    cfg = _as_written(copy.deepcopy(eng.config))
+    sv = eng.survey.astype(object)
+    sv["response_date"] = sv["wave"].map({"pre": "2024-03-10", "post": "2025-03-10"})
+    cu = eng.customers.drop(columns=["wave", "cx_followup_start", "cx_days_observed", "cx_left"])
+    no_wave = from_frames(cfg, sv, cu.astype(object), eng.codebook, slug="nw")
+    # The respondent who closed on 5 March 2024 now answered on 10 March: preparation drops the response, so
+    # they are dated like every non-respondent, at the median response date of all responses.
+    assert len(no_wave.survey) == len(sv) - 1
+    median = pd.to_datetime(no_wave.survey["response_date"]).median()
+    closed = pd.to_datetime(cu["closed_date"])
+    expected = set(no_wave.pseudonyms(cu.loc[(closed < median).to_numpy(), "customer_id"]))
+    base = set(no_wave.customer_base()[no_wave.id_column])
+    assert expected and base == set(no_wave.pseudonyms(cu["customer_id"])) - expected
