@@ -23,7 +23,9 @@ FORBIDDEN = ("cxlib", "motivators.", "resp_weight", "connection_index", "analyti
 
 @functools.lru_cache(maxsize=None)
 def _page(kind: str = "plain"):
-    eng, truth = cx.synth.make_engagement("retailer", 700, seed=2)
+    eng, truth = cx.synth.make_engagement("brokerage" if kind == "binary" else "retailer", 700, seed=2)
+    if kind == "binary":  # a yes/no headline value (the brokerage's consolidated assets)
+        eng = dataclasses.replace(eng, config={**eng.config, "value": list(eng.config["value"])[::-1]})
     if kind == "hostile":
         cb = eng.codebook.copy()
         cb.loc[cb["motivator"] == truth["top_motivators"][0], "motivator"] = HOSTILE
@@ -57,7 +59,7 @@ def _texts(page) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("kind", ["plain", "hostile", "tiny_cells", "flat"])
+@pytest.mark.parametrize("kind", ["plain", "hostile", "tiny_cells", "flat", "binary"])
 def test_no_nan_none_inf_code_or_column_names_in_any_section(kind):
     page, _, _ = _page(kind)
     for name, text in _texts(page).items():
@@ -201,7 +203,7 @@ def test_result_tables_are_order_safe(tmp_path):
 
 # -- issue 17: threshold sensitivity, the multiplier raw and adjusted, honest words ----------------------------
 
-@pytest.mark.parametrize("kind", ["plain", "tiny_cells", "flat"])
+@pytest.mark.parametrize("kind", ["plain", "tiny_cells", "flat", "binary"])
 def test_no_causal_phrasing_in_any_section(kind):
     """tests/wording.py's list: associations only ("goes with", "is linked to"), never "drives" or "is worth"."""
     from wording import causal_phrases
@@ -266,3 +268,14 @@ def test_threshold_figures_on_small_segments_are_suppressed():
     from cxlib.pages import common
 
     assert "suppressed" in common.threshold_lines(eng)[0]
+
+
+def test_a_yes_no_headline_value_is_worded_as_a_rate_without_medians():
+    page, _, _ = _page("binary")
+    adj = page.adjusted[page.headline_value]
+    assert adj.kind == "rate" and adj.median is None and adj.family == "poisson"
+    head, note = str(page.headline()), str(page.what_this_shows())
+    assert "show **" in head and "the rate of consolidated assets" in head and "median fully connected" not in head
+    assert "ratio of medians" not in note and "the rate of consolidated assets among fully connected" in note
+    assert "rate of consolidated assets" in _texts(page)["threshold_table"]
+    assert "median" not in page.results()["value_multiplier"] and page.results()["value_multiplier"]["kind"] == "rate"

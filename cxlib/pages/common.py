@@ -160,7 +160,7 @@ def threshold_lines(eng: Any) -> list[str]:
     shares = [cell(th, "fully connected") for th in ts]
     ratios = [cell(th, "multiplier") for th in ts]
     what = report.pretty(value).lower()
-    measure = "rate" if sens.kind == "rate" else "mean"
+    measure = "rate of" if sens.kind == "rate" else "mean"
     line = (f"- **Threshold.** How far the figures depend on the connection threshold: at "
             f"{report.listing(names, limit=len(names))} the fully connected share is "
             f"{report.listing(shares, limit=len(shares))} and the value multiplier (fully connected ÷ highly "

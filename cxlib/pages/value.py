@@ -325,20 +325,26 @@ class ValuePage:
 
     def what_this_shows(self) -> Markdown:
         """What the value comparison shows and what it does not (associations in one survey)."""
-        covs = next(iter(self.adjusted.values())).covariate_words() if self.adjusted else ""
+        adj = self.adjusted[self.headline_value]
+        covs = adj.covariate_words() if adj.covariates else ""
         what = _value_label(self.headline_value).lower()
+        shows = (f"the rate of {what} among fully connected customers set against the rate among highly satisfied ones"
+                 if adj.kind == "rate" else
+                 f"fully connected customers' average {what} set against highly satisfied customers'")
+        medians = ""
+        if adj.median is not None:
+            medians = ((f"- {what.capitalize()} is skewed (a few customers account for much of it), so the ratio of "
+                        "medians is shown beside the ratio of means; " if adj.skewed else
+                        "- The ratio of medians is shown beside the ratio of means; ")
+                       + "the two answer different questions (the typical customer against the average per customer).")
         lines = ["**What this shows and what it does not.**",
-                 f"- It shows how {what} *goes with* emotional connection among these respondents: fully connected "
-                 f"customers' average {what} set against highly satisfied customers'.",
-                 "- It does not show that connecting a customer would raise their value: customers who spend more may "
-                 "feel more connected for that reason, and both may follow from something the survey did not measure."
+                 f"- It shows how {what} *goes with* emotional connection among these respondents: {shows}.",
+                 "- It does not show that connecting a customer would raise their value: customers with more "
+                 f"{what} may feel more connected for that reason, and both may follow from something the survey did "
+                 "not measure."
                  + (f" Allowing for {covs} removes the part of the gap that those differences account for, not "
                     "every other difference." if covs else ""),
-                 (f"- {what.capitalize()} is skewed (a few customers account for much of it), so the ratio of medians "
-                  "is shown beside the ratio of means; " if self.adjusted[self.headline_value].skewed else
-                  "- The ratio of medians is shown beside the ratio of means; ")
-                 + "the two answer different questions (the typical customer against the average per customer)."
-                 if any(a.median is not None for a in self.adjusted.values()) else "",
+                 medians,
                  f"- The segments depend on where the connection line is drawn (this report uses {self.threshold:g}); "
                  "the section on the threshold shows the figures at other lines."]
         return Markdown("\n".join(line for line in lines if line))
@@ -381,7 +387,7 @@ class ValuePage:
                 cell = report.ci_text(e.estimate, e.ci_low, e.ci_high, fmt="{:.2f}").replace(" (", "× (", 1)
             else:
                 cell = f"{report.number(e.estimate, '{:.2f}')}× (no interval)"
-            row[f"Multiplier, mean {what} (95% CI)"] = cell
+            row[f"Multiplier, {'rate of' if sens.kind == 'rate' else 'mean'} {what} (95% CI)"] = cell
             row["n, multiplier"] = f"{int(r['n']):,}"
             rows.append(row)
         return _styler(pd.DataFrame(rows))
