@@ -295,6 +295,24 @@ class Engagement:
         base[key] = self.pseudonyms(base[key]).to_numpy()
         return base, active, consented
 
+    def _base_at_wave(self, wave: str) -> pd.DataFrame:
+        """The consenting customers still customers at the median response date of ``wave`` (everyone in the
+        consenting base without attrition dates)."""
+        from .schema import timestamps
+
+        base, _, consented = self.__dict__.get("_base") or self._customer_base()
+        cfg, cust = self.config, self.customers
+        att = cfg.get("attrition") or {}
+        end_col = att.get("end") if att.get("from_dates") else None
+        date_col = (cfg.get("respondents") or {}).get("date")
+        active = np.ones(len(cust), dtype=bool)
+        if end_col and end_col in cust.columns and date_col and date_col in self.survey.columns:
+            when = timestamps(self.survey.loc[self.survey[cfg["wave"]] == wave, date_col]).median()
+            end = timestamps(cust[end_col]).to_numpy()
+            if pd.notna(when):
+                active = ~(pd.notna(end) & (end < when.to_datetime64()))
+        return base.loc[active & consented].reset_index(drop=True)
+
     def _survey_dates(self) -> np.ndarray:
         """Each customer's survey date (datetime64, NaT when none can be given): the response date for
         respondents, the median response date of their wave (or of all responses) for the others."""
@@ -344,10 +362,18 @@ class Engagement:
     def _rake(self, joined: pd.DataFrame) -> Any:
         from .weighting import WEIGHT_COLUMN, rake
 
-        wt = self.config["weighting"]
+        cfg = self.config
+        wt = cfg["weighting"]
+        population, by = self.customer_base(consenting=True), None
+        wave = cfg.get("wave")
+        waves = [w for w in (cfg.get("waves") or []) if wave in joined.columns and (joined[wave] == w).any()]
+        if len(waves) >= 2:
+            # Each wave's respondents are raked to the base as it stood at that wave.
+            population = pd.concat([self._base_at_wave(w).assign(**{wave: w}) for w in waves], ignore_index=True)
+            by = wave
         try:
-            return rake(joined, self.customer_base(consenting=True), columns=wt["rake"], weight=wt.get("design_weight"),
-                        trim=wt.get("trim"), name=WEIGHT_COLUMN)
+            return rake(joined, population, columns=wt["rake"], weight=wt.get("design_weight"), trim=wt.get("trim"),
+                        by=by, name=WEIGHT_COLUMN)
         except DataError as exc:
             message = str(exc).removeprefix("weighting.rake: ")
             file = self.files.get("customers", "customers file")

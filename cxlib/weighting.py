@@ -152,9 +152,11 @@ class Weighting(Result):
     design_effect, n_effective : float
         Kish's design effect ``1 + CV²`` of the weights and the effective sample size ``n / deff``.
     n, population : int
-        Respondents weighted; customers in the base.
+        Respondents weighted; customers in the base (with ``by``: rows of the stacked bases of the groups).
     band_edges : dict
         For each numeric column banded into quantile bands of the base, its band edges.
+    by : str or None
+        The column each group of which was raked on its own (the waves), or None; the table's first column.
     reason : Reason or None
         Why raking did not converge.
 
@@ -181,6 +183,7 @@ class Weighting(Result):
     n: int = 0
     population: int = 0
     band_edges: dict[str, list[float]] = field(default_factory=dict)
+    by: str | None = None
     reason: Reason | None = None
     _codes: tuple[np.ndarray, ...] = field(repr=False, default=())
 
@@ -195,8 +198,11 @@ class Weighting(Result):
 
     def headline(self) -> Markdown:
         margins = listing([pretty(c).lower() for c in self.columns], limit=6)
-        out = (f"Respondents are weighted to the customer base (n={self.n:,} respondents, "
-               f"{self.population:,} customers) on {text(margins)}"
+        groups = self._table[self.by].nunique() if self.by is not None else 1
+        base = (f"{self.population:,} customers" if self.by is None else
+                f"{self.population:,} customer rows over {groups:,} {text(pretty(self.by).lower())} groups")
+        out = (f"Respondents are weighted to the customer base (n={self.n:,} respondents, {base}) on {text(margins)}"
+               + (f", within each {text(pretty(self.by).lower())}" if self.by is not None else "")
                + (", starting from the survey's design weights" if self.design_weight else "") + ": design effect "
                f"{number(self.design_effect, '{:.2f}')}, effective n {number(self.n_effective)}.")
         if self.trim is not None:
@@ -231,6 +237,7 @@ class Weighting(Result):
                "trimmed": self.trimmed, "iterations": self.iterations, "max_margin_error": self.max_margin_error,
                "converged": self.converged, "design_effect": self.design_effect, "n": self.n,
                "n_effective": self.n_effective, "population": self.population, "band_edges": self.band_edges,
+               "by": self.by,
                "table": self._table.to_dict(orient="records")}
         if self.reason is not None:
             out["reason"] = self.reason.to_dict()
@@ -363,8 +370,8 @@ def compare(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str],
 
 
 def rake(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str], weight: str | None = None,
-         trim: float | None = None, tol: float = 1e-10, max_iter: int = 1000, max_trim_rounds: int = 200,
-         name: str = WEIGHT_COLUMN) -> Weighting:
+         trim: float | None = None, by: str | None = None, tol: float = 1e-10, max_iter: int = 1000,
+         max_trim_rounds: int = 200, name: str = WEIGHT_COLUMN) -> Weighting:
     """Raking weights of respondents to the margins of a customer base.
 
     Parameters
@@ -387,6 +394,10 @@ def rake(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str], we
         Raking stops when every weighted share is within ``tol`` of its customer-base share.
     max_iter, max_trim_rounds : int
         Raking sweeps per round, trimming rounds.
+    by : str, optional
+        Rake each group (a wave) on its own: the respondents of group *g* to the margins of the base's rows
+        with ``by == g`` (stack one copy of the base per wave, each as it stood at that wave). Each group
+        keeps its respondents' share of the total weight; the table gains a first column named ``by``.
     name : str
         Name of the weights Series.
 
@@ -473,35 +484,63 @@ def rake(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str], we
                                 "respondent", function=_FUNCTION, argument="weight")
     else:
         d = np.ones(len(data))
+    if by is not None:
+        for frame, what in ((data, "respondents"), (population, "customer base")):
+            if by not in frame.columns:
+                raise ArgumentError(f"{_FUNCTION}: by {by!r} is not a column of the {what}"
+                                    f"{checks.close_matches(by, frame.columns)}", function=_FUNCTION, argument="by")
+        smp_by = data[by].map(lambda v: None if v is None or v != v else str(v)).to_numpy(dtype=object)
+        pop_by = population[by].map(lambda v: None if v is None or v != v else str(v)).to_numpy(dtype=object)
+        if pd.isna(smp_by.astype(object)).any() or (smp_by == None).any():  # noqa: E711
+            raise ArgumentError(f"{_FUNCTION}: by {by!r} is blank for some respondents", function=_FUNCTION,
+                                argument="by")
+        groups = list(dict.fromkeys(sorted(set(smp_by))))
+    else:
+        smp_by = np.full(len(data), "", dtype=object)
+        pop_by = np.full(len(population), "", dtype=object)
+        groups = [""]
+    n_all = len(data)
     codes: list[np.ndarray] = []
     targets: list[np.ndarray] = []
     rows: list[dict[str, Any]] = []
     edges_by: dict[str, list[float]] = {}
     for c in columns:
-        pop, smp, order, edges = _categories(population[c], data[c], c)
-        if (pop == BLANK).all():
+        pop_all, smp_all, order_all, edges = _categories(population[c], data[c], c)
+        if (pop_all == BLANK).all():
             raise DataError(f"{_FUNCTION}: column {c!r} has no values in the customer base, so it gives no margin "
                             f"to weight to; leave it out of weighting.rake", column=c)
         if edges is not None:
             edges_by[c] = edges
-        pop_counts = pop.value_counts()
-        smp_counts = smp.value_counts()
-        order = [k for k in order if pop_counts.get(k, 0) > 0 or smp_counts.get(k, 0) > 0]
-        for k in order:
-            if pop_counts.get(k, 0) > 0 and smp_counts.get(k, 0) == 0:
-                raise DataError(f"{_FUNCTION}: column {c!r}: category {k!r} has {int(pop_counts[k]):,} customers in "
-                                "the customer base but no respondent, so no weight can stand for it; merge it with a "
-                                "neighbouring category (a banded or grouped column in the customers file) or leave "
-                                f"{c!r} out of weighting.rake", column=c)
-            if smp_counts.get(k, 0) > 0 and pop_counts.get(k, 0) == 0:
-                m = int(smp_counts[k])
-                raise DataError(f"{_FUNCTION}: column {c!r}: category {k!r} has {m:,} respondent{'s' * (m != 1)} "
-                                "but no customer in the customer base; check that the respondents' customer rows "
-                                "are in the base (consent, end dates)", column=c)
-        index = {k: i for i, k in enumerate(order)}
-        codes.append(smp.map(index).to_numpy(dtype=int))
-        targets.append(np.array([pop_counts.get(k, 0) for k in order], dtype=float) / len(pop))
-        rows += [{"column": c, "category": k, "population_n": int(pop_counts.get(k, 0))} for k in order]
+        code = np.full(n_all, -1, dtype=int)
+        target: list[float] = []
+        for g in groups:
+            where = f" in {by} {g!r}" if by is not None else ""
+            pop, smp = pop_all[pop_by == g], smp_all[smp_by == g]
+            if len(pop) == 0:
+                raise DataError(f"{_FUNCTION}: the customer base has no customers{where}, so there are no margins "
+                                "to weight its respondents to", column=c)
+            pop_counts, smp_counts = pop.value_counts(), smp.value_counts()
+            order = [k for k in order_all if pop_counts.get(k, 0) > 0 or smp_counts.get(k, 0) > 0]
+            for k in order:
+                if pop_counts.get(k, 0) > 0 and smp_counts.get(k, 0) == 0:
+                    raise DataError(f"{_FUNCTION}: column {c!r}: category {k!r} has {int(pop_counts[k]):,} customers "
+                                    f"in the customer base{where} but no respondent, so no weight can stand for it; "
+                                    "merge it with a neighbouring category (a banded or grouped column in the "
+                                    f"customers file) or leave {c!r} out of weighting.rake", column=c)
+                if smp_counts.get(k, 0) > 0 and pop_counts.get(k, 0) == 0:
+                    m = int(smp_counts[k])
+                    raise DataError(f"{_FUNCTION}: column {c!r}: category {k!r} has {m:,} respondent{'s' * (m != 1)}"
+                                    f"{where} but no customer in the customer base; check that the respondents' "
+                                    "customer rows are in the base (consent, end dates)", column=c)
+            index = {k: len(target) + i for i, k in enumerate(order)}
+            code[smp_by == g] = smp.map(index).to_numpy(dtype=int)
+            share_g = len(smp) / n_all  # each group keeps its respondents' share of the total weight
+            target += [pop_counts.get(k, 0) / len(pop) * share_g for k in order]
+            rows += [{**({by: g} if by is not None else {}), "column": c, "category": k,
+                      "population_n": int(pop_counts.get(k, 0)), "population_share": pop_counts.get(k, 0) / len(pop)}
+                     for k in order]
+        codes.append(code)
+        targets.append(np.array(target, dtype=float))
     w, iterations, err = _ipf(d / d.mean(), codes, targets, tol=tol, max_iter=max_iter)
     converged = err < tol
     reason = None if converged else Reason("not_converged", f"raking did not converge in {max_iter:,} sweeps (the "
@@ -535,23 +574,26 @@ def rake(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str], we
     n = len(w)
     deff = float(n * np.sum(w**2) / np.sum(w) ** 2)
     table = pd.DataFrame(rows)
-    table["population_share"] = table["population_n"] / len(population)
     ns, neff, sshare, wshare = [], [], [], []
     from .stats import kish_effective_n
 
-    for k, t, c in zip(codes, targets, columns):
+    group_n = {g: int((smp_by == g).sum()) for g in groups}
+    group_w = {g: float(w[smp_by == g].sum()) for g in groups}
+    for k, t in zip(codes, targets):
         counts = np.bincount(k, minlength=len(t))
         wt = np.bincount(k, weights=w, minlength=len(t))
+        first = {j: smp_by[int(np.flatnonzero(k == j)[0])] for j in range(len(t))}
         ns += counts.tolist()
         neff += [kish_effective_n(w[k == j]) for j in range(len(t))]
-        sshare += (counts / n).tolist()
-        wshare += (wt / w.sum()).tolist()
+        sshare += [counts[j] / group_n[first[j]] for j in range(len(t))]
+        wshare += [wt[j] / group_w[first[j]] for j in range(len(t))]
     table["n"], table["n_effective"], table["sample_share"], table["weighted_share"] = ns, neff, sshare, wshare
-    table = table[["column", "category", "population_n", "population_share", "n", "n_effective", "sample_share",
-                   "weighted_share"]]
+    table = table[([by] if by is not None else []) + ["column", "category", "population_n", "population_share", "n",
+                                                     "n_effective", "sample_share", "weighted_share"]]
     max_err = float(np.abs(table["weighted_share"] - table["population_share"]).max())
     return Weighting(table, _weights=pd.Series(w, index=data.index, name=name), columns=tuple(columns),
                      design_weight=weight, trim=trim, trimmed=int(trimmed_mask.sum()), iterations=int(iterations),
                      max_margin_error=max_err, converged=bool(converged), design_effect=deff,
-                     n_effective=float(n / deff), n=n, population=len(population), band_edges=edges_by,
-                     reason=reason, _codes=tuple(codes))
+                     n_effective=float(n / deff), n=n,
+                     population=len(population) if by is None else int(pd.Series(pop_by).isin(groups).sum()),
+                     band_edges=edges_by, by=by, reason=reason, _codes=tuple(codes))

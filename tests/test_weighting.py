@@ -194,7 +194,7 @@ def test_numeric_columns_are_banded_into_quantile_bands_of_the_base():
     assert t["sample_share"].iloc[0] > 0.3 and np.abs(t["weighted_share"] - t["population_share"]).max() < 1e-9
     assert sorted(w.to_dict()) == sorted(["margins", "design_weight", "trim", "trimmed", "iterations",
                                           "max_margin_error", "converged", "design_effect", "n", "n_effective",
-                                          "population", "band_edges", "table"])
+                                          "population", "band_edges", "by", "table"])
 
 
 def test_weights_are_a_copy_and_the_result_plots():
@@ -229,7 +229,11 @@ def test_weighting_key_gives_the_frame_a_weight_column_that_every_analysis_reads
     frame = eng.frame()
     assert "cx_weight" in frame and "resp_weight" in frame
     assert eng.weighting.weights.tolist() == frame["cx_weight"].tolist()
-    assert eng.weighting.n == len(frame) and eng.weighting.population == len(eng.customer_base(consenting=True))
+    # Two waves: each wave's respondents are raked to the base at that wave (here the same customers).
+    assert eng.weighting.by == "wave" and eng.weighting.n == len(frame)
+    assert eng.weighting.population == 2 * len(eng.customer_base(consenting=True))
+    assert eng.weighting.weights.groupby(frame["wave"]).sum().round(6).to_dict() == \
+        frame["wave"].value_counts().astype(float).to_dict()
     # The normalised config round-trips: validated again, and as from_frames' input.
     again = from_frames(eng.config, eng.survey, eng.customers, eng.codebook, eng.contacts, slug="w")
     assert again.config == eng.config and validate_config(eng.config) == validate_config(cfg)
@@ -263,7 +267,7 @@ def test_weighting_columns_must_be_customers_columns_and_categories_must_have_re
     gone = ~customers["customer_id"].isin(retailer.survey["customer_id"])
     customers = pd.concat([customers, customers.iloc[:3].assign(customer_id=["Z1", "Z2", "Z3"], region="Islands")])
     with pytest.raises(DataError, match=r"customers.csv: column 'region': category 'Islands' has 3 customers in the "
-                                        r"customer base but no respondent"):
+                                        r"customer base in wave 'post' but no respondent"):
         from_frames(_with_weighting(retailer, {"rake": ["region"]}), retailer.survey, customers, retailer.codebook,
                     slug="w")
     assert not gone.any()
@@ -323,7 +327,8 @@ def test_weighting_lines_state_the_raking_and_unweighted_against_weighted_figure
     lines = weighting_lines(eng)
     text = "\n".join(lines)
     assert len(lines) == 3 and not causal_phrases(text)
-    assert "region, age band and tenure band" in text and f"{eng.weighting.population:,} consenting customers" in text
+    assert "region, age band and tenure band, each wave's respondents to the customers at that wave" in text
+    assert f"{len(eng.customer_base(consenting=True)):,} consenting customers" in text
     assert f"Design effect {eng.weighting.design_effect:.2f}" in text and "capped at 5× the mean" in text
     assert f"fully connected: {share:.0%}" in text and f"{raked.estimate:.0%} (95% CI {raked.ci_low:.0%}–" in text
     assert "Before weighting" in lines[1] and "tenure band" in lines[1]
@@ -388,3 +393,38 @@ def test_without_a_wave_in_the_customers_file_non_respondents_are_dated_at_the_m
     expected = set(no_wave.pseudonyms(cu.loc[(closed < median).to_numpy(), "customer_id"]))
     base = set(no_wave.customer_base()[no_wave.id_column])
     assert expected and base == set(no_wave.pseudonyms(cu["customer_id"])) - expected
+
+
+def test_raking_within_groups_equals_r_rake_on_group_by_margin_tables():
+    from rlang import run_r
+
+    sample, base = _skewed(seed=4, n=1200)
+    rng = np.random.default_rng(9)
+    sample["wave"] = rng.choice(["w1", "w2"], len(sample), p=[0.6, 0.4])
+    # Wave 2's base is older; each wave's respondents are raked to their own wave's base.
+    b1 = base.assign(wave="w1")
+    b2 = base.assign(wave="w2", age=rng.choice(["18-34", "35-54", "55+"], len(base), p=[.2, .4, .4]))
+    stacked = pd.concat([b1, b2], ignore_index=True)
+    ours = rake(sample, stacked, columns=["region", "age"], weight="w0", by="wave")
+    margins = pd.concat([stacked.groupby(["wave", c]).size().rename("Freq").reset_index().rename(columns={c: "level"})
+                         .assign(var=c) for c in ("region", "age")])
+    # R: per wave, the base's counts scaled to the wave's share of respondents (each wave keeps its share).
+    share = sample["wave"].value_counts(normalize=True)
+    margins["Freq"] = margins["Freq"] / margins["wave"].map(stacked["wave"].value_counts()) * margins["wave"].map(share)
+    r = run_r("""
+library(survey)
+des <- svydesign(ids = ~1, weights = ~w0, data = d)
+pm <- lapply(c("region", "age"), function(v) { m <- margins[margins$var == v, c("wave", "level", "Freq")];
+                                               names(m)[2] <- v; m })
+des <- rake(des, list(~wave + region, ~wave + age), pm, control = list(maxit = 1000, epsilon = 1e-11))
+result <- data.frame(w = weights(des))
+""", d=sample, margins=margins)
+    w_r = r["w"].to_numpy(float)
+    assert np.abs(ours.weights.to_numpy() - w_r / w_r.mean()).max() < 1e-6
+    t = ours.table
+    assert list(t.columns[:3]) == ["wave", "column", "category"]
+    assert np.abs(t["weighted_share"] - t["population_share"]).max() < 1e-9
+    w = ours.weights
+    assert w.groupby(sample["wave"]).sum().round(6).to_dict() == (sample["wave"].value_counts() * 1.0).to_dict()
+    old = t[(t["wave"] == "w2") & (t["category"] == "55+")]
+    assert float(old["population_share"].iloc[0]) == pytest.approx(0.4, abs=0.02)

@@ -79,16 +79,20 @@ def weighting_lines(eng: Any) -> list[str]:
     fit = (f"the weighted shares match the base's to within 0.1 point ({raking.iterations:,} raking sweeps)"
            if raking.converged
            else f"the weights do not match the base exactly: {raking.reason}")
+    within = (f", each {report.text(report.pretty(raking.by).lower())}'s respondents to the customers at that "
+              f"{report.text(report.pretty(raking.by).lower())}" if raking.by is not None else "")
     lines = [f"- **Weighting to the customer base.** Respondents are weighted (raked) so that their shares match "
-             f"those of the {raking.population:,} consenting customers who were still customers at the survey date, on "
-             f"{report.text(margins)};{start} {cap}; {fit}. Design effect "
+             f"those of the {len(base):,} consenting customers who were still customers at the survey date, on "
+             f"{report.text(margins)}{within};{start} {cap}; {fit}. Design effect "
              f"{report.number(raking.design_effect, '{:.2f}')}: the {raking.n:,} respondents count as "
              f"{report.number(raking.n_effective)} (Kish's effective n)."]
     t = shown(raking.table)
     if not t.empty:
         top = t.loc[(t["sample_share"] - t["population_share"]).abs().idxmax()]
+        group = (f" ({report.text(report.pretty(raking.by).lower())} {report.text(top[raking.by])})"
+                 if raking.by is not None else "")
         lines.append(f"- **Before weighting.** Respondents differed most from the customer base on "
-                     f"{report.text(report.pretty(top['column']).lower())}: {report.text(top['category'])} is "
+                     f"{report.text(report.pretty(top['column']).lower())}{group}: {report.text(top['category'])} is "
                      f"{report.percent(top['sample_share'])} of respondents (n={int(top['n']):,}) and "
                      f"{report.percent(top['population_share'])} of customers (categories with fewer than "
                      f"{min_cell:,} respondents are not named).")
