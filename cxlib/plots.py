@@ -415,7 +415,7 @@ def motivator_ranking(
     r2 = getattr(data, "r2", None)
     ax.set_xlabel("Share of explained variation (%), with 95% CI"
                   + (f"; model R² = {r2:.2f}" if r2 is not None and np.isfinite(r2) else ""))
-    ax.set_title(title or f"What drives {outcome_label.lower()}" + (f" (n={n:,})" if n else ""))
+    ax.set_title(title or f"Most linked to {outcome_label.lower()}" + (f" (n={n:,})" if n else ""))
     return ax
 
 

@@ -8,8 +8,8 @@ for ``results.json``. A notebook is narrative plus calls to one page.
 module         notebook                        what it answers
 =============  ==============================  ============================
 ``summary``    00_executive_summary            the story on one page
-``value``      01_motivator_discovery          who is connected, what it is worth, which motivators
-``drivers``    02_driver_analysis              which experience elements move connection
+``value``      01_motivator_discovery          who is connected, what goes with it, which motivators
+``drivers``    02_driver_analysis              which elements go with connection
 ``attrition``  03_attrition_survival           how long each segment stays
 ``programme``  04_advocacy_programme           advocacy and the programme's change
 =============  ==============================  ============================
