@@ -8,7 +8,8 @@ caps extreme weights (``trim``). ``engagement.yaml``'s ``weighting: {rake: [regi
 trim: 5}`` has :class:`cxlib.Engagement` do it for every analysis (the frame's ``cx_weight`` column).
 
 :meth:`Weighting.estimate` gives a raked mean or share with an interval that accounts for the raking
-(linearisation, as R ``survey`` computes it for a calibrated design).
+(linearisation, as R ``survey`` computes it for a raked design). ``rake(..., by="wave")`` rakes each wave's
+respondents to the base as it stood at that wave.
 
 Checked against R ``survey::rake`` (weights, with and without trimming through ``survey::trimWeights``)
 and ``survey::calibrate(calfun = "raking")`` + ``svymean`` (the interval) in tests/test_weighting.py.
@@ -219,6 +220,8 @@ class Weighting(Result):
         ax = ax or plt.gca()
         t = self._table
         labels = [f"{pretty(c)}: {cat}" for c, cat in zip(t["column"], t["category"])]
+        if self.by is not None:
+            labels = [f"{g} · {label}" for g, label in zip(t[self.by], labels)]
         y = np.arange(len(t))[::-1]
         ax.scatter(t["population_share"], y, marker="|", s=200, color="black", label="Customer base", zorder=3)
         ax.scatter(t["sample_share"], y, color="#BBBBBB", label="Respondents, unweighted", zorder=2)
@@ -491,10 +494,10 @@ def rake(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str], we
                                     f"{checks.close_matches(by, frame.columns)}", function=_FUNCTION, argument="by")
         smp_by = data[by].map(lambda v: None if v is None or v != v else str(v)).to_numpy(dtype=object)
         pop_by = population[by].map(lambda v: None if v is None or v != v else str(v)).to_numpy(dtype=object)
-        if pd.isna(smp_by.astype(object)).any() or (smp_by == None).any():  # noqa: E711
+        if any(v is None for v in smp_by):
             raise ArgumentError(f"{_FUNCTION}: by {by!r} is blank for some respondents", function=_FUNCTION,
                                 argument="by")
-        groups = list(dict.fromkeys(sorted(set(smp_by))))
+        groups = sorted(set(smp_by))
     else:
         smp_by = np.full(len(data), "", dtype=object)
         pop_by = np.full(len(population), "", dtype=object)
