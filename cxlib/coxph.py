@@ -307,6 +307,16 @@ class ZPH:
     ``term_statistic``/``term_df``/``term_p`` per term, a term being the columns of one ``groups`` label (R's
     default ``terms = TRUE``: a categorical covariate's indicators tested jointly); ``global_statistic``,
     ``global_df``, ``global_p`` (R's ``GLOBAL`` row); ``terms`` the term labels in order.
+
+    Examples
+    --------
+    >>> from lifelines.datasets import load_rossi
+    >>> r = load_rossi()
+    >>> X = r[["fin", "age"]].to_numpy()
+    >>> z = zph(fit_cox(X, r["week"].to_numpy(), r["arrest"].to_numpy()), X, r["week"].to_numpy(),
+    ...         r["arrest"].to_numpy(), groups=["fin", "age"])
+    >>> z.terms, z.global_df
+    (('fin', 'age'), 2)
     """
 
     column_statistic: np.ndarray

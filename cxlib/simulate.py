@@ -232,7 +232,7 @@ class Scenario(Result):
 
         A share far from 0.5 says the statistic is skewed or lumpy: for :func:`improve_element` the movers
         are counted where the (discrete) connection index crosses the threshold, a step function of the
-        element's coefficient (docs/notes17/value-at-stake.md).
+        element's coefficient (docs/decisions.md, "Executive summary and value at stake").
         """
         est = self.change(outcome).estimate
         if self.draws is None or outcome not in self.draws.names:

@@ -429,7 +429,7 @@ def rake(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str], we
 
     Own implementation (30 lines of numpy), chosen over ``balance`` (needs numpy < 2 on Python 3.11),
     ``samplics`` (archived; pulls polars), ``weightipy`` (no design weights, anesrake-style cap inside the
-    sweeps) and ``svy`` (0.x, polars and a compiled core): docs/notes17/weighting.md.
+    sweeps) and ``svy`` (0.x, polars and a compiled core): docs/decisions.md, "Honest inference (issue 17)".
 
     Checked against R ``survey::rake`` to 1e-12 (weights), and with trimming against R's ``rake`` +
     ``trimWeights`` rounds, in tests/test_weighting.py.
@@ -546,7 +546,7 @@ def rake(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str], we
         targets.append(np.array(target, dtype=float))
     w, iterations, err = _ipf(d / d.mean(), codes, targets, tol=tol, max_iter=max_iter)
     converged = err < tol
-    reason = None if converged else Reason("not_converged", f"raking did not converge in {max_iter:,} sweeps (the "
+    reason = None if converged else Reason.of("not_converged", detail=f"raking did not converge in {max_iter:,} sweeps (the "
                                                              f"largest margin is {err:.2g} off)")
     trimmed_mask = np.zeros(len(w), dtype=bool)
     if trim is not None and converged:
@@ -563,13 +563,13 @@ def rake(data: pd.DataFrame, population: pd.DataFrame, *, columns: list[str], we
             iterations += it
             if err >= tol:
                 converged = False
-                reason = Reason("not_converged", f"raking did not converge in {max_iter:,} sweeps after capping "
+                reason = Reason.of("not_converged", detail=f"raking did not converge in {max_iter:,} sweeps after capping "
                                                  f"the weights at {trim:g}× the mean (the largest margin is "
                                                  f"{err:.2g} off)")
                 break
         else:
             converged = False
-            reason = Reason("not_converged", f"capping the weights at {trim:g}× the mean and raking again did not "
+            reason = Reason.of("not_converged", detail=f"capping the weights at {trim:g}× the mean and raking again did not "
                                              f"settle in {max_trim_rounds:,} rounds (the largest weight is "
                                              f"{w.max() / w.mean():.3g}× the mean); the customer base may need a "
                                              "higher cap or fewer margins")

@@ -51,7 +51,7 @@ def test_cox_returns_the_proportional_hazards_test_as_a_result():
     # R's cox.zph flags age and wexp in this model (and lifelines' documentation, with its approximation).
     assert ph.loc["age", "violated"] and ph.loc["wexp", "violated"] and not ph.loc["fin", "violated"]
     assert got.ph_test.violated == ["age", "wexp"]
-    assert "change over time" in got.ph_test.headline() and "Age" in got.ph_test.headline()
+    assert "change over follow-up" in got.ph_test.headline() and "Age" in got.ph_test.headline()
 
 
 def test_cox_explains_constant_and_collinear_covariates():

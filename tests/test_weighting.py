@@ -204,7 +204,7 @@ def test_weights_are_a_copy_and_the_result_plots():
     series.iloc[:] = 0
     assert w.weights.min() > 0 and w.weights.index.equals(sample.index)
     ax = w.plot()
-    assert ax.get_xlabel() == "Share" and "n=300" in ax.get_title()
+    assert ax.get_xlabel() == "Share" and "n=300" in " ".join(ax.get_title(loc=loc) for loc in ("left", "center"))
     from wording import causal_phrases
 
     assert not causal_phrases(w.headline())

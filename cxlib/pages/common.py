@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import report
 
-__all__ = ["methods_common", "weighting_lines", "threshold_lines", "classification_lines"]
+__all__ = ["methods_common", "weighting_lines", "threshold_lines", "classification_lines", "weighting_record"]
 
 
 def weighting_lines(eng: Any) -> list[str]:
@@ -21,7 +21,7 @@ def weighting_lines(eng: Any) -> list[str]:
 
     With ``weighting:`` (raking): the margins and the customer base, the cap and how many weights it
     capped, convergence, design effect and effective n, where respondents differed most from the base before
-    weighting, and the fully connected and highly satisfied shares unweighted (Wilson interval) against
+    weighting, and the fully connected and highly satisfied shares unweighted against
     weighted (the raking's linearised interval, :meth:`cxlib.weighting.Weighting.estimate`). Without it:
     respondents are counted as they came (or by the given weights) and how far they differ from the customer
     base on the customers file's covariates; when the customers file holds no one but the respondents, that
@@ -198,6 +198,33 @@ def classification_lines(eng: Any) -> list[str]:
     return [f"- **Hidden drivers, key drivers, overrated elements.** {QuadrantRule().principle()} Each label "
             "describes how an element's ratings go together with emotional connection, not what changing it "
             "would do."]
+
+
+def weighting_record(eng: Any) -> dict[str, Any]:
+    """The ``weighting`` entry of ``results.json``: how the respondents were weighted.
+
+    ``{"method": "rake", ...}`` with :meth:`cxlib.weighting.Weighting.to_dict` when the engagement rakes to
+    the customer base; ``{"method": "given", "column", "n", "n_effective", "design_effect"}`` for weights
+    supplied with the survey; ``{"method": "none"}`` otherwise.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng = cx.load_engagement("data/demo-brokerage")
+    >>> weighting_record(eng)
+    {'method': 'none'}
+    """
+    from ..stats import kish_effective_n
+
+    if getattr(eng, "weighting", None) is not None:
+        return {"method": "rake", **eng.weighting.to_dict()}
+    column = eng.config.get("weight")
+    if not column:
+        return {"method": "none"}
+    w = eng.frame()[column].dropna().astype(float)
+    n_eff = float(kish_effective_n(w)) if len(w) else None
+    return report.to_jsonable({"method": "given", "column": column, "n": int(len(w)), "n_effective": n_eff,
+                               "design_effect": (len(w) / n_eff) if n_eff else None})
 
 
 def methods_common(eng: Any) -> str:

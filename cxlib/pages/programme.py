@@ -293,15 +293,27 @@ class ProgrammePage:
     # -- methods ------------------------------------------------------------------------------------------
     def methods(self) -> report.Markdown:
         """The methods appendix: the common part, then this page's estimators."""
-        kish = ", with n the effective sample size of the respondent weights (Kish)" if self.weighted else ""
+        if self.weighted:
+            nps_line = ("- **NPS interval.** Promoter and detractor shares come from one sample; the variance of P − D is the "
+                        "survey-weighted (linearised) variance of each respondent's +100 / 0 / −100, as R's survey package "
+                        "computes it for weighted respondents; 95% normal interval. Shares have the survey-weighted logit "
+                        "interval (R svyciprop).")
+            change_line = ("- **Changes in shares.** Differences of survey-weighted shares with the waves as independent "
+                           "samples (R svycontrast); attrition by Kaplan–Meier at the horizon with the robust variance that "
+                           "allows for the weights (the same estimate as the attrition report's attrition by wave); NPS "
+                           "change from the two survey-weighted variances; value from the survey-weighted means.")
+        else:
+            nps_line = ("- **NPS interval.** Promoter and detractor shares come from one sample, so Var(P − D) = "
+                        "(P + D − (P − D)²) / n; 95% normal interval. Shares have score intervals.")
+            change_line = ("- **Changes in shares.** Newcombe's hybrid score interval and the two-proportion z-test; "
+                           "attrition by Kaplan–Meier at the horizon with Greenwood standard errors (the same estimate as "
+                           "the attrition report's attrition by wave); NPS change from the two analytic variances; value "
+                           "by Welch's t.")
         lines = [
             "- **Bases.** The overall Net Promoter Score and the figures of each wave use every analysed respondent; "
             "segment figures, the mix and the comments use respondents with a segment.",
-            "- **NPS interval.** Promoter and detractor shares come from one sample, so Var(P − D) = (P + D − (P − D)²) / n; "
-            f"95% normal interval{kish}. Shares have Wilson score intervals.",
-            "- **Changes in shares.** Newcombe's hybrid score interval and the two-proportion z-test; attrition by "
-            "Kaplan–Meier at the horizon with Greenwood standard errors (the same estimate as the attrition report's "
-            "attrition by wave); NPS change from the two analytic variances; value by Welch's t.",
+            nps_line,
+            change_line,
             "- **Multiple comparisons.** One family: every measure compared between the two waves "
             f"({len(self.card.metrics)} this time), Holm-adjusted p-values; intervals unadjusted. The segments' Net "
             "Promoter Scores are compared by their intervals only, not tested.",

@@ -550,7 +550,7 @@ def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, 
     check = (simulate.wave_check(frame, wave=cfg["wave"], waves=waves, value=value_col, weight=weight, value_label=label,
                                  value_unit=unit, n_boot=n_boot, seed=seed) if waves else None)
     # The shares offered: the rises the data show (between the waves; the most connected group against
-    # everyone), never more than the largest of them (docs/notes17/value-at-stake.md).
+    # everyone), never more than the largest of them (docs/decisions.md, "Executive summary and value at stake").
     offered: list[tuple[float, str]] = []
     if shares is None:
         t = rises.table

@@ -134,6 +134,7 @@ class ValuePage:
     index_values: pd.Series = field(repr=False)
     item_labels: dict[str, str] = field(default_factory=dict, repr=False)
     methods_common: str = ""
+    weighting: dict = field(default_factory=dict)
     sample_note: str = ""
 
     # -- helpers -----------------------------------------------------------------------------------------
@@ -522,7 +523,7 @@ class ValuePage:
         sens = self.sensitivity
         listed = report.listing([f"{t:g}" for t in sens.thresholds], limit=10)
         return ("- **Threshold sensitivity.** Respondents are assigned to segments again at connection thresholds of "
-                f"{listed} (this report uses {sens.threshold:g}); at each, the segment shares (Wilson intervals) and the "
+                f"{listed} (this report uses {sens.threshold:g}); at each, the segment shares (score intervals; survey-weighted when weighted) and the "
                 "ratio of means are recomputed. The multiplier's intervals come from one bootstrap of all respondents "
                 f"({sens.n_boot:,} resamples, seed {self.seed}) re-segmented at every threshold, so the segment sizes "
                 "vary between resamples; at the threshold used that interval is a little wider than the headline's, "
@@ -548,7 +549,8 @@ class ValuePage:
                        for v, m in self.multipliers.items()}
         out = {"client": self.client, "n_respondents": int(self.sample.analysed), "segment_shares": shares,
                "value_multiplier": value_multiplier, "value_multipliers": multipliers,
-               "top_motivators": self.ranking.top_motivators(), "threshold_sensitivity": self._sensitivity_dict()}
+               "top_motivators": self.ranking.top_motivators(), "threshold_sensitivity": self._sensitivity_dict(),
+               "weighting": dict(self.weighting)}
         if not self.ranking.explains:
             out["top_motivators_note"] = _plain(str(self.ranking.headline()))
         return report.to_jsonable(out)
@@ -622,5 +624,5 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 2000) -> ValuePage:
         sensitivity=sensitivity, ranking=ranking,
         profiles=motivators.profiles(frame, cb, weight=weight), reliability=motivators.reliability(frame, cb),
         loadings=motivators.item_loadings(frame, cb), index_values=seg["connection_index"].reset_index(drop=True),
-        item_labels=labels, methods_common=common.methods_common(eng),
+        item_labels=labels, methods_common=common.methods_common(eng), weighting=common.weighting_record(eng),
         sample_note=report.sample_notes(eng, frame, shares))
