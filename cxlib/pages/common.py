@@ -210,9 +210,9 @@ def weighting_record(eng: Any) -> dict[str, Any]:
     Examples
     --------
     >>> import cxlib as cx
-    >>> eng = cx.load_engagement("data/demo-brokerage")
-    >>> weighting_record(eng)
-    {'method': 'none'}
+    >>> record = weighting_record(cx.load_engagement("data/demo-brokerage"))
+    >>> record["method"], record["margins"], record["converged"]
+    ('rake', ['region', 'age_band', 'tenure_band'], True)
     """
     from ..stats import kish_effective_n
 

@@ -590,7 +590,7 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 2000) -> ValuePage:
     >>> eng, _ = cx.synth.make_engagement("retailer", 800, seed=1)
     >>> page = build(eng, n_boot=50)
     >>> sorted(page.results())
-    ['client', 'n_respondents', 'segment_shares', 'threshold_sensitivity', 'top_motivators', 'value_multiplier', 'value_multipliers']
+    ['client', 'n_respondents', 'segment_shares', 'threshold_sensitivity', 'top_motivators', 'value_multiplier', 'value_multipliers', 'weighting']
     >>> page.results()["n_respondents"] == eng.sample.analysed
     True
     """
