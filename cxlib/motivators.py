@@ -19,7 +19,7 @@ from .errors import ArgumentError
 from .results import Draws, Estimate, Reason, Result
 from .segments import SEGMENTS
 from .stats import (bca_interval, bootstrap_counts, bootstrap_indices, kish_effective_n, percentile_interval,
-                    weighted_mean_jackknife)
+                    weighted_mean_jackknife, weighted_mean_se)
 
 __all__ = [
     "MOTIVATORS",
@@ -462,7 +462,7 @@ class Profiles(Result):
 
 def profiles(data: pd.DataFrame, codebook: pd.DataFrame, *, by: str = "segment", weight: str | None = None,
              ci: float = 0.95) -> Profiles:
-    """How each segment (or group) scores on each motivator (0–100), with a t interval on the effective n.
+    """How each segment (or group) scores on each motivator (0–100), with its 95% interval.
 
     Returns
     -------
@@ -471,8 +471,9 @@ def profiles(data: pd.DataFrame, codebook: pd.DataFrame, *, by: str = "segment",
 
     Notes
     -----
-    Weighted mean ``Σwx/Σw``; variance ``Σw(x − x̄)²/Σw · n/(n − 1)``; interval ``x̄ ± t(n_eff − 1) · √(var/n_eff)``
-    with Kish's ``n_eff``. Unweighted it is the textbook t interval (``scipy.stats.t.interval``).
+    Unweighted: the textbook t interval (``scipy.stats.t.interval``). Weighted: mean ``Σwx/Σw`` with the
+    design-based standard error of :func:`cxlib.stats.weighted_mean_se` (R ``survey::svymean``) and a normal
+    interval, as ``confint(svymean(...))`` (tests/test_r_reference.py).
 
     Examples
     --------
@@ -497,10 +498,15 @@ def profiles(data: pd.DataFrame, codebook: pd.DataFrame, *, by: str = "segment",
             n = len(x)
             mean = lo = hi = np.nan
             n_eff = kish_effective_n(w) if n else 0.0
-            if n >= 2:
-                mean = float(np.average(x, weights=w))
-                var = float(np.average((x - mean) ** 2, weights=w)) * n / (n - 1)
-                half = _st.t.ppf(0.5 + ci / 2, max(n_eff - 1, 1)) * np.sqrt(var / n_eff)
+            if n >= 2 and weight:
+                # Design-based (linearised) standard error, as R survey::svymean, with a normal interval as
+                # its confint(): it allows for how the weights vary with the scores, which s²/n_eff does not.
+                mean, se = weighted_mean_se(x, w)
+                half = _st.norm.ppf(0.5 + ci / 2) * se
+                lo, hi = mean - half, mean + half
+            elif n >= 2:
+                mean = float(x.mean())
+                half = _st.t.ppf(0.5 + ci / 2, n - 1) * float(x.std(ddof=1)) / np.sqrt(n)
                 lo, hi = mean - half, mean + half
             rows.append({by: seg, "motivator": m, "n": n, "n_effective": n_eff, "mean": mean,
                          "ci_low": lo, "ci_high": hi})

@@ -401,3 +401,30 @@ def test_adjusted_multiplier_for_a_yes_no_value_is_a_rate_ratio_without_median()
     assert m.adjusted.ci_low < 2 < m.adjusted.ci_high
     assert m.table["measure"].tolist() == ["ratio of means", "adjusted ratio of means"]
     assert "median" not in m.to_dict()
+
+
+def test_weighted_profiles_use_the_survey_standard_error_of_r_svymean():
+    """With weights, each profile's interval is mean ± z·se with se the design-based standard error of
+    ``stats.weighted_mean_se`` (R ``survey::svymean``, checked to 1e-12 in tests/test_r_reference.py);
+    unweighted it is scipy's t interval."""
+    from scipy import stats as st
+
+    from cxlib import stats
+
+    rng = np.random.default_rng(4)
+    n = 600
+    cb = _codebook({"Feel secure": ["sec_1", "sec_2"], "Feel a sense of belonging": ["bel_1", "bel_2"]})
+    f = pd.DataFrame({c: rng.integers(1, 8, n).astype(float) for c in ["sec_1", "sec_2", "bel_1", "bel_2"]})
+    f["segment"] = rng.choice(["fully connected", "highly satisfied", "other"], n)
+    f["w"] = rng.gamma(4, 0.25, n) * np.where(f["sec_1"] > 4, 1.6, 1.0)  # weights that go with the scores
+    got = motivators.profiles(f, cb, weight="w").table
+    plain = motivators.profiles(f, cb).table
+    scores = motivators.motivator_scores(f, cb)
+    z = st.norm.ppf(0.975)
+    for i, row in got.iterrows():
+        mask = (f["segment"] == row["segment"]).to_numpy()
+        mean, se = stats.weighted_mean_se(scores.loc[mask, row["motivator"]], f.loc[mask, "w"])
+        assert (row["mean"], row["ci_low"], row["ci_high"]) == pytest.approx((mean, mean - z * se, mean + z * se), abs=1e-10)
+        x = scores.loc[mask, row["motivator"]]
+        lo, hi = st.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=st.sem(x))
+        assert (plain.loc[i, "ci_low"], plain.loc[i, "ci_high"]) == pytest.approx((lo, hi), abs=1e-10)

@@ -15,7 +15,7 @@ from cxlib import drivers, report
 from cxlib.pages import drivers as page_module
 
 HOSTILE = "<img src=x> *x* <script>alert(1)</script>"
-SECTIONS = ("headline", "importance_map", "rule", "hidden_table", "overrated_table", "key_table", "rollups",
+SECTIONS = ("headline", "what_this_shows", "importance_map", "rule", "hidden_table", "overrated_table", "key_table", "rollups",
             "rollup_text", "priorities_table", "ranking_table", "ranking_text", "lowering", "outcomes_table",
             "outcomes_text", "methods")
 FORBIDDEN = ("cxlib", "drivers.", "resp_weight", "connection_index", "analytics_consent", "n_boot", "annual_spend",
@@ -229,3 +229,20 @@ def test_the_executive_summary_names_only_supported_hidden_drivers_and_counts_th
     assert "10% false-discovery rate" in text
     for e in imp.possible("hidden driver") + imp.possible("overrated"):
         assert report.text(e) not in text
+
+
+def test_what_this_shows_says_association_r2_and_the_labels_level():
+    """Report 02's "what this shows and what it does not": associations among respondents, the R² the
+    elements explain, shared credit, and the false-discovery level of the labels, in associative words."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from wording import causal_phrases
+
+    page, _, _ = _page()
+    note = str(page.what_this_shows())
+    assert note.startswith("**What this shows and what it does not.**")
+    assert f"R² = {report.number(page.imp.r2, '{:.2f}')}" in note and "does not show what improving" in note
+    assert "10% false-discovery rate" in note and "one named element in 10" in note
+    assert not causal_phrases(note), causal_phrases(note)

@@ -165,6 +165,27 @@ class DriversPage:
                          "of the connection the experience explains.")
         return report.Markdown("\n\n".join(lines + self._excluded_lines()))
 
+    def what_this_shows(self) -> report.Markdown:
+        """What the driver analysis shows and what it does not: associations among respondents, credit shared
+        between correlated elements, and what a label's false-discovery rate means."""
+        imp = self.imp
+        r2 = (f" (together they account for R² = {report.number(imp.r2, '{:.2f}')} of the variation in the "
+              "connection index)") if imp.estimable else ""
+        lines = [
+            "**What this shows and what it does not.**",
+            "- It shows how customers' ratings of each experience element *go together with* their emotional "
+            f"connection in this survey, and how the elements share the connection the experience explains{r2}.",
+            "- It does not show what improving an element would do: customers who feel connected may rate "
+            "everything more kindly, and elements that are rated alike share credit, so a question that nearly "
+            "repeats another divides the credit between them.",
+            "- Stated importance is what customers say matters; derived importance is how their ratings go with "
+            "connection. A hidden driver is where the two disagree, which makes it worth testing, not proven.",
+            f"- Labels are held to {imp.rule.level_text()}: on average at most one named element in "
+            f"{max(round(1 / imp.rule.fdr), 2):,} would be a false lead. Possible elements need more evidence (a larger sample or the next wave) before acting on "
+            "them.",
+        ]
+        return report.Markdown("\n".join(lines))
+
     def _possible_text(self, quadrant: str) -> str:
         maybe = self.imp.possible(quadrant)
         if not maybe:
