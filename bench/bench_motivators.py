@@ -41,6 +41,9 @@ def _check(frame, eng, results) -> None:
         m = results[f"vm {v}"]
         ref = vbs.loc["fully connected", "mean"] / vbs.loc["highly satisfied", "mean"]
         assert abs(m.estimate - ref) < 1e-12 * ref and m.ci_low < m.estimate < m.ci_high, ("multiplier", v)
+    sens = results["thresholds"]
+    used = float(eng.config["connection"]["threshold"])
+    assert abs(sens.share(used, "fully connected").estimate - shares.loc["fully connected", "share"]) < 1e-12, "threshold"
     rk = results["rank"]
     assert abs(rk.table["rescaled"].sum() - 100) < 1e-9 and abs(rk.table["weight"].sum() - rk.r2) < 1e-9, "rank"
     rel = results["reliability"].table.set_index("motivator")
@@ -68,19 +71,29 @@ def main(quick: bool = False, n_customers: int | None = None) -> None:
     frame = results["frame"]
     weight = eng.config.get("weight")
     step("segment shares", "shares", lambda: segments.shares(frame, weight=weight))
+    covariates = [c for c in (eng.config.get("covariates") or []) if c in frame.columns]
     for v in eng.config["value"]:
         step(f"value_by_segment {v}", f"vbs {v}",
              lambda: motivators.value_by_segment(frame, value=v, weight=weight, n_boot=n_boot))
-        step(f"value_multiplier {v}", f"vm {v}",
-             lambda: motivators.value_multiplier(frame, value=v, weight=weight, n_boot=n_boot))
+        # As notebook 01: the multiplier raw (value_multiplier), adjusted for the covariates and of medians.
+        step(f"value multiplier {v} (raw, adjusted, median)", f"adj {v}",
+             lambda: motivators.adjusted_multiplier(frame, value=v, covariates=covariates, weight=weight,
+                                                    n_boot=n_boot))
+        results[f"vm {v}"] = results[f"adj {v}"].multiplier
     step("rank (relative weights, bootstrap)", "rank",
          lambda: motivators.rank(frame, eng.codebook, value=eng.config["value"][0], weight=weight, n_boot=n_boot))
+    cfg = eng.config
+    step("threshold sensitivity (5 thresholds, one bootstrap)", "thresholds",
+         lambda: motivators.threshold_sensitivity(
+             frame, value=cfg["value"][0], sat_column=cfg["satisfaction"]["column"],
+             top_box=cfg["satisfaction"]["top_box"], threshold=float(cfg["connection"]["threshold"]),
+             weight=weight, n_boot=n_boot))
     step("profiles", "profiles", lambda: motivators.profiles(frame, eng.codebook, weight=weight))
     step("reliability", "reliability", lambda: motivators.reliability(frame, eng.codebook))
     step("item loadings (factor analysis)", "loadings", lambda: motivators.item_loadings(frame, eng.codebook))
     total = time.perf_counter() - start
     for name, secs in steps.items():
-        print(f"  {name:<42} {secs:6.2f}s")
+        print(f"  {name:<54} {secs:6.2f}s")
     _check(frame, eng, results)
     print("outputs agree with the references")
     print(f"notebook 01 figures, {n_customers:,} customers, {n_boot:,} resamples: {total:.1f}s "

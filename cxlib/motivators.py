@@ -906,7 +906,7 @@ class ThresholdSensitivity(Result):
         ``rate`` for a 0/1 value.
     n_boot : int
         Bootstrap resamples of the respondents, one set shared by every threshold (0: shares keep their
-        Wilson interval, the multiplier has none).
+        own interval, the multiplier has none).
     draws : Draws or None
         Bootstrap draws keyed ``"<threshold>:<measure>"`` (e.g. ``"75:multiplier"``,
         ``"75:fully connected"``): the same resamples at every threshold, so differences between thresholds
@@ -958,12 +958,13 @@ class ThresholdSensitivity(Result):
         return hit.iloc[0]
 
     def share(self, threshold: float, segment: str = SEGMENTS[0]) -> Estimate:
-        """A segment's share at one threshold, with its Wilson interval (``n``: everyone with a segment)."""
+        """A segment's share at one threshold, with its interval (``n``: everyone with a segment): Wilson, or
+        with weights the survey-weighted logit interval of :func:`cxlib.stats.proportions` (R ``svyciprop``)."""
         checks.choice(segment, SEGMENTS, "ThresholdSensitivity.share", "segment")
         r = self._row(threshold, segment)
         return Estimate(float(r["estimate"]), float(r["ci_low"]), float(r["ci_high"]), int(r["n"]),
                         float(r["n_effective"]) if self.weighted else None,
-                        method="Wilson score interval" + (" on the effective sample size" if self.weighted else ""))
+                        method="survey-weighted logit interval" if self.weighted else "Wilson score interval")
 
     def multiplier(self, threshold: float) -> Estimate:
         """The value multiplier at one threshold (fully connected ÷ highly satisfied mean value)."""
@@ -1156,8 +1157,8 @@ def threshold_sensitivity(
 
     Notes
     -----
-    Shares are :func:`cxlib.segments.shares` of the segments at each threshold (Wilson interval on Kish's
-    effective n), so at the threshold used they equal the page's shares. The multiplier is
+    Shares are :func:`cxlib.segments.shares` of the segments at each threshold (Wilson interval; with
+    weights the survey-weighted logit interval, R ``svyciprop``), so at the threshold used they equal the page's shares. The multiplier is
     ``(Σ_FC w x / Σ_FC w) / (Σ_HS w x / Σ_HS w)`` over respondents with a value, which at the threshold used
     equals :func:`value_multiplier`'s estimate. Its interval is BCa from **one** bootstrap of all respondents
     (with their weights) shared by every threshold: each resample is re-segmented at every threshold, so the
@@ -1276,15 +1277,34 @@ def threshold_sensitivity(
 
 # -- the multiplier raw and adjusted, means and medians ----------------------------------------------------
 
+#: A ratio of medians is given only when fewer than this share of the customers hold the median's own value:
+#: a count such as visits, where many customers share the middle value, has a median that moves in whole
+#: steps, so its ratio and interval would mislead (the interval can have no width at all).
+MEDIAN_MAX_TIED = 0.01
+
+
+def _median_is_informative(values: np.ndarray) -> bool:
+    if len(values) < 2:
+        return False
+    mid = float(np.median(values))
+    return float(np.mean(values == mid)) < MEDIAN_MAX_TIED
+
+
 def _weighted_medians(x_sorted: np.ndarray, w_sorted: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Weighted median of each resample (rows of ``counts``: how often each case was drawn), the cases sorted
     by value: the value where the cumulative weight reaches half, averaged with the next when it is exactly
     half (so unweighted it is ``np.median``)."""
-    cw = np.cumsum(counts * w_sorted, axis=1)
-    half = cw[:, -1:] / 2
+    cw = np.multiply(counts, w_sorted, dtype=float)
+    np.cumsum(cw, axis=1, out=cw)
+    half = cw[:, -1] / 2
     tol = 1e-10 * half
-    lo = np.argmax(cw >= half - tol, axis=1)
-    hi = np.argmax(cw > half + tol, axis=1)
+    # One binary search per resample on its cumulative weights (the rows are ascending), rather than
+    # comparing every cell: the bootstrap of a median at 100,000 respondents is then as cheap as the cumsum.
+    lo = np.fromiter((np.searchsorted(row, h - t, side="left") for row, h, t in zip(cw, half, tol)), dtype=np.intp,
+                     count=len(cw))
+    hi = np.fromiter((np.searchsorted(row, h + t, side="right") for row, h, t in zip(cw, half, tol)), dtype=np.intp,
+                     count=len(cw))
+    hi = np.minimum(hi, cw.shape[1] - 1)
     return (x_sorted[lo] + x_sorted[hi]) / 2
 
 
@@ -1343,7 +1363,9 @@ class AdjustedMultiplier(Result):
         ``value, measure, estimate, ci_low, ci_high, n, n_effective, method``, one row per measure:
         ``ratio of means``, ``adjusted ratio of means``, ``ratio of medians`` (absent for a 0/1 value).
     raw, adjusted, median : Estimate
-        The three forms (``median`` None for a 0/1 value); each not estimable with its reason where it
+        The three forms (``median`` None for a 0/1 value, or a value with at least
+        :data:`MEDIAN_MAX_TIED` of the customers holding the median's own value, such as a count of visits: its
+        median moves in whole steps, so a ratio of medians and its interval would mislead); each not estimable with its reason where it
         cannot be made (``adjusted`` when no covariate is configured: ``not_configured``).
     multiplier : ValueMultiplier
         The raw multiplier's own result (:func:`value_multiplier`, same seed and resamples).
@@ -1598,7 +1620,7 @@ def adjusted_multiplier(
     # medians
     median = None
     median_draws = None
-    if kind == "mean":
+    if kind == "mean" and _median_is_informative(allx):
         mmethod = (f"ratio of {'weighted ' if weight else ''}medians; percentile bootstrap, {n_boot} resamples within "
                    "each segment")
         n_med = len(x1) + len(x2)

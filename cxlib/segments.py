@@ -164,7 +164,7 @@ def assign(
 
 @dataclass(frozen=True, eq=False)
 class Shares(Result):
-    """Share of customers in each group (segment) with its Wilson interval: :func:`shares`' result.
+    """Share of customers in each group (segment) with its interval: :func:`shares`' result.
 
     Attributes
     ----------
@@ -222,8 +222,8 @@ class Shares(Result):
         r = hit.iloc[0]
         return Estimate(float(r["share"]), float(r["ci_low"]), float(r["ci_high"]), n=self.n,
                         n_effective=float(r["n_effective"]) if self.weight else None,
-                        method=f"{'weighted share; ' if self.weight else ''}Wilson score interval"
-                               f"{' on the effective sample size' if self.weight else ''}")
+                        method=("weighted share; survey-weighted logit interval" if self.weight
+                                else "Wilson score interval"))
 
     def headline(self) -> str:
         from . import report
@@ -281,7 +281,7 @@ def shares(
     weight: str | None = None,
     ci: float = 0.95,
 ) -> Shares:
-    """Share of respondents in each segment (or any group), with n and a Wilson interval.
+    """Share of respondents in each segment (or any group), with n and a 95% interval.
 
     Parameters
     ----------
@@ -303,8 +303,10 @@ def shares(
 
     Notes
     -----
-    ``share = Σ_group w / Σ w`` over rows with a group; Wilson score interval on Kish's effective n
-    ``(Σw)²/Σw²`` (:func:`cxlib.stats.wilson_interval`). Unweighted, it equals
+    ``share = Σ_group w / Σ w`` over rows with a group. Unweighted: the Wilson score interval
+    (:func:`cxlib.stats.wilson_interval`); weighted: the survey-weighted logit interval of
+    :func:`cxlib.stats.weighted_share_interval` (R ``svyciprop(method = "logit")``, tests/test_r_reference.py),
+    with Kish's effective n ``(Σw)²/Σw²`` reported as ``n_effective``. Unweighted, it equals
     ``statsmodels.stats.proportion.proportion_confint(method="wilson")`` (tests/test_segments.py).
 
     Examples
