@@ -625,7 +625,16 @@ def _config(spec: Spec, response: float | None = None) -> dict[str, Any]:
         cfg["weight"] = "resp_weight"
     if response is not None:
         cfg["weighting"] = {"rake": ["region", "age_band", "tenure_band"], "trim": 5}
+        # A client's file as the demos show it: value columns with their labels and units.
+        cfg["value"] = [{"column": c, "label": VALUE_LABELS[c][0], **({"unit": VALUE_LABELS[c][1]}
+                                                                       if VALUE_LABELS[c][1] else {})}
+                        for c in spec.value_columns]
     return cfg
+
+
+#: Labels and units of the synthetic value columns (written to engagement.yaml with ``response=``).
+VALUE_LABELS = {"annual_spend": ("Annual spend", "EUR"), "visits": ("Visits", "visits"),
+                "annual_revenue": ("Annual revenue", "EUR"), "consolidated_assets": ("Consolidated assets", None)}
 
 
 def _truth(spec: Spec, pop: dict[str, Any], n: int, seed: int) -> dict[str, Any]:
