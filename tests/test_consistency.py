@@ -79,6 +79,9 @@ def _disagreements(report_dir: Path) -> list[str]:
             for m in re.finditer(re.escape(f"95% CI {ci}"), text):
                 before = text[max(0, m.start() - 160):m.start()]
                 after = text[m.end():m.end() + 25]
+                group = key.split(".", 1)[1] if "." in key else None
+                if group and group.lower() not in before.lower():
+                    continue  # the same figures for something else (a journey stage's 33% (30%–36%), say)
                 if _formatted(e["estimate"], fmt) not in before:
                     problems.append(f"{name}: {key} interval {ci} next to a different estimate: …{before}")
                 n_stated = re.match(r"; n\s*=\s*([\d,]+)", after)
