@@ -158,6 +158,21 @@ class _Stratum:
             out["S2"], out["D2"] = S2, D2
         return out
 
+    def time_terms(self, q: dict, wa: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each distinct event time's (Efron) contribution to the score, ``(g, p)``, and to the information,
+        ``(g, p, p)``, from :meth:`pieces` (``second=True``) and the events' mean weights ``wa``: the fit sums
+        them; :func:`zph` also weights them by the time transform."""
+        eg = self.event_groups
+        S1, D1 = q["S1"][eg], q["D1"][eg]
+        score = self.xd[eg] - wa[:, None] * (S1 * q["A"][:, None] - D1 * q["B"][:, None])
+        a1 = q["S2"] * q["A"][:, None, None] - q["D2"] * q["B"][:, None, None]
+        s1s1 = np.einsum("gi,gj->gij", S1, S1)
+        s1d1 = np.einsum("gi,gj->gij", S1, D1)
+        d1d1 = np.einsum("gi,gj->gij", D1, D1)
+        a2 = (s1s1 * q["C"][:, None, None] - (s1d1 + s1d1.transpose(0, 2, 1)) * q["Dd"][:, None, None]
+              + d1d1 * q["Ec"][:, None, None])
+        return score, wa[:, None, None] * (a1 - a2)
+
     def loglik_grad_info(self, beta: np.ndarray, *, second: bool = True):
         q = self.pieces(beta, second=second)
         eg = self.event_groups
@@ -165,16 +180,8 @@ class _Stratum:
         ll = float((self.xd[eg] @ beta).sum() - wa @ q["L"])
         if not second:
             return ll, None, None
-        S1, D1 = q["S1"][eg], q["D1"][eg]
-        grad = self.xd[eg].sum(0) - (wa[:, None] * (S1 * q["A"][:, None] - D1 * q["B"][:, None])).sum(0)
-        a1 = q["S2"] * q["A"][:, None, None] - q["D2"] * q["B"][:, None, None]
-        s1s1 = np.einsum("gi,gj->gij", S1, S1)
-        s1d1 = np.einsum("gi,gj->gij", S1, D1)
-        d1d1 = np.einsum("gi,gj->gij", D1, D1)
-        a2 = (s1s1 * q["C"][:, None, None] - (s1d1 + s1d1.transpose(0, 2, 1)) * q["Dd"][:, None, None]
-              + d1d1 * q["Ec"][:, None, None])
-        info = np.einsum("g,gij->ij", wa, a1 - a2)
-        return ll, grad, info
+        score, info = self.time_terms(q, wa)
+        return ll, score.sum(0), info.sum(0)
 
 
 def _sorted_group_sum(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -391,16 +398,7 @@ def zph(fit: CoxFit, X: np.ndarray, stop: np.ndarray, event: np.ndarray, *, weig
         eg = s.event_groups
         if not len(eg):
             continue
-        wa = s.wd[eg] / s.d[eg]
-        S1, D1 = q["S1"][eg], q["D1"][eg]
-        score = s.xd[eg] - wa[:, None] * (S1 * q["A"][:, None] - D1 * q["B"][:, None])
-        a1 = q["S2"] * q["A"][:, None, None] - q["D2"] * q["B"][:, None, None]
-        s1s1 = np.einsum("gi,gj->gij", S1, S1)
-        s1d1 = np.einsum("gi,gj->gij", S1, D1)
-        d1d1 = np.einsum("gi,gj->gij", D1, D1)
-        a2 = (s1s1 * q["C"][:, None, None] - (s1d1 + s1d1.transpose(0, 2, 1)) * q["Dd"][:, None, None]
-              + d1d1 * q["Ec"][:, None, None])
-        M = wa[:, None, None] * (a1 - a2)
+        score, M = s.time_terms(q, s.wd[eg] / s.d[eg])
         # g(t) of each event time: the rows are sorted by stop within the stratum, so take any event row's.
         first_event = np.flatnonzero(s.ev)[np.searchsorted(s.group[s.ev], eg)]
         g = g_all[s.rows[first_event]]

@@ -138,6 +138,17 @@ def _greenwood_pieces(deaths: np.ndarray, at_risk: np.ndarray) -> tuple[np.ndarr
     return term, inv_gap
 
 
+def _km_steps(t: np.ndarray, e: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The Kaplan–Meier curve at every distinct time with what its variances need: ``(times, inv, S, G,
+    inv_gap)``, ``G`` Greenwood's cumulative sum. A step where floating-point weight sums leave ``n − d`` a hair
+    from zero (everyone left) drops the curve to exactly 0."""
+    times, inv, deaths, at_risk = _km_counts(t, e, w)
+    term, inv_gap = _greenwood_pieces(deaths, at_risk)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(deaths > 0, np.where(np.isfinite(inv_gap), 1 - deaths / at_risk, 0.0), 1.0)
+    return times, inv, np.clip(np.cumprod(factor), 0.0, 1.0), np.cumsum(term), inv_gap
+
+
 def _km_log_variance(t: np.ndarray, e: np.ndarray, w: np.ndarray | None, at: np.ndarray,
                      kind: str) -> np.ndarray:
     """Variance of ``log S(h)`` for each ``h`` in ``at``: Greenwood's sum, or the infinitesimal jackknife.
@@ -184,12 +195,7 @@ def _km_curve(t: np.ndarray, e: np.ndarray, w: np.ndarray | None, kind: str) -> 
     to exactly 0 (lifelines kept the previous value there).
     """
     w1 = np.ones_like(t) if w is None else np.asarray(w, dtype=float)
-    times, inv, deaths, at_risk = _km_counts(t, e, w1)
-    term, inv_gap = _greenwood_pieces(deaths, at_risk)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(deaths > 0, np.where(np.isfinite(inv_gap), 1 - deaths / at_risk, 0.0), 1.0)
-    surv = np.clip(np.cumprod(factor), 0.0, 1.0)
-    G = np.cumsum(term)
+    times, inv, surv, G, inv_gap = _km_steps(t, e, w1)
     v = G if kind == GREENWOOD else _ij_log_variance(inv, e, w1, G, inv_gap, np.arange(len(times)))
     if not len(times) or times[0] > 0:
         times, surv, v = np.r_[0.0, times], np.r_[1.0, surv], np.r_[0.0, v]
@@ -419,10 +425,7 @@ def km_at(duration: np.ndarray, event: np.ndarray, horizon: float, *, weights: n
     w = np.ones_like(t) if weights is None else np.asarray(weights, dtype=float)
     if t.size == 0 or not np.isfinite(horizon) or t.max() < horizon:
         return (np.nan, np.nan, np.nan, np.nan)
-    times, inv = np.unique(t, return_inverse=True)
-    deaths = np.bincount(inv, weights=w * e, minlength=len(times))
-    leaving = np.bincount(inv, weights=w, minlength=len(times))
-    at_risk = leaving[::-1].cumsum()[::-1]
+    times, inv, deaths, at_risk = _km_counts(t, e, w)
     keep = (times <= horizon) & (deaths > 0)
     d, n = deaths[keep], at_risk[keep]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -881,12 +884,7 @@ def _rmst_one(t: np.ndarray, e: np.ndarray, tau: float, w: np.ndarray | None = N
 
 def _rmst_robust(t: np.ndarray, e: np.ndarray, tau: float, w: np.ndarray) -> tuple[float, float]:
     """RMST and its infinitesimal-jackknife variance (see :func:`_rmst_one`), summed per distinct time."""
-    times, inv, deaths, at_risk = _km_counts(t, e, w)
-    term, inv_gap = _greenwood_pieces(deaths, at_risk)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(deaths > 0, np.where(np.isfinite(inv_gap), 1 - deaths / at_risk, 0.0), 1.0)
-    surv = np.clip(np.cumprod(factor), 0.0, 1.0)
-    G = np.cumsum(term)
+    times, inv, surv, G, inv_gap = _km_steps(t, e, w)
     m = int(np.searchsorted(times, tau, side="right"))   # times u_0 .. u_{m-1} are ≤ tau
     u = times[:m]
     width = np.diff(np.r_[u, tau])                       # [u_j, u_{j+1}) cut at tau
