@@ -23,7 +23,7 @@ import pandas as pd
 import yaml
 
 __all__ = ["SLUG", "MOTIVATORS", "ELEMENTS", "STRING_COLUMNS", "valid_config", "valid_tables",
-           "write_valid_engagement", "write_survey", "survey_as_typed", "FORMATS"]
+           "write_valid_engagement", "write_survey", "survey_as_typed", "FORMATS", "FrameEngagement"]
 
 SLUG = "valid-engagement"
 MOTIVATORS = {"belonging": "feel a sense of belonging", "secure": "feel secure"}
@@ -37,6 +37,17 @@ ELEMENTS = {
 STRING_COLUMNS = ("customer_id", "wave", "comment")
 COMMENTS = ["Très bien, merci.", 'Staff said "see you soon"; nice.', "Parking was hard to find", "",
             "Returns took ages, but refund came.", "Señora at the till was lovely", "", "Fine"]
+
+
+class FrameEngagement:
+    """The slice of an Engagement that ``waves.compare_waves`` and its callers use: a slug, a config and an
+    analysis frame (returned as a copy, as ``Engagement.frame()`` does)."""
+
+    def __init__(self, frame: pd.DataFrame, config: dict[str, Any], slug: str = "fake"):
+        self._frame, self.config, self.slug = frame, config, slug
+
+    def frame(self) -> pd.DataFrame:
+        return self._frame.copy()
 
 
 def valid_config() -> dict[str, Any]:

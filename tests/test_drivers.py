@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pingouin as pg
+import planted_drivers
 import pytest
+from rlang import run_r
 
 from cxlib import drivers
 
@@ -535,11 +537,6 @@ def test_quadrant_lists_and_lowering_match_the_table_and_a_planted_reversal():
 
 # -- classification with its uncertainty (issue 17) ---------------------------------------------------
 
-import sys  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).parent))
-import planted_drivers  # noqa: E402
-from rlang import run_r  # noqa: E402
 
 
 def test_adjust_p_equals_r_p_adjust_bh_and_by():

@@ -182,10 +182,6 @@ def test_the_page_agrees_with_the_analysis_it_words():
 def test_supported_and_possible_are_marked_everywhere_and_the_words_are_associations():
     """Issue 17: the tables, the headline and the map tell supported from possible labels; the rule and its
     level are stated; no causal phrasing (tests/wording.py) in any section."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parent))
     from wording import causal_phrases
 
     page, _, _ = _page()
@@ -234,10 +230,6 @@ def test_the_executive_summary_names_only_supported_hidden_drivers_and_counts_th
 def test_what_this_shows_says_association_r2_and_the_labels_level():
     """Report 02's "what this shows and what it does not": associations among respondents, the R² the
     elements explain, shared credit, and the false-discovery level of the labels, in associative words."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parent))
     from wording import causal_phrases
 
     page, _, _ = _page()

@@ -92,14 +92,9 @@ def test_advocacy_plots_are_labelled_and_suppress_small_segments(frame_and_codeb
     small = plots.nps_by_segment(by_seg.table.assign(n=[5, 500, 500]), min_cell=30, ax=axes[1])
     assert "not shown: fully connected" in " ".join(small.get_title(loc=loc) for loc in ("left", "center")) and len(small.patches) == 2
 
-    class _Eng:
-        slug = "t"
-        config = cfg
+    from factories import FrameEngagement
 
-        def frame(self):
-            return f
-
-    card = advocacy.compare_waves(_Eng())
+    card = advocacy.compare_waves(FrameEngagement(f, cfg, slug="t"))
     fig, ax = plt.subplots()
     ax = plots.wave_scorecard(card, ax=ax)
     _check(ax)

@@ -292,16 +292,9 @@ result <- list(mean = unname(coef(m)), se = unname(SE(m)), nps = unname(coef(n))
 def test_weighted_wave_changes_equal_r_svycontrast_with_waves_as_strata():
     """R ``svycontrast(svyby(~x, ~wave, svydesign(ids = ~1, strata = ~wave, weights = ~w), svymean), ...)``
     (after − before) and its ``confint``: the change in the connected share, the promoter share, NPS and mean spend."""
+    from factories import FrameEngagement
+
     from cxlib import waves
-
-    class _Eng:
-        slug = "fake"
-
-        def __init__(self, frame, config):
-            self._frame, self.config = frame, config
-
-        def frame(self):
-            return self._frame.copy()
 
     d = _survey_data(seed=13)
     d["connected"] = (d["segment"] == "fully connected").astype(float)
@@ -319,7 +312,7 @@ result$metric <- c("connected", "advocacy", "nps", "value")
 ''', d=d)).set_index("metric")
     frame = d.assign(segment=pd.Categorical(d["segment"], categories=["fully connected", "highly satisfied", "other"]))
     cfg = {"wave": "wave", "waves": ["pre", "post"], "advocacy": {"column": "ltr"}, "value": ["spend"], "weight": "w"}
-    card = waves.compare_waves(_Eng(frame, cfg), metrics=["connected", "advocacy", "nps", "value"]).table.set_index("metric")
+    card = waves.compare_waves(FrameEngagement(frame, cfg), metrics=["connected", "advocacy", "nps", "value"]).table.set_index("metric")
     for metric, row in ref.iterrows():
         assert card.loc[metric, "change"] == pytest.approx(row["change"], abs=1e-9)
         assert (card.loc[metric, "ci_low"], card.loc[metric, "ci_high"]) == pytest.approx((row["lo"], row["hi"]), abs=1e-9)

@@ -7,23 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from factories import FrameEngagement as _Eng
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
 from cxlib import survival, waves
 from cxlib.errors import ArgumentError
 from cxlib.segments import SEGMENTS
 
-
-class _Eng:
-    """The slice of an Engagement compare_waves uses."""
-
-    slug = "fake"
-
-    def __init__(self, frame, config):
-        self._frame, self.config = frame, config
-
-    def frame(self):
-        return self._frame.copy()
 
 
 def _waves_frame(rng, n=3000, labels=("pre", "post")):
