@@ -18,7 +18,8 @@ from .segments import SEGMENTS
 
 __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment", "threshold_sensitivity",
            "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup", "relative_weights",
-           "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "METRIC_LABELS", "estimates"]
+           "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "METRIC_LABELS", "estimates",
+           "Chart", "chart"]
 
 #: Plain names of the wave-comparison metrics.
 METRIC_LABELS: dict[str, str] = {
@@ -1067,3 +1068,73 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str, scale:
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     return ax
+
+
+class Chart:
+    """A finished figure with the words a reader without the image needs: its alt text.
+
+    What a report's chart method returns. A notebook shows it as a PNG whose output metadata carries the
+    alt text (``{"image/png": {"alt": ...}}``), which the report template writes into the ``<img alt>``;
+    the deck and the PDF reuse :attr:`figure` and :attr:`alt`. The figure is closed in pyplot, so the
+    notebook shows it once, as the cell's value.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+    alt : str
+        What the chart shows, in a sentence or two: the finding and its figures, not "a bar chart".
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> c = Chart(fig, alt="Fully connected customers spend 1.9 times as much (n=3,002).")
+    >>> data, meta = c._repr_mimebundle_()
+    >>> sorted(data), meta["image/png"]["alt"][:15]
+    (['image/png', 'text/plain'], 'Fully connected')
+    """
+
+    __slots__ = ("figure", "alt")
+
+    def __init__(self, figure, *, alt: str) -> None:
+        from .errors import ArgumentError
+
+        if not isinstance(alt, str) or not alt.strip():
+            raise ArgumentError("plots.Chart: alt must be a sentence saying what the chart shows",
+                                function="plots.Chart", argument="alt")
+        object.__setattr__(self, "figure", figure)
+        object.__setattr__(self, "alt", " ".join(alt.split()))
+        plt.close(figure)
+
+    def __setattr__(self, name, value) -> None:  # frozen, like the result objects
+        raise AttributeError(f"Chart.{name} cannot be changed")
+
+    @property
+    def axes(self) -> list:
+        return list(self.figure.axes)
+
+    def png(self, *, dpi: int = 100) -> bytes:
+        """The chart as PNG bytes (``dpi`` 200 or more for print and slides)."""
+        import io
+
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+        return buf.getvalue()
+
+    def savefig(self, *args, **kwargs):
+        return self.figure.savefig(*args, **kwargs)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+
+        data = {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": f"<Chart: {self.alt}>"}
+        return data, {"image/png": {"alt": self.alt}}
+
+    def __repr__(self) -> str:
+        return f"Chart({self.alt!r})"
+
+
+def chart(figure, *, alt: str, tight: bool = True) -> Chart:
+    """Finish ``figure`` for a report (tight layout unless ``tight=False``) and wrap it with its alt text."""
+    if tight:
+        figure.tight_layout()
+    return Chart(figure, alt=alt)
