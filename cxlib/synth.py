@@ -43,8 +43,9 @@ The generative model (per respondent)
   of fully connected customers in the customer base.
 
 Truths that emerge from the model (shares, multipliers, attrition, advocacy) are population quantities:
-expectations over a 400,000-respondent draw of the same generator (fixed seed, cached per kind), so the
-Monte Carlo error is negligible next to any sample's uncertainty.
+expectations over a 400,000-respondent draw of the same generator (fixed seed, cached per kind in memory
+and on disk: ``$CXLIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/cxlib`` or ``~/.cache/cxlib``; set it empty to not
+use one), so the Monte Carlo error is negligible next to any sample's uncertainty.
 
 ``truth`` keys
 --------------
@@ -61,7 +62,11 @@ respondent_connected, margins}.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import platform
+import tempfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -385,8 +390,108 @@ def _log_hazard(d: _Draw, seg: np.ndarray, score: np.ndarray) -> np.ndarray:
     return seg_hr + REGION_LOG_HR[d.region] + AGE_LOG_HR[d.age] + BETA_S * score
 
 
+#: The modules whose code the calibration runs (synth's generator, segments' index and assignment and what
+#: they import); their source is part of the calibration cache's key.
+_CALIBRATION_SOURCES = ("synth.py", "segments.py", "stats.py", "checks.py", "results.py", "errors.py")
+
+
 @lru_cache(maxsize=4)
 def _population(kind: str) -> dict[str, Any]:
+    """The calibrated constants and population truths of ``kind`` (:func:`_calibrate`).
+
+    Calibrating takes several seconds, and every process that synthesises data (each ``cx synth``, each test
+    worker) would pay it again: the result is kept on disk (:func:`_calibration_cache`), keyed by a hash of
+    everything it depends on, and read back only when the key matches. What is read back equals what
+    :func:`_calibrate` returns (the same floats, the same arrays: tests/test_synth.py checks).
+    """
+    path, key = _calibration_cache(kind)
+    if path is not None:
+        cached = _read_calibration(path, key)
+        if cached is not None:
+            return cached
+    pop = _calibrate(kind)
+    if path is not None:
+        _write_calibration(path, key, pop)
+    return pop
+
+
+def _calibration_cache(kind: str) -> tuple[Path | None, str]:
+    """(file, key) of ``kind``'s calibration cache; no file when ``CXLIB_CACHE_DIR`` is set empty.
+
+    The folder is ``$CXLIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/cxlib``, else ``~/.cache/cxlib``. The key
+    hashes the kind, the population size, the source of the modules the calibration runs and the versions
+    of Python, numpy, scipy and pandas (whose random streams and root finder it depends on).
+    """
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(json.dumps({"kind": kind, "population": POPULATION, "python": platform.python_version(),
+                                   "numpy": np.__version__, "pandas": pd.__version__,
+                                   "scipy": _scipy_version()}, sort_keys=True).encode())
+    for name in _CALIBRATION_SOURCES:
+        h.update(name.encode())
+        h.update((root / name).read_bytes())
+    key = h.hexdigest()
+    folder = os.environ.get("CXLIB_CACHE_DIR")
+    if folder is None:
+        folder = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cxlib")
+    if not folder:
+        return None, key
+    return Path(folder) / f"synth-calibration-{kind}-{key[:20]}.json", key
+
+
+def _scipy_version() -> str:
+    import scipy
+
+    return scipy.__version__
+
+
+def _encode(value: Any) -> Any:
+    """JSON for a calibration: arrays tagged with their dtype; Python floats as JSON numbers, whose shortest
+    repr reads back as the same float."""
+    if isinstance(value, np.ndarray):
+        return {"__ndarray__": value.tolist(), "dtype": value.dtype.str}
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, float | int | str):
+        return value
+    raise TypeError(f"cannot cache a {type(value).__name__} in a calibration")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "__ndarray__" in value:
+            return np.array(value["__ndarray__"], dtype=np.dtype(value["dtype"]))
+        return {k: _decode(v) for k, v in value.items()}
+    return value
+
+
+def _read_calibration(path: Path, key: str) -> dict[str, Any] | None:
+    """The cached calibration at ``path`` when it was written under ``key``; None when absent or unreadable."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored.get("key") != key:
+            return None
+        return _decode(stored["population"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _write_calibration(path: Path, key: str, pop: dict[str, Any]) -> None:
+    """Store a calibration atomically (a complete file or none); a folder that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"key": key, "population": _encode(pop)}, fh)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+def _calibrate(kind: str) -> dict[str, Any]:
     """Calibrate the generator on a large population draw and compute the population truths."""
     spec = SPECS[kind]
     el = _elements(spec)

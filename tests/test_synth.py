@@ -78,3 +78,44 @@ def test_planted_hazard_ratio_and_recency_effect_are_recovered():
     hr = model.hazard_ratio("segment", "fully connected")
     assert hr.ci_low < truth["hazard_ratio"] < hr.ci_high
     assert model.table.set_index("covariate").loc["experience", "coef"] < 0
+
+
+def _same(a, b) -> bool:
+    """Equal values of equal types, arrays of equal dtype and bytes: what the generator reads is the same."""
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    if isinstance(a, dict):
+        return isinstance(b, dict) and list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+def test_the_calibration_read_from_the_disk_cache_equals_a_fresh_one(tmp_path, monkeypatch, slow):
+    """The on-disk calibration (what every later process reads) is the fresh one exactly; a damaged or
+    stale file is not read (so the calibration is made again); another population size is another key.
+    Quick form: the retailer on a 20,000-respondent population (the round trip does not depend on the size);
+    --slow: both kinds as shipped."""
+    from cxlib import synth
+
+    monkeypatch.setenv("CXLIB_CACHE_DIR", str(tmp_path))
+    if not slow:
+        monkeypatch.setattr(synth, "POPULATION", 20_000)
+    synth._population.cache_clear()
+    try:
+        for kind in synth.KINDS if slow else ("retailer",):
+            path, key = synth._calibration_cache(kind)
+            assert path.parent == tmp_path and not path.exists()
+            fresh = synth._population(kind)  # nothing cached yet: calibrated here, then written
+            assert path.is_file() and key in path.read_text(encoding="utf-8")
+            synth._population.cache_clear()
+            cached = synth._population(kind)  # read back from disk
+            assert cached is not fresh and _same(cached, fresh)
+            assert synth._read_calibration(path, "another key") is None  # a stale file is calibrated again
+            path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+            assert synth._read_calibration(path, key) is None  # so is a damaged one
+        key = synth._calibration_cache("retailer")[1]
+        monkeypatch.setattr(synth, "POPULATION", synth.POPULATION + 1)
+        assert synth._calibration_cache("retailer")[1] != key
+        monkeypatch.setenv("CXLIB_CACHE_DIR", "")
+        assert synth._calibration_cache("retailer")[0] is None
+    finally:
+        synth._population.cache_clear()  # the next test calibrates the shipped population, not this one
