@@ -49,6 +49,7 @@ class PageCheck:
     width: int = 0
     images: int = 0
     screenshot: str | None = None
+    first_screen: str = ""  # the text wholly visible on the first 1280×800 screen, without scrolling
 
     @property
     def ok(self) -> bool:
@@ -153,6 +154,18 @@ _PAGE_FACTS = """(() => {
     width: Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0),
     images: imgs.length,
     broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => (i.getAttribute('src') || '').slice(0, 60)),
+    // The text a reader sees without scrolling: every text node whose box ends inside the first screen.
+    first_screen: (() => {
+      const out = [], walker = document.createTreeWalker(document.body || document, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.textContent.trim()) continue;
+        range.selectNodeContents(n);
+        const r = range.getBoundingClientRect();
+        if (r.height > 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth) out.push(n.textContent.trim());
+      }
+      return out.join(' ');
+    })(),
   });
 })()"""
 
@@ -202,7 +215,8 @@ def _check_one(address: str, page: Path, screenshot: Path | None) -> PageCheck:
         problems.append(f"{len(facts['broken'])} broken image(s): {facts['broken'][:3]}")
     if facts["width"] > WIDTH:
         problems.append(f"page is {facts['width']} px wide, more than a {WIDTH}-px screen")
-    return PageCheck(str(page), problems, requests, int(facts["width"]), int(facts["images"]), shot)
+    return PageCheck(str(page), problems, requests, int(facts["width"]), int(facts["images"]), shot,
+                     " ".join(str(facts.get("first_screen") or "").split()))
 
 
 def check_pages(pages: Sequence[Path], *, screenshots: Path | None = None, binary: str | None = None) -> list[PageCheck]:
