@@ -190,6 +190,16 @@ BROKERAGE_STAGES: dict[str, list[tuple[str, str]]] = {
 }
 
 
+#: How the codebook labels each journey stage. The stage codes above key the random draws and the contact
+#: records (which keep the CRM's codes); only the codebook, whose labels the reports show, carries these.
+STAGE_LABELS: dict[str, str] = {
+    "discover": "Discovering", "like shop": "In the shop", "buy something": "Buying",
+    "receive": "Receiving the order", "return/service": "Returns and service",
+    "open account": "Opening an account", "fund account": "Funding the account", "invest": "Investing",
+    "learn": "Learning", "ongoing service": "Ongoing service",
+}
+
+
 @dataclass(frozen=True)
 class Spec:
     """Everything that differs between the two kinds of engagement."""
@@ -655,7 +665,7 @@ def _draw_sample(spec: Spec, n: int, seed: int,
         slug = _slug(r.element)
         survey[f"perf_{slug}"] = perf[:, j]
         survey[f"imp_{slug}"] = imp[:, j]
-        common = {"element": r.element, "stage": r.stage, "dimension": r.dimension}
+        common = {"element": r.element, "stage": STAGE_LABELS.get(r.stage, r.stage), "dimension": r.dimension}
         cb_rows.append({"column": f"perf_{slug}", "role": "element_performance", "scale_min": 1, "scale_max": 10,
                         "label": f"How would you rate {spec.client} on: {r.element}?", **common})
         cb_rows.append({"column": f"imp_{slug}", "role": "element_importance", "scale_min": 1, "scale_max": 5,
