@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MIME_TYPE", "Markdown", "text", "p_value", "listing", "number", "suppressed", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes", "methods_common",
+__all__ = ["MIME_TYPE", "Markdown", "text", "label", "p_value", "listing", "number", "suppressed", "record", "collect", "to_jsonable", "estimate_dict", "share_table", "sample_notes", "methods_common",
            "pretty", "percent", "interval", "ci_text", "estimate_table"]
 
 MIME_TYPE = "application/vnd.cxlib.results+json"
@@ -47,8 +47,8 @@ def text(name: Any) -> str:
     --------
     >>> print(text("<b>Staff</b> & *me*"))
     &lt;b&gt;Staff&lt;/b&gt; &amp; \\*me\\*
-    >>> text("Like shop")
-    'Like shop'
+    >>> text("Choosing the shop")
+    'Choosing the shop'
     """
     import html
 
@@ -57,6 +57,26 @@ def text(name: Any) -> str:
     for ch in out:
         escaped.append("\\" + ch if ch in "\\`*_{}[]<>#|~$" else ch)
     return "".join(escaped)
+
+
+def label(name: Any) -> str:
+    """A name from the codebook (stage, element, motivator, segment) as a reader sees it: as written, with only
+    a first lower-case letter raised when the whole name is in lower case (a code such as ``discover`` starting
+    a table cell). A name that is already a label is never re-cased (``.capitalize()`` would turn ``NPS
+    follow-up`` into ``Nps follow-up``). Plain text, not escaped: pass it through :func:`text` for Markdown.
+
+    Examples
+    --------
+    >>> label("Choosing the shop"), label("discover"), label("NPS follow-up"), label("iPhone app"), label(None)
+    ('Choosing the shop', 'Discover', 'NPS follow-up', 'iPhone app', '')
+    """
+    if name is None or (isinstance(name, float) and name != name):
+        return ""
+    s = str(name).strip()
+    return s[:1].upper() + s[1:] if s == s.lower() else s
+
+
+_label = label  # for functions whose ``label`` argument hides it
 
 
 def p_value(p: Any) -> str:
@@ -103,6 +123,8 @@ def number(value: Any, fmt: str = "{:,.0f}", *, missing: str = "–") -> str:
     --------
     >>> number(-1234.5), number(float("nan")), number(None), number(0.256, "{:.0%}")
     ('−1,234', '–', '–', '26%')
+    >>> number(-0.3), number(-0.3, "{:+.0f}"), number(-0.04, "{:.1f}")
+    ('0', '+0', '0.0')
     """
     try:
         v = float(value)
@@ -110,7 +132,10 @@ def number(value: Any, fmt: str = "{:,.0f}", *, missing: str = "–") -> str:
         return missing
     if not math.isfinite(v):
         return missing
-    return fmt.format(v).replace("-", "−")
+    out = fmt.format(v)
+    if out.startswith("-") and not any(c in "123456789" for c in out):
+        out = fmt.format(0.0)  # a small negative shown as zero reads "0", never "−0"
+    return out.replace("-", "−")
 
 
 def to_jsonable(value: Any) -> Any:
@@ -239,7 +264,7 @@ def share_table(shares: Any, *, label: str = "Group") -> Any:
     shares = shares.table if hasattr(shares, "table") else shares  # a segments.Shares result or its table
     key = shares.columns[0]
     return pd.DataFrame({
-        label: [str(v).capitalize() for v in shares[key]],
+        label: [_label(v) for v in shares[key]],
         "Share": [_pct(v) for v in shares["share"]],
         "95% CI": [f"{_pct(lo)} – {_pct(hi)}" for lo, hi in zip(shares["ci_low"], shares["ci_high"])],
         "n": [f"{int(n):,}" for n in shares["n"]],
