@@ -1,12 +1,23 @@
 """Figures for the reports, in one house style (seaborn-based).
 
 Every function takes data plus keyword-only options and ``ax=None``, draws on ``ax or plt.gca()`` and
-returns the Axes. Titles state the finding or the question, axes are labelled, n is given, intervals
-are drawn. Segment colours are colour-blind safe (Okabe–Ito) and identical in every report.
+returns the Axes. The house style:
+
+- titles state the finding with a figure, generated from the result when the caller gives none;
+- one base ``n`` per chart (in the title), never on every bar; bars keep their value labels;
+- one colour per concept in every report (:data:`PALETTE`: segments, quadrants, waves, neutral roles;
+  colour-blind safe), filled marks for what the evidence supports, hollow for what is only possible;
+- ratios on log axes that read in plain numbers with the line at 1 labelled (:func:`ratio_axis`);
+- legends outside the data area; names placed so that none overlaps another; intervals drawn; one unit
+  per axis.
+
+:func:`layout_problems` checks a finished figure against the layout rules (overlapping texts, a legend over
+data, colours outside the palette, log ticks that are not plain numbers).
 """
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -19,7 +30,9 @@ from .segments import SEGMENTS
 __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment", "threshold_sensitivity",
            "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup", "relative_weights",
            "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "METRIC_LABELS", "estimates",
-           "Chart", "chart"]
+           "Chart", "chart", "PALETTE", "WAVE_COLOURS", "SUPPORTED_STYLE", "POSSIBLE_STYLE", "house_colours", "colour_of",
+           "RATIO_TICKS", "ratio_axis", "text_artists", "text_overlaps", "legend_overlaps", "drawn_colours",
+           "layout_problems"]
 
 #: Plain names of the wave-comparison metrics.
 METRIC_LABELS: dict[str, str] = {
@@ -30,20 +43,98 @@ METRIC_LABELS: dict[str, str] = {
     "value": "Mean value",
 }
 
-#: Quadrant colours (Okabe–Ito): key driver blue, hidden driver vermillion, overrated orange, secondary grey.
-QUADRANT_COLOURS: dict[str, str] = {
-    "key driver": "#0072B2",
-    "hidden driver": "#D55E00",
-    "overrated": "#E69F00",
-    "secondary": "#BBBBBB",
-}
+# -- The house palette --------------------------------------------------------------------------------------
+# One colour, one meaning, in every report. Colour-blind safe: the hues are Okabe & Ito's (2008) set, the
+# wave pair from Paul Tol's; pairs that share a chart differ in lightness as well as hue. A concept's colour is
+# never lent to another concept: the segments' blue/orange/grey are not used for quadrants, waves or
+# generic estimates, so a reader who has learnt "orange = highly satisfied" on page 01 is not misled on 02.
 
-#: Okabe–Ito colours: blue, orange, grey — distinguishable with the common colour-vision deficiencies.
+#: Segments (Okabe–Ito): fully connected blue, highly satisfied orange, other mid grey.
 SEGMENT_COLOURS: dict[str, str] = {
     "fully connected": "#0072B2",
     "highly satisfied": "#E69F00",
     "other": "#999999",
 }
+
+#: Quadrants of the importance map (Okabe–Ito, none of them a segment colour): key driver bluish green,
+#: hidden driver vermillion, overrated reddish purple, secondary the light "not highlighted" grey.
+QUADRANT_COLOURS: dict[str, str] = {
+    "key driver": "#009E73",
+    "hidden driver": "#D55E00",
+    "overrated": "#CC79A7",
+    "secondary": "#BBBBBB",
+}
+
+#: Before/after of a wave comparison (Tol): the earlier wave light sky blue, the later dark indigo.
+WAVE_COLOURS: dict[str, str] = {
+    "before": "#56B4E9",
+    "after": "#332288",
+}
+
+#: Neutral roles: ``ink`` text and interval whiskers, ``reference`` reference lines and cuts (1 = same rate,
+#: 0 = no change), ``muted`` what is not highlighted or not shown, ``estimate`` the one colour of a chart whose
+#: bars carry no concept (a ranking, a roll-up, a list of figures), ``paper`` the face of hollow markers.
+PALETTE: dict[str, str] = {
+    "ink": "#222222",
+    "reference": "#555555",
+    "muted": "#BBBBBB",
+    "estimate": "#607D8B",
+    "paper": "#FFFFFF",
+    **{f"segment: {k}": v for k, v in SEGMENT_COLOURS.items()},
+    **{f"quadrant: {k}": v for k, v in QUADRANT_COLOURS.items()},
+    **{f"wave: {k}": v for k, v in WAVE_COLOURS.items()},
+}
+
+#: Groups with no fixed meaning (regions, channels, more than two waves), in this order (Tol's muted set,
+#: none of them a segment, quadrant or wave colour). Never drawn on a chart of segments or quadrants.
+GROUP_COLOURS: list[str] = ["#44AA99", "#882255", "#DDCC77", "#117733", "#88CCEE", "#999933", "#AA4499", "#CC6677"]
+
+#: "Supported vs possible": a result the evidence supports is a filled mark; one the estimate points to but
+#: the evidence falls short of the rule's level is hollow (``paper`` face, its colour as the edge) and its
+#: name is drawn lighter and in italics.
+SUPPORTED_STYLE: dict = {"filled": True, "alpha": 1.0, "style": "normal"}
+POSSIBLE_STYLE: dict = {"filled": False, "alpha": 0.6, "style": "italic"}
+
+# Text colours matplotlib and seaborn use by default (black, seaborn's ".15"), and the light greys of the grid.
+_DEFAULT_INKS = ("#000000", "#262626", "#cccccc", "#eaeaf2", "#ebebeb")
+
+
+def house_colours() -> set[str]:
+    """Every colour the house style may draw, as lower-case ``#rrggbb``: the segments', the quadrants', the
+    waves', the groups', the neutral roles and the default text inks.
+
+    A chart test checks each drawn bar, line and marker against this set.
+
+    Returns
+    -------
+    set of str
+
+    Examples
+    --------
+    >>> SEGMENT_COLOURS["highly satisfied"].lower() in house_colours()
+    True
+    >>> "#ff0000" in house_colours()
+    False
+    >>> set(SEGMENT_COLOURS.values()) & set(QUADRANT_COLOURS.values())  # one meaning per colour
+    set()
+    """
+    colours = [*PALETTE.values(), *GROUP_COLOURS, *_DEFAULT_INKS]
+    return {c.lower() for c in colours}
+
+
+def colour_of(name, *, default: str | None = None) -> str:
+    """The fixed colour of a segment, quadrant or wave name (any case), else ``default`` (the estimate colour).
+
+    Examples
+    --------
+    >>> colour_of("Fully connected"), colour_of("overrated"), colour_of("region 4")
+    ('#0072B2', '#CC79A7', '#607D8B')
+    """
+    key = str(name).strip().lower()
+    for table in (SEGMENT_COLOURS, QUADRANT_COLOURS, WAVE_COLOURS):
+        if key in table:
+            return table[key]
+    return default or PALETTE["estimate"]
 
 
 def _error_bars(estimate, low, high) -> np.ndarray:
@@ -52,6 +143,94 @@ def _error_bars(estimate, low, high) -> np.ndarray:
     rather than failing, so the interval shown is still the interval computed."""
     est, lo, hi = (np.asarray(v, dtype=float) for v in (estimate, low, high))
     return np.vstack([np.clip(est - lo, 0, None), np.clip(hi - est, 0, None)])
+
+
+def _cap(text) -> str:
+    """``text`` with its first letter in capitals, drawn literally (a ``$`` would start mathtext)."""
+    s = str(text)
+    return _mathtext_safe(s[:1].upper() + s[1:])
+
+
+def _minus(text: str) -> str:
+    """A typographic minus sign in a printed figure."""
+    return text.replace("-", "−")
+
+
+def _with_n(title: str, n) -> str:
+    """``title`` with the base ``(n=…)`` once: appended unless the title already states an n."""
+    if n is None or re.search(r"\bn\s*[=<>≥≤]", title):
+        return title
+    return f"{title} (n={int(n):,})"
+
+
+#: The plain values a ratio axis may be ticked at (hazard ratios, multipliers), most wanted first.
+RATIO_TICKS: tuple[float, ...] = (1, 0.5, 2, 0.25, 4, 0.1, 10, 0.75, 1.5, 3, 0.2, 5, 0.33, 0.67, 1.25, 0.8, 20, 0.05)
+
+
+def ratio_axis(ax: plt.Axes, low: float, high: float, *, axis: str = "x", reference_label: str = "same rate",
+               min_gap: float = 0.13) -> plt.Axes:
+    """Put a ratio (a hazard ratio, a multiplier) on a log axis that reads in plain numbers.
+
+    The axis spans ``low``–``high`` and 1, ticked at values from :data:`RATIO_TICKS` ("0.5", "0.75", "1",
+    "1.5", "2", never "6×10⁻¹" or "10⁰"), no two closer than ``min_gap`` of the axis, with a dashed
+    reference line at 1 whose tick says what 1 means (``reference_label``).
+
+    Parameters
+    ----------
+    ax : Axes
+    low, high : float
+        The smallest and largest values drawn (interval ends included).
+    axis : {"x", "y"}
+    reference_label : str
+        What a ratio of 1 means, in words ("same rate", "same value").
+    min_gap : float
+        The least distance between two ticks, as a share of the axis length.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0.42, 0.6], [0, 1])
+    >>> _ = ratio_axis(ax, 0.42, 0.6)
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['0.5', '0.75', '1\\nsame rate']
+    """
+    from .errors import ArgumentError
+
+    if axis not in ("x", "y"):
+        raise ArgumentError(f"plots.ratio_axis: axis must be 'x' or 'y', not {axis!r}", function="plots.ratio_axis",
+                            argument="axis")
+    values = np.array([low, high, 1.0], dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    lo, hi = float(values.min()) / 1.15, float(values.max()) * 1.15
+    span = np.log(hi / lo)
+    ticks: list[float] = []
+    for v in RATIO_TICKS:  # most wanted first, so thinning keeps 1, 0.5, 2 … and drops 0.67, 1.25 …
+        if lo <= v <= hi and all(abs(np.log(v / t)) >= min_gap * span for t in ticks):
+            ticks.append(v)
+    ticks.sort()
+    sep = "\n" if axis == "x" else " = "
+    labels = [f"1{sep}{reference_label}" if v == 1 else f"{v:g}" for v in ticks]
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+    (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
+    target.set_major_locator(plt.FixedLocator(ticks))
+    target.set_major_formatter(plt.FixedFormatter(labels))
+    target.set_minor_locator(plt.NullLocator())
+    (ax.axvline if axis == "x" else ax.axhline)(1.0, color=PALETTE["reference"], ls="--", lw=0.9, zorder=1)
+    return ax
+
+
+def _legend_outside(ax: plt.Axes, *, title: str | None = None, **kwargs):
+    """The legend right of the axes, outside the data area (it never covers data); none without entries."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return None
+    return ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+                     frameon=False, fontsize=9, title=title, title_fontsize=9, alignment="left", **kwargs)
 
 
 # Fonts tried, glyph by glyph, after DejaVu Sans for scripts it lacks (Chinese, Japanese, Korean client,
@@ -109,16 +288,17 @@ def _table_of(data):
 
 
 def segment_shares(data, *, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
-    """Horizontal bars of segment (or any group's) shares with their confidence intervals and n.
+    """Horizontal bars of segment (or any group's) shares with their confidence intervals; n once, in the title.
 
     Parameters
     ----------
     data : Shares or DataFrame
         ``cxlib.segments.shares``' result (or its table: the group column first, then ``n, share, ci_low,
-        ci_high``). Segments keep their colours; other groups are drawn in one colour.
+        ci_high``). Segments keep their colours; other groups are drawn in the estimate colour.
     ax : Axes, optional
     title : str, optional
-        Defaults to a sentence naming the fully connected share and the base n.
+        Defaults to a sentence naming the fully connected share (or the largest group's); the base n is
+        added unless the title states one.
 
     Examples
     --------
@@ -130,6 +310,8 @@ def segment_shares(data, *, ax: plt.Axes | None = None, title: str | None = None
     >>> ax = segment_shares(segments.shares(f), ax=plt.figure().gca())
     >>> ax.get_title(loc="left")
     '22% of customers are fully connected (n=370)'
+    >>> [t.get_text() for t in ax.texts]
+    ['22%', '21%', '56%']
     """
     ax = ax or plt.gca()
     table = _table_of(data)
@@ -141,21 +323,25 @@ def segment_shares(data, *, ax: plt.Axes | None = None, title: str | None = None
     if d.empty:
         raise ValueError("segment_shares: no share to draw (nobody has a group)")
     y = np.arange(len(d))
-    colours = [SEGMENT_COLOURS.get(str(s), SEGMENT_COLOURS["fully connected"]) for s in d.index]
-    ax.barh(y, d["share"] * 100, color=colours, height=0.6)
+    ax.barh(y, d["share"] * 100, color=[colour_of(s) for s in d.index], height=0.6)
     ax.errorbar(d["share"] * 100, y, xerr=_error_bars(d["share"] * 100, d["ci_low"] * 100, d["ci_high"] * 100),
-                fmt="none", ecolor="#222", capsize=4, lw=1.2)
+                fmt="none", ecolor=PALETTE["ink"], capsize=4, lw=1.2)
     for yi, (seg, row) in zip(y, d.iterrows()):
-        ax.text(row["ci_high"] * 100 + 1, yi, f"{row['share'] * 100:.0f}%  (n={int(row['n']):,})", va="center", fontsize=10)
-    ax.set_yticks(y, [_mathtext_safe(str(s)[:1].upper() + str(s)[1:]) for s in d.index])
+        ax.text(row["ci_high"] * 100 + 1, yi, f"{row['share'] * 100:.0f}%", va="center", fontsize=10,
+                color=PALETTE["ink"])
+    ax.set_yticks(y, [_cap(s) for s in d.index])
     ax.invert_yaxis()
     ax.set_xlim(0, max(100, float(d["ci_high"].max() * 100 + 25)))
     ax.set_xlabel("Share of respondents (%), with 95% confidence interval")
     ax.set_ylabel("")
     n_total = int(table["n"].sum())
-    if title is None and "fully connected" in d.index:
-        title = f"{d.loc['fully connected', 'share'] * 100:.0f}% of customers are fully connected (n={n_total:,})"
-    ax.set_title(title or f"Customers by {str(key).replace('_', ' ')} (n={n_total:,})")
+    if title is None:
+        if "fully connected" in d.index:
+            title = f"{d.loc['fully connected', 'share'] * 100:.0f}% of customers are fully connected"
+        else:
+            top = d["share"].astype(float).idxmax()
+            title = f"{_cap(top)} is the largest group, at {d.loc[top, 'share'] * 100:.0f}%"
+    ax.set_title(_with_n(title, n_total))
     return ax
 
 
@@ -179,6 +365,7 @@ def index_distribution(
         Index column.
     ax : Axes, optional
     title : str, optional
+        Defaults to the share at or above the threshold; the base n is added unless the title states one.
 
     Examples
     --------
@@ -190,20 +377,42 @@ def index_distribution(
     >>> ax = index_distribution(f, threshold=75, ax=plt.figure().gca())
     >>> ax.get_xlabel()
     'Connection index (0 = no emotional connection, 100 = strongest)'
+    >>> ax.get_title(loc="left")
+    '22% of customers score 75 or more on the connection index (n=370)'
     """
+    from .errors import ArgumentError
+
+    if column not in frame.columns:
+        raise ArgumentError(f"plots.index_distribution: there is no column {column!r}", function="plots.index_distribution",
+                            argument="column")
     ax = ax or plt.gca()
     values = frame[column].dropna()
     bins = np.linspace(0, 100, 26)
-    ax.hist(values[values < threshold], bins=bins, color=SEGMENT_COLOURS["other"], label="below threshold")
-    ax.hist(values[values >= threshold], bins=bins, color=SEGMENT_COLOURS["fully connected"], label="fully connected")
-    ax.axvline(threshold, color="#222", ls="--", lw=1)
-    ax.text(threshold + 1, ax.get_ylim()[1] * 0.95, f"threshold {threshold:g}", va="top", fontsize=10)
+    ax.hist(values[values < threshold], bins=bins, color=PALETTE["muted"], label="Below the threshold")
+    ax.hist(values[values >= threshold], bins=bins, color=SEGMENT_COLOURS["fully connected"],
+            label=f"At or above {threshold:g}")
+    ax.axvline(threshold, color=PALETTE["reference"], ls="--", lw=1)
     ax.set_xlim(0, 100)
+    # The threshold is a tick of its own; a round tick too close to it would collide with its label.
+    ticks = sorted({float(threshold), *(v for v in (0, 25, 50, 75, 100) if abs(v - threshold) >= 6)})
+    ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
     ax.set_xlabel("Connection index (0 = no emotional connection, 100 = strongest)")
     ax.set_ylabel("Respondents")
-    ax.set_title(title or f"How strongly customers are connected (n={len(values):,})")
-    ax.legend(loc="upper left", frameon=False)
+    share = float((values >= threshold).mean()) if len(values) else float("nan")
+    if title is None:
+        title = f"{share * 100:.0f}% of customers score {threshold:g} or more on the connection index"
+    ax.set_title(_with_n(title, len(values)))
+    _legend_outside(ax)
     return ax
+
+
+def _figure_text(v: float, *, rate: bool = False) -> str:
+    """A value printed on a chart: a percentage for a rate, thousands separated for money-sized values."""
+    if not np.isfinite(v):
+        return "–"
+    if rate:
+        return _minus(f"{v * 100:.0f}%")
+    return _minus(f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}" if abs(v) >= 10 else f"{v:.2f}")
 
 
 def value_by_segment(
@@ -216,7 +425,8 @@ def value_by_segment(
     title: str | None = None,
     n: int | None = None,
 ) -> plt.Axes:
-    """Bars of mean value (or rate) per segment (or group) with confidence intervals and n.
+    """Bars of mean value (or rate) per segment (or group) with confidence intervals, each bar labelled with
+    its value; n once, in the title.
 
     Parameters
     ----------
@@ -231,7 +441,8 @@ def value_by_segment(
         Segments with fewer respondents are not drawn and are marked as suppressed.
     ax : Axes, optional
     title : str, optional
-        The title (default "<label> by segment"); the base n is added to it.
+        Defaults to the fully connected customers' value as a multiple of the highly satisfied ones' (or the
+        highest group's value); the base n is added unless the title states one.
     n : int, optional
         The base stated in the title (default: the respondents in the table).
 
@@ -245,8 +456,13 @@ def value_by_segment(
     >>> v = motivators.value_by_segment(f, value="annual_spend", n_boot=100)
     >>> ax = value_by_segment(v, label="Annual spend", ax=plt.figure().gca())
     >>> ax.get_title(loc="left")
-    'Annual spend by segment (n=370)'
+    'Fully connected customers’ annual spend is 1.43× that of highly satisfied ones (n=370)'
     """
+    from .errors import ArgumentError
+
+    if kind not in ("mean", "rate"):
+        raise ArgumentError(f"plots.value_by_segment: kind must be 'mean' or 'rate', not {kind!r}",
+                            function="plots.value_by_segment", argument="kind")
     ax = ax or plt.gca()
     table = _table_of(data)
     key = table.columns[0]
@@ -257,24 +473,36 @@ def value_by_segment(
         raise ValueError("value_by_segment: no group has a value to draw")
     scale = 100.0 if kind == "rate" else 1.0
     x = np.arange(len(d))
+    drawn = []
     for xi, (seg, row) in zip(x, d.iterrows()):
         if row["n"] < max(min_cell, 1) or not np.isfinite(row["mean"]):
-            ax.text(xi, 0, f"suppressed\n(n<{min_cell})" if row["n"] < min_cell else "no data",
-                    ha="center", va="bottom", fontsize=9, color="#555")
+            ax.text(xi, 0, f"suppressed\n(fewer than {min_cell})" if row["n"] < min_cell else "no data",
+                    ha="center", va="bottom", fontsize=9, color=PALETTE["reference"])
             continue
-        ax.bar(xi, row["mean"] * scale, color=SEGMENT_COLOURS.get(str(seg), SEGMENT_COLOURS["fully connected"]), width=0.6)
+        drawn.append(seg)
+        ax.bar(xi, row["mean"] * scale, color=colour_of(seg), width=0.6)
         if np.isfinite(row["ci_low"]):
-            ax.errorbar(xi, row["mean"] * scale, yerr=[[(row["mean"] - row["ci_low"]) * scale],
-                                                       [(row["ci_high"] - row["mean"]) * scale]],
-                        fmt="none", ecolor="#222", capsize=5, lw=1.2)
-        ax.text(xi, row["ci_high"] * scale if np.isfinite(row["ci_high"]) else row["mean"] * scale,
-                f" n={int(row['n']):,}", ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(x, [_mathtext_safe(str(s)[:1].upper() + str(s)[1:]) for s in d.index])
+            ax.errorbar(xi, row["mean"] * scale, yerr=[[max((row["mean"] - row["ci_low"]) * scale, 0)],
+                                                       [max((row["ci_high"] - row["mean"]) * scale, 0)]],
+                        fmt="none", ecolor=PALETTE["ink"], capsize=5, lw=1.2)
+        top = row["ci_high"] if np.isfinite(row["ci_high"]) else row["mean"]
+        ax.annotate(_figure_text(row["mean"], rate=kind == "rate"), (xi, top * scale), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=10, color=PALETTE["ink"])
+    ax.set_xticks(x, [_cap(s) for s in d.index])
     ax.set_ylabel(f"{label} ({'% of customers' if kind == 'rate' else 'mean'}), 95% CI")
     ax.set_xlabel("")
     base = int(d["n"].sum()) if n is None else int(n)
+    if title is None:
+        means = d.loc[drawn, "mean"].astype(float)
+        what = f"{label[:1].lower()}{label[1:]}"
+        if {"fully connected", "highly satisfied"} <= set(drawn) and means["highly satisfied"] > 0:
+            ratio = means["fully connected"] / means["highly satisfied"]
+            title = f"Fully connected customers’ {what} is {ratio:.2f}× that of highly satisfied ones"
+        else:
+            top = means.idxmax()
+            title = f"{_cap(top)} has the highest {what}: {_figure_text(means[top], rate=kind == 'rate')}"
     # One title, set once (setting it twice with a left-aligned house style dropped the text before "(n=…)").
-    ax.set_title(f"{title or f'{label} by {str(key).replace(chr(95), chr(32))}'} (n={base:,})")
+    ax.set_title(_with_n(title, base))
     ax.margins(y=0.15)
     return ax
 
@@ -287,8 +515,8 @@ def threshold_sensitivity(
     axes=None,
     title: str | None = None,
 ):
-    """Two panels against the connection threshold: the segment shares (%) and the value multiplier (×),
-    each with its 95% interval band and the threshold used marked.
+    """Two panels against the connection threshold: the segment shares (%) and the value multiplier (×, on a
+    ratio axis), each with its 95% interval band and the threshold used marked on the axis.
 
     Parameters
     ----------
@@ -302,7 +530,8 @@ def threshold_sensitivity(
     axes : pair of Axes, optional
         The share panel and the multiplier panel (default: a new figure with the two side by side).
     title : str, optional
-        Title of the share panel (default names the base n at the threshold used).
+        Title of the share panel (default: how far the fully connected share moves across the thresholds,
+        with the base n at the threshold used).
 
     Returns
     -------
@@ -317,8 +546,10 @@ def threshold_sensitivity(
     >>> s = motivators.threshold_sensitivity(eng.frame(), value="annual_spend", sat_column="overall_sat",
     ...                                      top_box=9, threshold=75, n_boot=50)
     >>> a, b = threshold_sensitivity(s, value_label="Annual spend")
-    >>> a.get_xlabel(), b.get_ylabel(), b.get_title(loc="left")
-    ('Connection threshold (0–100)', 'Multiplier (×), 95% CI', 'Annual spend, fully connected ÷ highly satisfied, by threshold (n=161 at 75)')
+    >>> a.get_xlabel(), b.get_ylabel(), b.get_yscale()
+    ('Connection threshold (0–100)', 'Annual spend multiplier (×), 95% CI\\nfully connected ÷ highly satisfied', 'log')
+    >>> b.get_title(loc="left")
+    'The multiplier stays between 1.17× and 1.75× (n=161 at 75)'
     """
     table = _table_of(data)
     if axes is None:
@@ -326,41 +557,47 @@ def threshold_sensitivity(
     ax_share, ax_mult = axes
     used = table.loc[table["used"], "threshold"]
     used = float(used.iloc[0]) if len(used) else None
-    for measure, colour in (("fully connected", SEGMENT_COLOURS["fully connected"]),
-                            ("highly satisfied", SEGMENT_COLOURS["highly satisfied"])):
+    shares = {}
+    for measure in ("fully connected", "highly satisfied"):
+        colour = SEGMENT_COLOURS[measure]
         d = table[table["measure"] == measure].sort_values("threshold")
         d = d[(d["count"] >= min_cell) & np.isfinite(d["estimate"].astype(float))]
         if d.empty:
             continue
+        shares[measure] = d
         ax_share.fill_between(d["threshold"], d["ci_low"] * 100, d["ci_high"] * 100, color=colour, alpha=0.2, lw=0)
-        ax_share.plot(d["threshold"], d["estimate"] * 100, "o-", color=colour, label=measure[:1].upper() + measure[1:])
+        ax_share.plot(d["threshold"], d["estimate"] * 100, "o-", color=colour, label=_cap(measure))
     d = table[table["measure"] == "multiplier"].sort_values("threshold")
     d = d[(d["count"] >= min_cell) & np.isfinite(d["estimate"].astype(float))]
+    colour = PALETTE["estimate"]
     if len(d):
-        band = d[np.isfinite(d["ci_low"].astype(float))]
+        band = d[np.isfinite(d["ci_low"].astype(float)) & (d["ci_low"].astype(float) > 0)]
         if len(band):
-            ax_mult.fill_between(band["threshold"], band["ci_low"], band["ci_high"], color="#0072B2", alpha=0.2, lw=0,
-                                 label="95% CI")
-        ax_mult.plot(d["threshold"], d["estimate"], "o-", color="#0072B2", label="Multiplier")
-    ax_mult.axhline(1, color="#555", lw=1, ls=":")
+            ax_mult.fill_between(band["threshold"], band["ci_low"], band["ci_high"], color=colour, alpha=0.2, lw=0)
+        ax_mult.plot(d["threshold"], d["estimate"], "o-", color=colour)
+        ends = np.r_[d["estimate"].to_numpy(float), band["ci_low"].to_numpy(float), band["ci_high"].to_numpy(float)]
+        ratio_axis(ax_mult, float(np.nanmin(ends)), float(np.nanmax(ends)), axis="y", reference_label="same")
     ax_share.set_ylim(bottom=0)
     thresholds = sorted(set(table["threshold"].astype(float)))
     for ax in (ax_share, ax_mult):
         if used is not None:
-            ax.axvline(used, color="#222", ls="--", lw=1)
-            ax.text(used, 0.02, f" used: {used:g}", transform=ax.get_xaxis_transform(), va="bottom", fontsize=9)
-        ax.set_xticks(thresholds, [f"{t:g}" for t in thresholds])
+            ax.axvline(used, color=PALETTE["reference"], ls="--", lw=1)
+        # The threshold used is named on its tick, not by a text inside the data area.
+        ax.set_xticks(thresholds, [f"{t:g}\nused" if t == used else f"{t:g}" for t in thresholds])
         ax.set_xlabel("Connection threshold (0–100)")
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="best", frameon=False, fontsize=9)
+    _legend_outside(ax_share)
     ax_share.set_ylabel("Share of respondents (%), 95% CI")
-    ax_mult.set_ylabel("Multiplier (×), 95% CI")
+    ax_mult.set_ylabel(f"{_mathtext_safe(value_label)} multiplier (×), 95% CI\nfully connected ÷ highly satisfied")
     base = table.loc[table["used"] & (table["measure"] == "fully connected"), "n"]
-    n_text = f" (n={int(base.iloc[0]):,})" if len(base) else ""
-    ax_share.set_title(title or f"Segment shares by threshold{n_text}")
+    if title is None and "fully connected" in shares:
+        fc = shares["fully connected"]["estimate"].astype(float) * 100
+        title = (f"The fully connected share runs from {fc.max():.0f}% to {fc.min():.0f}% as the threshold "
+                 f"rises from {thresholds[0]:g} to {thresholds[-1]:g}")
+    ax_share.set_title(_with_n(title or "Segment shares move with the threshold", int(base.iloc[0]) if len(base) else None))
     n_mult = table.loc[table["used"] & (table["measure"] == "multiplier"), "n"]
-    ax_mult.set_title(f"{_mathtext_safe(value_label)}, fully connected ÷ highly satisfied, by threshold"
-                      + (f" (n={int(n_mult.iloc[0]):,} at {used:g})" if len(n_mult) else ""))
+    mult = (f"The multiplier stays between {d['estimate'].min():.2f}× and {d['estimate'].max():.2f}×" if len(d)
+            else "No multiplier could be estimated")
+    ax_mult.set_title(mult + (f" (n={int(n_mult.iloc[0]):,} at {used:g})" if len(n_mult) else ""))
     return ax_share, ax_mult
 
 
@@ -384,9 +621,11 @@ def motivator_ranking(
     n : int, optional
         Respondents used (default the result's ``n``).
     top : int
-        The first ``top`` motivators are highlighted.
+        The first ``top`` motivators are highlighted (the estimate colour; the rest muted grey).
     ax : Axes, optional
     title : str, optional
+        Defaults to the first motivator and its share (with the model's R² when known); the base n is
+        added unless the title states one.
 
     Examples
     --------
@@ -397,8 +636,8 @@ def motivator_ranking(
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> rk = motivators.rank(f, cb, value="annual_spend", n_boot=50)
     >>> ax = motivator_ranking(rk, outcome_label="Annual spend", ax=plt.figure().gca())
-    >>> "n=" in ax.get_title(loc="left")
-    True
+    >>> ax.get_title(loc="left")
+    'Enjoy a sense of well-being is most linked to annual spend: 29% of the explained variation, R² = 0.13 (n=355)'
     """
     ax = ax or plt.gca()
     table = _table_of(data)
@@ -406,23 +645,28 @@ def motivator_ranking(
         raise ValueError("motivator_ranking: no motivator to draw")
     d = table.sort_values("rescaled", ascending=True)
     y = np.arange(len(d))
-    colours = [SEGMENT_COLOURS["fully connected"] if r <= top else "#bbbbbb" for r in d["rank"]]
+    colours = [PALETTE["estimate"] if r <= top else PALETTE["muted"] for r in d["rank"]]
     ax.barh(y, d["rescaled"], color=colours, height=0.65)
     if d["ci_low"].notna().any():
         ax.errorbar(d["rescaled"], y, xerr=_error_bars(d["rescaled"], d["ci_low"], d["ci_high"]),
-                    fmt="none", ecolor="#222", capsize=3, lw=1)
-    ax.set_yticks(y, [_mathtext_safe(str(m)[:1].upper() + str(m)[1:]) for m in d["motivator"]])
+                    fmt="none", ecolor=PALETTE["ink"], capsize=3, lw=1)
+    ax.set_yticks(y, [_cap(m) for m in d["motivator"]])
     n = n if n is not None else getattr(data, "n", None)
     r2 = getattr(data, "r2", None)
-    ax.set_xlabel("Share of explained variation (%), with 95% CI"
-                  + (f"; model R² = {r2:.2f}" if r2 is not None and np.isfinite(r2) else ""))
-    ax.set_title(title or f"Most linked to {outcome_label.lower()}" + (f" (n={n:,})" if n else ""))
+    has_r2 = r2 is not None and np.isfinite(r2)
+    ax.set_xlabel("Share of explained variation (%), with 95% CI" + (f"; model R² = {r2:.2f}" if has_r2 else ""))
+    if title is None:
+        first = d.iloc[-1]
+        title = (f"{_cap(first['motivator'])} is most linked to {outcome_label[:1].lower()}{outcome_label[1:]}: "
+                 f"{first['rescaled']:.0f}% of the explained variation" + (f", R² = {r2:.2f}" if has_r2 else ""))
+    ax.set_title(_with_n(title, n))
     return ax
 
 
 def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = None, n: int | None = None,
                        group_n: dict | None = None) -> plt.Axes:
-    """Dot plot of each segment's mean motivator score (0–100) with intervals.
+    """Dot plot of each segment's mean motivator score (0–100) with intervals; the legend sits right of the
+    data area (it never covers a dot).
 
     Parameters
     ----------
@@ -431,6 +675,8 @@ def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = 
         ci_low, ci_high``).
     ax : Axes, optional
     title : str, optional
+        Defaults to the motivator with the widest gap between the first two groups; the base n is added
+        unless the title states one.
     n : int, optional
         The base stated in the title (default: each group's largest n, summed).
     group_n : dict, optional
@@ -444,8 +690,10 @@ def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = 
     >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> ax = motivator_profiles(motivators.profiles(f, cb), ax=plt.figure().gca())
-    >>> "n=" in ax.get_title(loc="left")
-    True
+    >>> ax.get_title(loc="left")
+    'Fully connected customers score 23 points above highly satisfied ones on Stand out from the crowd (n=370)'
+    >>> layout_problems(ax.figure)
+    []
     """
     ax = ax or plt.gca()
     data = _table_of(data)
@@ -461,68 +709,95 @@ def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = 
     ypos = {m: i for i, m in enumerate(order)}
     step = 0.44 / max(len(groups) - 1, 1)
     offsets = {s: 0.22 - i * step for i, s in enumerate(groups)} if len(groups) > 1 else {groups[0]: 0.0}
-    fallback = ["#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#D55E00"]
+    drawn = []
     for i, seg in enumerate(groups):
         d = data[(data[key] == seg) & data["mean"].notna()]
         if d.empty:  # a suppressed or empty group: nothing to draw for it
             continue
+        drawn.append(seg)
         y = np.array([ypos[m] for m in d["motivator"]]) + offsets[seg]
-        n = int(group_n[seg]) if group_n and seg in group_n else int(d["n"].max()) if len(d) else 0
+        k = int(group_n[seg]) if group_n and seg in group_n else int(d["n"].max()) if len(d) else 0
         ax.errorbar(d["mean"], y, xerr=_error_bars(d["mean"], d["ci_low"], d["ci_high"]),
-                    fmt="o", color=SEGMENT_COLOURS.get(str(seg), fallback[i % len(fallback)]), ms=5, capsize=2, lw=1,
-                    label=_mathtext_safe(f"{str(seg)[:1].upper() + str(seg)[1:]} (n={n:,})"))
-    ax.set_yticks(range(len(order)), [_mathtext_safe(str(m)[:1].upper() + str(m)[1:]) for m in order])
+                    fmt="o", color=colour_of(seg, default=GROUP_COLOURS[i % len(GROUP_COLOURS)]), ms=5, capsize=2,
+                    lw=1, label=f"{_cap(seg)} (n={k:,})")
+    ax.set_yticks(range(len(order)), [_cap(m) for m in order])
+    ax.set_ylim(-0.6, len(order) - 0.4)
     ax.set_xlim(0, 100)
     ax.set_xlabel("Mean motivator score (0–100), with 95% CI")
     n_all = int(data.groupby(key, observed=True)["n"].max().sum()) if n is None else int(n)
-    ax.set_title(title or f"How each segment scores on the emotional motivators (n={n_all:,})")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=max(len(groups), 1), frameon=False, fontsize=9)
+    if title is None:
+        if len(drawn) >= 2:
+            a, b = (data[(data[key] == g) & data["mean"].notna()].set_index("motivator")["mean"] for g in drawn[:2])
+            gap = (a - b).dropna()
+            m = gap.abs().idxmax()
+            title = (f"{_cap(drawn[0])} customers score {abs(gap[m]):.0f} points {'above' if gap[m] >= 0 else 'below'} "
+                     f"{drawn[1]} ones on {_cap(m)}")
+        else:
+            top = first.sort_values("mean").iloc[-1]
+            title = f"{_cap(top['motivator'])} scores highest, at {top['mean']:.0f} of 100"
+    ax.set_title(_with_n(title, n_all))
+    _legend_outside(ax)
     return ax
 
 
-def _label_offsets(ax: plt.Axes, x, y, texts, *, fontsize: float = 8.0) -> list[float]:
-    """Vertical offsets (points) for labels right of their points so that no two labels overlap: each label
-    takes the first of 3, −9, 12, −18, … points whose box (estimated from the text's length) is free."""
-    ax.figure.canvas.draw_idle()
-    pts = ax.transData.transform(np.column_stack([np.asarray(x, float), np.asarray(y, float)])) * 72 / ax.figure.dpi
-    placed: list[tuple[float, float, float, float]] = []
-    out = []
-    for (px, py), text in zip(pts, texts):
-        w, h = 0.55 * fontsize * len(str(text)), fontsize + 1
-        for k in range(12):
-            dy = 3 + (k + 1) // 2 * 11 * (1 if k % 2 == 0 else -1) if k else 3
-            box = (px + 4, py + dy, px + 4 + w, py + dy + h)
-            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-                break
-        placed.append(box)
-        out.append(dy)
-    return out
+def _place_labels(ax: plt.Axes, texts: list, x, y) -> None:
+    """Move ``texts`` (annotations at their points) until no two overlap and none sits on a point, with a
+    thin leader line where a label moved away from its point (adjustText, deterministic: its only random
+    step is seeded)."""
+    from adjustText import adjust_text
+
+    if not texts:
+        return
+    fig = ax.figure
+    # Lay the figure out first: labels are placed in display space, and a later tight layout that shrinks
+    # the axes (e.g. for a legend outside it) would push placed labels back onto each other.
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
+    if not hasattr(fig.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    adjust_text(texts, x=np.asarray(x, float), y=np.asarray(y, float), ax=ax, expand=(1.1, 1.35),
+                force_text=(0.2, 0.4), ensure_inside_axes=True, iter_lim=400, min_arrow_len=6,
+                arrowprops={"arrowstyle": "-", "color": PALETTE["reference"], "lw": 0.5, "shrinkA": 1, "shrinkB": 2})
 
 
 def importance_map(
     data,
     *,
     label: tuple[str, ...] = ("hidden driver", "overrated", "key driver"),
-    max_labels: int = 18,
+    max_labels: int = 16,
+    top: int = 5,
     ax: plt.Axes | None = None,
     title: str | None = None,
 ) -> plt.Axes:
-    """Stated vs derived importance of every element, in four quadrants, with the notable ones named.
+    """Stated vs derived importance of every element, in four quadrants, with the notable ones named and
+    each element's interval drawn.
 
     Elements whose label the evidence supports (``evidence == "supported"``) are filled dots; *possible*
     ones (estimates in the quadrant, evidence short of the rule's level) are hollow rings, and their names
-    are drawn lighter. Each element's 95% interval of derived importance is a thin vertical line.
+    are drawn lighter, in italics. Each element's 95% interval of derived importance is a vertical bar in its
+    quadrant's colour (and of stated importance a horizontal one, when the table has ``stated_ci_low`` and
+    ``stated_ci_high``). The names are placed so that none overlaps another (:func:`_place_labels`); which
+    elements are named is said in the legend's title.
 
     Parameters
     ----------
     data : cxlib.drivers.Importance
         The result of ``cxlib.drivers.importance`` (its cuts draw the dashed lines).
     label : tuple of str
-        Quadrants whose elements are named on the chart (the most important first, up to ``max_labels``).
+        Quadrants whose elements may be named. Named first are the supported drivers (by derived importance),
+        then the ``top`` elements by derived importance, the three supported overrated elements customers
+        rate highest, the possible drivers, and the other overrated elements, up to ``max_labels``.
     max_labels : int
         At most this many names, to keep the chart legible.
+    top : int
+        The ``top`` elements by derived importance are named too, whatever their quadrant.
     ax : Axes, optional
     title : str, optional
+        Defaults to the element most linked to connection and the count of key and hidden drivers; the
+        base n is added unless the title states one.
 
     Raises
     ------
@@ -536,55 +811,87 @@ def importance_map(
     >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> imp = drivers.importance(eng.frame(), eng.codebook, n_boot=50)
-    >>> ax = importance_map(imp, ax=plt.figure().gca())
-    >>> "n=" in ax.get_title(loc="left")
-    True
+    >>> ax = importance_map(imp, ax=plt.figure(figsize=(10, 6)).gca())
+    >>> ax.get_title(loc="left")
+    'Personal thank-you at the till is most linked to connection (10.2%); 3 key and 3 hidden drivers (n=370)'
     >>> any("possible" in t.get_text() for t in ax.get_legend().get_texts())
     True
+    >>> layout_problems(ax.figure)
+    []
     """
     if getattr(data, "reason", None) is not None:
         raise ValueError(f"importance_map: nothing to draw: derived importance is not estimable ({data.reason})")
-    table = _table_of(data)
+    table = _table_of(data).reset_index(drop=True)
     ax = ax or plt.gca()
     evidence = table["evidence"] if "evidence" in table else pd.Series("supported", index=table.index)
     possible = (evidence == "possible").to_numpy()
-    if {"ci_low", "ci_high"} <= set(table) and np.isfinite(table["ci_low"].to_numpy(dtype=float)).any():
-        ax.vlines(table["stated"], table["ci_low"], table["ci_high"], color="#999", lw=0.6, alpha=0.6, zorder=2)
+    has_ci = {"ci_low", "ci_high"} <= set(table) and np.isfinite(table["ci_low"].to_numpy(dtype=float)).any()
+    has_stated_ci = ({"stated_ci_low", "stated_ci_high"} <= set(table)
+                     and np.isfinite(table["stated_ci_low"].to_numpy(dtype=float)).any())
     for quadrant, colour in QUADRANT_COLOURS.items():
         inq = (table["quadrant"] == quadrant).to_numpy()
+        if not inq.any():
+            continue
+        q = table[inq]
+        if has_ci or has_stated_ci:
+            ax.errorbar(q["stated"], q["derived"],
+                        yerr=_error_bars(q["derived"], q["ci_low"], q["ci_high"]) if has_ci else None,
+                        xerr=_error_bars(q["stated"], q["stated_ci_low"], q["stated_ci_high"]) if has_stated_ci else None,
+                        fmt="none", ecolor=colour, elinewidth=0.8, alpha=0.45, capsize=0, zorder=2)
         d, m = table[inq & ~possible], table[inq & possible]
         text = f"{quadrant.capitalize()} ({len(d)}" + (f"; {len(m)} possible)" if len(m) else ")")
-        ax.scatter(d["stated"], d["derived"], s=36, color=colour, label=text, edgecolor="white", linewidth=0.5,
-                   zorder=3)
+        ax.scatter(d["stated"], d["derived"], s=36, color=colour, label=text, edgecolor=PALETTE["paper"],
+                   linewidth=0.5, zorder=3)
         if len(m):
-            ax.scatter(m["stated"], m["derived"], s=36, facecolors="white", edgecolors=colour, linewidth=1.2,
+            ax.scatter(m["stated"], m["derived"], s=36, facecolors=PALETTE["paper"], edgecolors=colour, linewidth=1.2,
                        zorder=3)
     if possible.any():
-        ax.scatter([], [], s=36, facecolors="white", edgecolors="#555", linewidth=1.2,
+        ax.scatter([], [], s=36, facecolors=PALETTE["paper"], edgecolors=PALETTE["reference"], linewidth=1.2,
                    label="Hollow: possible (evidence short of the level)")
+    if has_ci:
+        ax.plot([], [], color=PALETTE["reference"], lw=0.8, alpha=0.6, label="Bar: 95% interval")
     d_cut, s_cut = getattr(data, "derived_cut", None), getattr(data, "stated_cut", None)
     if d_cut is not None and np.isfinite(d_cut):
-        ax.axhline(d_cut, color="#555", ls="--", lw=0.8)
+        ax.axhline(d_cut, color=PALETTE["reference"], ls="--", lw=0.8, zorder=1)
     if s_cut is not None and np.isfinite(s_cut):
-        ax.axvline(s_cut, color="#555", ls="--", lw=0.8)
-    # Drivers are named by derived importance; overrated elements by how important customers call them.
-    show = table["quadrant"].isin([q for q in label if q != "overrated"]).to_numpy()
-    if "overrated" in label:
-        top_overrated = table[table["quadrant"] == "overrated"].sort_values("stated", ascending=False).index[:6]
-        show |= table.index.isin(top_overrated)
-    named = table[show].sort_values("derived", ascending=False).head(max_labels)
-    faint = set(named.index[evidence.loc[named.index].to_numpy() == "possible"])
-    for r, dy in zip(named.itertuples(), _label_offsets(ax, named["stated"], named["derived"], named["element"])):
-        leader = {} if dy == 3 else {"arrowprops": {"arrowstyle": "-", "color": QUADRANT_COLOURS[r.quadrant],
-                                                     "lw": 0.5, "shrinkA": 0, "shrinkB": 2}}
-        ax.annotate(str(r.element).replace("$", r"\$"), (r.stated, r.derived), xytext=(4, dy), textcoords="offset points",
-                    fontsize=8, color=QUADRANT_COLOURS[r.quadrant], va="bottom" if dy >= 0 else "top",
-                    alpha=0.6 if r.Index in faint else 1.0, style="italic" if r.Index in faint else "normal", **leader)
+        ax.axvline(s_cut, color=PALETTE["reference"], ls="--", lw=0.8, zorder=1)
+    # Who is named, in this order until max_labels: the supported drivers (by derived importance), the top few
+    # by derived importance, the supported overrated elements customers rate highest (by stated importance),
+    # the possible drivers, then the other overrated elements.
+    drivers_ = [q for q in label if q != "overrated"]
+    by_derived = table.sort_values("derived", ascending=False)
+    by_stated = table[table["quadrant"] == "overrated"].sort_values("stated", ascending=False) if "overrated" in label else table.iloc[:0]
+    steps = [by_derived[by_derived["quadrant"].isin(drivers_) & ~possible[by_derived.index]].index,
+             by_derived.index[:top],
+             by_stated[~possible[by_stated.index]].index[:3],
+             by_derived[by_derived["quadrant"].isin(drivers_) & possible[by_derived.index]].index,
+             by_stated[~possible[by_stated.index]].index[3:],
+             by_stated[possible[by_stated.index]].index]
+    named: list = []
+    for step in steps:
+        named += [i for i in step if i not in named]
+    named = named[:max_labels]
+    texts = []
+    for i in named:
+        r = table.loc[i]
+        faint = evidence.loc[i] == "possible"
+        style = POSSIBLE_STYLE if faint else SUPPORTED_STYLE
+        texts.append(ax.text(r["stated"], r["derived"], _mathtext_safe(r["element"]), fontsize=8, zorder=4,
+                             color=QUADRANT_COLOURS.get(r["quadrant"], PALETTE["ink"]), alpha=style["alpha"],
+                             style=style["style"], ha="left", va="bottom"))
     ax.set_xlabel("Stated importance (what customers say matters, 0–100)")
     ax.set_ylabel("Derived importance (% of connection explained)")
     n = getattr(data, "n", None)
-    ax.set_title(title or "What customers say matters vs what is linked to connection" + (f" (n={n:,})" if n else ""))
-    ax.legend(loc="center left", bbox_to_anchor=(0.0, 0.45), frameon=False, fontsize=9)
+    if title is None:
+        lead = table.loc[table["derived"].astype(float).idxmax()]
+        counts = table.loc[~possible, "quadrant"].value_counts()
+        title = (f"{_cap(lead['element'])} is most linked to connection ({lead['derived']:.1f}%); "
+                 f"{counts.get('key driver', 0)} key and {counts.get('hidden driver', 0)} hidden drivers")
+    ax.set_title(_with_n(title, n))
+    shown = "every element" if len(named) == len(table) else f"{len(named)} of {len(table)} elements"
+    _legend_outside(ax, title=f"Named: {shown}: the drivers,\nthe top {top} by derived importance,\n"
+                              "the overrated ones rated highest")
+    _place_labels(ax, texts, table["stated"], table["derived"])
     return ax
 
 
@@ -627,15 +934,17 @@ def rollup(data, *, by: str | None = None, ax: plt.Axes | None = None, title: st
     ax = ax or plt.gca()
     d = table.sort_values("derived")
     y = np.arange(len(d))
-    ax.barh(y, d["derived"], color=SEGMENT_COLOURS["fully connected"], height=0.6)
+    ax.barh(y, d["derived"], color=PALETTE["estimate"], height=0.6)
     if d["ci_low"].notna().any():
         ax.errorbar(d["derived"], y, xerr=_error_bars(d["derived"], d["ci_low"], d["ci_high"]),
-                    fmt="none", ecolor="#222", capsize=3, lw=1)
-    labels = [(str(v)[:1].upper() + str(v)[1:]).replace("$", r"\$") for v in d[by]]
-    ax.set_yticks(y, [f"{v} ({k} elements)" for v, k in zip(labels, d["n_elements"])])
+                    fmt="none", ecolor=PALETTE["ink"], capsize=3, lw=1)
+    ax.set_yticks(y, [f"{_cap(v)} ({k} elements)" for v, k in zip(d[by], d["n_elements"])])
     ax.set_xlabel("Share of connection explained (%), with 95% CI")
-    ax.set_title(title or f"Which {'journey stages' if by == 'stage' else 'experience dimensions'} matter most"
-                 + (f" (n={n:,})" if n else ""))
+    if title is None:
+        first = d.iloc[-1]
+        what = "stage" if by == "stage" else "dimension" if by == "dimension" else str(by).replace("_", " ")
+        title = f"{_cap(first[by])} is the {what} most linked to connection ({first['derived']:.0f}% explained)"
+    ax.set_title(_with_n(title, n))
     return ax
 
 
@@ -659,14 +968,21 @@ def relative_weights(data, *, top: int = 20, ax: plt.Axes | None = None, title: 
     ax = ax or plt.gca()
     d = table.sort_values("rescaled", ascending=False).head(top).iloc[::-1]
     y = np.arange(len(d))
-    ax.barh(y, d["rescaled"], color=SEGMENT_COLOURS["fully connected"], height=0.6)
+    ax.barh(y, d["rescaled"], color=PALETTE["estimate"], height=0.6)
     if "ci_low" in d and d["ci_low"].notna().any():
         ax.errorbar(d["rescaled"], y, xerr=_error_bars(d["rescaled"], d["ci_low"], d["ci_high"]),
-                    fmt="none", ecolor="#222", capsize=3, lw=1)
-    ax.set_yticks(y, [str(p).replace("$", r"\$") for p in d["predictor"]])
-    ax.set_xlabel("Share of the explained variation (%)" + (", with 95% CI" if "ci_low" in d else ""))
+                    fmt="none", ecolor=PALETTE["ink"], capsize=3, lw=1)
+    ax.set_yticks(y, [_mathtext_safe(p) for p in d["predictor"]])
+    r2 = getattr(data, "r2", None)
+    has_r2 = r2 is not None and np.isfinite(r2)
+    ax.set_xlabel("Share of the explained variation (%)" + (", with 95% CI" if "ci_low" in d else "")
+                  + (f"; model R² = {r2:.2f}" if has_r2 else ""))
     n = getattr(data, "n", None)
-    ax.set_title(title or "Share of the explained variation" + (f" (n={n:,})" if n else ""))
+    if title is None:
+        first = d.iloc[-1]
+        title = (f"{_mathtext_safe(first['predictor'])} explains the most: {first['rescaled']:.0f}% of the explained "
+                 "variation" + (f", R² = {r2:.2f}" if has_r2 else ""))
+    ax.set_title(_with_n(title, n))
     return ax
 
 
@@ -685,10 +1001,6 @@ def _survival_groups(data, by):
 def _mathtext_safe(text: str) -> str:
     """A name drawn literally by matplotlib (a ``$`` would start mathtext)."""
     return str(text).replace("$", r"\$")
-
-
-#: Colours for groups other than the segments (Okabe–Ito, after the segment colours).
-GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 
 
 def survival_curves(
@@ -752,7 +1064,10 @@ def survival_curves(
     tmax = float(table["time"].max()) if len(table) else 1.0
     step = 90 if tmax <= 720 else 180 if tmax <= 1440 else 365
     ticks = np.arange(0, tmax + 1, step)
-    others = iter(GROUP_COLOURS[2:] + GROUP_COLOURS[:2])
+    others = iter(GROUP_COLOURS * 2)
+    # Two waves are the before and after of the wave comparison and take its colours.
+    waves = dict(zip(names, WAVE_COLOURS.values())) if str(by) == "wave" and len(names) == 2 else {}
+    curves = {}
     for k, name in enumerate(names):
         d = table[table[by].astype(str) == name]
         if d.empty:
@@ -763,8 +1078,8 @@ def survival_curves(
             suppressed.append(label)
             continue
         n_total += n0
-        colour = SEGMENT_COLOURS.get(name) or (GROUP_COLOURS[k % len(GROUP_COLOURS)] if not set(names) & set(SEGMENTS)
-                                               else next(others))
+        colour = SEGMENT_COLOURS.get(name) or waves.get(name) or next(others)
+        curves[label] = d
         ax.step(d["time"], d["survival"] * 100, where="post", color=colour, lw=2, label=f"{label} (n={n0:,})")
         ax.fill_between(d["time"], d["ci_low"] * 100, d["ci_high"] * 100, step="post", color=colour, alpha=0.15)
         at = [int(d.loc[d["time"] <= t, "at_risk"].iloc[-1]) if (d["time"] <= t).any() else n0 for t in ticks]
@@ -781,9 +1096,15 @@ def survival_curves(
     ax.set_xticks(ticks)
     ax.set_xlabel("Days since the survey")
     ax.set_ylabel("Customers still active (%), 95% CI")
-    ax.set_title(title or f"How long customers stay (n={n_total:,})")
-    ax.legend(loc="lower left", frameon=False, fontsize=9,
-              title=f"suppressed (n<{min_cell}): {', '.join(suppressed)}" if suppressed else None)
+    if title is None:
+        at = float(horizon) if horizon else tmax
+        still = {g: float(d.loc[d["time"] <= at, "survival"].iloc[-1]) if (d["time"] <= at).any() else 1.0
+                 for g, d in curves.items()}
+        hi, lo = max(still, key=still.get), min(still, key=still.get)
+        title = (f"{still[hi] * 100:.0f}% of {hi.lower()} customers are still active after {at:,.0f} days"
+                 + (f", {still[lo] * 100:.0f}% of {lo.lower()}" if lo != hi else ""))
+    ax.set_title(_with_n(title, n_total))
+    _legend_outside(ax, title=f"Not shown (fewer than {min_cell}):\n{', '.join(suppressed)}" if suppressed else None)
     table_ = ax.table(cellText=[[f"{v:,}" for v in at] for _, at in rows], rowLabels=[r for r, _ in rows],
                       colLabels=[f"{t:g}" for t in ticks], loc="bottom", bbox=[0.0, -0.55, 1.0, 0.3],
                       cellLoc="center", edges="open")
@@ -793,17 +1114,31 @@ def survival_curves(
     return ax
 
 
+def _times(hr: float) -> str:
+    """A hazard ratio in words: "half", "twice", else "0.62 times"."""
+    if 0.47 <= hr <= 0.53:
+        return "half"
+    if 1.9 <= hr <= 2.1:
+        return "twice"
+    return f"{hr:.2f} times"
+
+
 def forest(data, *, ax: plt.Axes | None = None, title: str | None = None, n: int | None = None,
            terms: list[str] | None = None) -> plt.Axes:
-    """Forest plot of hazard ratios with 95% intervals on a log scale (1 = no difference).
+    """Forest plot of hazard ratios with 95% intervals on a ratio axis that reads in plain numbers
+    (:func:`ratio_axis`: "0.5", "1", "2", with the line at 1 labelled "same rate").
+
+    Segment terms are drawn in their segment's colour, other terms in the estimate colour.
 
     Parameters
     ----------
     data : CoxModel or DataFrame
         A ``cxlib.survival.cox`` result, or a table with ``hazard_ratio, ci_low, ci_high`` and ``label`` (or
-        ``covariate``) naming each term.
+        ``covariate``) naming each term (``variable`` and ``level`` name a categorical term's level).
     ax : Axes, optional
     title : str, optional
+        Defaults to the term furthest from the same rate, in words with its hazard ratio; the base n is
+        added unless the title states one.
     n : int, optional
         Customers in the model (shown in the title; a result knows its own).
     terms : list of str, optional
@@ -825,54 +1160,87 @@ def forest(data, *, ax: plt.Axes | None = None, title: str | None = None, n: int
     >>> ax = forest(m, ax=plt.figure().gca())
     >>> ax.get_xscale(), [t.get_text() for t in ax.get_yticklabels()]
     ('log', ['Segment: other', 'Segment: fully connected'])
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['0.25', '0.5', '1\\nsame rate', '2']
+    >>> ax.get_title(loc="left")
+    'Fully connected customers leave at 0.38 times the rate of highly satisfied ones (HR 0.38) (n=370)'
     """
     from .errors import ArgumentError
 
+    reference = {}
     if hasattr(data, "table") and hasattr(data, "hazard_ratio"):
         n = n if n is not None else data.n
+        reference = dict(getattr(data, "reference", {}) or {})
         data = data.table
     d = data if terms is None else data[data["covariate"].isin(terms)]
+    d = d[np.isfinite(d["hazard_ratio"].astype(float)) & (d["hazard_ratio"].astype(float) > 0)]
     if d.empty:
         raise ArgumentError("plots.forest: there is no hazard ratio to draw", function="plots.forest", argument="data")
     ax = ax or plt.gca()
-    d = d.iloc[::-1]
+    d = d.iloc[::-1].reset_index(drop=True)
     names = d["label"] if "label" in d else d["covariate"]
     y = np.arange(len(d))
-    ax.errorbar(d["hazard_ratio"], y, xerr=_error_bars(d["hazard_ratio"], d["ci_low"], d["ci_high"]),
-                fmt="o", color=SEGMENT_COLOURS["fully connected"], capsize=3, lw=1.2)
-    ax.axvline(1.0, color="#555", ls="--", lw=0.8)
-    ax.set_xscale("log")
-    lo = float(np.nanmin(np.r_[d["ci_low"].to_numpy(float), 1.0]))
-    hi = float(np.nanmax(np.r_[d["ci_high"].to_numpy(float), 1.0]))
-    nice = [v for v in (0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 10) if lo / 1.2 <= v <= hi * 1.2]
-    ax.set_xticks(nice, [f"{v:g}" for v in nice])
-    ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    for yi, r in d.iterrows():
+        seg = r.get("level") if r.get("variable") == "segment" else None
+        ax.errorbar([r["hazard_ratio"]], [yi], xerr=_error_bars([r["hazard_ratio"]], [r["ci_low"]], [r["ci_high"]]),
+                    fmt="o", color=colour_of(seg) if seg else PALETTE["estimate"], ecolor=PALETTE["ink"], capsize=3, lw=1.2)
+    ends = np.r_[d["hazard_ratio"], d["ci_low"], d["ci_high"]].astype(float)
+    ends = ends[np.isfinite(ends) & (ends > 0)]
+    ratio_axis(ax, float(ends.min()), float(ends.max()), axis="x", reference_label="same rate")
     ax.set_yticks(y, [_mathtext_safe(v) for v in names])
-    ax.set_xlabel("Hazard ratio (log scale): below 1 = leaves less often")
-    ax.set_title(title or "What goes with leaving" + (f" (n={n:,})" if n else ""))
+    ax.set_ylim(-0.6, len(d) - 0.4)
+    ax.set_xlabel("Hazard ratio (log scale): below 1 = leaves less often, 95% CI")
+    if title is None:
+        r = d.loc[np.abs(np.log(d["hazard_ratio"].astype(float))).idxmax()]
+        hr = float(r["hazard_ratio"])
+        if "variable" in d and r.get("level") not in (None, "") and pd.notna(r.get("level")):
+            who = f"{_cap(r['level'])} customers" if r["variable"] == "segment" else _mathtext_safe(r["label"] if "label" in d else r["covariate"])
+            ref = reference.get(r["variable"])
+            ref_text = f" of {ref} ones" if ref is not None and r["variable"] == "segment" else f" of {ref}" if ref is not None else ""
+            title = f"{who} leave at {_times(hr)} the rate{ref_text} (HR {hr:.2f})"
+        else:
+            what = _mathtext_safe(r["label"] if "label" in d else r["covariate"])
+            title = f"Each unit of {what[:1].lower()}{what[1:]} goes with {_times(hr)} the rate of leaving (HR {hr:.2f})"
+    ax.set_title(_with_n(title, n))
     return ax
 
 
+#: The unit of each wave-comparison metric's change, and how a proportion is scaled for it.
+_WAVE_UNITS = {"connected": ("percentage points", 100.0), "attrition": ("percentage points", 100.0),
+               "advocacy": ("percentage points", 100.0), "nps": ("NPS points", 1.0)}
+
+
 def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None,
-                   alpha: float = 0.05) -> plt.Axes:
-    """Before/after scorecard: each metric's change with its 95% interval; filled marks are significant
-    after Holm's adjustment, hollow ones are not.
+                   alpha: float = 0.05, value_label: str | None = None):
+    """Before/after scorecard: each metric's change with its 95% interval, one panel per unit (percentage
+    points, NPS points, the value's unit), so that no axis mixes units. Filled marks are supported after
+    Holm's adjustment, hollow ones are not; every metric compared is drawn, moved or not.
 
     Parameters
     ----------
     data : WaveComparison or DataFrame
         ``cxlib.waves.compare_waves``' result (or its table: ``metric, before, after, change, ci_low, ci_high,
-        p_adjusted, n_before, n_after``). ``value`` is left out (a currency does not share an axis with
-        percentage points). Shares are plotted in percentage points, NPS in points.
+        p_adjusted, n_before, n_after``). Shares are plotted in percentage points, NPS in points, value in
+        its own unit on its own panel.
     ax : Axes, optional
+        The area to draw in: split into one panel per unit (the panels replace it in its figure).
     title : str, optional
+        Title over the first panel (default: how many metrics moved, naming the largest move); the base n
+        is added unless the title states one.
     alpha : float
-        Significance level for the filled marks.
+        Level for the filled marks (Holm-adjusted p-values).
+    value_label : str, optional
+        What the value is, with its unit (default: the result's value column, e.g. "Mean annual spend").
+
+    Returns
+    -------
+    tuple of Axes
+        One per unit, top to bottom.
 
     Raises
     ------
     ValueError
-        When there is nothing to draw (no metric other than value was compared).
+        When there is nothing to draw (no metric was compared).
 
     Examples
     --------
@@ -880,34 +1248,71 @@ def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None
     >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> card = cx.advocacy.compare_waves(eng)
-    >>> ax = wave_scorecard(card, ax=plt.figure().gca())
-    >>> len(ax.get_yticklabels())
-    4
+    >>> axes = wave_scorecard(card, ax=plt.figure(figsize=(9, 5)).gca())
+    >>> [a.get_xlabel().split(",")[0] for a in axes]
+    ['Change in percentage points', 'Change in NPS points', 'Change in mean annual spend']
+    >>> axes[0].get_title(loc="left")
+    'None of the 5 measures moved beyond chance between pre and post (n=380)'
     """
     table = data.table if hasattr(data, "table") and not isinstance(data, pd.DataFrame) else data
-    d = table[(table["metric"] != "value") & table["change"].notna()].iloc[::-1].reset_index(drop=True)
+    d = table[table["change"].notna()].reset_index(drop=True)
     if d.empty:
-        raise ValueError("wave_scorecard: nothing to draw (no metric other than value was compared)")
-    ax = ax or plt.gca()
-    scale = np.where(d["metric"] == "nps", 1.0, 100.0)
-    change, lo, hi = d["change"] * scale, d["ci_low"] * scale, d["ci_high"] * scale
-    y = np.arange(len(d))
-    colour = SEGMENT_COLOURS["fully connected"]
-    for yi, c, l, h, p in zip(y, change, lo, hi, d["p_adjusted"]):
-        ax.plot([l, h], [yi, yi], color=colour, lw=1.6)
-        ax.plot([c], [yi], "o", ms=8, color=colour, mfc=colour if p < alpha else "white", mew=1.6)
-    ax.axvline(0, color="#555", ls="--", lw=0.8)
-    labels = []
-    for _, r in d.iterrows():
-        k = 1.0 if r["metric"] == "nps" else 100.0
-        unit = "" if r["metric"] == "nps" else "%"
-        before, after = (f"{v * k:.0f}{unit}".replace("-", "−") for v in (r["before"], r["after"]))
-        labels.append(f"{METRIC_LABELS.get(r['metric'], r['metric'])}\n{before} → {after}")
-    ax.set_yticks(y, labels)
-    ax.set_xlabel("Change after − before, with 95% CI (filled: significant after Holm adjustment)")
+        raise ValueError("wave_scorecard: nothing to draw (no metric was compared)")
+    if value_label is None:
+        value = getattr(data, "value", None)
+        value_label = f"mean {str(value).replace('_', ' ')}" if value else "mean value"
+    units = {m: _WAVE_UNITS.get(m, (value_label if m == "value" else str(m), 1.0)) for m in d["metric"]}
+    panels = list(dict.fromkeys(units[m][0] for m in d["metric"]))
+    counts = [sum(units[m][0] == u for m in d["metric"]) for u in panels]
+    if ax is None:
+        fig = plt.figure(figsize=(9, 1.2 + 0.75 * len(d) + 0.6 * len(panels)))
+        spec = fig.add_gridspec(len(panels), 1, height_ratios=[c + 0.8 for c in counts])
+    else:
+        fig = ax.figure
+        spec = ax.get_subplotspec().subgridspec(len(panels), 1, height_ratios=[c + 0.8 for c in counts], hspace=0.9)
+        ax.remove()
+    axes = tuple(fig.add_subplot(spec[i]) for i in range(len(panels)))
+    moved = []
+    for pax, unit in zip(axes, panels):
+        rows = d[[units[m][0] == unit for m in d["metric"]]].iloc[::-1]
+        y = np.arange(len(rows))
+        labels = []
+        for yi, (_, r) in zip(y, rows.iterrows()):
+            k = units[r["metric"]][1]
+            c, lo, hi = r["change"] * k, r["ci_low"] * k, r["ci_high"] * k
+            supported = bool(r["p_adjusted"] < alpha) if pd.notna(r.get("p_adjusted")) else False
+            colour = WAVE_COLOURS["after"]
+            pax.plot([lo, hi], [yi, yi], color=colour, lw=1.6)
+            pax.plot([c], [yi], "o", ms=8, color=colour, mfc=colour if supported else PALETTE["paper"], mew=1.6)
+            if supported:
+                moved.append((abs(c) / max(abs(hi - lo), 1e-12), r["metric"], c, unit))
+            pct = "%" if k == 100.0 else ""
+            level = "{:,.0f}" if r["metric"] == "value" and max(abs(r["before"]), abs(r["after"])) >= 100 else "{:.0f}"
+            before, after = (_minus(level.format(v * k) + pct) for v in (r["before"], r["after"]))
+            name = METRIC_LABELS.get(r["metric"], value_label[:1].upper() + value_label[1:] if r["metric"] == "value"
+                                     else str(r["metric"]))
+            labels.append(f"{_mathtext_safe(name.replace(' (pts)', '').replace(' (points)', ''))}\n{before} → {after}")
+        pax.axvline(0, color=PALETTE["reference"], ls="--", lw=0.8, zorder=1)
+        pax.set_yticks(y, labels)
+        pax.set_ylim(-0.6, len(rows) - 0.4)
+        span = float(np.nanmax(np.abs(np.r_[rows["ci_low"], rows["ci_high"]].astype(float)))) * units[rows["metric"].iloc[0]][1]
+        pax.set_xlim(-span * 1.15 if span > 0 else -1, span * 1.15 if span > 0 else 1)
+        pax.set_xlabel(f"Change in {unit}, after − before, 95% CI")
     n = int((d["n_before"] + d["n_after"]).max())
-    ax.set_title(title or f"What changed between the waves (n={n:,})")
-    return ax
+    if title is None:
+        waves = getattr(data, "waves", ())
+        between = f" between {waves[0]} and {waves[1]}" if len(waves) == 2 else ""
+        if moved:
+            _, metric, c, unit = max(moved)
+            name = METRIC_LABELS.get(metric, value_label).replace(" (pts)", "").replace(" (points)", "")
+            title = (f"{len(moved)} of {len(d)} measures moved{between}; {name[:1].lower()}{name[1:]} "
+                     f"{'rose' if c > 0 else 'fell'} {abs(c):.1f} {unit if unit != value_label else ''}".rstrip())
+        else:
+            title = f"None of the {len(d)} measures moved beyond chance{between}"
+    axes[0].set_title(_with_n(title, n))
+    axes[-1].set_xlabel(axes[-1].get_xlabel() + "\nFilled: supported after Holm's adjustment for the "
+                        f"{len(d)} measures compared; hollow: not")
+    return axes
 
 
 def nps_by_segment(data, *, ax: plt.Axes | None = None, title: str | None = None,
@@ -950,20 +1355,28 @@ def nps_by_segment(data, *, ax: plt.Axes | None = None, title: str | None = None
         raise ValueError(f"nps_by_segment: nothing to draw (no group has {max(min_cell, 1)} or more answers)")
     ax = ax or plt.gca()
     y = np.arange(len(shown))
-    ax.barh(y, shown["nps"], color=[SEGMENT_COLOURS.get(str(s), "#0072B2") for s in shown.index], height=0.6)
+    ax.barh(y, shown["nps"], color=[colour_of(s) for s in shown.index], height=0.6)
     ax.errorbar(shown["nps"], y, xerr=_error_bars(shown["nps"], shown["ci_low"], shown["ci_high"]),
-                fmt="none", ecolor="#222", capsize=4, lw=1.2)
+                fmt="none", ecolor=PALETTE["ink"], capsize=4, lw=1.2)
     for yi, (seg, r) in zip(y, shown.iterrows()):
-        x = max(r["ci_high"], 0) + 3
-        ax.text(x, yi, f"{r['nps']:+.0f}  (n={int(r['n']):,})".replace("-", "−"), va="center", fontsize=10)
-    ax.set_yticks(y, [str(s)[:1].upper() + str(s)[1:] for s in shown.index])
+        # The value sits beyond the interval's outer end, on the side the bar points to.
+        right = r["nps"] >= 0
+        x = (max(r["ci_high"], 0) + 3) if right else (min(r["ci_low"], 0) - 3)
+        ax.text(x, yi, _minus(f"{r['nps']:+.0f}"), va="center", ha="left" if right else "right", fontsize=10,
+                color=PALETTE["ink"])
+    ax.set_yticks(y, [_cap(s) for s in shown.index])
     ax.invert_yaxis()
-    ax.axvline(0, color="#555", lw=0.8)
+    ax.axvline(0, color=PALETTE["reference"], lw=0.8)
     ax.set_xlim(-100, 100)
     ax.set_xlabel("Net Promoter Score: % promoters (9–10) − % detractors (0–6), with 95% CI")
     hidden = [str(s) for s in d.index if s not in shown.index]
     note = f"; fewer than {min_cell} answers, not shown: {', '.join(hidden)}" if hidden else ""
-    ax.set_title(title or f"Net Promoter Score by {str(key).replace('_', ' ')} (n={int(shown['n'].sum()):,}{note})")
+    if title is None:
+        hi, lo = shown["nps"].astype(float).idxmax(), shown["nps"].astype(float).idxmin()
+        title = _minus(f"{_cap(hi)} customers give an NPS of {shown.loc[hi, 'nps']:+.0f}"
+                       + (f", {lo} ones {shown.loc[lo, 'nps']:+.0f}" if lo != hi else ""))
+        title = f"{title} (n={int(shown['n'].sum()):,}{note})"
+    ax.set_title(_with_n(title, int(shown["n"].sum())))
     return ax
 
 
@@ -1009,12 +1422,13 @@ def word_frequency(data, *, ax: plt.Axes | None = None, title: str | None = None
     return ax
 
 
-def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str, scale: float = 1.0, fmt: str = "{:.2f}",
-              colour: str | None = None, colour_by: str | None = None, reference: float | None = None,
-              ax: plt.Axes | None = None) -> plt.Axes:
-    """Horizontal bars of estimates with their 95% intervals, one per row, labelled with the value and n.
+def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None = None, scale: float = 1.0,
+              fmt: str = "{:.2f}", colour: str | None = None, colour_by: str | None = None,
+              reference: float | None = None, n: int | None = None, ax: plt.Axes | None = None) -> plt.Axes:
+    """Horizontal bars of estimates with their 95% intervals, one per row, each labelled with its value; the
+    base n is stated once, in the title.
 
-    The generic chart of the executive summary: any rows of ``label, estimate, ci_low, ci_high, n``.
+    The generic chart of the executive summary: any rows of ``label, estimate, ci_low, ci_high`` (+ ``n``).
 
     Parameters
     ----------
@@ -1022,52 +1436,328 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str, scale:
         ``label`` column plus ``estimate, ci_low, ci_high`` and, optionally, ``n``.
     label : str
         Column naming each bar.
-    xlabel, title : str
-        Axis label and title (the title should state the finding and n).
+    xlabel : str
+        Axis label (with the unit).
+    title : str, optional
+        Should state the finding (default: the largest estimate, with its value). The base n is added
+        unless the title states one: ``n`` when given, else the rows' n when they share one, else their sum
+        (rows that are groups of one base).
     scale : float
         Multiplier for display (100 for shares shown as percentages).
     fmt : str
         Format of the value printed beside each bar (after scaling).
     colour : str, optional
-        One colour for all bars (default: the fully connected blue).
+        One colour for all bars (default: the estimate colour, ``PALETTE["estimate"]``).
     colour_by : str, optional
         Column whose values are segment or quadrant names, coloured as everywhere else.
     reference : float, optional
         Draw a dashed line at this value (e.g. 1 for a multiplier).
+    n : int, optional
+        The base stated in the title.
     ax : Axes, optional
 
     Examples
     --------
     >>> import matplotlib.pyplot as plt
     >>> d = pd.DataFrame({"label": ["Fully connected", "Other"], "estimate": [0.2, 0.5], "ci_low": [0.17, 0.46], "ci_high": [0.23, 0.54], "n": [300, 700]})
-    >>> ax = estimates(d, label="label", scale=100, fmt="{:.0f}%", xlabel="Share (%)", title="Shares (n=1,000)", ax=plt.figure().gca())
-    >>> [t.get_text() for t in ax.texts]
-    ['20%  (n=300)', '50%  (n=700)']
+    >>> set_theme()  # as the notebooks do: titles on the left
+    >>> ax = estimates(d, label="label", scale=100, fmt="{:.0f}%", xlabel="Share (%)", colour_by="label", ax=plt.figure().gca())
+    >>> [t.get_text() for t in ax.texts], ax.get_title(loc="left")
+    (['20%', '50%'], 'Other is highest, at 50% (n=1,000)')
     """
+    from .errors import ArgumentError
+
+    missing = [c for c in (label, "estimate", "ci_low", "ci_high") if c not in data.columns]
+    if missing:
+        raise ArgumentError(f"plots.estimates: data has no column {missing[0]!r} (columns: {', '.join(map(str, data.columns))})",
+                            function="plots.estimates", argument="data")
     ax = ax or plt.gca()
     d = data.reset_index(drop=True)
     y = np.arange(len(d))
     est, lo, hi = d["estimate"] * scale, d["ci_low"] * scale, d["ci_high"] * scale
-    palette = {**SEGMENT_COLOURS, **QUADRANT_COLOURS}
-    colours = ([palette.get(str(v), "#0072B2") for v in d[colour_by]] if colour_by
-               else [colour or SEGMENT_COLOURS["fully connected"]] * len(d))
+    colours = ([colour_of(v) for v in d[colour_by]] if colour_by else [colour or PALETTE["estimate"]] * len(d))
     ax.barh(y, est, color=colours, height=0.6)
-    ax.errorbar(est, y, xerr=_error_bars(est, lo, hi), fmt="none",
-                ecolor="#222", capsize=4, lw=1.2)
-    span = float(np.nanmax(np.abs(hi))) if len(d) else 1.0
-    for yi, (e, h, row) in enumerate(zip(est, hi, d.itertuples())):
-        n_text = f"  (n={int(row.n):,})" if "n" in d.columns and pd.notna(getattr(row, "n", np.nan)) else ""
-        ax.text(max(h, 0) + 0.02 * span, yi, fmt.format(e) + n_text, va="center", fontsize=10)
-    ax.set_yticks(y, [str(v) for v in d[label]])
+    ax.errorbar(est, y, xerr=_error_bars(est, lo, hi), fmt="none", ecolor=PALETTE["ink"], capsize=4, lw=1.2)
+    span = float(np.nanmax(np.abs(np.r_[hi, lo]))) if len(d) else 1.0
+    for yi, (e, l, h) in enumerate(zip(est, lo, hi)):
+        # The value sits beyond the interval's outer end, on the side the bar points to.
+        right = not (e < 0)
+        x = (max(h, 0) if right else min(l, 0)) + (0.02 if right else -0.02) * span
+        ax.text(x, yi, _minus(fmt.format(e)), va="center", ha="left" if right else "right", fontsize=10,
+                color=PALETTE["ink"])
+    ax.set_yticks(y, [_mathtext_safe(v) for v in d[label]])
     ax.invert_yaxis()
     if reference is not None:
-        ax.axvline(reference, color="#555", ls="--", lw=0.8)
-    ax.set_xlim(min(0.0, float(np.nanmin(lo)) * 1.1) if len(d) else 0, span * 1.35)
+        ax.axvline(reference, color=PALETTE["reference"], ls="--", lw=0.8, zorder=1)
+    low = float(np.nanmin(lo)) if len(d) else 0.0
+    ax.set_xlim(min(0.0, low - 0.35 * span) if low < 0 else 0.0, span * 1.35)
     if span >= 1e4:  # money totals: plain thousands separators, not an offset such as "1e6"
-        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: _minus(f"{v:,.0f}")))
     ax.set_xlabel(xlabel)
-    ax.set_title(title)
+    if n is None and "n" in d.columns and d["n"].notna().any():
+        ns = d["n"].dropna().astype(int)
+        n = int(ns.iloc[0]) if ns.nunique() == 1 else int(ns.sum())
+    if title is None:
+        i = int(np.nanargmax(est.to_numpy(float)))
+        title = f"{_mathtext_safe(d.loc[i, label])} is highest, at {_minus(fmt.format(est.iloc[i]))}"
+    ax.set_title(_with_n(title, n))
     return ax
+
+
+# -- House-style checks ---------------------------------------------------------------------------------------
+# Public so that a researcher (and tests/chartlint.py) can check a finished figure against the house style.
+
+def _renderer(fig):
+    """A renderer for ``fig`` after a full draw (a figure closed in pyplot gets an Agg canvas)."""
+    if not hasattr(fig.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
+def text_artists(fig) -> list:
+    """Every visible, non-empty text box of ``fig`` that a reader reads: titles, axis labels, tick labels
+    inside the view, texts and annotations, legend entries and titles, table cells, figure texts.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("Spend rises 12%"); _ = ax.set_xticks([])
+    >>> _ = ax.set_yticks([]); [t.get_text() for t in text_artists(fig)]
+    ['Spend rises 12%']
+    """
+    from matplotlib.text import Text
+
+    out: list = []
+
+    def add(t) -> None:
+        if isinstance(t, Text) and t.get_visible() and t.get_text().strip() and t not in out:
+            out.append(t)
+
+    for t in fig.texts:
+        add(t)
+    add(getattr(fig, "_suptitle", None))
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for t in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label):
+            add(t)
+        for axis, lim in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            lo, hi = sorted(lim)
+            tol = 1e-9 * abs(hi - lo)
+            for tick in axis.get_major_ticks():
+                if lo - tol <= tick.get_loc() <= hi + tol:
+                    add(tick.label1)
+                    add(tick.label2)
+        for t in ax.texts:
+            add(t)
+        legends = [ax.get_legend()] if ax.get_legend() is not None else []
+        for legend in legends:
+            if legend.get_visible():
+                for t in legend.get_texts():
+                    add(t)
+                add(legend.get_title())
+        for table in ax.tables:
+            for cell in table.get_celld().values():
+                add(cell.get_text())
+    for legend in fig.legends:
+        for t in legend.get_texts():
+            add(t)
+    return out
+
+
+def _boxes_overlap(a, b, tol: float = 1.0) -> bool:
+    """Whether two display boxes overlap by more than ``tol`` pixels both ways."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > tol and min(a.y1, b.y1) - max(a.y0, b.y0) > tol
+
+
+def text_overlaps(fig) -> list[tuple]:
+    """Pairs of text boxes of ``fig`` that overlap (window extents after a draw), as ``(text, text)``.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.text(0.5, 0.5, "Staff remember me"); _ = ax.text(0.5, 0.5, "Handwritten note")
+    >>> [(a.get_text(), b.get_text()) for a, b in text_overlaps(fig)]
+    [('Staff remember me', 'Handwritten note')]
+    """
+    renderer = _renderer(fig)
+    boxes = []
+    for t in text_artists(fig):
+        try:
+            boxes.append((t, t.get_window_extent(renderer)))
+        except (RuntimeError, ValueError):  # a text that cannot be laid out is not drawn
+            continue
+    return [(a, b) for i, (a, ba) in enumerate(boxes) for b, bb in boxes[i + 1:] if _boxes_overlap(ba, bb)]
+
+
+def _in_data(artist, ax) -> bool:
+    """Whether ``artist`` is placed in ``ax``'s data coordinates (reference lines across the axes are not)."""
+    try:
+        if artist.get_transform() == ax.transData:
+            return True
+    except AttributeError:
+        return False
+    offsets = getattr(artist, "get_offset_transform", None)
+    return offsets is not None and offsets() == ax.transData
+
+
+def _data_boxes(ax, renderer) -> list[tuple]:
+    """(artist, display box or point array) of the data drawn on ``ax``: bars, lines, markers, error bars,
+    interval bands and scatter points."""
+    from matplotlib.collections import PathCollection
+
+    out = []
+    for line in ax.lines:
+        if line.get_visible() and _in_data(line, ax) and len(line.get_xydata()):
+            xy = line.get_xydata()
+            out.append((line, ax.transData.transform(xy[np.isfinite(xy).all(axis=1)])))
+    for patch in ax.patches:
+        if patch.get_visible() and _in_data(patch, ax):
+            out.append((patch, patch.get_window_extent(renderer)))
+    for coll in ax.collections:
+        if not coll.get_visible() or not _in_data(coll, ax):
+            continue
+        if isinstance(coll, PathCollection) and len(coll.get_offsets()):
+            offsets = np.asarray(coll.get_offsets(), dtype=float)
+            out.append((coll, coll.get_offset_transform().transform(offsets[np.isfinite(offsets).all(axis=1)])))
+        else:
+            for path in coll.get_paths():
+                out.append((coll, coll.get_transform().transform_path(path)))
+    return out
+
+
+def legend_overlaps(fig) -> list[tuple]:
+    """``(legend, artist)`` for every data artist (bar, line, marker, error bar, band) a legend covers.
+
+    Lines are tested along their drawn segments and markers as points, against the legend's box in display
+    coordinates; a legend outside the axes covers nothing.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1, 2], [1, 1, 0], "o-", label="Fully connected")
+    >>> _ = ax.legend(loc="upper left")
+    >>> len(legend_overlaps(fig)) > 0  # the line runs under the legend
+    True
+    >>> _ = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
+    >>> legend_overlaps(fig)
+    []
+    """
+    from matplotlib.path import Path as MplPath
+
+    renderer = _renderer(fig)
+    hits = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible():
+            continue
+        box = legend.get_window_extent(renderer)
+        for artist, shape in _data_boxes(ax, renderer):
+            if isinstance(shape, np.ndarray):
+                covered = len(shape) and (box.count_contains(shape) > 0 or (
+                    getattr(artist, "get_linestyle", lambda: "None")() not in ("None", "none", "", " ")
+                    and len(shape) > 1 and MplPath(shape).intersects_bbox(box, filled=False)))
+            elif isinstance(shape, MplPath):
+                filled = len(artist.get_facecolors()) and (np.asarray(artist.get_facecolors())[:, 3] > 0).any()
+                covered = shape.intersects_bbox(box, filled=bool(filled))
+            else:
+                covered = _boxes_overlap(shape, box, tol=0.5)
+            if covered:
+                hits.append((legend, artist))
+    return hits
+
+
+_PLAIN_NUMBER = re.compile(r"^[−-]?\d+(\.\d+)?(%|×)?(\n.*)?$", re.DOTALL)
+
+
+def drawn_colours(fig) -> set[str]:
+    """Every colour drawn by bars, lines, markers, collections and texts of ``fig`` (``#rrggbb``, lower case;
+    fully transparent ones left out)."""
+    from matplotlib.colors import to_hex, to_rgba_array
+
+    out: set[str] = set()
+
+    def add(colours) -> None:
+        try:
+            arr = to_rgba_array(colours)
+        except (ValueError, TypeError):
+            return
+        out.update(to_hex(c[:3]).lower() for c in arr if c[3] > 0)
+
+    for ax in fig.axes:
+        for patch in ax.patches:
+            if patch.get_visible():
+                add(patch.get_facecolor())
+                if patch.get_linewidth() > 0:
+                    add(patch.get_edgecolor())
+        for line in ax.lines:
+            if line.get_visible():
+                if line.get_linestyle() not in ("None", "none", "", " "):
+                    add(line.get_color())
+                if line.get_marker() not in (None, "None", "none", "", " "):
+                    add([line.get_markerfacecolor(), line.get_markeredgecolor()])
+        for coll in ax.collections:
+            if coll.get_visible():
+                add(coll.get_facecolors())
+                if np.size(coll.get_linewidths()) and np.max(coll.get_linewidths()) > 0:
+                    add(coll.get_edgecolors())
+        for t in ax.texts:
+            if t.get_visible() and t.get_text().strip():
+                add(t.get_color())
+    return out
+
+
+def layout_problems(fig) -> list[str]:
+    """What breaks the house chart style in a finished figure, one plain sentence each (empty: none).
+
+    Checks: no two text boxes overlap; no legend covers data; every colour drawn is a house colour
+    (:func:`house_colours`); every log axis is labelled with plain numbers ("0.5", "2", never "10⁰" or
+    "6×10⁻¹"). Titles are not judged here (``tests/chartlint.py`` does that with the text checks).
+
+    Parameters
+    ----------
+    fig : matplotlib Figure, Axes or Chart
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.bar([0], [1], color="#ff0000"); _ = ax.set_title("Spend rose 12%")
+    >>> layout_problems(fig)
+    ['colour #ff0000 is not a house colour (plots.house_colours())']
+    """
+    fig = getattr(fig, "figure", fig)
+    if hasattr(fig, "get_figure") and not hasattr(fig, "canvas"):
+        fig = fig.get_figure()
+    out = [f"text boxes overlap: {_short(a.get_text())!r} and {_short(b.get_text())!r}" for a, b in text_overlaps(fig)]
+    covered: dict = {}
+    for legend, artist in legend_overlaps(fig):
+        covered.setdefault(id(legend), (legend, []))[1].append(type(artist).__name__)
+    for legend, kinds in covered.values():
+        out.append(f"the legend covers data ({', '.join(sorted(set(kinds)))}) in "
+                   f"{_short(legend.axes.get_title(loc='left') or legend.axes.get_title())!r}")
+    house = house_colours()
+    out += [f"colour {c} is not a house colour (plots.house_colours())" for c in sorted(drawn_colours(fig) - house)]
+    for ax in fig.axes:
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            if axis.get_scale() != "log":
+                continue
+            bad = [t.get_text() for t in axis.get_ticklabels(which="both")
+                   if t.get_visible() and t.get_text().strip() and not _PLAIN_NUMBER.match(t.get_text().strip())]
+            if bad:
+                out.append(f"the log {name} axis has tick labels that are not plain numbers: {bad[:4]}")
+    return out
+
+
+def _short(text: str, k: int = 50) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= k else flat[: k - 1] + "…"
 
 
 class Chart:
