@@ -55,9 +55,11 @@ demo: $(STAMP) browser ## run every notebook on every engagement under data/ -> 
 	$(BIN)/cx run $(ENGAGEMENTS) --out reports $(if $(JOBS),--jobs $(JOBS))
 	$(BIN)/python -m cxlib.browser reports
 
-# The suite runs on every core (pytest-xdist, tests handed out one by one). A session fixture is built once per
-# worker that needs it. (--dist loadgroup would pin groups, but pytest-xdist 3.8 cannot rename pytest 9's
-# node ids, so its groups are silently ignored.)
+# The suite runs on every core (pytest-xdist, tests handed out one by one). The small batch that many tests
+# read (tests/conftest.py: one `cx run`) is built once per session, by the first worker that needs it, under a
+# file lock; the others wait and share it. synth's calibration is cached on disk (~/.cache/cxlib).
+# (--dist loadgroup would pin groups, but pytest-xdist 3.8 cannot rename pytest 9's node ids, so its groups
+# are silently ignored.)
 PYTEST_WORKERS ?= auto
 test: $(STAMP) browser rlang ## run the test suite (slow cases in their quick form; browser and R checks included)
 	CXLIB_REQUIRE_BROWSER=1 CXLIB_REQUIRE_R=1 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load

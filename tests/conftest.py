@@ -1,10 +1,14 @@
 """Shared fixtures: fixed seeds, figures closed after each test, the --slow switch."""
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import random
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib
 
@@ -99,31 +103,82 @@ def _plant_pii_corpus(folder) -> None:
                                                                        lineterminator="\n")
 
 
+@contextlib.contextmanager
+def _exclusive(lock: Path):
+    """Hold an exclusive lock on the file ``lock`` (created if missing) for the block: the xdist workers of a
+    session queue on it."""
+    import fcntl
+
+    with lock.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build) -> tuple[Path, dict]:
+    """(folder, what ``build`` returned): ``build(folder)`` run once for the whole session.
+
+    Under pytest-xdist the workers share the session's base temporary folder (the parent of each worker's
+    own): the first worker to take the lock builds there and leaves a JSON record, the others wait for the
+    lock and reuse the folder (a build costs a minute: one ``cx run``, not one per worker). A build that
+    raised leaves no record, so the next worker builds afresh. Without ``fcntl`` (Windows) each worker
+    builds its own.
+    """
+    import importlib.util
+
+    base = tmp_path_factory.getbasetemp()
+    if importlib.util.find_spec("fcntl") is None:
+        folder = tmp_path_factory.mktemp(name)
+        return folder, build(folder)
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, record = shared / name, shared / f"{name}.built.json"
+    with _exclusive(shared / f"{name}.lock"):
+        if record.exists():
+            return folder, json.loads(record.read_text(encoding="utf-8"))
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        built = build(folder)
+        record.write_text(json.dumps(built), encoding="utf-8")
+        return folder, built
+
+
 @pytest.fixture(scope="session")
 def small_engagements(tmp_path_factory):
-    """A small synthetic retailer and a copy of it whose customers file has no rows.
+    """A small synthetic retailer and a copy of it whose customers file has no rows (read-only: built once
+    per session and shared by the xdist workers).
 
     The retailer's survey carries the PII corpus of tests/pii_corpus.py (``_plant_pii_corpus``): its
     comments are the corpus, and it has the ``pii`` columns whose values the comments name
     (tests/test_privacy_scan.py checks that none of it is published).
     """
-    root = tmp_path_factory.mktemp("data")
-    good = root / "small-retailer"
-    cxlib.synth.make_engagement("retailer", n_customers=900, seed=3, path=good)
-    _plant_pii_corpus(good)
-    broken = root / "broken-one"
-    shutil.copytree(good, broken)
-    (broken / "customers.csv").write_text("customer_id\n", encoding="utf-8")  # a customers file with no rows
-    return good, broken
+    def build(root: Path) -> dict:
+        good = root / "small-retailer"
+        cxlib.synth.make_engagement("retailer", n_customers=900, seed=3, path=good)
+        _plant_pii_corpus(good)
+        broken = root / "broken-one"
+        shutil.copytree(good, broken)
+        (broken / "customers.csv").write_text("customer_id\n", encoding="utf-8")  # a customers file with no rows
+        return {}
+
+    root, _ = _built_once(tmp_path_factory, "small-engagements", build)
+    return root / "small-retailer", root / "broken-one"
 
 
 @pytest.fixture(scope="session")
 def batch_run(small_engagements, tmp_path_factory):
-    """``cx run`` on a good and a broken engagement: (completed process, reports folder)."""
+    """``cx run`` on a good and a broken engagement: (completed process, reports folder).
+
+    Built once per session and shared by the xdist workers: the reports folder is read-only. A test that
+    runs ``cx run`` on it again copies it first (tests/test_batch.py, ``own_reports``).
+    """
     good, broken = small_engagements
-    out = tmp_path_factory.mktemp("reports")
-    proc = subprocess.run([sys.executable, "-m", "cxlib.cli", "run", str(good), str(broken), "--out", str(out),
-                           "--seed", "0"], capture_output=True, text=True, timeout=900)
-    return proc, out
 
+    def build(out: Path) -> dict:
+        proc = subprocess.run([sys.executable, "-m", "cxlib.cli", "run", str(good), str(broken), "--out", str(out),
+                               "--seed", "0"], capture_output=True, text=True, timeout=900)
+        return {"args": proc.args, "returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}
 
+    out, proc = _built_once(tmp_path_factory, "reports", build)
+    return subprocess.CompletedProcess(**proc), out

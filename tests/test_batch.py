@@ -64,23 +64,35 @@ def test_results_and_provenance(batch_run, small_engagements):
     assert run["packages"]["cxlib"] == cx.__version__
 
 
-def test_failed_rerun_keeps_the_last_good_report(batch_run, small_engagements, tmp_path, monkeypatch):
-    good, _ = small_engagements
+@pytest.fixture
+def own_reports(batch_run, tmp_path) -> Path:
+    """A copy of the session's published reports, for a test that runs ``cx run`` on them again (the session's
+    folder is shared by every test and every xdist worker, so it stays as the batch left it)."""
     _, out = batch_run
+    return Path(shutil.copytree(out, tmp_path / "reports", ignore=shutil.ignore_patterns(".cx-run.lock")))
+
+
+def test_failed_rerun_keeps_the_last_good_report(own_reports, small_engagements, tmp_path):
+    """Notebook 01 failing in its last cell, after cells that load the engagement and show its client: the
+    published report stays byte for byte, and no staging folder is left. (The analysis cells are left out:
+    what is checked is publishing, not what the cells compute.)"""
+    good, _ = small_engagements
+    out = own_reports
     before = {p.name: p.read_bytes() for p in (out / "small-retailer").iterdir()}
     failing = tmp_path / "nb"
     failing.mkdir()
     nb = json.loads((batch.NOTEBOOKS_DIR / "01_motivator_discovery.ipynb").read_text())
-    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                        "source": "raise RuntimeError('boom in the last cell')"})
+    parameters = next(i for i, c in enumerate(nb["cells"]) if "parameters" in c["metadata"].get("tags", []))
+    nb["cells"] = nb["cells"][:parameters + 1] + [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": source}
+        for source in ("import cxlib as cx\ncx.load_engagement(engagement).client",
+                       "raise RuntimeError('boom in the last cell')")]
     (failing / "01_motivator_discovery.ipynb").write_text(json.dumps(nb))
     res = batch.run_engagement(good, out=out, notebooks=[failing / "01_motivator_discovery.ipynb"], seed=0)
     assert res.status == "failed" and "boom in the last cell" in res.error
     after = {p.name: p.read_bytes() for p in (out / "small-retailer").iterdir()}
     assert after == before
     assert not list(out.glob(".staging-*"))
-    # Leave the shared reports as the batch left them: a logged failure would make the next run re-run.
-    (out / ".logs" / "small-retailer.log").unlink()
 
 
 def _cx(*args, timeout=900, **kw):
@@ -88,18 +100,28 @@ def _cx(*args, timeout=900, **kw):
                           timeout=timeout, **kw)
 
 
-def test_unchanged_rerun_skips_and_force_reproduces_results(batch_run, small_engagements):
+def test_unchanged_rerun_skips_and_force_reproduces_results(own_reports, small_engagements, slow):
+    """An unchanged engagement is skipped, its report left byte for byte; ``--force`` runs it again and
+    reproduces its results. Quick form: the forced run is notebook 03's alone, whose figures must equal the
+    batch's (test_a_dask_cluster_gives_the_same_results reruns 01); full form (--slow): every notebook,
+    results.json byte for byte."""
     good, _ = small_engagements
-    _, out = batch_run
+    out = own_reports
     before = {p.name: p.read_bytes() for p in (out / "small-retailer").iterdir()}
     proc = _cx("run", good, "--out", out)
     assert proc.returncode == 0, proc.stderr
     assert "skipped" in proc.stdout and "0 published, 1 unchanged" in proc.stdout
     assert {p.name: p.read_bytes() for p in (out / "small-retailer").iterdir()} == before
-    forced = _cx("run", good, "--out", out, "--force")
+    forced = _cx("run", good, "--out", out, "--force", *([] if slow else ["--notebooks", "03"]))
     assert forced.returncode == 0, forced.stderr
     assert "1 published" in forced.stdout
-    assert (out / "small-retailer" / "results.json").read_bytes() == before["results.json"]
+    again = (out / "small-retailer" / "results.json").read_bytes()
+    if slow:
+        assert again == before["results.json"]
+    else:
+        again_figures, first_figures = json.loads(again), json.loads(before["results.json"])
+        assert "hazard_ratio" in again_figures and len(again_figures) > 3
+        assert {k: first_figures[k] for k in again_figures} == again_figures
     assert json.loads((out / "small-retailer" / "run.json").read_text())["fingerprint"]
 
 
@@ -111,7 +133,9 @@ def test_a_dask_cluster_gives_the_same_results(batch_run, small_engagements, tmp
     good, _ = small_engagements
     _, out = batch_run
     notebooks = None if slow else batch.discover_notebooks(select=["01"])
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    # One worker process in the quick form: one notebook needs no more (still another process than the pool's).
+    with distributed.LocalCluster(n_workers=2 if slow else 1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
         res = batch.run([good], out=tmp_path / "dask", scheduler=cluster.scheduler_address,
                         **({"notebooks": notebooks} if notebooks else {}))
     assert [r.status for r in res] == ["ok"]
@@ -124,13 +148,13 @@ def test_a_dask_cluster_gives_the_same_results(batch_run, small_engagements, tmp
         assert len(dask_figures) > 3 and {k: local_figures[k] for k in dask_figures} == dask_figures
 
 
-def test_sigkill_midway_leaves_every_published_report_byte_identical(batch_run, small_engagements):
+def test_sigkill_midway_leaves_every_published_report_byte_identical(own_reports, small_engagements):
     import os
     import signal
     import time
 
     good, _ = small_engagements
-    _, out = batch_run
+    out = own_reports
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".logs" not in p.parts
               and p.name != ".cx-run.lock"}
     proc = subprocess.Popen([sys.executable, "-m", "cxlib.cli", "run", str(good), "--out", str(out), "--force"],
