@@ -79,11 +79,15 @@ def test_every_figure_has_its_ci_and_n():
     assert re.search(r"\d+–\d+", page.ranking_table().data["Rank, 95% interval"].iloc[0])
 
 
-def test_stage_codes_read_as_labels():
+def test_stages_read_as_the_codebook_labels_them():
     page, eng, _ = _page()
     stage = page.stages.table["stage"].iloc[0]
-    assert f"**{report.pretty(stage)}**" in page.headline()
-    assert set(page.hidden_table().data["Journey stage"]) <= {report.pretty(s) for s in eng.codebook["stage"].dropna()}
+    labels = set(eng.codebook["stage"].dropna())
+    assert stage in labels and stage[:1].isupper()  # the synthetic codebook writes labels, not codes
+    assert f"**{stage}**" in page.headline()  # shown as written
+    assert set(page.hidden_table().data["Journey stage"]) <= labels
+    # a lower-case code is raised at its first letter only; a written label is never re-cased
+    assert page_module.label("discover") == "Discover" and page_module.label("NPS follow-up") == "NPS follow-up"
 
 
 def test_a_hostile_element_name_is_shown_literally_everywhere():
@@ -191,7 +195,9 @@ def test_supported_and_possible_are_marked_everywhere_and_the_words_are_associat
     assert data["Evidence (10% FDR)"].tolist() == (["supported"] * len(imp.hidden_drivers())
                                                    + ["possible"] * len(imp.possible("hidden driver")))
     head = page.headline()
-    assert "supported at a 10% false-discovery rate" in head and "possible hidden driver" in head
+    # the headline says the level in plain words; the rule and the methods name it
+    assert f"once the {len(imp.names)} elements compared are allowed for" in head and "possible hidden driver" in head
+    assert "one named element in 10 would be a false lead" in head and "false-discovery" not in head
     for e in imp.possible("hidden driver")[:page_module.LIST_LIMIT]:
         assert report.text(e) in head and f"**{report.text(e)}**" not in head  # named, not bold
     assert "10% false-discovery rate (Benjamini–Hochberg)" in page.rule() and "possible" in page.rule()
@@ -236,5 +242,6 @@ def test_what_this_shows_says_association_r2_and_the_labels_level():
     note = str(page.what_this_shows())
     assert note.startswith("**What this shows and what it does not.**")
     assert f"R² = {report.number(page.imp.r2, '{:.2f}')}" in note and "does not show what improving" in note
+    assert f"explain {report.percent(page.imp.r2)} of the differences in emotional connection" in note
     assert "10% false-discovery rate" in note and "one named element in 10" in note
     assert not causal_phrases(note), causal_phrases(note)

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import report
+from .. import glossary, report
 from . import common
 from ..drivers import (Importance, OutcomeRanks, PairwiseDifferences, Priorities, RankStability, Rollup,
                        importance, outcome_ranks, pairwise_differences, priorities, rank_stability, rollup)
@@ -68,14 +68,15 @@ def _done(fig: Any) -> Any:
 
 
 def label(code: Any) -> str:
-    """A stage or dimension code as a reader's label (``like shop`` → ``Like shop``), as literal text.
+    """A stage or dimension as the codebook labels it, as literal text: written labels as they are, a
+    lower-case code raised at its first letter (``discover`` → ``Discover``), never re-cased otherwise.
 
     Examples
     --------
-    >>> label("return/service"), label("<b>x</b>")
-    ('Return/service', '&lt;b&gt;x&lt;/b&gt;')
+    >>> label("In the shop"), label("ease"), label("<b>x</b>")
+    ('In the shop', 'Ease', '&lt;b&gt;x&lt;/b&gt;')
     """
-    return report.text(report.pretty(code))
+    return report.text(report.label(code))
 
 
 def names(items: Any, *, limit: int = LIST_LIMIT, bold: bool = True) -> str:
@@ -139,12 +140,12 @@ class DriversPage:
             lines.append("Which elements are linked to emotional connection could not be estimated: "
                          f"{report.text(imp.reason.sentence)} (n={imp.n:,}).")
             return report.Markdown("\n\n".join(lines + self._excluded_lines()))
-        level = imp.rule.level_text()
+        level = self._level_plain()
         hidden, over, key = imp.hidden_drivers(), imp.overrated(), imp.key_drivers()
-        lines.append(f"**{_plural(len(hidden), 'hidden driver', 'hidden drivers')}**, supported at {level}: "
+        lines.append(f"**{_plural(len(hidden), 'hidden driver', 'hidden drivers')}**, supported {level}: "
                      f"{names(hidden)}. Customers do not call them important, yet they are linked to emotional "
                      "connection more than an average element is." + self._possible_text("hidden driver")
-                     if hidden else f"**No supported hidden driver** (at {level}): no element that customers do "
+                     if hidden else f"**No supported hidden driver** ({level}): no element that customers do "
                                     "not call important is clearly linked to emotional connection more than an "
                                     "average element." + self._possible_text("hidden driver"))
         lines.append(f"**{_plural(len(over), 'overrated element', 'overrated elements')}** (supported): "
@@ -160,17 +161,31 @@ class DriversPage:
                                  + self._possible_text("key driver"))
         if self.stages.estimable and len(self.stages.table):
             top = self.stages.table.iloc[0]
-            lines.append(f"The journey stage that matters most is **{label(top['stage'])}**: "
+            lines.append(f"The journey stage most linked to emotional connection is **{label(top['stage'])}**: "
                          f"{report.ci_text(top['derived'], top['ci_low'], top['ci_high'], fmt='{:.0f}%', n=imp.n)} "
-                         "of the connection the experience explains.")
+                         f"of what the elements explain, where the {len(imp.names):,} elements together "
+                         f"{self._explained()}.")
         return report.Markdown("\n\n".join(lines + self._excluded_lines()))
+
+    def _level_plain(self) -> str:
+        """The labels' evidence level in plain words: 'once the 60 elements compared are allowed for (on average
+        at most one named element in 10 would be a false lead)'."""
+        rule = self.imp.rule
+        return (f"once the {len(self.imp.names):,} elements compared are allowed for (on average at most one named "
+                f"element in {max(round(1 / rule.fdr), 2):,} would be a false lead)")
+
+    def _explained(self, *, inside: bool = False) -> str:
+        """'explain 46% of the differences in emotional connection between customers (R² = 0.46)'; ``inside``
+        parentheses already, the R² follows a comma."""
+        r2 = report.number(self.imp.r2, "{:.2f}")
+        return (f"explain {report.percent(self.imp.r2)} of the differences in emotional connection between customers"
+                + (f", R² = {r2}" if inside else f" (R² = {r2})"))
 
     def what_this_shows(self) -> report.Markdown:
         """What the driver analysis shows and what it does not: associations among respondents, credit shared
         between correlated elements, and what a label's false-discovery rate means."""
         imp = self.imp
-        r2 = (f" (together they account for R² = {report.number(imp.r2, '{:.2f}')} of the variation in the "
-              "connection index)") if imp.estimable else ""
+        r2 = (f" (together they {self._explained(inside=True)})") if imp.estimable else ""
         lines = [
             "**What this shows and what it does not.**",
             "- It shows how customers' ratings of each experience element *go together with* their emotional "
@@ -180,8 +195,9 @@ class DriversPage:
             "repeats another divides the credit between them.",
             "- Stated importance is what customers say matters; derived importance is how their ratings go with "
             "connection. A hidden driver is where the two disagree, which makes it worth testing, not proven.",
-            f"- Labels are held to {imp.rule.level_text()}: on average at most one named element in "
-            f"{max(round(1 / imp.rule.fdr), 2):,} would be a false lead. Possible elements need more evidence (a larger sample or the next wave) before acting on "
+            f"- Labels allow for the number of elements compared (a {imp.rule.fdr * 100:.0f}% false-discovery rate, "
+            f"{'Benjamini–Hochberg' if imp.rule.fdr_method == 'bh' else 'Benjamini–Yekutieli'}): on average at most one "
+            f"named element in {max(round(1 / imp.rule.fdr), 2):,} would be a false lead. Possible elements need more evidence (a larger sample or the next wave) before acting on "
             "them.",
         ]
         return report.Markdown("\n".join(lines))
@@ -232,7 +248,7 @@ class DriversPage:
         rows = imp.rows(members)
         return _styler(pd.DataFrame({
             "Element": [str(e) for e in rows["element"]],
-            "Journey stage": [report.pretty(s) for s in rows["stage"]],
+            "Journey stage": [report.label(s) for s in rows["stage"]],
             "Stated importance": [_score(v, k, self.min_cell) for v, k in zip(rows["stated"], rows["n_stated"])],
             "Derived importance, % (95% CI)": [_derived(r) for _, r in rows.iterrows()],
             f"Evidence ({imp.rule.fdr * 100:.0f}% FDR)": [EVIDENCE_WORDS[str(v)] for v in rows["evidence"]],
@@ -272,7 +288,8 @@ class DriversPage:
             parts = [f"{label(row[r.by])} {report.ci_text(row['derived'], row['ci_low'], row['ci_high'], fmt='{:.0f}%')}"
                      f" over {_plural(int(row['n_elements']), 'element', 'elements')}"
                      for _, row in r.table.iterrows()]
-            out.append(f"**{what}**, by share of the explained connection (n={r.n:,}): " + "; ".join(parts) + ".")
+            out.append(f"**{what}**, by their share of what the elements explain of emotional connection (the "
+                       f"elements together {self._explained(inside=True)}; n={r.n:,}): " + "; ".join(parts) + ".")
         return report.Markdown("\n\n".join(out))
 
     # -- where to act first -------------------------------------------------------------------------------
@@ -284,8 +301,8 @@ class DriversPage:
         rows = self.imp.rows([str(e) for e in t["element"]])
         return _styler(pd.DataFrame({
             "Element": [str(e) for e in t["element"]],
-            "Journey stage": [report.pretty(s) for s in t["stage"]],
-            "Dimension": [report.pretty(s) for s in t["dimension"]],
+            "Journey stage": [report.label(s) for s in t["stage"]],
+            "Dimension": [report.label(s) for s in t["dimension"]],
             "Derived importance, % (95% CI)": [_derived(r) for _, r in rows.iterrows()],
             "Performance": [_score(v, k, self.min_cell) for v, k in zip(rows["performance"], rows["n_performance"])],
             "Opportunity": [report.number(v, "{:.2f}") for v in t["opportunity"]],
@@ -393,6 +410,7 @@ class DriversPage:
                      f"respondents number at least {self.min_cell}; value uses linear relative weights.")
         lines.append(f"- **Elements rated by few.** Stated importance and performance of an element rated by fewer than "
                      f"{self.min_cell} respondents are not shown.")
+        lines.append(str(glossary.see_glossary()))
         return report.Markdown("\n".join(lines))
 
     # -- results.json -------------------------------------------------------------------------------------
