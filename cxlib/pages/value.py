@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import motivators, report, segments
+from .. import glossary, motivators, report, segments
 from . import common
 from ..report import Markdown
 from ..results import Estimate, Reason
@@ -29,6 +29,8 @@ from ..results import Estimate, Reason
 __all__ = ["ValuePage", "build"]
 
 FC, HS, _OTHER = segments.SEGMENTS
+#: The ranking table's share column: each motivator's part of the R² of all of them (given in the notes).
+_SHARE_HEADER = "Share of what the motivators explain, % of R² (95% CI)"
 
 
 def _styler(frame: pd.DataFrame) -> Any:
@@ -60,8 +62,8 @@ def _done(fig: Any) -> Any:
 
 
 def _cap(name: Any) -> str:
-    text = str(name)
-    return text[:1].upper() + text[1:]
+    """A segment or motivator name as the codebook writes it (a lower-case code raised at its first letter)."""
+    return report.label(name)
 
 
 def _value_label(column: str) -> str:
@@ -184,6 +186,31 @@ class ValuePage:
                      f"median highly satisfied customer's {what} ({_ci(adj.median)}; n={adj.median.n:,}).")
         return text
 
+    def _explained_words(self) -> str:
+        """'together they explain 11% of the differences in annual spend between customers (R² = 0.11; n=5,474)'."""
+        r = self.ranking
+        what = _value_label(self.headline_value).lower()
+        return (f"together they explain {report.percent(r.r2)} of the differences in {what} between customers "
+                f"(R² = {report.number(r.r2, '{:.2f}')}; n={r.n:,})")
+
+    def _ranking_sentence(self) -> str:
+        """The motivators most linked to the headline value, their share of what the motivators explain, and the
+        R² of all of them together (the share alone would read as a share of every difference in value)."""
+        r = self.ranking
+        what = _value_label(self.headline_value).lower()
+        if r.reason is not None or r.table.empty:
+            return str(r.headline())
+        if not r.explains:
+            return (f"The emotional motivators do not measurably go with {what} for this client: "
+                    f"{self._explained_words()}, no more than chance alone could give, so no motivator is named as "
+                    f"linked to it.")
+        top = r.table.head(r.top)
+        names = [f"**{report.text(_cap(m))}**" for m in top["motivator"]]
+        return (f"The emotional motivators most linked to {what} for this client are "
+                f"{report.listing(names, limit=r.top)}: together {report.number(top['rescaled'].sum(), '{:.0f}')}% of "
+                f"what the motivators explain, and the {len(r.table):,} motivators "
+                f"{self._explained_words().replace('together they', 'together')}.")
+
     def _share_sentence(self) -> str:
         if FC in self._small():
             return (f"Fewer than {self.min_cell:,} customers are fully connected, so their share is not reported "
@@ -222,7 +249,7 @@ class ValuePage:
         lines = [f"### {report.text(self.client)}: headline findings",
                  self._multiplier_sentence(self.headline_value),
                  self._share_sentence() + " " + self._threshold_sentence(),
-                 str(self.ranking.headline()),
+                 self._ranking_sentence(),
                  f"*Based on {s.analysed:,} analysed respondents, {s.segmented:,} of them with a segment.*"]
         return Markdown("\n\n".join(lines))
 
@@ -412,11 +439,11 @@ class ValuePage:
         t = self.ranking.table
         top = self.ranking.top
         rows = [{"Rank": int(r["rank"]), "Motivator": _cap(r["motivator"]),
-                 "Share of explained variation, % (95% CI)": report.ci_text(r["rescaled"], r["ci_low"], r["ci_high"],
+                 _SHARE_HEADER: report.ci_text(r["rescaled"], r["ci_low"], r["ci_high"],
                                                                             fmt="{:.1f}"),
                  f"In top {top} (share of resamples)": report.number(r["in_top"], "{:.0%}"),
                  "n": f"{int(r['n']):,}"} for _, r in t.iterrows()]
-        columns = ["Rank", "Motivator", "Share of explained variation, % (95% CI)", f"In top {top} (share of resamples)", "n"]
+        columns = ["Rank", "Motivator", _SHARE_HEADER, f"In top {top} (share of resamples)", "n"]
         return _styler(pd.DataFrame(rows, columns=columns))
 
     def ranking_notes(self) -> Markdown:
@@ -428,13 +455,14 @@ class ValuePage:
             lines.append(str(r.headline()))
         else:
             test = f", {report.p_value(r.r2_p_value)}" if r.r2_p_value is not None else ""
-            lines.append(f"Together the {len(r.table):,} motivator scores explain **R² = {report.number(r.r2, '{:.2f}')}** of the "
-                         f"variation in {what} (F test{test}; n={r.n:,} respondents with every motivator score and a "
-                         f"value)." if r.r2_p_value is not None else
+            lines.append(f"Together the {len(r.table):,} motivator scores explain {report.percent(r.r2)} of the differences "
+                         f"in {what} between customers (**R² = {report.number(r.r2, '{:.2f}')}**; F test{test}; "
+                         f"n={r.n:,} respondents with every motivator score and a value). Each motivator's share in "
+                         "the table is its part of that R²." if r.r2_p_value is not None else
                          f"Together the motivator scores explain a pseudo-R² of {report.number(r.r2, '{:.2f}')} of "
                          f"{what} (n={r.n:,}).")
             if not r.explains:
-                lines.append(str(r.headline()))
+                lines.append(self._ranking_sentence())
         if r.excluded:
             named = [f"**{report.text(_cap(m))}** ({why})" for m, why in r.excluded.items()]
             lines.append("*Not ranked:* " + report.listing(named, limit=10) + ". A motivator whose score does not "
@@ -495,7 +523,8 @@ class ValuePage:
                  + f"); percentile bootstrap intervals from {self.ranking.n_boot:,} resamples.",
                  "- **Reliability.** Cronbach's alpha with Feldt's interval; exploratory factor analysis (maximum "
                  f"likelihood, oblimin rotation) on the {self.loadings.n:,} respondents who answered every "
-                 "motivator question."]
+                 "motivator question.",
+                 str(glossary.see_glossary())]
         return Markdown("\n".join(line for line in lines if line))
 
     def _multiplier_methods(self) -> str:
@@ -552,7 +581,7 @@ class ValuePage:
                "top_motivators": self.ranking.top_motivators(), "threshold_sensitivity": self._sensitivity_dict(),
                "weighting": dict(self.weighting)}
         if not self.ranking.explains:
-            out["top_motivators_note"] = _plain(str(self.ranking.headline()))
+            out["top_motivators_note"] = _plain(self._ranking_sentence())
         return report.to_jsonable(out)
 
     def _sensitivity_dict(self) -> dict[str, Any]:
