@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -29,7 +30,7 @@ from .segments import SEGMENTS
 
 __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution", "value_by_segment", "threshold_sensitivity",
            "motivator_ranking", "motivator_profiles", "QUADRANT_COLOURS", "importance_map", "rollup", "relative_weights",
-           "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "METRIC_LABELS", "estimates",
+           "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "themes", "METRIC_LABELS", "estimates",
            "Chart", "chart", "PALETTE", "WAVE_COLOURS", "SUPPORTED_STYLE", "POSSIBLE_STYLE", "house_colours", "colour_of",
            "RATIO_TICKS", "ratio_axis", "text_artists", "text_overlaps", "legend_overlaps", "drawn_colours",
            "layout_problems"]
@@ -163,8 +164,23 @@ def _with_n(title: str, n) -> str:
     return f"{title} (n={int(n):,})"
 
 
+def _set_title(ax: plt.Axes, title: str) -> None:
+    """Set ``title``, wrapped to the axes' width (a title running past its axes would overlap the next
+    panel's or be cut), estimating a bold character at 0.6 em."""
+    import textwrap
+
+    fig = ax.figure
+    size = plt.rcParams["axes.titlesize"]
+    size = size if isinstance(size, (int, float)) else 12.0
+    width_px = ax.get_position().width * fig.get_figwidth() * fig.dpi
+    chars = max(28, int(width_px / (0.6 * size * fig.dpi / 72)))
+    flat = " ".join(str(title).split())
+    ax.set_title(textwrap.fill(flat, chars, break_on_hyphens=False) if len(flat) > chars else flat)
+
+
 #: The plain values a ratio axis may be ticked at (hazard ratios, multipliers), most wanted first.
-RATIO_TICKS: tuple[float, ...] = (1, 0.5, 2, 0.25, 4, 0.1, 10, 0.75, 1.5, 3, 0.2, 5, 0.33, 0.67, 1.25, 0.8, 20, 0.05)
+RATIO_TICKS: tuple[float, ...] = (1, 0.5, 2, 0.25, 4, 0.1, 10, 0.75, 1.5, 3, 0.2, 5, 0.33, 0.67, 1.25, 0.8, 20, 0.05,
+                                   0.9, 1.1, 0.4, 0.6)
 
 
 def ratio_axis(ax: plt.Axes, low: float, high: float, *, axis: str = "x", reference_label: str = "same rate",
@@ -196,7 +212,7 @@ def ratio_axis(ax: plt.Axes, low: float, high: float, *, axis: str = "x", refere
     >>> _ = ax.plot([0.42, 0.6], [0, 1])
     >>> _ = ratio_axis(ax, 0.42, 0.6)
     >>> [t.get_text() for t in ax.get_xticklabels()]
-    ['0.5', '0.75', '1\\nsame rate']
+    ['0.4', '0.5', '0.6', '0.75', '1\\nsame rate']
     """
     from .errors import ArgumentError
 
@@ -279,6 +295,7 @@ def set_theme() -> None:
         "axes.titlelocation": "left",
         "axes.spines.top": False,
         "axes.spines.right": False,
+        "axes.prop_cycle": plt.cycler(color=[PALETTE["estimate"], *GROUP_COLOURS]),
     })
 
 
@@ -308,7 +325,7 @@ def segment_shares(data, *, ax: plt.Axes | None = None, title: str | None = None
     >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> ax = segment_shares(segments.shares(f), ax=plt.figure().gca())
-    >>> ax.get_title(loc="left")
+    >>> " ".join(ax.get_title(loc="left").split())  # titles are wrapped to the axes
     '22% of customers are fully connected (n=370)'
     >>> [t.get_text() for t in ax.texts]
     ['22%', '21%', '56%']
@@ -341,7 +358,7 @@ def segment_shares(data, *, ax: plt.Axes | None = None, title: str | None = None
         else:
             top = d["share"].astype(float).idxmax()
             title = f"{_cap(top)} is the largest group, at {d.loc[top, 'share'] * 100:.0f}%"
-    ax.set_title(_with_n(title, n_total))
+    _set_title(ax, _with_n(title, n_total))
     return ax
 
 
@@ -377,7 +394,7 @@ def index_distribution(
     >>> ax = index_distribution(f, threshold=75, ax=plt.figure().gca())
     >>> ax.get_xlabel()
     'Connection index (0 = no emotional connection, 100 = strongest)'
-    >>> ax.get_title(loc="left")
+    >>> " ".join(ax.get_title(loc="left").split())  # titles are wrapped to the axes
     '22% of customers score 75 or more on the connection index (n=370)'
     """
     from .errors import ArgumentError
@@ -401,7 +418,7 @@ def index_distribution(
     share = float((values >= threshold).mean()) if len(values) else float("nan")
     if title is None:
         title = f"{share * 100:.0f}% of customers score {threshold:g} or more on the connection index"
-    ax.set_title(_with_n(title, len(values)))
+    _set_title(ax, _with_n(title, len(values)))
     _legend_outside(ax)
     return ax
 
@@ -455,7 +472,7 @@ def value_by_segment(
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> v = motivators.value_by_segment(f, value="annual_spend", n_boot=100)
     >>> ax = value_by_segment(v, label="Annual spend", ax=plt.figure().gca())
-    >>> ax.get_title(loc="left")
+    >>> " ".join(ax.get_title(loc="left").split())  # titles are wrapped to the axes
     'Fully connected customers’ annual spend is 1.43× that of highly satisfied ones (n=370)'
     """
     from .errors import ArgumentError
@@ -502,7 +519,7 @@ def value_by_segment(
             top = means.idxmax()
             title = f"{_cap(top)} has the highest {what}: {_figure_text(means[top], rate=kind == 'rate')}"
     # One title, set once (setting it twice with a left-aligned house style dropped the text before "(n=…)").
-    ax.set_title(_with_n(title, base))
+    _set_title(ax, _with_n(title, base))
     ax.margins(y=0.15)
     return ax
 
@@ -548,8 +565,8 @@ def threshold_sensitivity(
     >>> a, b = threshold_sensitivity(s, value_label="Annual spend")
     >>> a.get_xlabel(), b.get_ylabel(), b.get_yscale()
     ('Connection threshold (0–100)', 'Annual spend multiplier (×), 95% CI\\nfully connected ÷ highly satisfied', 'log')
-    >>> b.get_title(loc="left")
-    'The multiplier stays between 1.17× and 1.75× (n=161 at 75)'
+    >>> " ".join(b.get_title(loc="left").split())  # titles are wrapped to the axes
+    'The multiplier stays between 1.17× and 1.75× around the 75 used'
     """
     table = _table_of(data)
     if axes is None:
@@ -593,11 +610,12 @@ def threshold_sensitivity(
         fc = shares["fully connected"]["estimate"].astype(float) * 100
         title = (f"The fully connected share runs from {fc.max():.0f}% to {fc.min():.0f}% as the threshold "
                  f"rises from {thresholds[0]:g} to {thresholds[-1]:g}")
-    ax_share.set_title(_with_n(title or "Segment shares move with the threshold", int(base.iloc[0]) if len(base) else None))
+    _set_title(ax_share, _with_n(title or "Segment shares move with the threshold", int(base.iloc[0]) if len(base) else None))
     n_mult = table.loc[table["used"] & (table["measure"] == "multiplier"), "n"]
     mult = (f"The multiplier stays between {d['estimate'].min():.2f}× and {d['estimate'].max():.2f}×" if len(d)
             else "No multiplier could be estimated")
-    ax_mult.set_title(mult + (f" (n={int(n_mult.iloc[0]):,} at {used:g})" if len(n_mult) else ""))
+    # One n per chart: the base is stated over the share panel only.
+    _set_title(ax_mult, mult + (f" around the {used:g} used" if used is not None and len(d) else ""))
     return ax_share, ax_mult
 
 
@@ -636,7 +654,7 @@ def motivator_ranking(
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> rk = motivators.rank(f, cb, value="annual_spend", n_boot=50)
     >>> ax = motivator_ranking(rk, outcome_label="Annual spend", ax=plt.figure().gca())
-    >>> ax.get_title(loc="left")
+    >>> " ".join(ax.get_title(loc="left").split())  # titles are wrapped to the axes
     'Enjoy a sense of well-being is most linked to annual spend: 29% of the explained variation, R² = 0.13 (n=355)'
     """
     ax = ax or plt.gca()
@@ -659,7 +677,7 @@ def motivator_ranking(
         first = d.iloc[-1]
         title = (f"{_cap(first['motivator'])} is most linked to {outcome_label[:1].lower()}{outcome_label[1:]}: "
                  f"{first['rescaled']:.0f}% of the explained variation" + (f", R² = {r2:.2f}" if has_r2 else ""))
-    ax.set_title(_with_n(title, n))
+    _set_title(ax, _with_n(title, n))
     return ax
 
 
@@ -690,7 +708,7 @@ def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = 
     >>> f, cb = eng.frame(), eng.codebook
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> ax = motivator_profiles(motivators.profiles(f, cb), ax=plt.figure().gca())
-    >>> ax.get_title(loc="left")
+    >>> " ".join(ax.get_title(loc="left").split())  # titles are wrapped to the axes
     'Fully connected customers score 23 points above highly satisfied ones on Stand out from the crowd (n=370)'
     >>> layout_problems(ax.figure)
     []
@@ -735,7 +753,7 @@ def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = 
         else:
             top = first.sort_values("mean").iloc[-1]
             title = f"{_cap(top['motivator'])} scores highest, at {top['mean']:.0f} of 100"
-    ax.set_title(_with_n(title, n_all))
+    _set_title(ax, _with_n(title, n_all))
     _legend_outside(ax)
     return ax
 
@@ -759,7 +777,7 @@ def _place_labels(ax: plt.Axes, texts: list, x, y) -> None:
         FigureCanvasAgg(fig)
     fig.canvas.draw()
     adjust_text(texts, x=np.asarray(x, float), y=np.asarray(y, float), ax=ax, expand=(1.1, 1.35),
-                force_text=(0.2, 0.4), ensure_inside_axes=True, iter_lim=400, min_arrow_len=6,
+                force_text=(0.2, 0.4), ensure_inside_axes=True, iter_lim=150, min_arrow_len=6,
                 arrowprops={"arrowstyle": "-", "color": PALETTE["reference"], "lw": 0.5, "shrinkA": 1, "shrinkB": 2})
 
 
@@ -812,7 +830,7 @@ def importance_map(
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> imp = drivers.importance(eng.frame(), eng.codebook, n_boot=50)
     >>> ax = importance_map(imp, ax=plt.figure(figsize=(10, 6)).gca())
-    >>> ax.get_title(loc="left")
+    >>> " ".join(ax.get_title(loc="left").split())  # titles are wrapped to the axes
     'Personal thank-you at the till is most linked to connection (10.2%); 3 key and 3 hidden drivers (n=370)'
     >>> any("possible" in t.get_text() for t in ax.get_legend().get_texts())
     True
@@ -887,7 +905,7 @@ def importance_map(
         counts = table.loc[~possible, "quadrant"].value_counts()
         title = (f"{_cap(lead['element'])} is most linked to connection ({lead['derived']:.1f}%); "
                  f"{counts.get('key driver', 0)} key and {counts.get('hidden driver', 0)} hidden drivers")
-    ax.set_title(_with_n(title, n))
+    _set_title(ax, _with_n(title, n))
     shown = "every element" if len(named) == len(table) else f"{len(named)} of {len(table)} elements"
     _legend_outside(ax, title=f"Named: {shown}: the drivers,\nthe top {top} by derived importance,\n"
                               "the overrated ones rated highest")
@@ -944,7 +962,7 @@ def rollup(data, *, by: str | None = None, ax: plt.Axes | None = None, title: st
         first = d.iloc[-1]
         what = "stage" if by == "stage" else "dimension" if by == "dimension" else str(by).replace("_", " ")
         title = f"{_cap(first[by])} is the {what} most linked to connection ({first['derived']:.0f}% explained)"
-    ax.set_title(_with_n(title, n))
+    _set_title(ax, _with_n(title, n))
     return ax
 
 
@@ -982,7 +1000,7 @@ def relative_weights(data, *, top: int = 20, ax: plt.Axes | None = None, title: 
         first = d.iloc[-1]
         title = (f"{_mathtext_safe(first['predictor'])} explains the most: {first['rescaled']:.0f}% of the explained "
                  "variation" + (f", R² = {r2:.2f}" if has_r2 else ""))
-    ax.set_title(_with_n(title, n))
+    _set_title(ax, _with_n(title, n))
     return ax
 
 
@@ -1103,7 +1121,7 @@ def survival_curves(
         hi, lo = max(still, key=still.get), min(still, key=still.get)
         title = (f"{still[hi] * 100:.0f}% of {hi.lower()} customers are still active after {at:,.0f} days"
                  + (f", {still[lo] * 100:.0f}% of {lo.lower()}" if lo != hi else ""))
-    ax.set_title(_with_n(title, n_total))
+    _set_title(ax, _with_n(title, n_total))
     _legend_outside(ax, title=f"Not shown (fewer than {min_cell}):\n{', '.join(suppressed)}" if suppressed else None)
     table_ = ax.table(cellText=[[f"{v:,}" for v in at] for _, at in rows], rowLabels=[r for r, _ in rows],
                       colLabels=[f"{t:g}" for t in ticks], loc="bottom", bbox=[0.0, -0.55, 1.0, 0.3],
@@ -1162,7 +1180,7 @@ def forest(data, *, ax: plt.Axes | None = None, title: str | None = None, n: int
     ('log', ['Segment: other', 'Segment: fully connected'])
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['0.25', '0.5', '1\\nsame rate', '2']
-    >>> ax.get_title(loc="left")
+    >>> " ".join(ax.get_title(loc="left").split())  # titles are wrapped to the axes
     'Fully connected customers leave at 0.38 times the rate of highly satisfied ones (HR 0.38) (n=370)'
     """
     from .errors import ArgumentError
@@ -1201,7 +1219,7 @@ def forest(data, *, ax: plt.Axes | None = None, title: str | None = None, n: int
         else:
             what = _mathtext_safe(r["label"] if "label" in d else r["covariate"])
             title = f"Each unit of {what[:1].lower()}{what[1:]} goes with {_times(hr)} the rate of leaving (HR {hr:.2f})"
-    ax.set_title(_with_n(title, n))
+    _set_title(ax, _with_n(title, n))
     return ax
 
 
@@ -1251,7 +1269,7 @@ def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None
     >>> axes = wave_scorecard(card, ax=plt.figure(figsize=(9, 5)).gca())
     >>> [a.get_xlabel().split(",")[0] for a in axes]
     ['Change in percentage points', 'Change in NPS points', 'Change in mean annual spend']
-    >>> axes[0].get_title(loc="left")
+    >>> " ".join(axes[0].get_title(loc="left").split())  # titles are wrapped to the axes
     'None of the 5 measures moved beyond chance between pre and post (n=380)'
     """
     table = data.table if hasattr(data, "table") and not isinstance(data, pd.DataFrame) else data
@@ -1309,7 +1327,7 @@ def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None
                      f"{'rose' if c > 0 else 'fell'} {abs(c):.1f} {unit if unit != value_label else ''}".rstrip())
         else:
             title = f"None of the {len(d)} measures moved beyond chance{between}"
-    axes[0].set_title(_with_n(title, n))
+    _set_title(axes[0], _with_n(title, n))
     axes[-1].set_xlabel(axes[-1].get_xlabel() + "\nFilled: supported after Holm's adjustment for the "
                         f"{len(d)} measures compared; hollow: not")
     return axes
@@ -1376,12 +1394,12 @@ def nps_by_segment(data, *, ax: plt.Axes | None = None, title: str | None = None
         title = _minus(f"{_cap(hi)} customers give an NPS of {shown.loc[hi, 'nps']:+.0f}"
                        + (f", {lo} ones {shown.loc[lo, 'nps']:+.0f}" if lo != hi else ""))
         title = f"{title} (n={int(shown['n'].sum()):,}{note})"
-    ax.set_title(_with_n(title, int(shown["n"].sum())))
+    _set_title(ax, _with_n(title, int(shown["n"].sum())))
     return ax
 
 
 def word_frequency(data, *, ax: plt.Axes | None = None, title: str | None = None, top: int = 5) -> plt.Axes:
-    """The terms used most in each group's comments: share of the group's comments using each, with n.
+    """The terms used most in each group's comments: share of the group's comments using each, with n once.
 
     Parameters
     ----------
@@ -1390,6 +1408,9 @@ def word_frequency(data, *, ax: plt.Axes | None = None, title: str | None = None
         share, n_comments``).
     top : int
         Terms per group drawn.
+    title : str, optional
+        Default: the finding of the largest group ("“queues” is the term other customers use most (20% of
+        their comments)") with the base n.
 
     Raises
     ------
@@ -1403,27 +1424,99 @@ def word_frequency(data, *, ax: plt.Axes | None = None, title: str | None = None
     >>> f = pd.DataFrame({"segment": ["other"] * 3, "comment": ["Queues too long", "long queues", "fine"]})
     >>> set_theme()
     >>> ax = word_frequency(wf(f, text="comment", min_cell=1), ax=plt.figure().gca())
-    >>> ax.get_title(loc="left")
-    'Words used most (share of each group’s comments; n=3 comments)'
+    >>> " ".join(ax.get_title(loc="left").split())  # titles are wrapped to the axes
+    '“long” is the term other customers use most (67% of their comments; n=3 comments)'
     """
-    table = data.table if hasattr(data, "table") and not isinstance(data, pd.DataFrame) else data
+    table = _table_of(data)
     if table.empty:
         raise ValueError("word_frequency: nothing to draw (no group had enough comments)")
     key = table.columns[0]
     d = table.groupby(key, sort=False, observed=True).head(top).reset_index(drop=True)
     ax = ax or plt.gca()
     y = np.arange(len(d))
-    ax.barh(y, d["share"] * 100, color=[SEGMENT_COLOURS.get(str(g), "#0072B2") for g in d[key]], height=0.7)
-    ax.set_yticks(y, [f"{str(g)[:1].upper() + str(g)[1:]}: {t}" for g, t in zip(d[key], d["term"])])
+    ax.barh(y, d["share"] * 100, color=[colour_of(g) for g in d[key]], height=0.7)
+    ax.set_yticks(y, [_mathtext_safe(f"{_cap(g)}: {t}") for g, t in zip(d[key], d["term"])])
     ax.invert_yaxis()
     ax.set_xlabel("Share of the group's comments using the term (%)")
-    n = int(d.drop_duplicates(key)["n_comments"].sum())
-    ax.set_title(title or f"Words used most (share of each group’s comments; n={n:,} comments)")
+    firsts = d.drop_duplicates(key)
+    n = int(firsts["n_comments"].sum())
+    lead = firsts.sort_values("n_comments", ascending=False, kind="stable").iloc[0]
+    finding = (f"“{lead['term']}” is the term {lead[key]} customers use most ({lead['share'] * 100:.0f}% of their "
+               f"comments; n={n:,} comments)")
+    if title:  # the caller's layout (a finding, then its base on a line of its own)
+        ax.set_title(_mathtext_safe(title))
+    else:
+        _set_title(ax, _mathtext_safe(finding))
+    return ax
+
+
+def themes(data, *, ax: plt.Axes | None = None, title: str | None = None, top: int = 8) -> plt.Axes:
+    """The themes of the comments: the share of each group's comments raising each theme, one bar per group in
+    its colour, the legend outside the data, the base n once in the title.
+
+    Parameters
+    ----------
+    data : Themes or DataFrame
+        ``cxlib.verbatims.themes``' result (or its table: ``theme, label, <by>, comments, share, n_comments``,
+        the group column fifth).
+    top : int
+        Themes drawn (those of most comments over all groups).
+    title : str, optional
+        Default: the finding of the largest group ("Queues, long is the theme other customers raise most (31% of
+        their comments)") with the base n.
+
+    Raises
+    ------
+    ValueError
+        When there is nothing to draw (no group had enough comments, or no comment fits a theme).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cxlib.verbatims import themes as th
+    >>> f = pd.DataFrame({"segment": ["other"] * 40, "comment": ["The app keeps crashing"] * 30 + ["Queues are too long"] * 10})
+    >>> set_theme()
+    >>> ax = themes(th(f, text="comment", n_themes=2), ax=plt.figure().gca())
+    >>> " ".join(ax.get_title(loc="left").split())  # titles are wrapped to the axes
+    '“App, crashing” is the theme other customers raise most (75% of their comments; n=40 comments)'
+    """
+    table = _table_of(data)
+    key = table.columns[4]
+    d = table[table["theme"] > 0]
+    if d.empty or not d["comments"].sum():
+        raise ValueError("themes: nothing to draw (no group had enough comments, or no comment fits a theme)")
+    totals = d.groupby("theme")["comments"].sum().sort_values(ascending=False, kind="stable")
+    keep = [t for t in totals.index[:top] if totals[t] > 0]
+    d = d[d["theme"].isin(keep)]
+    groups = list(pd.unique(d[key]))
+    ax = ax or plt.gca()
+    height = 0.8 / len(groups)
+    labels = d.drop_duplicates("theme").set_index("theme")["label"]
+    for i, g in enumerate(groups):
+        sub = d[d[key] == g].set_index("theme").reindex(keep)
+        y = np.arange(len(keep)) + (i - (len(groups) - 1) / 2) * height
+        colour = colour_of(g, default=GROUP_COLOURS[i % len(GROUP_COLOURS)])
+        ax.barh(y, sub["share"].to_numpy() * 100, height=height * 0.92, color=colour, label=_cap(g))
+    ax.set_yticks(np.arange(len(keep)), [_cap(labels[t]) for t in keep])
+    ax.invert_yaxis()
+    ax.set_xlabel("Share of the group's comments raising the theme (%)")
+    firsts = d.drop_duplicates(key)
+    n = int(firsts["n_comments"].sum())
+    lead_group = firsts.sort_values("n_comments", ascending=False, kind="stable").iloc[0][key]
+    lead = d[d[key] == lead_group].sort_values(["comments", "theme"], ascending=[False, True], kind="stable").iloc[0]
+    finding = (f"“{_cap(lead['label'])}” is the theme {lead_group} customers raise most ({lead['share'] * 100:.0f}% "
+               f"of their comments; n={n:,} comments)")
+    if len(groups) > 1:
+        _legend_outside(ax)
+    if title:  # the caller's layout (a finding, then its base on a line of its own)
+        ax.set_title(_mathtext_safe(title))
+    else:
+        _set_title(ax, _mathtext_safe(finding))
     return ax
 
 
 def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None = None, scale: float = 1.0,
-              fmt: str = "{:.2f}", colour: str | None = None, colour_by: str | None = None,
+              fmt: str | Callable[[float], str] = "{:.2f}", colour: str | None = None, colour_by: str | None = None,
               reference: float | None = None, n: int | None = None, ax: plt.Axes | None = None) -> plt.Axes:
     """Horizontal bars of estimates with their 95% intervals, one per row, each labelled with its value; the
     base n is stated once, in the title.
@@ -1444,8 +1537,9 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None 
         (rows that are groups of one base).
     scale : float
         Multiplier for display (100 for shares shown as percentages).
-    fmt : str
-        Format of the value printed beside each bar (after scaling).
+    fmt : str or callable
+        Format of the value printed beside each bar (after scaling), or a function of the value returning
+        its text (e.g. rounding to significant figures).
     colour : str, optional
         One colour for all bars (default: the estimate colour, ``PALETTE["estimate"]``).
     colour_by : str, optional
@@ -1462,7 +1556,7 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None 
     >>> d = pd.DataFrame({"label": ["Fully connected", "Other"], "estimate": [0.2, 0.5], "ci_low": [0.17, 0.46], "ci_high": [0.23, 0.54], "n": [300, 700]})
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> ax = estimates(d, label="label", scale=100, fmt="{:.0f}%", xlabel="Share (%)", colour_by="label", ax=plt.figure().gca())
-    >>> [t.get_text() for t in ax.texts], ax.get_title(loc="left")
+    >>> [t.get_text() for t in ax.texts], " ".join(ax.get_title(loc="left").split())
     (['20%', '50%'], 'Other is highest, at 50% (n=1,000)')
     """
     from .errors import ArgumentError
@@ -1483,7 +1577,8 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None 
         # The value sits beyond the interval's outer end, on the side the bar points to.
         right = not (e < 0)
         x = (max(h, 0) if right else min(l, 0)) + (0.02 if right else -0.02) * span
-        ax.text(x, yi, _minus(fmt.format(e)), va="center", ha="left" if right else "right", fontsize=10,
+        ax.text(x, yi, _minus(fmt(e) if callable(fmt) else fmt.format(e)), va="center",
+                ha="left" if right else "right", fontsize=10,
                 color=PALETTE["ink"])
     ax.set_yticks(y, [_mathtext_safe(v) for v in d[label]])
     ax.invert_yaxis()
@@ -1499,8 +1594,9 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None 
         n = int(ns.iloc[0]) if ns.nunique() == 1 else int(ns.sum())
     if title is None:
         i = int(np.nanargmax(est.to_numpy(float)))
-        title = f"{_mathtext_safe(d.loc[i, label])} is highest, at {_minus(fmt.format(est.iloc[i]))}"
-    ax.set_title(_with_n(title, n))
+        best = fmt(est.iloc[i]) if callable(fmt) else fmt.format(est.iloc[i])
+        title = f"{_mathtext_safe(d.loc[i, label])} is highest, at {_minus(best)}"
+    _set_title(ax, _with_n(title, n))
     return ax
 
 
@@ -1573,7 +1669,7 @@ def _boxes_overlap(a, b, tol: float = 1.0) -> bool:
     return min(a.x1, b.x1) - max(a.x0, b.x0) > tol and min(a.y1, b.y1) - max(a.y0, b.y0) > tol
 
 
-def text_overlaps(fig) -> list[tuple]:
+def text_overlaps(fig, *, renderer=None) -> list[tuple]:
     """Pairs of text boxes of ``fig`` that overlap (window extents after a draw), as ``(text, text)``.
 
     Examples
@@ -1583,7 +1679,7 @@ def text_overlaps(fig) -> list[tuple]:
     >>> [(a.get_text(), b.get_text()) for a, b in text_overlaps(fig)]
     [('Staff remember me', 'Handwritten note')]
     """
-    renderer = _renderer(fig)
+    renderer = renderer or _renderer(fig)
     boxes = []
     for t in text_artists(fig):
         try:
@@ -1629,7 +1725,7 @@ def _data_boxes(ax, renderer) -> list[tuple]:
     return out
 
 
-def legend_overlaps(fig) -> list[tuple]:
+def legend_overlaps(fig, *, renderer=None) -> list[tuple]:
     """``(legend, artist)`` for every data artist (bar, line, marker, error bar, band) a legend covers.
 
     Lines are tested along their drawn segments and markers as points, against the legend's box in display
@@ -1648,7 +1744,7 @@ def legend_overlaps(fig) -> list[tuple]:
     """
     from matplotlib.path import Path as MplPath
 
-    renderer = _renderer(fig)
+    renderer = renderer or _renderer(fig)
     hits = []
     for ax in fig.axes:
         legend = ax.get_legend()
@@ -1670,13 +1766,14 @@ def legend_overlaps(fig) -> list[tuple]:
     return hits
 
 
-_PLAIN_NUMBER = re.compile(r"^[−-]?\d+(\.\d+)?(%|×)?(\n.*)?$", re.DOTALL)
+_PLAIN_NUMBER = re.compile(r"^[−-]?\d+(\.\d+)?(%|×)?((\n| = ).*)?$", re.DOTALL)
 
 
 def drawn_colours(fig) -> set[str]:
     """Every colour drawn by bars, lines, markers, collections and texts of ``fig`` (``#rrggbb``, lower case;
     fully transparent ones left out)."""
     from matplotlib.colors import to_hex, to_rgba_array
+    from matplotlib.markers import MarkerStyle
 
     out: set[str] = set()
 
@@ -1698,7 +1795,9 @@ def drawn_colours(fig) -> set[str]:
                 if line.get_linestyle() not in ("None", "none", "", " "):
                     add(line.get_color())
                 if line.get_marker() not in (None, "None", "none", "", " "):
-                    add([line.get_markerfacecolor(), line.get_markeredgecolor()])
+                    # An unfilled marker (an error bar's cap "|") draws no face, whatever its face colour.
+                    filled = MarkerStyle(line.get_marker()).is_filled()
+                    add([line.get_markerfacecolor(), line.get_markeredgecolor()] if filled else line.get_markeredgecolor())
         for coll in ax.collections:
             if coll.get_visible():
                 add(coll.get_facecolors())
@@ -1735,9 +1834,11 @@ def layout_problems(fig) -> list[str]:
     fig = getattr(fig, "figure", fig)
     if hasattr(fig, "get_figure") and not hasattr(fig, "canvas"):
         fig = fig.get_figure()
-    out = [f"text boxes overlap: {_short(a.get_text())!r} and {_short(b.get_text())!r}" for a, b in text_overlaps(fig)]
+    renderer = _renderer(fig)  # one draw for both checks
+    out = [f"text boxes overlap: {_short(a.get_text())!r} and {_short(b.get_text())!r}"
+           for a, b in text_overlaps(fig, renderer=renderer)]
     covered: dict = {}
-    for legend, artist in legend_overlaps(fig):
+    for legend, artist in legend_overlaps(fig, renderer=renderer):
         covered.setdefault(id(legend), (legend, []))[1].append(type(artist).__name__)
     for legend, kinds in covered.values():
         out.append(f"the legend covers data ({', '.join(sorted(set(kinds)))}) in "
