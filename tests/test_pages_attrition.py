@@ -215,8 +215,11 @@ def test_headline_model_has_no_mediator_and_is_shown_adjusted_and_unadjusted(bas
 def test_hazard_ratio_is_worded_as_a_rate(page):
     assert page.ph_holds is True  # the synthetic retailer's hazards are proportional (planted)
     head = page.headline()
-    assert "leave at about" in head and "the rate of highly satisfied ones (hazard ratio" in head
-    assert "Without that allowance the hazard ratio is" in head
+    # the headline says the rate in words and gives the ratio without the method's name (the tables name it)
+    hr = page.hazard_ratio()
+    assert "leave at about" in head and f"highly satisfied ones (**{hr.estimate:.2f}** times their rate of leaving" in head
+    assert "Without that allowance the ratio is" in head and "hazard ratio" not in head.lower()
+    assert "Hazard ratio, fully connected vs highly satisfied (95% CI)" in page.hazard_ratio_table().data.columns
     assert page_module.rate_words(0.54) == "about half the rate of"
     for t in _texts(page):
         assert "as likely" not in t and "at any moment" not in t and "times as likely" not in t, t
@@ -246,8 +249,9 @@ def test_segment_breaking_proportional_hazards_leads_with_attrition_and_days_kep
     holds, p = page.segment_ph
     assert holds is False and p < 0.01
     head = page.headline()
-    assert "restricted mean survival time" in head and "no single hazard ratio describes it" in head
+    assert "days kept" in head and "no single ratio describes it" in head
     assert "Averaged over follow-up" in head and "rate of highly satisfied ones" not in head
+    assert "hazard" not in head.lower() and "restricted mean" not in head and "p = " not in head
     assert "not the same throughout follow-up" in page.ph_check()
     # the time-varying effect: a hazard ratio before and after the median day of leaving (planted: far higher early than late)
     early, late = (page.by_period.hazard_ratio(f"fully connected {k}") for k in ("early", "late"))
@@ -258,7 +262,7 @@ def test_segment_breaking_proportional_hazards_leads_with_attrition_and_days_kep
     r = page.results()
     assert r["ph_holds"] is False and r["days_kept"]["estimate"] is not None
     finding = summary._attrition(r).markdown()
-    assert "restricted mean survival time" in finding and "no single hazard ratio" in finding
+    assert "days kept" in finding and "no single hazard ratio" in finding
     assert "hazard ratio 0" not in finding and "at any moment" not in finding
     _clean(_texts(page))
 
