@@ -55,7 +55,7 @@ REASONS: dict[str, str] = {
     "too_few_elements": "fewer than two experience elements have ratings that vary ({left:,} left), so their importance cannot be compared",
     "collinear": "the ratings of {names} are perfectly collinear, so their shares of the explained variation cannot be told apart",
     "not_converged": "{detail}",
-    "no_quotable": "no comment is long enough to quote ({min_chars:,} characters or more)",
+    "no_quotable": "no comment meets the rule for quotes ({rule})",
 }
 
 
