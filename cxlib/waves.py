@@ -184,7 +184,7 @@ class WaveComparison(Result):
                          f"(p < 0.05 after Holm adjustment across the {len(self.metrics)} measures compared): "
                          + "; ".join(self.describe(m) for m in sig) + ".")
         if rest:
-            lines.append(f"Not significant once the {len(self.metrics)} measures compared at once are allowed for (Holm "
+            lines.append(f"Within what chance alone could give once the {len(self.metrics)} measures compared at once are allowed for (Holm "
                          "adjustment; the 95% intervals shown are unadjusted, so one may exclude zero): "
                          + "; ".join(self.describe(m) for m in rest) + ".")
         if self.excluded:

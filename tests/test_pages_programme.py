@@ -251,6 +251,11 @@ def test_the_waves_are_worded_as_what_changed_with_their_family_and_adjustment()
     head, limits = str(page.headline()), str(page.limits())
     n = len(page.card.metrics)
     assert "not why" in head and f"{n} measures compared" in head
+    # plain words in the headline: what chance alone would give, allowing for the comparisons; no test's name
+    assert "what chance alone" in head and "significant" not in head.lower()
+    assert "Holm" not in head and "p < " not in head and "p = " not in head
+    beyond = page.card.significant()
+    assert ("beyond what chance alone would give" in head) == bool(beyond)
     assert "Holm" in limits and f"{n} measures compared between the waves" in limits and "It does not show" in limits
     assert f"p (Holm, {n} measures)" in page.scorecard_table().data.columns
     assert "One family: every measure compared between the two waves" in page.methods()

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import report
+from .. import glossary, report
 from . import common
 from ..advocacy import NPS, NPSBySegment, nps, nps_by_segment
 from ..results import Reason
@@ -94,13 +94,34 @@ class ProgrammePage:
         if self.card.reason is not None:
             lines.append(f"There is no before/after comparison: {self.card.reason}.")
         else:
-            lines.append(str(self.card.headline()))
+            lines.append(self._changes())
             lines.append("The waves are separate samples, and there is no comparison group without the programme: "
                          "these figures show what changed between the waves, not why, and a survey cannot show how "
                          "much of it the programme brought about.")
         if self.impact is not None and self.impact.get("active_customers").estimable:
             lines.append(str(self.impact.headline()))
         return report.Markdown("\n\n".join(lines))
+
+    def _changes(self) -> str:
+        """The changes between the waves in plain words: those beyond what chance alone would give once every
+        measure compared is allowed for (Holm's method, named in the table and the methods), then the others."""
+        card = self.card
+        before, after = (report.text(w) for w in card.waves)
+        k = len(card.metrics)
+        beyond = card.significant()
+        rest = [m for m in card.metrics if m not in beyond]
+        lines = []
+        if beyond:
+            lines.append(f"Between {before} and {after}, these changes are beyond what chance alone would give, "
+                         f"allowing for the {k} measures compared: " + "; ".join(card.describe(m) for m in beyond) + ".")
+        if rest:
+            lines.append(f"{'These' if beyond else f'Between {before} and {after}, these'} changes are within what "
+                         f"chance alone could give once the {k} measures compared are allowed for (the 95% intervals "
+                         "shown do not allow for it, so one may exclude zero): "
+                         + "; ".join(card.describe(m) for m in rest) + ".")
+        if card.excluded:
+            lines.append("Not compared: " + "; ".join(f"{card.label(m)} ({r})" for m, r in card.excluded.items()) + ".")
+        return "\n\n".join(lines)
 
     def _segment_comparison(self) -> str:
         if self.by_segment is None:
@@ -177,7 +198,7 @@ class ProgrammePage:
 
     # -- before and after ---------------------------------------------------------------------------------
     def scorecard_chart(self) -> Any:
-        """Each change with its 95% interval (filled: significant after Holm adjustment)."""
+        """Each change with its 95% interval (filled: beyond chance once every measure compared is allowed for)."""
         if self.card.reason is not None:
             return report.Markdown(f"This engagement has a single wave, so there is no before/after comparison."
                                    if self.card.reason.code == "single_wave" else
@@ -233,9 +254,9 @@ class ProgrammePage:
             lines.append(
                 f"- **Between the waves**: two separate samples of customers, not the same customers twice, and no "
                 f"comparison group without the programme. A change can come from the programme, from anything else "
-                f"that changed in the meantime, or from who answered. The p-values are adjusted with Holm's method "
-                f"across the {len(self.card.metrics)} measures compared between the waves; the 95% intervals are not "
-                "adjusted.")
+                f"that changed in the meantime, or from who answered. Whether a change is beyond chance allows for the "
+                f"{len(self.card.metrics)} measures compared between the waves (Holm's method); the 95% intervals "
+                "do not.")
         if self.impact is not None:
             lines.append("- **The segment mix** figures are arithmetic, not a measured gain: they assume each segment "
                          "kept behaving as in the first wave, and their intervals cover the resampling of respondents "
@@ -323,6 +344,7 @@ class ProgrammePage:
                if self.n_boot else "shares; computed without resampling, so without intervals."),
             f"- **Suppression and privacy.** Groups with fewer than {self.min_cell} answers are not shown; comments are "
             "scrubbed of contact details and shown as text, never as markup.",
+            str(glossary.see_glossary()),
         ]
         return report.Markdown(self.methods_common + "\n" + "\n".join(lines))
 
