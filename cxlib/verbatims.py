@@ -61,7 +61,7 @@ shouldn't since so some such than that that's the their theirs them themselves t
 they'd they'll they're they've this those though through throughout thus till to too toward towards under
 unless until up upon us via was wasn't we we'd we'll we're we've were weren't what what's whatever when
 when's whenever where where's whereas wherever whether which while who who's whoever whom whose why why's
-will with within without won't would wouldn't yet you you'd you'll you're you've your yours yourself
+very will with within without won't would wouldn't yet you you'd you'll you're you've your yours yourself
 yourselves oh hi hello hey dear regards cheers kind thx
 """.split()),
     "nl": frozenset("""
@@ -282,7 +282,7 @@ def _core(comment: str) -> str:
     """The comment without its sentences that hold a placeholder ("Queues were long. Email me at [email]"
     becomes "queues were long"), lower-cased: comments with the same core are the same quote."""
     kept = [s for s in _SENTENCE.split(comment) if s and not _PLACEHOLDER.search(s)]
-    core = " ".join(" ".join(_WORD.findall(" ".join(kept))).lower().split())
+    core = " ".join(re.findall(r"\w+", " ".join(kept).lower()))
     return core or " ".join(comment.lower().split())
 
 
@@ -656,7 +656,7 @@ def word_frequency(data: pd.DataFrame, *, text: str, by: str = "segment", top: i
 
 
 #: The label of comments that none of the themes describes (no content word, or none the themes use).
-NO_THEME = "none of these themes"
+NO_THEME = "no theme"
 
 
 @dataclass(frozen=True, eq=False)

@@ -52,7 +52,7 @@ def _texts(page) -> list[str]:
     """Every sentence and table cell of the page, as the reviewer's HTML would hold them."""
     out = []
     for name in ("headline", "nps_table", "shares_table", "scorecard_table", "within_segments", "mix_table",
-                 "verbatims", "words", "limits", "methods"):
+                 "verbatims", "words", "themes", "limits", "methods"):
         value = getattr(page, name)()
         out.append(value.to_html() if hasattr(value, "to_html") else str(value))
     return out
@@ -274,3 +274,30 @@ def test_report_04_of_both_demos_words_associations_as_associations(slow):
         page = programme.build(cx.load_engagement(f"data/{slug}"), n_boot=100 if slow else 20)
         _assert_honest(page, slug)
         assert "these changes are real" not in str(page.headline())
+
+
+# -- issue 18: verbatims worth quoting ---------------------------------------------------------------------------
+
+def test_the_quote_rule_is_stated_and_themes_are_shown_with_a_chart_that_states_its_finding():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import chartlint
+
+    page = _page("plain")
+    text = str(page.verbatims())
+    assert text.startswith("Quotes are chosen among comments with at least 4 words besides removed personal details")
+    assert "seed 0" in text
+    table = page.themes().data
+    assert {"Theme", "Top terms", "In their words"} <= set(table.columns) and len(table) >= 3
+    shown = [s for s in ("Fully connected", "Highly satisfied", "Other") if s in table.columns]
+    assert shown and all(table[s].str.contains(r"^\d[\d,]* of [\d,]+ \(", regex=True).all() for s in shown)
+    chart = page.themes_chart()
+    assert chart.alt and "customers raise" in chart.alt and "n=" in chart.alt
+    assert not chartlint.problems(chart), chartlint.problems(chart)
+    assert "is the theme" in chart.figure.axes[0].get_title(loc="left")
+    assert "Themes:" in page.methods() or "Themes" in page.methods()
+    small = _page("small")
+    assert all(g not in small.theme_result.table["segment"].tolist()
+               for g, why in small.theme_result.excluded.items() if why.code == "below_min_cell")

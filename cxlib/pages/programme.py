@@ -27,9 +27,10 @@ import pandas as pd
 from .. import glossary, report
 from . import common
 from ..advocacy import NPS, NPSBySegment, nps, nps_by_segment
+from ..errors import ArgumentError
 from ..results import Reason
 from ..segments import SEGMENTS
-from ..verbatims import Verbatims, WordFrequency, verbatims, word_frequency
+from ..verbatims import Themes, Verbatims, WordFrequency, themes, verbatims, word_frequency
 from ..waves import MixImpact, WaveComparison, compare_waves, mix_impact
 
 __all__ = ["ProgrammePage", "build"]
@@ -41,17 +42,9 @@ def _styler(frame: pd.DataFrame) -> Any:
     return frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
 
 
-def _figure(width: float, height: float) -> tuple[Any, Any]:
-    """A new figure, already closed in pyplot: a notebook shows it once, as the cell's value (not again when
-    the cell ends)."""
-    import matplotlib.pyplot as plt
-
-    from .. import plots
-
-    plots.set_theme()
-    fig, ax = plt.subplots(figsize=(width, height))
-    plt.close(fig)
-    return fig, ax
+def _literal(text: str) -> str:
+    """A name drawn literally by matplotlib (a ``$`` would start mathtext)."""
+    return str(text).replace("$", r"\$")
 
 
 def _ci(e: Any, fmt: str) -> str:
@@ -76,6 +69,7 @@ class ProgrammePage:
     mix_reasons: tuple = ()
     quotes: Verbatims | None = None
     words_used: WordFrequency | None = None
+    theme_result: Themes | None = None
     text_reason: Reason | None = None
     nps_reason: Reason | None = None
     methods_common: str = ""
@@ -143,16 +137,45 @@ class ProgrammePage:
 
     # -- who recommends the brand -----------------------------------------------------------------------
     def nps_chart(self) -> Any:
-        """NPS by segment with 95% intervals; segments below min_cell left out and said to be."""
+        """NPS by segment with 95% intervals, titled with the segments' scores; segments below min_cell left out
+        and said to be."""
         if self.by_segment is None:
             return report.Markdown(f"No chart: {self.nps_reason}.")
-        fig, ax = _figure(9, 3.6)
+        fig, (ax,) = common.figure(9, 3.6)
+        shown = {}
+        for s in SEGMENTS:
+            try:
+                e = self.by_segment.get(s).estimate
+            except ArgumentError:  # a segment nobody in it answered: not drawn
+                continue
+            if e.n >= self.min_cell and e.estimable:
+                shown[s] = e
+
+        def score(e: Any) -> str:
+            return report.number(e.estimate, "{:+.0f}").replace("-", "−")
+        if len(shown) >= 2:
+            first, *rest = shown
+            finding = (f"{_SEGMENT_NAMES[first]} customers' NPS is {score(shown[first])}, against "
+                       + report.listing([f"{score(shown[s])} for {s}" for s in rest], conjunction="and") + " customers")
+        elif shown:
+            s = next(iter(shown))
+            finding = f"{_SEGMENT_NAMES[s]} customers' NPS is {score(shown[s])}"
+        else:
+            finding = f"No segment has {self.min_cell} or more answers"
+        hidden = [s for s in SEGMENTS if s not in shown]
+        if hidden and shown:
+            finding += f"; fewer than {self.min_cell} answers, not shown: {', '.join(hidden)}"
+        n = sum(e.n for e in shown.values())
         try:
-            self.by_segment.plot(ax=ax, min_cell=self.min_cell)
+            self.by_segment.plot(ax=ax, min_cell=self.min_cell, title=common.titled(finding, n, "respondents"))
         except ValueError:
             return report.Markdown(f"No segment has {self.min_cell} or more answers, so no segment is shown.")
-        fig.tight_layout()
-        return fig
+        alt = common.alt_text(
+            "Net Promoter Score (% promoters minus % detractors, −100 to +100) by segment: "
+            + "; ".join(f"{s} {common.interval(e, '{:+.0f}')}".replace("-", "−") for s, e in shown.items()),
+            f"Not shown (fewer than {self.min_cell} answers): {', '.join(hidden)}" if hidden else "",
+            f"n={n:,} respondents")
+        return common.done(fig, alt=alt)
 
     def _rows(self) -> list[tuple[str, NPS]]:
         rows = [("All respondents", self.overall)] if self.overall is not None else []
@@ -198,18 +221,46 @@ class ProgrammePage:
 
     # -- before and after ---------------------------------------------------------------------------------
     def scorecard_chart(self) -> Any:
-        """Each change with its 95% interval (filled: beyond chance once every measure compared is allowed for)."""
-        if self.card.reason is not None:
+        """Each change with its 95% interval (filled: clear after Holm adjustment), titled with what moved and
+        what did not (every measure compared, the value too though it is not drawn on the points axis)."""
+        card = self.card
+        if card.reason is not None:
             return report.Markdown(f"This engagement has a single wave, so there is no before/after comparison."
-                                   if self.card.reason.code == "single_wave" else
-                                   f"There is no before/after comparison: {self.card.reason}.")
-        fig, ax = _figure(9, 4.2)
+                                   if card.reason.code == "single_wave" else
+                                   f"There is no before/after comparison: {card.reason}.")
+        rows = int(card.table["change"].notna().sum())
+        fig, (ax,) = common.figure(9, 0.9 * rows + 3.0)  # two-line tick labels and a panel per unit need the height
+        before, after = (str(w) for w in card.waves)
+        moved = card.significant()
+        rest = [m for m in card.metrics if m not in moved]
+
+        def change(m: str) -> str:
+            r = card.row(m)
+            unit = " points" if m != "value" else ""
+            verb = "rose" if r["change"] > 0 else "fell"
+            return f"{card.label(m)} {verb} {card.change_text(m, abs(r['change'])).lstrip('+')}{unit}"
+        if moved:
+            finding = report.listing([change(m) for m in moved], conjunction="and", limit=5)
+            finding = finding[:1].upper() + finding[1:] + f" from {before} to {after}"
+            if rest:
+                finding += (f"; {report.listing([card.label(m) for m in rest], conjunction='and', limit=5)} "
+                            f"did not move clearly")
+        else:
+            finding = (f"None of the {len(card.metrics)} measures compared moved clearly from {before} to {after}")
+        n = int((card.table["n_before"] + card.table["n_after"]).max()) if len(card.table) else 0
         try:
-            self.card.plot(ax=ax)
+            card.plot(ax=ax, title=common.titled(_literal(finding), n, "respondents in the two waves", width=70))
         except ValueError:
             return report.Markdown("No share or score could be compared, so there is no chart.")
-        fig.tight_layout()
-        return fig
+        alt = common.alt_text(
+            f"Change in each measure from {before} to {after} with its 95% interval",
+            "; ".join(card.describe(m) for m in card.metrics),
+            f"Clear after allowing for the {len(card.metrics)} measures compared at once (Holm): "
+            + (report.listing([card.label(m) for m in moved], conjunction="and") if moved else "none"),
+            "The value is not drawn on the chart (its unit is not points)" if "value" in card.metrics else "",
+            "Not compared: " + "; ".join(f"{card.label(m)} ({r})" for m, r in card.excluded.items())
+            if card.excluded else "")
+        return common.done(fig, alt=alt)
 
     def scorecard_table(self) -> Any:
         """Measure, the two waves, the change with its 95% CI, Holm-adjusted p (the family: every measure compared
@@ -294,13 +345,23 @@ class ProgrammePage:
 
     # -- verbatims ----------------------------------------------------------------------------------------
     def verbatims(self) -> report.Markdown:
-        """A few comments per segment (scrubbed, shown as text); small segments show none."""
+        """A few comments per segment (scrubbed, shown as text), chosen for substance by the rule the page states;
+        small segments show none."""
         if self.quotes is None:
             return report.Markdown(f"No comments to show: {self.text_reason}.")
-        return self.quotes.markdown(label=lambda g: _SEGMENT_NAMES.get(g, str(g)))
+        q = self.quotes
+        shown = sum(q.eligible.values())
+        total = int(q.table.drop_duplicates(q.by).loc[lambda t: ~t["suppressed"], "n_comments"].sum())
+        rule = (f"Quotes are chosen among comments with {q.rule}; {shown:,} of the {total:,} comments of the segments "
+                f"shown meet that rule. Among them, comments many customers made and those with more to say come "
+                f"first; the choice is reproducible (seed {self.seed}). Personal details are removed and shown as "
+                "[name], [email], [phone].") if total else ""
+        body = str(q.markdown(label=lambda g: _SEGMENT_NAMES.get(g, str(g))))
+        return report.Markdown(report.text(rule) + "\n\n" + body if rule else body)
 
     def words(self) -> Any:
-        """The words and phrases each segment's comments use most."""
+        """The words and phrases each segment's comments use most (no function word or filler in English, Dutch,
+        German or French; phrases are two such words side by side)."""
         if self.words_used is None:
             return report.Markdown("")
         t = self.words_used.table
@@ -309,7 +370,74 @@ class ProgrammePage:
         table = _styler(pd.DataFrame({
             "Segment": [_SEGMENT_NAMES.get(g, str(g)) for g in t["segment"]], "Term": t["term"],
             "Comments": [f"{c:,} of {n:,} ({report.percent(c / n)})" for c, n in zip(t["comments"], t["n_comments"])]}))
-        return table.set_caption("Words and phrases used most, by the share of each segment's comments that use them")
+        return table.set_caption("Words and phrases used most, by the share of each segment's comments that use them "
+                                 "(function words and fillers such as “like”, “get” or “really” left out, in English, "
+                                 "Dutch, German and French)")
+
+    def _theme_rows(self) -> pd.DataFrame:
+        t = self.theme_result.table
+        return t[t["theme"] > 0]
+
+    def themes(self) -> Any:
+        """The themes the comments raise: per theme, how many of each segment's comments raise it, and one
+        comment of the segment where it is most frequent, in the customer's words."""
+        if self.theme_result is None:
+            return report.Markdown("")
+        t = self._theme_rows()
+        if t.empty:
+            return report.Markdown(f"No segment has {self.min_cell} or more comments with words to group, so no "
+                                   "themes are shown.")
+        by = self.theme_result.by
+        groups = list(pd.unique(t[by]))
+        out = []
+        for theme, sub in t.groupby("theme", sort=True):
+            row = {"Theme": sub["label"].iloc[0][:1].upper() + sub["label"].iloc[0][1:], "Top terms": sub["terms"].iloc[0]}
+            for g in groups:
+                r = sub[sub[by] == g].iloc[0]
+                row[_SEGMENT_NAMES.get(g, str(g))] = (f"{int(r['comments']):,} of {int(r['n_comments']):,} "
+                                                      f"({report.percent(r['share'])})")
+            lead = sub.sort_values(["share", "comments"], ascending=False, kind="stable")
+            lead = lead[lead["quote"] != ""]
+            row["In their words"] = (f"“{lead['quote'].iloc[0]}” ({_SEGMENT_NAMES.get(lead[by].iloc[0], lead[by].iloc[0]).lower()})"
+                                     if len(lead) else "no comment of this theme meets the rule for quotes")
+            out.append(row)
+        none = self.theme_result.table
+        none = none[none["theme"] == 0]
+        caption = ("Themes of the comments, each named by its top terms: comments per segment that raise it (a comment "
+                   "counts under one theme, and only if it uses one of the theme's named terms)")
+        if len(none) and none["comments"].sum():
+            caption += (f"; {int(none['comments'].sum()):,} comments fit no theme (too short, or about "
+                        "something fewer customers raise)")
+        return _styler(pd.DataFrame(out)).set_caption(caption)
+
+    def themes_chart(self) -> Any:
+        """The share of each segment's comments raising each theme, titled with the largest segment's first theme."""
+        from .. import plots
+
+        if self.theme_result is None:
+            return report.Markdown("")
+        t = self._theme_rows()
+        if t.empty or not t["comments"].sum():
+            return report.Markdown("No theme to chart: no segment has enough comments with words to group.")
+        by = self.theme_result.by
+        firsts = t.drop_duplicates(by)
+        n = int(firsts["n_comments"].sum())
+        big = firsts.sort_values("n_comments", ascending=False, kind="stable").iloc[0][by]
+        lead = self.theme_result.top(big)
+        label = lead["label"][:1].upper() + lead["label"][1:]
+        finding = (f"“{label}” is the theme {big} customers raise most ({report.percent(lead['share'])} of their "
+                   "comments)")
+        top = min(8, t["theme"].nunique())
+        fig, (ax,) = common.figure(9, 1.4 + 0.25 * top * len(firsts))
+        plots.themes(self.theme_result, ax=ax, top=top, title=common.titled(_literal(finding), n, "comments"))
+        per_group = []
+        for g in firsts[by]:
+            r = self.theme_result.top(g)
+            per_group.append(f"{_SEGMENT_NAMES.get(g, str(g))} customers raise “{r['label']}” most "
+                             f"({report.percent(r['share'])} of {int(r['n_comments']):,} comments)")
+        alt = common.alt_text(f"Share of each segment's comments raising each of the {top} themes raised most",
+                              "; ".join(per_group), f"n={n:,} comments")
+        return common.done(fig, alt=alt)
 
     # -- methods ------------------------------------------------------------------------------------------
     def methods(self) -> report.Markdown:
@@ -344,6 +472,12 @@ class ProgrammePage:
                if self.n_boot else "shares; computed without resampling, so without intervals."),
             f"- **Suppression and privacy.** Groups with fewer than {self.min_cell} answers are not shown; comments are "
             "scrubbed of contact details and shown as text, never as markup.",
+            "- **Quotes, words and themes.** Quotes are drawn, reproducibly, among comments that meet the rule stated "
+            "with them (enough words besides removed personal details, at least one word of substance, not a stock "
+            "answer); words exclude the function words and fillers of English, Dutch, German and French, and phrases "
+            "are two such words side by side in one clause. Themes: non-negative matrix factorisation of the "
+            "comments' TF-IDF term profiles (scikit-learn), each theme named by its top terms; a comment counts "
+            "under the theme of its largest loading among those whose named terms it uses.",
             str(glossary.see_glossary()),
         ]
         return report.Markdown(self.methods_common + "\n" + "\n".join(lines))
@@ -394,6 +528,12 @@ def _mix(eng: Any, card: WaveComparison, frame: pd.DataFrame, *, n_boot: int, se
     return impact, ()
 
 
+def _codebook_labels(eng: Any) -> list[str]:
+    """The codebook's element, stage and motivator labels (what a quote or a theme may be related to)."""
+    cb = eng.codebook
+    return [str(v) for c in ("element", "stage", "motivator") if c in cb for v in pd.unique(cb[c].dropna())]
+
+
 def build(eng: Any, *, seed: int = 0, n_boot: int = 1000, quotes_per_segment: int = 3) -> ProgrammePage:
     """Compute notebook 04's results for ``eng``.
 
@@ -401,7 +541,7 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 1000, quotes_per_segment: in
     ----------
     eng : Engagement
     seed : int
-        Seed of the mix bootstrap and of the choice of quotes.
+        Seed of the mix bootstrap, of the choice of quotes and of the themes.
     n_boot : int
         Bootstrap resamples for the value of the mix change (0: no intervals).
     quotes_per_segment : int
@@ -426,16 +566,18 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 1000, quotes_per_segment: in
     card_std = compare_waves(eng, standardise=True)
     impact, mix_reasons = _mix(eng, card, frame, n_boot=n_boot, seed=seed)
     text_cols = eng.columns("verbatim")
-    quotes = words = text_reason = None
+    quotes = words = found = text_reason = None
     if text_cols:
         pii = eng.pii_values()  # the respondents' own names, e-mails and numbers: scrubbed from every comment
+        labels = _codebook_labels(eng)
         quotes = verbatims(frame, text=text_cols[0], per_group=quotes_per_segment, seed=seed, min_cell=min_cell,
-                           pii_values=pii)
+                           labels=labels, pii_values=pii)
         words = word_frequency(frame, text=text_cols[0], top=8, min_cell=min_cell, pii_values=pii)
+        found = themes(frame, text=text_cols[0], seed=seed, min_cell=min_cell, labels=labels, pii_values=pii)
     else:
         text_reason = Reason.of("not_configured", what="a free-text question")
     return ProgrammePage(client=eng.client, min_cell=min_cell, customers=_customer_base(eng),
                          weighted=bool(weight), n_boot=n_boot, seed=seed, overall=overall, by_segment=by_segment,
                          card=card, card_std=card_std, impact=impact, mix_reasons=mix_reasons, quotes=quotes,
-                         words_used=words, text_reason=text_reason, nps_reason=nps_reason,
+                         words_used=words, theme_result=found, text_reason=text_reason, nps_reason=nps_reason,
                          methods_common=common.methods_common(eng))
