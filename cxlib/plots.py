@@ -1120,7 +1120,7 @@ def survival_curves(
                  for g, d in curves.items()}
         hi, lo = max(still, key=still.get), min(still, key=still.get)
         title = (f"{still[hi] * 100:.0f}% of {hi.lower()} customers are still active after {at:,.0f} days"
-                 + (f", {still[lo] * 100:.0f}% of {lo.lower()}" if lo != hi else ""))
+                 + (f", {still[lo] * 100:.0f}% of {lo.lower()} ones" if lo != hi else ""))
     _set_title(ax, _with_n(title, n_total))
     _legend_outside(ax, title=f"Not shown (fewer than {min_cell}):\n{', '.join(suppressed)}" if suppressed else None)
     table_ = ax.table(cellText=[[f"{v:,}" for v in at] for _, at in rows], rowLabels=[r for r, _ in rows],
@@ -1307,9 +1307,9 @@ def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None
             pct = "%" if k == 100.0 else ""
             level = "{:,.0f}" if r["metric"] == "value" and max(abs(r["before"]), abs(r["after"])) >= 100 else "{:.0f}"
             before, after = (_minus(level.format(v * k) + pct) for v in (r["before"], r["after"]))
-            name = METRIC_LABELS.get(r["metric"], value_label[:1].upper() + value_label[1:] if r["metric"] == "value"
-                                     else str(r["metric"]))
-            labels.append(f"{_mathtext_safe(name.replace(' (pts)', '').replace(' (points)', ''))}\n{before} → {after}")
+            name = (value_label[:1].upper() + value_label[1:] if r["metric"] == "value"
+                    else METRIC_LABELS.get(r["metric"], str(r["metric"])))
+            labels.append(f"{_mathtext_safe(name.replace(' (pts)', '').replace(' (points)', ''))}: {before} → {after}")
         pax.axvline(0, color=PALETTE["reference"], ls="--", lw=0.8, zorder=1)
         pax.set_yticks(y, labels)
         pax.set_ylim(-0.6, len(rows) - 0.4)
@@ -1322,7 +1322,8 @@ def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None
         between = f" between {waves[0]} and {waves[1]}" if len(waves) == 2 else ""
         if moved:
             _, metric, c, unit = max(moved)
-            name = METRIC_LABELS.get(metric, value_label).replace(" (pts)", "").replace(" (points)", "")
+            name = (value_label if metric == "value" else METRIC_LABELS.get(metric, str(metric)))
+            name = name.replace(" (pts)", "").replace(" (points)", "")
             title = (f"{len(moved)} of {len(d)} measures moved{between}; {name[:1].lower()}{name[1:]} "
                      f"{'rose' if c > 0 else 'fell'} {abs(c):.1f} {unit if unit != value_label else ''}".rstrip())
         else:

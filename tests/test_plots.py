@@ -286,7 +286,7 @@ def test_one_unit_per_axis_in_the_wave_scorecard(results):
     drawn = sum(len(ax.get_yticks()) for ax in axes)
     assert drawn == len(card.table)  # every metric compared, value included
     nps_panel = axes[units.index("NPS points")]
-    assert [t.get_text().split("\n")[0] for t in nps_panel.get_yticklabels()] == ["Net Promoter Score"]
+    assert [t.get_text().split(":")[0] for t in nps_panel.get_yticklabels()] == ["Net Promoter Score"]
     plots.chart(fig, alt="x" * 5)
     assert plots.layout_problems(fig) == []
 
