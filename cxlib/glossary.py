@@ -80,7 +80,7 @@ TERMS: tuple[Term, ...] = (
        "a precise figure.",
        r"confidence intervals?", r"\b95% CI\b", r"\bCI\b", r"\bintervals?\b", title="Confidence interval (95% CI)"),
     _t("n", "The number of customers (survey respondents) a figure rests on.",
-       r"(?<![\w\-−])n ?=", r"\bn, multiplier\b", title="n"),
+       r"(?<![\w\-−])n ?=", r"(?m)(?<![\w\-−'])n\s*$", r"\bn, multiplier\b", r"\bn / n\b", title="n"),
     _t("effective sample size",
        "What a weighted sample is worth in precision: weighting makes some answers count more than others, so, "
        "say, 5,700 weighted respondents may be as informative as 4,300 unweighted ones (Kish's effective n).",
@@ -117,7 +117,7 @@ TERMS: tuple[Term, ...] = (
        r"derived importance"),
     _t("key driver",
        "An element customers call important whose ratings also go with connection more than an average "
-       "element's. (“Driver” is the method's name for the label; it describes an association, not a cause.)",
+       "element's. “Driver” is the method's name for the label: it describes an association, not a cause.",
        r"\bkey[ -]drivers?\b"),
     _t("hidden driver",
        "An element customers do not call important whose ratings go with connection more than an average "
@@ -143,7 +143,7 @@ TERMS: tuple[Term, ...] = (
     _t("share of what is explained",
        "How the R² of a set of measures is divided between them: “26% of what the motivators explain” is about a "
        "quarter of the R², not a quarter of all the differences between customers.",
-       r"% of what .{0,60}?explain", r"share of (the )?explained", r"explained (variation|variance|connection|difference)",
+       r"% of what .{0,60}?explain", r"share of what .{0,30}?explain", r"share of (the )?explained", r"explained (variation|variance|connection|difference)",
        r"of the connection the (experience|elements?) explains?", title="Share of what is explained"),
     _t("relative weights",
        "The method that divides a model's R² fairly between measures that overlap (Johnson's relative weights; "
@@ -244,12 +244,12 @@ TERMS: tuple[Term, ...] = (
     _t("robust variance",
        "A way of computing an interval that stays right when the weights vary or a model's assumptions hold only "
        "roughly (infinitesimal jackknife, sandwich).",
-       r"robust", r"infinitesimal[ -]jackknife", r"sandwich"),
+       r"robust", r"jackknife", r"sandwich"),
     _t("interval methods",
        "Standard recipes for a 95% interval of a share (Wilson score, logit), of a difference of two shares "
        "(Newcombe), of a survival curve (log-log, Greenwood), of a reliability figure (Feldt) or of a function of "
        "estimates (delta method); they stay sensible near 0% and 100%.",
-       r"\bWilson\b", r"Newcombe", r"log-log", r"Greenwood", r"\bFeldt", r"delta[ -]method", r"Klein[–-]Moeschberger",
+       r"interval methods?", r"\bWilson\b", r"Newcombe", r"log-log", r"Greenwood", r"\bFeldt", r"delta[ -]method", r"Klein[–-]Moeschberger",
        r"score intervals?", r"logit interval", r"normal interval", r"analytic variance"),
     _t("Cohen's h", "The size of the difference between two shares on a common scale: about 0.2 is small, 0.5 "
        "medium, 0.8 large.", r"Cohen's h"),

@@ -83,6 +83,11 @@ JARGON = (
     (r"\bbootstrap\b|\bresampl", "method", "the bootstrap: methods only"),
     (r"\bdesign effect\b|\bKish\b", "method", "the design effect: methods only"),
     (r"\bmediator\b", "method", "a mediator: say 'part of the way they are linked'"),
+    (r"Cohen's h|Newcombe|\bWilson\b|Greenwood|\bFeldt|delta[ -]method|jackknife|sandwich|Klein[–-]Moeschberger",
+     "method", "an interval's or effect size's recipe: methods and tables only"),
+    (r"oblimin|factor analysis|Tonidandel|quasi-likelihood|log-link|\bsvy\w+|linearised", "method",
+     "an estimator's name: methods only"),
+    (r"\bcensored\b|\bstratif\w+|standardisation", "method", "a survival or survey term: methods only"),
 )
 
 _JARGON = tuple((re.compile(p, re.IGNORECASE), kind, why) for p, kind, why in JARGON)
