@@ -1518,7 +1518,8 @@ def themes(data, *, ax: plt.Axes | None = None, title: str | None = None, top: i
 
 def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None = None, scale: float = 1.0,
               fmt: str | Callable[[float], str] = "{:.2f}", colour: str | None = None, colour_by: str | None = None,
-              reference: float | None = None, n: int | None = None, ax: plt.Axes | None = None) -> plt.Axes:
+              reference: float | None = None, n: int | None = None, ratio: bool | None = None,
+              ax: plt.Axes | None = None) -> plt.Axes:
     """Horizontal bars of estimates with their 95% intervals, one per row, each labelled with its value; the
     base n is stated once, in the title.
 
@@ -1549,11 +1550,19 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None 
         Draw a dashed line at this value (e.g. 1 for a multiplier).
     n : int, optional
         The base stated in the title.
+    ratio : bool, optional
+        Draw the estimates as ratios (hazard ratios, multipliers): dots with intervals on a ratio axis
+        (:func:`ratio_axis`) instead of bars from 0. Default: when ``reference`` is 1 and every figure is
+        positive.
     ax : Axes, optional
 
     Examples
     --------
     >>> import matplotlib.pyplot as plt
+    >>> hr = pd.DataFrame({"label": ["90 days", "180 days"], "estimate": [0.8, 0.7], "ci_low": [0.7, 0.6], "ci_high": [0.9, 0.8]})
+    >>> ax = estimates(hr, label="label", xlabel="Hazard ratio per rating point", reference=1.0, ax=plt.figure().gca())
+    >>> ax.get_xscale(), "1\\nsame rate" in [t.get_text() for t in ax.get_xticklabels()]
+    ('log', True)
     >>> d = pd.DataFrame({"label": ["Fully connected", "Other"], "estimate": [0.2, 0.5], "ci_low": [0.17, 0.46], "ci_high": [0.23, 0.54], "n": [300, 700]})
     >>> set_theme()  # as the notebooks do: titles on the left
     >>> ax = estimates(d, label="label", scale=100, fmt="{:.0f}%", xlabel="Share (%)", colour_by="label", ax=plt.figure().gca())
@@ -1571,6 +1580,28 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None 
     y = np.arange(len(d))
     est, lo, hi = d["estimate"] * scale, d["ci_low"] * scale, d["ci_high"] * scale
     colours = ([colour_of(v) for v in d[colour_by]] if colour_by else [colour or PALETTE["estimate"]] * len(d))
+    figures = np.r_[est, lo, hi].astype(float)
+    figures = figures[np.isfinite(figures)]
+    if ratio is None:
+        ratio = reference == 1 and len(figures) > 0 and bool((figures > 0).all())
+    if ratio:
+        for yi, e, l, h, c in zip(y, est, lo, hi, colours):
+            ax.errorbar([e], [yi], xerr=_error_bars([e], [l], [h]), fmt="o", color=c, ecolor=PALETTE["ink"], capsize=3,
+                        lw=1.2)
+            ax.annotate(_minus(fmt.format(e)), (h if np.isfinite(h) else e, yi), xytext=(5, 0), textcoords="offset points",
+                        va="center", fontsize=10, color=PALETTE["ink"])
+        ratio_axis(ax, float(figures.min()) / 1.1, float(figures.max()) * 1.25, axis="x")
+        ax.set_yticks(y, [_mathtext_safe(v) for v in d[label]])
+        ax.set_ylim(len(d) - 0.4, -0.6)
+        ax.set_xlabel(xlabel)
+        if n is None and "n" in d.columns and d["n"].notna().any():
+            ns = d["n"].dropna().astype(int)
+            n = int(ns.iloc[0]) if ns.nunique() == 1 else int(ns.sum())
+        if title is None:
+            i = int(np.nanargmax(np.abs(np.log(est.to_numpy(float)))))
+            title = f"{_mathtext_safe(d.loc[i, label])} is furthest from the same rate, at {_minus(fmt.format(est.iloc[i]))}"
+        _set_title(ax, _with_n(title, n))
+        return ax
     ax.barh(y, est, color=colours, height=0.6)
     ax.errorbar(est, y, xerr=_error_bars(est, lo, hi), fmt="none", ecolor=PALETTE["ink"], capsize=4, lw=1.2)
     span = float(np.nanmax(np.abs(np.r_[hi, lo]))) if len(d) else 1.0

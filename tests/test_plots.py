@@ -98,6 +98,11 @@ CASES = {
                       "ci_low": [0.15, 0.24, 0.41], "ci_high": [0.21, 0.30, 0.45], "n": [300, 500, 900]}),
         label="label", scale=100, fmt="{:.0f}%", xlabel="Attrition within 365 days (%), 95% CI", colour_by="label",
         ax=ax)),
+    "estimates_ratio": ((8, 3), lambda r, ax: plots.estimates(
+        pd.DataFrame({"label": ["Half-life 30 days", "Half-life 90 days", "Half-life 180 days"],
+                      "estimate": [0.81, 0.74, 0.78], "ci_low": [0.70, 0.66, 0.69], "ci_high": [0.93, 0.83, 0.88],
+                      "n": [600] * 3}),
+        label="label", xlabel="Hazard ratio per rating point, 95% CI", reference=1.0, ax=ax)),
 }
 
 
