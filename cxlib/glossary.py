@@ -46,6 +46,12 @@ class Term:
         in a text.
     title : str
         The heading of the entry (default: ``name`` with a capital).
+
+    Examples
+    --------
+    >>> t = Term("churn", "Customers leaving.", (r"\\bchurn",))
+    >>> t.heading, t.found_in("Churn went down")
+    ('Churn', True)
     """
 
     name: str
