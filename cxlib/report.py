@@ -123,8 +123,8 @@ def number(value: Any, fmt: str = "{:,.0f}", *, missing: str = "–") -> str:
     --------
     >>> number(-1234.5), number(float("nan")), number(None), number(0.256, "{:.0%}")
     ('−1,234', '–', '–', '26%')
-    >>> number(-0.3), number(-0.3, "{:+.0f}"), number(-0.04, "{:.1f}")
-    ('0', '+0', '0.0')
+    >>> number(-0.3), number(-0.3, "{:+.0f}"), number(0.2, "{:+.0f}"), number(-0.04, "{:.1f}")
+    ('0', '0', '0', '0.0')
     """
     try:
         v = float(value)
@@ -133,8 +133,8 @@ def number(value: Any, fmt: str = "{:,.0f}", *, missing: str = "–") -> str:
     if not math.isfinite(v):
         return missing
     out = fmt.format(v)
-    if out.startswith("-") and not any(c in "123456789" for c in out):
-        out = fmt.format(0.0)  # a small negative shown as zero reads "0", never "−0"
+    if out[:1] in "+-" and not any(c in "123456789" for c in out):
+        out = out[1:]  # a figure shown as zero reads "0", never "−0" or "+0"
     return out.replace("-", "−")
 
 
