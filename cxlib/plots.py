@@ -172,7 +172,13 @@ def _set_title(ax: plt.Axes, title: str) -> None:
     fig = ax.figure
     size = plt.rcParams["axes.titlesize"]
     size = size if isinstance(size, (int, float)) else 12.0
-    width_px = ax.get_position().width * fig.get_figwidth() * fig.dpi
+    box = ax.get_position()
+    width_px = box.width * fig.get_figwidth() * fig.dpi
+    # A tight layout later narrows the axes by as much as its y tick labels stick out past the left margin.
+    tick_size = plt.rcParams["ytick.labelsize"]
+    tick_size = tick_size if isinstance(tick_size, (int, float)) else 10.0
+    longest = max((len(line) for t in ax.get_yticklabels() for line in t.get_text().split("\n")), default=0)
+    width_px -= max(0.0, longest * 0.55 * tick_size * fig.dpi / 72 - box.x0 * fig.get_figwidth() * fig.dpi)
     chars = max(28, int(width_px / (0.6 * size * fig.dpi / 72)))
     flat = " ".join(str(title).split())
     ax.set_title(textwrap.fill(flat, chars, break_on_hyphens=False) if len(flat) > chars else flat)
@@ -1231,8 +1237,9 @@ _WAVE_UNITS = {"connected": ("percentage points", 100.0), "attrition": ("percent
 def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None,
                    alpha: float = 0.05, value_label: str | None = None):
     """Before/after scorecard: each metric's change with its 95% interval, one panel per unit (percentage
-    points, NPS points, the value's unit), so that no axis mixes units. Filled marks are supported after
-    Holm's adjustment, hollow ones are not; every metric compared is drawn, moved or not.
+    points, NPS points, the value's unit), so that no axis mixes units. Filled marks moved beyond what chance
+    alone would give once the measures compared are allowed for (Holm-adjusted p below ``alpha``), hollow ones
+    did not; every metric compared is drawn, moved or not.
 
     Parameters
     ----------
@@ -1270,7 +1277,7 @@ def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None
     >>> [a.get_xlabel().split(",")[0] for a in axes]
     ['Change in percentage points', 'Change in NPS points', 'Change in mean annual spend']
     >>> " ".join(axes[0].get_title(loc="left").split())  # titles are wrapped to the axes
-    'None of the 5 measures moved beyond chance between pre and post (n=380)'
+    'None of the 5 measures moved between pre and post beyond what chance alone would give (n=380)'
     """
     table = data.table if hasattr(data, "table") and not isinstance(data, pd.DataFrame) else data
     d = table[table["change"].notna()].reset_index(drop=True)
@@ -1282,12 +1289,17 @@ def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None
     units = {m: _WAVE_UNITS.get(m, (value_label if m == "value" else str(m), 1.0)) for m in d["metric"]}
     panels = list(dict.fromkeys(units[m][0] for m in d["metric"]))
     counts = [sum(units[m][0] == u for m in d["metric"]) for u in panels]
+    ratios = [c + 0.8 for c in counts]
     if ax is None:
         fig = plt.figure(figsize=(9, 1.2 + 0.75 * len(d) + 0.6 * len(panels)))
-        spec = fig.add_gridspec(len(panels), 1, height_ratios=[c + 0.8 for c in counts])
+        spec = fig.add_gridspec(len(panels), 1, height_ratios=ratios)
     else:
         fig = ax.figure
-        spec = ax.get_subplotspec().subgridspec(len(panels), 1, height_ratios=[c + 0.8 for c in counts], hspace=0.9)
+        sole = len(fig.axes) == 1 and ax.get_subplotspec() is not None
+        # The only axes of its figure: the panels get a top-level grid, which a tight layout spaces; in a
+        # larger grid they split the given axes' cell.
+        spec = (fig.add_gridspec(len(panels), 1, height_ratios=ratios) if sole else
+                ax.get_subplotspec().subgridspec(len(panels), 1, height_ratios=ratios, hspace=1.4))
         ax.remove()
     axes = tuple(fig.add_subplot(spec[i]) for i in range(len(panels)))
     moved = []
@@ -1324,13 +1336,14 @@ def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None
             _, metric, c, unit = max(moved)
             name = (value_label if metric == "value" else METRIC_LABELS.get(metric, str(metric)))
             name = name.replace(" (pts)", "").replace(" (points)", "")
-            title = (f"{len(moved)} of {len(d)} measures moved{between}; {name[:1].lower()}{name[1:]} "
+            title = (f"{len(moved)} of {len(d)} measures moved{between} beyond what chance alone would give; "
+                     f"{name[:1].lower()}{name[1:]} "
                      f"{'rose' if c > 0 else 'fell'} {abs(c):.1f} {unit if unit != value_label else ''}".rstrip())
         else:
-            title = f"None of the {len(d)} measures moved beyond chance{between}"
+            title = f"None of the {len(d)} measures moved{between} beyond what chance alone would give"
     _set_title(axes[0], _with_n(title, n))
-    axes[-1].set_xlabel(axes[-1].get_xlabel() + "\nFilled: supported after Holm's adjustment for the "
-                        f"{len(d)} measures compared; hollow: not")
+    axes[-1].set_xlabel(axes[-1].get_xlabel() + "\nFilled: beyond what chance alone would give, allowing for the "
+                        f"{len(d)} measures compared (Holm); hollow: within it")
     return axes
 
 
