@@ -81,7 +81,7 @@ hatten hier ich ihm ihn ihnen ihr ihre ihrem ihren im in ins ist ja jede jedem j
 kein keine keinem keinen können könnte man mehr mein meine meinem meinen mich mir mit muss müssen nach nicht
 noch nun nur ob oder ohne schon sehr sein seine seinem seinen seit sich sie sind so soll sollte sondern über
 um und uns unser unsere unter viel viele vom von vor war wäre waren warum was weil welche welcher wenn wer
-werde werden wie wieder will wir wird wo wurde würde zu zum zur zwar grüße gruß grüsse gruesse lg mfg hallo
+werde werden wie wieder will wir wird wo wurde würde zu zum zur zwar ganz ganze ganzen grüße gruß grüsse gruesse lg mfg hallo
 liebe lieber liebes guten tag herr frau
 """.split()),
     "fr": frozenset("""
@@ -89,7 +89,7 @@ liebe lieber liebes guten tag herr frau
 des donc du elle elles en encore es est et étaient était été êtes être eu eux ici il ils je la là le les leur
 leurs lui ma mais me même mes moi mon ne ni nos notre nous on ont ou où par parce pas peu plus pour quand que
 quel quelle quels qui sa sans se sera serait ses si son sont sommes sur suis ta te tes toi ton très tu un une
-vos votre vous y c l d j m n s t qu cordialement bonjour bonsoir salut madame monsieur
+vos votre vous y tous tout toute toutes autre autres chaque quelques moins c l d j m n s t qu cordialement bonjour bonsoir salut madame monsieur
 """.split()),
 }
 _STOP = frozenset().union(*STOP_WORDS.values())
@@ -104,6 +104,7 @@ knew think thought want wants wanted see seem seems seemed seeming feel feels fe
 took put let lets much many well yes ok okay every everything anything something someone anyone everyone
 somebody anybody everybody thank thanks please sure though
 email e-mail mail emailed call called calling phone ring text number link address write
+mr mrs ms miss sir madam mevrouw meneer mevr dhr mme mlle name naam nom
 echt gewoon heel zeer even steeds vaak nooit maken maakt gemaakt krijgen krijg kreeg gaan gaat ging komen komt
 kwam zeggen zegt vinden vind vindt denk weet zien lijkt voel voelt wel eigenlijk misschien graag bedankt dank
 mailen bellen bel
@@ -150,6 +151,14 @@ _PLACEHOLDER = re.compile(r"\[(?:name|email|phone|link|number|removed|address)\]
 # Clause boundaries: a phrase never spans them.
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”„«»…–—/|•\n\r\t]+|\s-\s")
 _ELISION = re.compile(r"^(?:l|d|j|qu|c|n|s|m|t)'(?=[^\W\d_]{2,})")
+# Greetings and sign-offs, in the four languages: courtesy, not substance ("Met vriendelijke groet", "Liebe Grüße
+# an das ganze Team"), so their words do not make a comment quotable.
+_SIGN_OFF = re.compile(
+    r"\b(?:(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|yours\s+(?:sincerely|faithfully|truly)|dear\s+team|"
+    r"(?:met\s+)?(?:vriendelijke|hartelijke)\s+groet(?:en)?|groet(?:en|jes)?\s+(?:aan|van|uit)\s+(?:het\s+)?\w+|"
+    r"mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:liebe|viele|beste|freundliche|herzliche)\s+gr(?:ü|ue)(?:ß|ss)e"
+    r"(?:\s+(?:an|aus)\s+(?:das\s+)?(?:ganze\s+)?\w+)?|bien\s+(?:à|a)\s+vous|bien\s+cordialement|"
+    r"bonne\s+(?:journ[ée]e|soir[ée]e)|(?:à|a)\s+bient[ôo]t|tot\s+ziens|bis\s+bald|see\s+you\s+soon)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
@@ -231,7 +240,7 @@ def _profile(comment: str) -> dict[str, Any]:
     """Counts behind the quote rule for one scrubbed comment."""
     placeholders = _PLACEHOLDER.findall(comment)
     ws = [w for clause in _clauses(comment) for w in clause]
-    content = [w for w in ws if _content(w)]
+    content = [w for clause in _clauses(_SIGN_OFF.sub(" , ", comment)) for w in clause if _content(w)]
     substance = {w for w in content if w not in GENERIC}
     chars = len(re.sub(r"\s", "", comment))
     return {"words": len(ws), "placeholders": len(placeholders),
@@ -254,6 +263,8 @@ def quotable(comment: str, *, min_words: int = MIN_WORDS, min_substance: int = M
     (False, False, False)
     >>> quotable("Queues were too long again."), quotable("Mail [email] or ring [phone] about [name]")
     (True, False)
+    >>> quotable("Met vriendelijke groet, mevrouw [name]"), quotable("Liebe Grüße an das ganze Team")  # courtesy only
+    (False, False)
     """
     p = _profile(str(comment))
     if p["placeholder_words"] > MAX_PLACEHOLDER_WORDS or p["placeholder_chars"] > MAX_PLACEHOLDER_CHARS:
