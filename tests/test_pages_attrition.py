@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import cxlib as cx
-from cxlib import survival
+from cxlib import plots, survival
 from cxlib.pages import attrition as page_module
 
 HOSTILE = "<img src=x> *x* <script>alert(1)</script>"
@@ -40,7 +40,7 @@ def _texts(page) -> list[str]:
     out = []
     for name in SECTIONS:
         value = getattr(page, name)()
-        if isinstance(value, matplotlib.figure.Figure):
+        if isinstance(value, (matplotlib.figure.Figure, plots.Chart)):  # a chart: its texts
             for ax in value.axes:
                 out += [t.get_text() for t in ax.texts] + [ax.get_title(loc="left"), ax.get_title()]
                 out += [t.get_text() for t in ax.get_yticklabels()]
@@ -188,7 +188,7 @@ def test_contacts_after_the_start_of_follow_up_enter_as_a_time_varying_score(bas
 
 def test_the_forest_plot_names_the_reference_levels_in_words(page):
     fig = page.hazard_ratios()
-    notes = [t.get_text() for t in fig.texts]
+    notes = [t.get_text() for t in fig.figure.texts]
     assert any(n.startswith("Compared with: segment highly satisfied") for n in notes), notes
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "Segment: fully connected" in labels and not any("[" in lab for lab in labels)

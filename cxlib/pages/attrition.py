@@ -99,23 +99,6 @@ def _days(value: float) -> str:
     return report.number(value, "{:,.0f}")
 
 
-def _figure(width: float, height: float) -> Any:
-    import matplotlib.pyplot as plt
-
-    from .. import plots
-
-    plots.set_theme()
-    fig = plt.figure(figsize=(width, height))
-    return fig
-
-
-def _done(fig: Any) -> Any:
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)  # shown once, by the notebook displaying the returned Figure
-    return fig
-
-
 @dataclass(frozen=True, eq=False)
 class AttritionPage:
     """Notebook 03's result objects and their words (see :func:`build`).
@@ -333,15 +316,34 @@ class AttritionPage:
         return Markdown(" ".join(lines))
 
     def curves(self) -> Any:
-        """Kaplan–Meier curves per segment with the at-risk table (a Figure), or why none is drawn."""
+        """Kaplan–Meier curves per segment with the at-risk table (a Chart), titled with attrition at the
+        horizon of the two segments compared, or why none is drawn."""
         if all(n < self.min_cell for n in self.sizes.values()):
             return Markdown(f"No curve is drawn: every segment has fewer than {self.min_cell} customers.")
-        fig = _figure(9, 6)
-        ax = fig.gca()
+        fig, (ax,) = common.figure(9, 6.2)
+        n = sum(n for n in self.sizes.values() if n >= self.min_cell)
+        est = {s: self.attrition.estimate(s) for s in self.attrition.groups if s not in self.small}
+        est = {s: e for s, e in est.items() if e.estimable}
+        fc, hs = est.get(CONTRAST[0]), est.get(CONTRAST[1])
+        days = _days(self.horizon)
+        if fc is not None and hs is not None:
+            finding = (f"{report.percent(fc.estimate)} of fully connected customers left within {days} days, "
+                       f"against {report.percent(hs.estimate)} of highly satisfied ones")
+        elif est:
+            s, e = next(iter(est.items()))
+            finding = f"{report.percent(e.estimate)} of {s} customers left within {days} days"
+        else:
+            finding = f"Attrition within {days} days is not estimable for any segment shown"
         self.km.plot(ax=ax, min_cell=self.min_cell, horizon=self.horizon,
-                     title=f"How long each segment stays (n={sum(n for n in self.sizes.values() if n >= self.min_cell):,})")
-        fig.subplots_adjust(bottom=0.3)
-        return _done(fig)
+                     title=common.titled(finding, n, "customers with a segment"))
+        fig.subplots_adjust(bottom=0.3, top=0.88)
+        alt = common.alt_text(
+            "Share of customers still active by days since the survey, one curve per segment with its 95% band",
+            f"Left within {days} days: " + "; ".join(f"{s} {common.interval(e, '{:.0f}', scale=100, suffix='%')}"
+                                                    for s, e in est.items()) if est else "",
+            f"Segments not shown (fewer than {self.min_cell:,}): {', '.join(self.small)}" if self.small else "",
+            f"n={n:,} customers with a segment")
+        return common.done(fig, alt=alt, tight=False)
 
     def _attrition_rows(self, result: survival.Attrition, names: list[str], header: str) -> pd.DataFrame:
         rows = []
@@ -424,22 +426,37 @@ class AttritionPage:
         return _styler(pd.DataFrame(out))
 
     def hazard_ratios(self) -> Any:
-        """Forest plot of the headline model's hazard ratios (suppressed segments left out), or why there are none."""
+        """Forest plot of the headline model's hazard ratios (suppressed segments left out), titled with the
+        fully connected against highly satisfied rate, or why there are none."""
         if not self.model.estimable:
             return Markdown(f"No hazard ratios: {self.model.reason.sentence}.")
         t = self.model.table
         terms = t.loc[~((t["variable"] == "segment") & t["level"].isin(self.small)), "covariate"].tolist()
         if not terms:
             return Markdown(f"No hazard ratio is shown: every term concerns a segment below {self.min_cell} customers.")
-        fig = _figure(8, 0.5 * len(terms) + 2.0)
-        title = "Rates of leaving compared" + (" (averaged over follow-up)" if self.ph_holds is False else "")
-        self.model.plot(ax=fig.gca(), terms=terms, title=f"{title} (n={self.model.n:,})")
+        fig, (ax,) = common.figure(8, 0.5 * len(terms) + 2.4)
+        hr = self.hazard_ratio()
+        averaged = " (averaged over follow-up)" if self.ph_holds is False else ""
+        if hr.estimable:
+            finding = (f"Fully connected customers leave at {rate_words(hr.estimate)} highly satisfied ones: hazard "
+                       f"ratio {report.number(hr.estimate, '{:.2f}')}{averaged}")
+        else:
+            finding = "The fully connected against highly satisfied hazard ratio is not estimable"
+        self.model.plot(ax=ax, terms=terms, title=common.titled(finding, self.model.n, "customers", width=64))
         refs = [f"{self.labels.get(c, report.pretty(c)).lower()} {level}" for c, level in self.model.reference.items()]
         fig.tight_layout(rect=(0, 0.06, 1, 1))
         if refs:
             fig.text(0.01, 0.01, "Compared with: " + "; ".join(str(r).replace("$", r"\$") for r in refs) + ".",
                      fontsize=9, color="#444")
-        return _done(fig)
+        rows = t[t["covariate"].isin(terms)]
+        names = rows["label"] if "label" in rows else rows["covariate"]
+        listed = "; ".join(f"{name} {common.interval(r.rename({'hazard_ratio': 'estimate'}))}"
+                           for name, (_, r) in zip(names, rows.iterrows()))
+        alt = common.alt_text(
+            finding + (f" (95% CI {report.interval(hr.ci_low, hr.ci_high)})" if hr.estimable and hr.has_interval else ""),
+            f"Hazard ratios of leaving (below 1: leaves less often), each term against its reference: {listed}",
+            "Compared with: " + "; ".join(refs) if refs else "", f"n={self.model.n:,} customers")
+        return common.done(fig, alt=alt, tight=False)
 
     def ph_check(self) -> Markdown:
         """The proportional-hazards check of the headline model: which family of tests and at what level, what

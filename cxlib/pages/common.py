@@ -12,7 +12,8 @@ from typing import Any
 
 from .. import report
 
-__all__ = ["methods_common", "weighting_lines", "threshold_lines", "classification_lines", "weighting_record"]
+__all__ = ["methods_common", "weighting_lines", "threshold_lines", "classification_lines", "weighting_record", "figure",
+           "done", "wrap", "titled", "interval", "alt_text"]
 
 
 def weighting_lines(eng: Any) -> list[str]:
@@ -232,3 +233,101 @@ def methods_common(eng: Any) -> str:
     weighting, threshold and classification lines."""
     return "\n".join([report.methods_common(eng), *weighting_lines(eng), *threshold_lines(eng),
                       *classification_lines(eng)])
+
+
+# -- charts (issue 18): one figure helper for every page, and the words of titles and alt texts -------------
+
+def figure(width: float, height: float, *, nrows: int = 1, ncols: int = 1) -> tuple[Any, list[Any]]:
+    """A new figure in the house style and its axes, as a flat list (pyplot's, so the notebook's inline
+    display is set up; :func:`done` closes it).
+
+    Examples
+    --------
+    >>> fig, axes = figure(8, 3, ncols=2)
+    >>> len(axes), fig.get_size_inches().tolist()
+    (2, [8.0, 3.0])
+    """
+    import matplotlib.pyplot as plt
+
+    from .. import plots
+
+    plots.set_theme()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows), squeeze=False)
+    return fig, [ax for row in axes for ax in row]
+
+
+def done(fig: Any, *, alt: str, tight: bool = True) -> Any:
+    """The finished chart a page's method returns: :func:`cxlib.plots.chart` (tight layout unless ``tight``
+    is False, the figure closed in pyplot so the notebook shows it once, as the cell's value, with ``alt``).
+
+    Examples
+    --------
+    >>> fig, (ax,) = figure(4, 3)
+    >>> done(fig, alt="22% of customers are fully connected (n=370).").alt
+    '22% of customers are fully connected (n=370).'
+    """
+    from .. import plots
+
+    return plots.chart(fig, alt=alt, tight=tight)
+
+
+def wrap(text: str, width: int = 60) -> str:
+    """A chart title broken into lines of at most ``width`` characters.
+
+    Examples
+    --------
+    >>> wrap("Fully connected customers spend 1.91× as much as highly satisfied ones", 40)
+    'Fully connected customers spend 1.91× as\\nmuch as highly satisfied ones'
+    """
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
+
+
+def titled(finding: str, n: int | None = None, base: str = "", *, width: int = 60) -> str:
+    """A chart title: the finding, then the chart's one base on its own line ("n=5,601 respondents with a
+    segment").
+
+    Examples
+    --------
+    >>> titled("22% of customers are fully connected", 370, "respondents with a segment")
+    '22% of customers are fully connected\\nn=370 respondents with a segment'
+    """
+    head = wrap(finding, width)
+    if n is None:
+        return head
+    return f"{head}\nn={int(n):,}" + (f" {base}" if base else "")
+
+
+def interval(e: Any, fmt: str = "{:.2f}", *, scale: float = 1.0, suffix: str = "") -> str:
+    """An estimate with its 95% interval in words: ``"1.91× (95% CI 1.70–2.13)"``; ``"…(no interval)"``
+    without one. ``e`` is a :class:`cxlib.results.Estimate` (or anything with ``estimate, ci_low, ci_high``).
+
+    Examples
+    --------
+    >>> from cxlib.results import Estimate
+    >>> interval(Estimate(1.914, 1.70, 2.13, n=300), suffix="×")
+    '1.91× (95% CI 1.70×–2.13×)'
+    >>> interval(Estimate(0.22, 0.2, 0.24, n=300), "{:.0f}", scale=100, suffix="%")
+    '22% (95% CI 20%–24%)'
+    """
+    def f(v: float) -> str:
+        return report.number(v * scale, fmt) + suffix
+
+    est = f(e.estimate)
+    lo, hi = getattr(e, "ci_low", None), getattr(e, "ci_high", None)
+    if lo is None or hi is None or lo != lo or hi != hi:
+        return f"{est} (no interval)"
+    return f"{est} (95% CI {f(lo)}–{f(hi)})"
+
+
+def alt_text(*sentences: str) -> str:
+    """An alt text from sentences (empty ones dropped), each ending in a full stop.
+
+    Examples
+    --------
+    >>> alt_text("22% of customers are fully connected", "", "n=370 respondents with a segment.")
+    '22% of customers are fully connected. n=370 respondents with a segment.'
+    """
+    parts = [" ".join(str(s).split()) for s in sentences if s and str(s).strip()]
+    return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in parts)

@@ -49,22 +49,9 @@ def _styler(frame: pd.DataFrame) -> Any:
     return frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
 
 
-def _figure(width: float, height: float, ncols: int = 1) -> tuple[Any, Any]:
-    """A new figure and its axes (pyplot's, so the notebook's inline display is set up)."""
-    import matplotlib.pyplot as plt
-
-    from .. import plots
-
-    plots.set_theme()
-    return plt.subplots(1, ncols, figsize=(width, height))
-
-
-def _done(fig: Any) -> Any:
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    plt.close(fig)  # shown once, by the notebook displaying the returned Figure
-    return fig
+def _literal(text: str) -> str:
+    """A name drawn literally by matplotlib (a ``$`` would start mathtext)."""
+    return str(text).replace("$", r"\$")
 
 
 def label(code: Any) -> str:
@@ -221,12 +208,44 @@ class DriversPage:
 
     # -- the stated-vs-derived map ------------------------------------------------------------------------
     def importance_map(self) -> Any:
-        """Every element by stated (across) and derived (up) importance, in four quadrants."""
-        if not self.imp.estimable:
-            return report.Markdown(f"No map: {report.text(self.imp.reason.sentence)}.")
-        fig, ax = _figure(10, 7)
-        self.imp.plot(ax=ax)
-        return _done(fig)
+        """Every element by stated (across) and derived (up) importance, in four quadrants, titled with the
+        strongest supported hidden driver (or key driver) and the number of supported labels."""
+        imp = self.imp
+        if not imp.estimable:
+            return report.Markdown(f"No map: {report.text(imp.reason.sentence)}.")
+        fig, (ax,) = common.figure(10, 7)
+        supported = {q: imp.elements(q, "supported") for q in RESULT_KEYS}
+        possible = sum(len(imp.possible(q)) for q in RESULT_KEYS)
+        counts = report.listing([_plural(len(supported["key driver"]), "key driver", "key drivers"),
+                                 _plural(len(supported["hidden driver"]), "hidden driver", "hidden drivers"),
+                                 _plural(len(supported["overrated"]), "overrated element", "overrated elements")],
+                                conjunction="and")
+        if supported["hidden driver"]:
+            lead = f"{supported['hidden driver'][0]} is the strongest hidden driver"
+        elif supported["key driver"]:
+            lead = f"{supported['key driver'][0]} is the strongest key driver"
+        else:
+            lead = f"No element's label is supported at the {imp.rule.fdr * 100:.0f}% false-discovery rate"
+        finding = f"{lead}; {counts} supported" + (f", {possible:,} more possible" if possible else "")
+        imp.plot(ax=ax, title=common.titled(_literal(finding), imp.n, "respondents", width=80))
+
+        def listed(quadrant: str) -> str:
+            members = supported[quadrant]
+            if not members:
+                return f"no {quadrant}s"
+            rows = imp.rows(members)
+            items = [f"{r['element']} {common.interval(r.rename({'derived': 'estimate'}), '{:.1f}', suffix='%')}"
+                     for _, r in rows.head(LIST_LIMIT).iterrows()]
+            more = f" and {len(members) - LIST_LIMIT:,} more" if len(members) > LIST_LIMIT else ""
+            return f"{quadrant}s: " + "; ".join(items) + more
+        alt = common.alt_text(
+            f"{len(imp.names):,} experience elements placed by how important customers say they are (across, 0 to "
+            f"100) and by how much of emotional connection they explain (up, %), cut at "
+            f"{report.number(imp.stated_cut, '{:.0f}')} and {report.number(imp.derived_cut, '{:.1f}')}%",
+            f"{lead}. Supported " + ". Supported ".join(listed(q) for q in ("hidden driver", "key driver", "overrated")),
+            f"{possible:,} more elements are possible ones, their evidence short of the level" if possible else "",
+            f"n={imp.n:,} respondents")
+        return common.done(fig, alt=alt)
 
     def rule(self) -> report.Markdown:
         """Where the map is cut, in words."""
@@ -271,13 +290,31 @@ class DriversPage:
 
     # -- stages and dimensions ----------------------------------------------------------------------------
     def rollups(self) -> Any:
-        """Derived importance summed by journey stage and by experience dimension, with 95% intervals."""
+        """Derived importance summed by journey stage and by experience dimension, with 95% intervals, each
+        titled with the stage or dimension that holds the most."""
         if not self.stages.estimable:
             return report.Markdown(f"Not estimable: {report.text(self.stages.reason.sentence)}.")
-        fig, axes = _figure(13, 4.5, ncols=2)
-        self.stages.plot(ax=axes[0])
-        self.dimensions.plot(ax=axes[1])
-        return _done(fig)
+        fig, axes = common.figure(13, 4.8, ncols=2)
+        r2 = getattr(self.imp, "r2", None)
+        parts = []
+        for i, (ax, r, what) in enumerate(zip(axes, (self.stages, self.dimensions),
+                                              ("journey stage", "experience dimension"))):
+            r.plot(ax=ax)
+            t = r.table.sort_values("derived", ascending=False)
+            if t.empty:
+                ax.set_title(f"No {what} could be summed", loc="left")
+                continue
+            top = t.iloc[0]
+            finding = (f"{_literal(report.pretty(top[r.by]))} is the {what} most linked to connection: "
+                       f"{report.number(top['derived'], '{:.0f}')}% of what the elements explain")
+            if i == 0 and r2 is not None and r2 == r2:
+                finding += f" (R² = {report.number(r2, '{:.2f}')})"
+            ax.set_title(common.titled(finding, r.n if i == 0 else None, "respondents", width=58), loc="left")
+            parts.append(f"{what.capitalize()}s by their share of what the elements explain of connection: "
+                         + "; ".join(f"{report.pretty(row[r.by])} "
+                                     f"{common.interval(row.rename({'derived': 'estimate'}), '{:.0f}', suffix='%')}"
+                                     for _, row in t.iterrows()))
+        return common.done(fig, alt=common.alt_text(*parts, f"n={self.stages.n:,} respondents"))
 
     def rollup_text(self) -> report.Markdown:
         """The stages and dimensions in order, each with its share, 95% CI and number of elements."""
@@ -428,13 +465,18 @@ class DriversPage:
     def results(self) -> dict[str, Any]:
         """``hidden_drivers``, ``overrated``, ``key_drivers``: the *supported* elements of each quadrant, best
         first, as ``{"element", "stage", "stated", "estimate", "ci_low", "ci_high", "n", "q_value"}``
-        (+ ``n_effective``); ``classification``: ``{"rule", "fdr", "fdr_method", "n_elements", "possible":
+        (+ ``n_effective``); ``classification``: ``{"rule", "fdr", "fdr_method", "n_elements", "r2",
+        "derived_cut", "stated_cut", "possible":
         {hidden_drivers, overrated, key_drivers}}`` (the possible ones in the same shape)."""
         imp = self.imp
         out: dict[str, Any] = {key: self._listing(imp.elements(q, "supported")) for q, key in RESULT_KEYS.items()}
         out["classification"] = {
             "rule": imp.rule_text() if imp.estimable else "", "fdr": imp.rule.fdr, "fdr_method": imp.rule.fdr_method,
             "n_elements": len(imp.names) if imp.estimable else 0,
+            # What the elements explain of the connection index together, and the map's cuts: the summary
+            # states every share of explained variance with its R².
+            "r2": imp.r2 if imp.estimable else None, "derived_cut": imp.derived_cut if imp.estimable else None,
+            "stated_cut": imp.stated_cut if imp.estimable else None,
             "possible": {key: self._listing(imp.possible(q)) if imp.estimable else [] for q, key in RESULT_KEYS.items()}}
         return report.to_jsonable(out)
 

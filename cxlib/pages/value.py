@@ -37,30 +37,6 @@ def _styler(frame: pd.DataFrame) -> Any:
     return frame.style.hide(axis="index").format(escape="html")
 
 
-def _figure(width: float, height: float, nrows: int = 1) -> tuple[Any, Any]:
-    import matplotlib.pyplot as plt
-
-    from .. import plots
-
-    plots.set_theme()
-    fig, axes = plt.subplots(nrows, 1, figsize=(width, height * nrows), squeeze=False)
-    return fig, list(axes[:, 0])
-
-
-def _wrap(title: str, width: int = 52) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(title, width)) or title
-
-
-def _done(fig: Any) -> Any:
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    plt.close(fig)  # shown once, by the notebook displaying the returned Figure
-    return fig
-
-
 def _cap(name: Any) -> str:
     """A segment or motivator name as the codebook writes it (a lower-case code raised at its first letter)."""
     return report.label(name)
@@ -254,25 +230,35 @@ class ValuePage:
         return Markdown("\n\n".join(lines))
 
     def segment_chart(self) -> Any:
-        """Segment shares with their intervals (respondents with a segment)."""
+        """Segment shares with their intervals (respondents with a segment), titled with the fully connected share."""
         from .. import plots
 
-        fig, (ax,) = _figure(9, 3)
-        t = self.shares.table
+        fig, (ax,) = common.figure(9, 3.2)
+        t = self.shares.table.copy()
         small = t["n"] < self.min_cell
         t.loc[small, ["share", "ci_low", "ci_high"]] = float("nan")
-        fc = self.shares.share(FC)
-        title = (f"{report.percent(fc.estimate)} of customers are fully connected (n={self.n_segmented:,})"
-                 if FC not in self._small() and fc.estimable else f"Customers by segment (n={self.n_segmented:,})")
-        if small.any():
-            title += f"; fewer than {self.min_cell:,}, not shown: {', '.join(t.loc[small, 'segment'])}"
-        title = _wrap(title)
+        shown = [s for s in segments.SEGMENTS if s not in self._small() and self.shares.share(s).estimable]
+        pct = {s: common.interval(self.shares.share(s), "{:.0f}", scale=100, suffix="%") for s in shown}
+        if FC in shown:
+            finding = f"{report.percent(self.shares.share(FC).estimate)} of customers are fully connected"
+            if HS in shown:
+                finding += f", {report.percent(self.shares.share(HS).estimate)} highly satisfied"
+        else:
+            finding = f"Fewer than {self.min_cell:,} customers are fully connected, so their share is not shown"
+        if small.any() and FC in shown:
+            finding += f"; fewer than {self.min_cell:,}, not shown: {', '.join(t.loc[small, 'segment'])}"
+        title = common.titled(finding, self.n_segmented, "respondents with a segment")
         if small.all():
             ax.set_axis_off()
             ax.set_title(title)
         else:
             plots.segment_shares(t, ax=ax, title=title)
-        return _done(fig)
+        hidden = [s for s in segments.SEGMENTS if s not in shown]
+        alt = common.alt_text(
+            "Share of customers in each segment: " + "; ".join(f"{s} {pct[s]}" for s in shown) if shown else "",
+            f"Fewer than {self.min_cell:,} customers, not shown: {', '.join(hidden)}" if hidden else "",
+            f"n={self.n_segmented:,} respondents with a segment")
+        return common.done(fig, alt=alt)
 
     def segment_table(self) -> Any:
         """Segment shares as a table: segment, share, 95% CI, n (small segments suppressed)."""
@@ -289,24 +275,65 @@ class ValuePage:
         """Distribution of the connection index with the fully-connected threshold (respondents with a segment)."""
         from .. import plots
 
-        fig, (ax,) = _figure(8, 4)
+        fig, (ax,) = common.figure(8, 4)
+        v = self.index_values.dropna()
+        n = len(self.index_values)
+        above = float((v >= self.threshold).mean()) if len(v) else float("nan")
+        q1, med, q3 = (float(v.quantile(q)) for q in (0.25, 0.5, 0.75)) if len(v) else (float("nan"),) * 3
+        finding = (f"{report.percent(above)} of respondents score {self.threshold:g} or more on the connection index; "
+                   f"the median is {report.number(med, '{:.0f}')}")
         plots.index_distribution(pd.DataFrame({"connection_index": self.index_values}), threshold=self.threshold,
-                                 ax=ax, title=f"How strongly customers are connected (n={len(self.index_values):,})")
-        return _done(fig)
+                                 ax=ax, title=common.titled(finding, n, "respondents with a segment"))
+        alt = common.alt_text(
+            f"Connection index (0 to 100) of the {n:,} respondents with a segment: median "
+            f"{report.number(med, '{:.0f}')}, middle half between {report.number(q1, '{:.0f}')} and "
+            f"{report.number(q3, '{:.0f}')}",
+            f"{report.percent(above)} score at or above the fully connected threshold of {self.threshold:g}")
+        return common.done(fig, alt=alt)
+
+    def _value_finding(self, v: str) -> str:
+        """'Fully connected customers have 1.91× the annual spend of highly satisfied ones', or why not."""
+        m = self.multipliers[v]
+        label = _value_label(v).lower()
+        if self._multiplier_suppressed(m):
+            return f"The value of connection in {label} is not shown: a segment has fewer than {self.min_cell:,} customers"
+        if not m.estimable:
+            return f"The value of connection in {label} is not estimable"
+        if m.kind == "rate":
+            return (f"Fully connected customers show {report.number(m.estimate, '{:.2f}')}× the rate of {label} of "
+                    "highly satisfied ones")
+        return f"Fully connected customers have {report.number(m.estimate, '{:.2f}')}× the {label} of highly satisfied ones"
+
+    def _value_alt(self, v: str) -> str:
+        m, vbs = self.multipliers[v], self.by_segment[v]
+        label = _value_label(v)
+        parts = []
+        for _, r in vbs.table.iterrows():
+            if r["n"] < self.min_cell:
+                parts.append(f"{r['segment']} not shown (fewer than {self.min_cell:,})")
+            elif vbs.kind == "rate":
+                parts.append(f"{r['segment']} {common.interval(r.rename({'mean': 'estimate'}), '{:.1f}', scale=100, suffix='%')}")
+            else:
+                fmt = "{:,.0f}" if abs(float(r["mean"])) >= 100 else "{:,.2f}"
+                parts.append(f"{r['segment']} {common.interval(r.rename({'mean': 'estimate'}), fmt)}")
+        what = "rate" if vbs.kind == "rate" else "mean"
+        ratio = (f"fully connected ÷ highly satisfied: {common.interval(m.ratio, suffix='×')}"
+                 if m.estimable and not self._multiplier_suppressed(m) else "")
+        return common.alt_text(f"{label}, {what} by segment: " + "; ".join(parts), ratio)
 
     def value_chart(self) -> Any:
-        """Mean value (or rate) by segment for every value column, titled with its multiplier."""
-        fig, axes = _figure(8, 4.2, nrows=len(self.values))
+        """Mean value (or rate) by segment for every value column, each titled with its multiplier; one base n."""
+        fig, axes = common.figure(8, 4.2, nrows=len(self.values))
+        stated: set[int] = set()
         for ax, v in zip(axes, self.values):
-            m = self.multipliers[v]
-            label = _value_label(v)
-            ok = m.estimable and not self._multiplier_suppressed(m)
-            measure = "the rate of " if m.kind == "rate" else "the "
-            title = (f"Fully connected: {report.number(m.estimate, '{:.2f}')}× {measure}{label.lower()} of highly "
-                     f"satisfied" if ok else f"{label} by segment")
-            self.by_segment[v].plot(ax=ax, min_cell=self.min_cell, title=title)
-            ax.set_title(_wrap(ax.get_title(loc="left")), loc="left")
-        return _done(fig)
+            vbs = self.by_segment[v]
+            vbs.plot(ax=ax, min_cell=self.min_cell, title=self._value_finding(v))
+            n = int(vbs.table["n"].sum())
+            ax.set_title(common.titled(self._value_finding(v), None if n in stated else n,
+                                       "respondents with a segment", width=56), loc="left")
+            stated.add(n)
+        alt = " ".join(self._value_alt(v) for v in self.values)
+        return common.done(fig, alt=alt + f" n={self.n_segmented:,} respondents with a segment.")
 
     def value_table(self) -> Any:
         """Mean value (or rate) by segment with its 95% CI and n, every value column (small segments suppressed)."""
@@ -379,17 +406,41 @@ class ValuePage:
 
     def threshold_chart(self) -> Any:
         """Segment shares and the headline value's multiplier against the connection threshold, with 95% bands."""
-        import matplotlib.pyplot as plt
-
-        from .. import plots
-
-        plots.set_theme()
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+        fig, axes = common.figure(11, 4.4, ncols=2)
+        sens = self.sensitivity
         label = _value_label(self.headline_value)
-        self.sensitivity.plot(ax=axes, value_label=label, min_cell=self.min_cell,
-                              title=_wrap(f"Segment shares by connection threshold (n={self.sensitivity.n:,})", 44))
-        axes[1].set_title(_wrap(axes[1].get_title(loc="left"), 44), loc="left")
-        return _done(fig)
+        shown = sens.shown(self.min_cell)
+        ts, ms = shown["share"], shown["multiplier"]
+        sens.plot(ax=axes, value_label=label, min_cell=self.min_cell)
+        if len(ts) >= 2:
+            left = (f"The fully connected share runs from {report.percent(sens.share(ts[0]).estimate)} at {ts[0]:g} to "
+                    f"{report.percent(sens.share(ts[-1]).estimate)} at {ts[-1]:g}")
+        elif ts:
+            left = f"{report.percent(sens.share(ts[0]).estimate)} are fully connected at {ts[0]:g}"
+        else:
+            left = f"The fully connected share is not shown at any threshold (fewer than {self.min_cell:,})"
+        values = [sens.multiplier(t).estimate for t in ms]
+        if len(ms) >= 2:
+            right = (f"The {label.lower()} multiplier stays between {report.number(min(values), '{:.2f}')}× and "
+                     f"{report.number(max(values), '{:.2f}')}× from {ms[0]:g} to {ms[-1]:g}")
+        elif ms:
+            right = f"The {label.lower()} multiplier is {report.number(values[0], '{:.2f}')}× at {ms[0]:g}"
+        else:
+            right = f"The {label.lower()} multiplier is not shown at any threshold"
+        t = sens.table
+        used = t[(t["threshold"] == sens.threshold) & (t["measure"] == "multiplier")]
+        n_mult = int(used["n"].iloc[0]) if len(used) else None
+        axes[0].set_title(common.titled(left, sens.n, "respondents", width=44), loc="left")
+        axes[1].set_title(common.titled(right, n_mult if n_mult != sens.n else None,
+                                        f"in the two segments at {sens.threshold:g}", width=44), loc="left")
+        alt = common.alt_text(
+            f"How the segments change with the connection threshold (this report uses {sens.threshold:g})",
+            "Fully connected share: " + "; ".join(f"{common.interval(sens.share(t), '{:.0f}', scale=100, suffix='%')} "
+                                                  f"at {t:g}" for t in ts) if ts else "",
+            f"{label} multiplier (fully connected ÷ highly satisfied): "
+            + "; ".join(f"{common.interval(sens.multiplier(t), suffix='×')} at {t:g}" for t in ms) if ms else "",
+            f"n={sens.n:,} respondents")
+        return common.done(fig, alt=alt)
 
     def threshold_table(self) -> Any:
         """Per threshold: the three segment shares and the multiplier, with 95% CI and n (small cells suppressed)."""
@@ -426,13 +477,33 @@ class ValuePage:
 
     def ranking_chart(self) -> Any:
         """The motivators ranked by their share of the explained variation in the headline value."""
-        fig, (ax,) = _figure(8, 5)
-        if self.ranking.reason is not None or self.ranking.table.empty:
+        fig, (ax,) = common.figure(8, 5)
+        r = self.ranking
+        what = _value_label(self.headline_value).lower()
+        if r.reason is not None or r.table.empty:
             ax.set_axis_off()
-            ax.set_title(f"The motivators cannot be ranked (n={self.ranking.n:,})")
+            why = r.reason.sentence if r.reason is not None else "no motivator has a score that varies"
+            ax.set_title(common.titled(f"The motivators cannot be ranked on {what}: {why}", r.n, "respondents"))
+            return common.done(fig, alt=common.alt_text(f"The motivators cannot be ranked on {what}: {why}",
+                                                        f"n={r.n:,} respondents"))
+        t = r.table.sort_values("rank")
+        top = t.iloc[0]
+        r2 = report.number(r.r2, "{:.2f}")
+        if r.explains:
+            finding = (f"{_cap(top['motivator'])} is the motivator most linked to {what}: "
+                       f"{report.number(top['rescaled'], '{:.0f}')}% of what the motivators explain (R² = {r2})")
         else:
-            self.ranking.plot(ax=ax, top=self.ranking.top if self.ranking.explains else 0)
-        return _done(fig)
+            finding = f"The motivators explain little of {what} (R² = {r2}), so none is named"
+        r.plot(ax=ax, top=r.top if r.explains else 0, title=finding)
+        ax.set_title(common.titled(finding, r.n, "respondents with every motivator score and a value", width=62),
+                     loc="left")
+        listed = "; ".join(f"{_cap(row['motivator'])} {common.interval(row.rename({'rescaled': 'estimate'}), '{:.0f}', suffix='%')}"
+                           for _, row in t.head(5).iterrows())
+        alt = common.alt_text(
+            f"Motivators ranked by their share of what they explain of {what} together (R² = {r2})"
+            + ("" if r.explains else ", which is no more than chance"),
+            f"The first {min(5, len(t))}: {listed}", f"n={r.n:,} respondents")
+        return common.done(fig, alt=alt)
 
     def ranking_table(self) -> Any:
         """Rank, motivator, share of explained variation (95% CI), how often in the top three, n."""
@@ -470,19 +541,50 @@ class ValuePage:
         return Markdown("\n\n".join(lines))
 
     def profiles_chart(self) -> Any:
-        """Mean score (0–100) on each motivator by segment (respondents with a segment)."""
+        """Mean score (0–100) on each motivator by segment (respondents with a segment), titled with the largest
+        gap between fully connected and highly satisfied customers."""
         from .. import plots
 
-        fig, (ax,) = _figure(8, 6)
-        t = self.profiles.table
+        fig, (ax,) = common.figure(8, 6)
+        t = self.profiles.table.copy()
         small = t["segment"].isin(self._small())
         t.loc[small, ["mean", "ci_low", "ci_high"]] = float("nan")
-        title = f"How each segment scores on the motivators (n={self.n_segmented:,})"
+        wide = t.pivot_table(index="motivator", columns="segment", values="mean", observed=True)
+        finding = "How each segment scores on the motivators is shown for the segments large enough to report"
+        gap = None
+        if {FC, HS} <= set(wide.columns) and wide[[FC, HS]].notna().all(axis=1).any():
+            d = (wide[FC] - wide[HS]).dropna()
+            m = d.abs().idxmax()
+            gap = (m, float(wide.loc[m, FC]), float(wide.loc[m, HS]))
+            finding = (f"Fully connected and highly satisfied customers differ most on “{_cap(m)}”: "
+                       f"{report.number(gap[1], '{:.0f}')} against {report.number(gap[2], '{:.0f}')} of 100")
         if small.any():
-            title += f"; fewer than {self.min_cell:,}, not shown: {', '.join(self._small())}"
-        plots.motivator_profiles(t, ax=ax, title=_wrap(title),
+            finding += f"; fewer than {self.min_cell:,}, not shown: {', '.join(self._small())}"
+        plots.motivator_profiles(t, ax=ax, title=common.titled(finding, self.n_segmented, "respondents with a segment"),
                                  group_n={s: self._segment_n(s) for s in segments.SEGMENTS})
-        return _done(fig)
+
+        def spread(seg: str) -> str:
+            rows = t[(t["segment"] == seg) & t["mean"].notna()].sort_values("mean", ascending=False)
+            if rows.empty:
+                return ""
+            hi, lo = rows.iloc[0], rows.iloc[-1]
+            return (f"{seg} (n={self._segment_n(seg):,}) from {report.number(lo['mean'], '{:.0f}')} on "
+                    f"{lo['motivator']} to {report.number(hi['mean'], '{:.0f}')} on {hi['motivator']}")
+
+        shown = [s for s in segments.SEGMENTS if s not in self._small() and spread(s)]
+        widest = ""
+        if gap is not None:
+            fc_row = t[(t["segment"] == FC) & (t["motivator"] == gap[0])].iloc[0]
+            hs_row = t[(t["segment"] == HS) & (t["motivator"] == gap[0])].iloc[0]
+            widest = (f"The widest gap between fully connected and highly satisfied customers is on “{_cap(gap[0])}”: "
+                      f"{common.interval(fc_row.rename({'mean': 'estimate'}), '{:.0f}')} against "
+                      f"{common.interval(hs_row.rename({'mean': 'estimate'}), '{:.0f}')}")
+        alt = common.alt_text(
+            "Mean score (0 to 100) on each emotional motivator by segment; scores run for "
+            + "; ".join(spread(s) for s in shown) if shown else "",
+            widest,
+            f"Segments not shown (fewer than {self.min_cell:,}): {', '.join(self._small())}" if small.any() else "")
+        return common.done(fig, alt=alt)
 
     def reliability_table(self) -> Any:
         """Cronbach's alpha of each motivator scale with its 95% CI and n."""
