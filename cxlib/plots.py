@@ -1474,7 +1474,7 @@ def themes(data, *, ax: plt.Axes | None = None, title: str | None = None, top: i
         ``cxlib.verbatims.themes``' result (or its table: ``theme, label, <by>, comments, share, n_comments``,
         the group column fifth).
     top : int
-        Themes drawn (those of most comments over all groups).
+        Themes drawn: each group's first theme, then those of most comments over all groups.
     title : str, optional
         Default: the finding of the largest group ("Queues, long is the theme other customers raise most (31% of
         their comments)") with the base n.
@@ -1500,7 +1500,12 @@ def themes(data, *, ax: plt.Axes | None = None, title: str | None = None, top: i
     if d.empty or not d["comments"].sum():
         raise ValueError("themes: nothing to draw (no group had enough comments, or no comment fits a theme)")
     totals = d.groupby("theme")["comments"].sum().sort_values(ascending=False, kind="stable")
-    keep = [t for t in totals.index[:top] if totals[t] > 0]
+    # Each group's own first theme is drawn, then the themes of most comments overall, up to ``top``.
+    firsts = {sub.sort_values(["comments", "theme"], ascending=[False, True], kind="stable")["theme"].iloc[0]
+              for _, sub in d.groupby(d.columns[4], sort=False, observed=True) if sub["comments"].sum()}
+    chosen = [t for t in totals.index if t in firsts] + [t for t in totals.index if t not in firsts]
+    chosen = set(chosen[:max(top, len(firsts))])
+    keep = [t for t in totals.index if t in chosen and totals[t] > 0]
     d = d[d["theme"].isin(keep)]
     groups = list(pd.unique(d[key]))
     ax = ax or plt.gca()
