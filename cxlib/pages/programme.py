@@ -427,7 +427,7 @@ class ProgrammePage:
         label = lead["label"][:1].upper() + lead["label"][1:]
         finding = (f"“{label}” is the theme {big} customers raise most ({report.percent(lead['share'])} of their "
                    "comments)")
-        top = min(8, t["theme"].nunique())
+        top = min(max(8, firsts.shape[0]), t["theme"].nunique())
         fig, (ax,) = common.figure(9, 1.4 + 0.25 * top * len(firsts))
         plots.themes(self.theme_result, ax=ax, top=top, title=common.titled(_literal(finding), n, "comments"))
         per_group = []
@@ -435,7 +435,8 @@ class ProgrammePage:
             r = self.theme_result.top(g)
             per_group.append(f"{_SEGMENT_NAMES.get(g, str(g))} customers raise “{r['label']}” most "
                              f"({report.percent(r['share'])} of {int(r['n_comments']):,} comments)")
-        alt = common.alt_text(f"Share of each segment's comments raising each of the {top} themes raised most",
+        alt = common.alt_text(f"Share of each segment's comments raising each of {top} themes (each segment's first "
+                              "theme and those raised most)",
                               "; ".join(per_group), f"n={n:,} comments")
         return common.done(fig, alt=alt)
 
