@@ -51,3 +51,46 @@ def test_the_check_fails_on_what_it_must_catch(tmp_path, chromium_binary):
     for fault in ("network request: http://example.invalid", "console error: boom", "broken image",
                   "2008 px wide"):
         assert fault in text, fault
+
+
+def _first_screen_problems(summary: Path, binary: str) -> list[str]:
+    """What the summary's first 1280×800 screen lacks: each recommended action with its value and interval
+    as results.json records them, and the evidence it names."""
+    import json
+
+    from cxlib.pages.summary import amount
+
+    actions = json.loads((summary.parent / "results.json").read_text(encoding="utf-8"))["executive_summary"]["actions"]
+    (r,) = browser.check_pages([summary], screenshots=SCREENSHOTS, binary=binary)
+    screen = r.first_screen
+    problems = [] if actions else ["no recommended action"]
+    for a in actions:
+        v = a["value_at_stake"]
+        for figure in (amount(v["estimate"]), f"95% CI {amount(v['ci_low'])} to {amount(v['ci_high'])}"):
+            if figure not in screen:
+                problems.append(f"action {a['rank']}: {figure!r} not on the first screen")
+        if a["action"].split(",")[0][:30] not in screen:
+            problems.append(f"action {a['rank']}: {a['action'][:30]!r} not on the first screen")
+        if not a["evidence"]:
+            problems.append(f"action {a['rank']} names no evidence")
+    if "Evidence:" not in screen and actions:
+        problems.append("no evidence named on the first screen")
+    return problems
+
+
+def test_the_summary_first_screen_shows_the_actions_with_value_and_interval(batch_run, chromium_binary):
+    """Acceptance (#18): the executive summary opens with its recommended actions, each with its value at
+    stake, 95% interval and evidence, inside the first 1280×800 screen (headless Chromium)."""
+    _, out = batch_run
+    summary = next(p for p in sorted(out.rglob("00_executive_summary.html"))
+                   if not any(part.startswith(".") for part in p.relative_to(out).parts))
+    assert _first_screen_problems(summary, chromium_binary) == []
+
+
+@pytest.mark.parametrize("demo", ["demo-retailer", "demo-brokerage"])
+def test_demo_summary_first_screen_shows_the_actions(demo, chromium_binary):
+    """The same on the demos, where `make demo` has published them."""
+    summary = Path(__file__).resolve().parents[1] / "reports" / demo / "00_executive_summary.html"
+    if not summary.exists() or "actions" not in (summary.parent / "results.json").read_text(encoding="utf-8"):
+        pytest.skip("make demo has not published this demo with recommended actions")
+    assert _first_screen_problems(summary, chromium_binary) == []

@@ -160,7 +160,7 @@ def test_the_scenarios_assumption_is_checked_against_the_waves(built):
 
 
 def _page_texts(page):
-    texts = [str(page.headline()), str(page.value_at_stake_intro()), str(page.assumptions()),
+    texts = [str(page.answer()), str(page.evidence()), str(page.headline()), str(page.value_at_stake_intro()), str(page.assumptions()),
              str(page.assumption_check()), str(page.limits()), str(page.methods())]
     for table in (page.value_at_stake_table(), page.programme_table()):
         texts.append(table.to_html() if hasattr(table, "to_html") else str(table))
@@ -192,3 +192,81 @@ def test_the_summary_of_both_demos_words_associations_as_associations(slow):
         page = summary.build(eng, results=_merged(eng), n_boot=40 if slow else 20)
         _assert_honest(_page_texts(page), slug)
         assert page.scenario_base == len(eng.customer_base())
+
+
+# -- the answer first (#18) -------------------------------------------------------------------------------
+
+def test_actions_are_ranked_by_value_priced_by_their_scenarios_and_recorded(built):
+    _, page = built
+    actions = page.actions
+    assert 1 <= len(actions) <= summary.MAX_ACTIONS
+    values = [a.value["estimate"] for a in actions]
+    assert values == sorted(values, reverse=True) and all(a.value["ci_low"] > 0 for a in actions)
+    table = dict(page.scenarios)
+    for a in actions:
+        assert a.scenario in table and a.evidence and a.brief  # priced by a scenario of the table, with evidence
+        e = table[a.scenario].change("value_total")
+        assert (e.estimate, e.ci_low, e.ci_high) == (a.value["estimate"], a.value["ci_low"], a.value["ci_high"])
+    recorded = page.results()["executive_summary"]["actions"]
+    assert [r["rank"] for r in recorded] == list(range(1, len(actions) + 1))
+    assert [r["value_at_stake"]["estimate"] for r in recorded] == values
+    answer = str(page.answer())
+    for a in actions:  # each action's value and interval are stated as recorded
+        assert f"{summary.amount(a.value['estimate'])}" in answer
+        assert f"95% CI {summary.amount(a.value['ci_low'])} to {summary.amount(a.value['ci_high'])}" in answer
+    assert answer.count("*Evidence:*") == len(actions)
+
+
+class _FakeScenario:
+    """Just what the ranking reads of a simulate.Scenario: the value_total change and its draws."""
+
+    def __init__(self, draws, estimate):
+        import numpy as np
+
+        from cxlib.results import Draws
+
+        self.draws = Draws(np.asarray(draws, float)[:, None], ["value_total"])
+        self._e = cx.results.Estimate(estimate, float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975)), n=100)
+        self.outcomes = ["value_total"]
+
+    def change(self, outcome):
+        return self._e
+
+
+def _candidate(kind, name, draws, estimate):
+    return summary._Candidate(kind, name, "brief", ("evidence",), name, (kind, name), _FakeScenario(draws, estimate), "x")
+
+
+def test_ranking_keeps_only_actions_clearly_above_zero_and_always_the_best_segment():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    cands = [_candidate("element", f"e{i}", rng.normal(100 - i, 5, 400), 100 - i) for i in range(4)]
+    cands.append(_candidate("segment", "other", rng.normal(50, 5, 400), 50))
+    cands.append(_candidate("element", "unclear", rng.normal(500, 600, 400), 500))  # interval reaches zero
+    actions = summary._rank(cands)
+    assert [a.scenario for a in actions] == ["e0", "e1", "other"]  # the best segment action replaces the third
+    cands[-2] = _candidate("segment", "other", rng.normal(-50, 5, 400), -50)
+    assert [a.scenario for a in summary._rank(cands)] == ["e0", "e1", "e2"]  # a segment below zero is not pushed
+
+
+def test_the_lead_over_the_next_action_is_the_paired_bootstrap_difference():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    common = rng.normal(0, 30, 1000)  # shared resamples: the two scenarios move together
+    a = _candidate("element", "a", 100 + common + rng.normal(0, 1, 1000), 100)
+    b = _candidate("element", "b", 95 + common + rng.normal(0, 1, 1000), 95)
+    first = summary._rank([a, b])[0]
+    diff = a.result.draws["value_total"] - b.result.draws["value_total"]
+    assert first.versus_next["estimate"] == pytest.approx(5)
+    assert first.versus_next["ci_low"] == pytest.approx(np.quantile(diff, 0.025), abs=1e-9)
+    assert first.versus_next["ci_low"] > 0  # paired: clearly apart, though the two intervals overlap
+    assert a.result.change("value_total").ci_low < b.result.change("value_total").ci_high
+
+
+def test_amounts_are_three_significant_figures_for_display_only(built):
+    _, page = built
+    assert summary.amount(499736.51) == "+500,000" and summary.amount(-0.01234) == "−0.0123"
+    recorded = page.results()["executive_summary"]["actions"][0]["value_at_stake"]["estimate"]
+    assert recorded == page.actions[0].value["estimate"]  # unrounded in results.json

@@ -7,8 +7,10 @@ scenarios are computed here (:mod:`cxlib.simulate`).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,7 +196,7 @@ def _attrition(R: Mapping[str, Any]) -> Finding | None:
             ci = report.interval(kept["ci_low"], kept["ci_high"], fmt="{:,.0f}") if _ok(kept) and kept.get("ci_low") \
                 is not None else None
             text += (f" {over}, fully connected customers stayed on average {report.number(abs(kept['estimate']))} "
-                     f"{more} days than highly satisfied ones (restricted mean survival time"
+                     f"{more} days than highly satisfied ones (average days kept within the horizon"
                      + (f", 95% CI {ci}" if ci else "") + f"; n={int(kept['n']):,}).")
             figures.append(("days_kept", kept["estimate"]))
         text += (" The ratio of their rates of leaving changes over follow-up, so no single hazard ratio is given "
@@ -245,9 +247,9 @@ def _programme(R: Mapping[str, Any], value_label: str = "value") -> Finding | No
         excludes_zero = e["ci_low"] > 0 or e["ci_high"] < 0
         change = report.number(e["estimate"] * k, "{:+.1f}") + unit
         ci = report.interval(e["ci_low"] * k, e["ci_high"] * k, fmt="{:+.1f}")
-        verdict = (f"beyond chance after Holm adjustment across the {len(compared)} measures" if holds else
-                   f"not clear once the {len(compared)} measures compared are allowed for (Holm)" if excludes_zero else
-                   "within what chance alone could give")
+        verdict = (f"more than chance alone would give, allowing for the {len(compared)} measures compared" if holds else
+                   f"not clear once the {len(compared)} measures compared are allowed for" if excludes_zero else
+                   "no more than chance alone could give")
         n = (f"; n={int(e['n_before']):,} and {int(e['n_after']):,}" if e.get("n_before") is not None
              and e.get("n_after") is not None else f"; n={int(e['n']):,}" if e.get("n") is not None else "")
         parts.append(f"{label} {change} (95% CI {ci}{n}; {verdict})")
@@ -305,16 +307,97 @@ class SummaryPage:
     scenario_notes: tuple[str, ...] = ()
     rises: Any = None  # simulate.ObservedRises: the rises the data show, which cap the scenarios
     wave_check: Any = None  # simulate.WaveCheck: the scenarios' assumption against the waves (None: one wave)
+    actions: tuple[Action, ...] = ()  # the recommended actions, best first
+    considered: tuple[tuple[str, Mapping[str, Any]], ...] = ()  # candidates priced, not recommended
+
+    # -- the answer first ---------------------------------------------------------------------------
+    def answer(self) -> Markdown:
+        """What to do: at most three actions ranked by the value at stake they carry, each with its value,
+        interval and the evidence behind it."""
+        label = self.value_label
+        unit = self.value_unit
+        if not self.actions:
+            why = (" No action's value at stake is clearly above zero." if self.considered else
+                   " The data support no hidden or key driver and show no rise in connection to price an action on.")
+            return Markdown(f"## {report.text(self.client)}: what to do\n\nNo action is recommended from these data.{why} The findings below "
+                            "say what the data do show.")
+        base = f"{self.scenario_base:,} customers active at the survey date"
+        unit_words = f" {unit}" if unit else ""
+        lines = [f"## {report.text(self.client)}: {len(self.actions)} recommended action"
+                 f"{'s' if len(self.actions) != 1 else ''}, ranked by the value at stake",
+                 f"Value at stake in {report.text(label.lower())}{' (' + report.text(unit) + ')' if unit else ''}"
+                 f" across the {base}, with its 95% CI; the evidence for each action is set out "
+                 "[below](#The-evidence-behind-each-action)."]
+        for a in self.actions:
+            v = a.value
+            lines.append(f"{a.rank}. **{a.title}**: {amount(v['estimate'])}{unit_words} (95% CI {amount(v['ci_low'])} to "
+                         f"{amount(v['ci_high'])}; n={int(v['n']):,}). *Evidence:* {a.brief}")
+        lead = self.actions[0].versus_next if len(self.actions) > 1 else None
+        if lead is not None and lead.get("ci_low") is not None:
+            apart = lead["ci_low"] > 0
+            lines.append(f"The first action's lead over the second is {amount(lead['estimate'])}"
+                         f"{' ' + unit if unit else ''} (95% CI {amount(lead['ci_low'])} to {amount(lead['ci_high'])})"
+                         + (": it is clearly first." if apart else ": the two cannot be told apart, so treat them as "
+                            "joint first."))
+        money = ("" if not _is_currency(unit) else " (not margin)" if "revenue" in label.lower() else
+                 " (revenue, not margin)")
+        lines.append(f"*Value at stake is what the data's differences between customers would be worth if the "
+                     f"action worked as each scenario assumes, in {report.text(label.lower())}"
+                     f"{' in ' + report.text(unit) if unit else ''}{money}; intervals cover the sampling of "
+                     "respondents only. These are associations priced, not forecasts: see "
+                     "[Value at stake](#Value-at-stake) and [what this shows and what it does not]"
+                     "(#What-this-shows-and-what-it-does-not).*")
+        return Markdown("\n\n".join(lines))
+
+    def evidence(self) -> Markdown:
+        """Each recommended action's evidence in full: the findings with their figures, 95% CI and n."""
+        if not self.actions:
+            return Markdown("")
+        out = []
+        for a in self.actions:
+            kept = ""
+            if a.customers_kept and a.customers_kept.get("estimate") is not None:
+                k = a.customers_kept
+                kept = (f" It would also keep {amount(k['estimate'], count=True)} more customers active at the horizon "
+                        f"(95% CI {amount(k['ci_low'], count=True)} to {amount(k['ci_high'], count=True)}).")
+            out.append(f"{a.rank}. **{a.title}.** {' '.join(a.evidence)} Priced by the scenario *{a.scenario}*: "
+                       f"{a.value_words(self.value_unit, self.value_label)}.{kept} [Details]({a.link})")
+        if self.considered:
+            unit = f" {self.value_unit}" if self.value_unit else ""
+            out.append("Also priced, not recommended (less value at stake, or an interval reaching zero): "
+                       + "; ".join(f"{t} {amount(v['estimate'])}{unit} (95% CI {amount(v['ci_low'])} to "
+                                   f"{amount(v['ci_high'])})" for t, v in self.considered) + ".")
+        return Markdown("\n\n".join(out))
+
+    def actions_chart(self) -> Any:
+        """The recommended actions' value at stake with intervals, best first."""
+        if not self.actions:
+            return None
+        rows = [{"label": _plain(f"{a.rank}. {a.title}"), "estimate": a.value["estimate"], "ci_low": a.value["ci_low"],
+                 "ci_high": a.value["ci_high"], "n": a.value["n"]} for a in self.actions]
+        unit = f" ({self.value_unit})" if self.value_unit else ""
+        first = self.actions[0]
+        lead = first.versus_next
+        ahead = ("" if lead is None or lead.get("ci_low") is None else ", clearly ahead of the second"
+                 if lead["ci_low"] > 0 else ", level with the second")
+        title = (f"Action 1 carries the most value at stake: {amount(first.value['estimate'])}"
+                 f"{' ' + self.value_unit if self.value_unit else ''}{ahead}")
+        alt = ("Recommended actions by value at stake: " + "; ".join(
+            f"{a.rank}. {_plain(a.title)}, {_plain(a.value_words(self.value_unit, self.value_label))}"
+            for a in self.actions) + f"; n={first.value['n']:,} respondents.")
+        return self._chart(rows, height=0.7 * len(rows) + 1.4, fmt=amount, title=title, alt=alt,
+                           xlabel=f"Change in {self.value_label.lower()}{unit} across the {self.scenario_base:,} "
+                                  f"customers, with 95% CI (n={first.value['n']:,} respondents)")
 
     def headline(self) -> Markdown:
         """The story in numbered points, each with its CI and n and a link to its detail."""
         if not self.findings:
             return Markdown(f"## {report.text(self.client)}\n\nNo finding could be estimated from this engagement.")
         points = "\n\n".join(f"{i}. {f.markdown()}" for i, f in enumerate(self.findings, 1))
-        return Markdown(f"## {report.text(self.client)}: the story in {len(self.findings)} points\n\n{points}")
+        return Markdown(f"## What the data show: {len(self.findings)} findings\n\n{points}")
 
     # -- charts ------------------------------------------------------------------------------
-    def _chart(self, rows: list[dict[str, Any]], *, height: float, **kwargs: Any) -> Any:
+    def _chart(self, rows: list[dict[str, Any]], *, height: float, alt: str, **kwargs: Any) -> Any:
         import matplotlib.pyplot as plt
         import pandas as pd
 
@@ -322,44 +405,88 @@ class SummaryPage:
 
         if not rows:
             return None
+        plots.set_theme()
+        d = pd.DataFrame(rows).drop(columns=["n"], errors="ignore")
+        d["label"] = [textwrap.fill(str(v), 38) for v in d["label"]]
+        kwargs["title"] = textwrap.fill(kwargs["title"], 72)
+        # Room for every wrapped label: a bar per row at least as tall as its label's lines.
+        lines = sum(max(1, str(v).count("\n") + 1) for v in d["label"])
+        height = max(height, 0.3 * lines + 0.25 * len(d) + 0.4 * (kwargs["title"].count("\n") + 1) + 1.0)
         fig, ax = plt.subplots(figsize=(9, height))
-        plots.estimates(pd.DataFrame(rows), label="label", ax=ax, **kwargs)
-        fig.tight_layout()
-        return fig
+        plots.estimates(d, label="label", ax=ax, **kwargs)
+        return plots.chart(fig, alt=alt)
+
+    @staticmethod
+    def _alt(rows: list[dict[str, Any]], kind: str) -> str:
+        return "; ".join(f"{r['label']}: {_plain(stated(r, kind))}" for r in rows)
 
     def connection_chart(self) -> Any:
-        """Who is connected: the segment shares with their intervals (segment base stated in the title)."""
+        """Who is connected: the segment shares with their intervals (segment base stated once)."""
         shares = self.figures.get("segment_shares") or {}
         rows = [{"label": s.capitalize(), "segment": s, **e} for s, e in shares.items() if _ok(e)]
-        n = self.sample.segmented if self.sample is not None else None
+        if not rows:
+            return None
+        n = self.sample.segmented if self.sample is not None else rows[0].get("n")
+        fc = shares.get("fully connected")
+        title = (f"{report.percent(fc['estimate'])} of customers are fully connected" if _ok(fc)
+                 else "Customers by segment, shares with 95% CI")
         return self._chart(rows, height=2.8, scale=100, fmt="{:.0f}%", colour_by="segment",
-                           xlabel="Share of customers (%), with 95% CI",
-                           title="Who is fully connected" + (f" (n={n:,} customers with a segment)" if n else ""))
+                           xlabel="Share of customers (%), with 95% CI" + (f" (n={int(n):,} with a segment)" if n else ""),
+                           title=title, alt=f"{title}. Shares of customers by segment: " + self._alt(rows, "share") + ".")
 
     def drivers_chart(self) -> Any:
         """Hidden drivers to act on and overrated elements, by derived importance."""
         hidden = [{**d, "quadrant": "hidden driver"} for d in self.figures.get("hidden_drivers") or []]
         over = [{**d, "quadrant": "overrated"} for d in self.figures.get("overrated") or []]
         rows = [{**d, "label": f"{d['element']} ({d['quadrant']})"} for d in hidden + over if _ok(d)]
-        return self._chart(rows, height=0.45 * len(rows) + 1.2, fmt="{:.1f}", colour_by="quadrant",
-                           xlabel="Derived importance: % of the explained connection, with 95% CI",
-                           title="Hidden drivers to act on; overrated elements not to over-invest in")
+        if not rows:
+            return None
+        n = max(int(r["n"]) for r in rows if r.get("n") is not None)
+        if hidden:
+            title = (f"{hidden[0]['element']} goes with connection most among the hidden drivers "
+                     f"({report.number(hidden[0]['estimate'], '{:.1f}')}%)")
+        else:
+            title = f"{over[0]['element']} is overrated: it goes with connection less than customers say"
+        r2 = (self.figures.get("classification") or {}).get("r2")
+        explained = f" (the elements together: R² = {report.number(r2, '{:.2f}')})" if r2 is not None else ""
+        alt = (f"{title}. Share of the explained emotional connection{explained}, with 95% CI: "
+               + "; ".join(f"{r['label']}: {report.number(r['estimate'], '{:.1f}')}% ("
+                           f"{report.interval(r['ci_low'], r['ci_high'], fmt='{:.1f}')})" for r in rows)
+               + f"; n={n:,} respondents.")
+        return self._chart(rows, height=0.45 * len(rows) + 1.4, fmt="{:.1f}", colour_by="quadrant",
+                           xlabel=f"% of the explained connection{explained}, with 95% CI (n={n:,})",
+                           title=title, alt=alt)
 
     def attrition_chart(self) -> Any:
         att = self.figures.get("attrition") or {}
         rows = [{"label": s.capitalize(), "segment": s, **e} for s, e in att.items() if _ok(e)]
+        if not rows:
+            return None
         horizon = next((e.get("horizon") for e in att.values() if isinstance(e, Mapping) and e.get("horizon")), None)
+        within = f"within {report.number(horizon)} days" if horizon else "within the horizon"
+        fc, hs = att.get("fully connected"), att.get("highly satisfied")
+        title = (f"{report.percent(fc['estimate'])} of fully connected customers left {within}, against "
+                 f"{report.percent(hs['estimate'])} of highly satisfied ones" if _ok(fc) and _ok(hs)
+                 else f"Customers who left {within}, by segment")
+        n = sum(int(r["n"]) for r in rows if r.get("n") is not None)
         return self._chart(rows, height=2.6, scale=100, fmt="{:.0f}%", colour_by="segment",
-                           xlabel=f"Left within {report.number(horizon)} days (%), with 95% CI" if horizon else
-                           "Left within the horizon (%), with 95% CI",
-                           title="Attrition by segment")
+                           xlabel=f"Left {within} (%), with 95% CI (n={n:,})", title=title,
+                           alt=f"{title}. Share who left {within}: " + self._alt(rows, "share") + ".")
 
     def nps_chart(self) -> Any:
         nps = self.figures.get("nps") or {}
-        rows = [{"label": s.capitalize(), "segment": s, **e} for s, e in nps.items() if s != "overall" and _ok(e)]
+        rows = [{"label": s.capitalize(), "segment": s, **e} for s, e in nps.items() if s != "overall" and _ok(e)
+                and int(e.get("n") or 0) >= self.min_cell]
+        if not rows:
+            return None
+        fc, hs = nps.get("fully connected"), nps.get("highly satisfied")
+        title = (f"Net Promoter Score is {report.number(fc['estimate'], '{:+.0f}')} among fully connected customers, "
+                 f"{report.number(hs['estimate'], '{:+.0f}')} among highly satisfied" if _ok(fc) and _ok(hs)
+                 else "Net Promoter Score by segment, with 95% CI")
+        n = sum(int(r["n"]) for r in rows)
         return self._chart(rows, height=2.6, fmt="{:+.0f}", colour_by="segment", reference=0,
-                           xlabel="Net Promoter Score (−100 to +100), with 95% CI",
-                           title="Net Promoter Score by segment")
+                           xlabel=f"Net Promoter Score (−100 to +100), with 95% CI (n={n:,})", title=title,
+                           alt=f"{title}. Net Promoter Score by segment: " + self._alt(rows, "nps") + ".")
 
     def programme_table(self) -> Any:
         """Every metric compared between the first and last wave, moved or not."""
@@ -382,7 +509,7 @@ class SummaryPage:
                          "Change (95% CI)": (report.number(e["estimate"] * k, "{:+.1f}") + " (" +
                                              report.interval(e["ci_low"] * k, e["ci_high"] * k, fmt="{:+.1f}") + ")")
                          if _ok(e) and e.get("ci_low") is not None else "not estimable",
-                         "Beyond chance (Holm, all measures)": ("yes" if e.get("p_adjusted") is not None
+                         "Moved beyond chance (allowing for every measure compared)": ("yes" if e.get("p_adjusted") is not None
                                                                 and e["p_adjusted"] < 0.05 else "no") if _ok(e) else "–",
                          "n": f"{int(e.get('n', 0)):,}"})
         return pd.DataFrame(rows).style.hide(axis="index").format(escape="html")
@@ -419,9 +546,12 @@ class SummaryPage:
             for key, (label, k, unit) in labels.items():
                 if key in table.index:
                     e = table.loc[key]
-                    fmt = "{:+,.1f}" if k != 1 else "{:+,.0f}"
-                    row[label] = (report.number(e["change"] * k, fmt) + unit + " (" +
-                                  report.interval(e["ci_low"] * k, e["ci_high"] * k, fmt=fmt) + ")")
+                    if k == 1:  # totals: three significant figures, as in the recommended actions
+                        row[label] = f"{amount(e['change'])} ({amount(e['ci_low'])} to {amount(e['ci_high'])})"
+                    else:
+                        row[label] = (report.number(e["change"] * k, "{:+,.1f}") + unit + " (" +
+                                      report.interval(e["ci_low"] * k, e["ci_high"] * k, fmt="{:+,.1f}") + ")")
+            row["Recommended"] = next((f"action {a.rank}" for a in self.actions if a.scenario == name), "")
             rows.append(row)
         return pd.DataFrame(rows).fillna("–").style.hide(axis="index").format(escape="html")
 
@@ -431,11 +561,20 @@ class SummaryPage:
             table = res.table.set_index("outcome")
             if "value_total" in table.index:
                 e = table.loc["value_total"]
-                rows.append({"label": name, "estimate": e["change"], "ci_low": e["ci_low"], "ci_high": e["ci_high"]})
-        return self._chart(rows, height=0.6 * len(rows) + 1.2, fmt="{:+,.0f}",
+                rows.append({"label": _plain(name), "estimate": e["change"], "ci_low": e["ci_low"], "ci_high": e["ci_high"],
+                             "n": int(e["n"])})
+        rows = [r for r in rows if math.isfinite(r["estimate"])]
+        if not rows:
+            return None
+        best = max(rows, key=lambda r: r["estimate"])
+        unit = f" {self.value_unit}" if self.value_unit else ""
+        title = f"The most value at stake is {amount(best['estimate'])}{unit}, if {best['label'].split(' (')[0]}"
+        alt = (f"{title}. Change in {self.value_label.lower()} across the {self.scenario_base:,} customers, with 95% CI: "
+               + "; ".join(f"{r['label']}: {amount(r['estimate'])} ({amount(r['ci_low'])} to {amount(r['ci_high'])})"
+                           for r in rows) + f"; n={rows[0]['n']:,} respondents.")
+        return self._chart(rows, height=0.6 * len(rows) + 1.2, fmt=amount, title=title, alt=alt,
                            xlabel=f"Change in {self.value_label.lower()}{self._unit()} across the {self.scenario_base:,} "
-                                  "customers at the survey date, with 95% CI (respondents resampled)",
-                           title="Value at stake if the scenarios' assumption held")
+                                  f"customers at the survey date, with 95% CI (n={rows[0]['n']:,} respondents)")
 
     def assumptions(self) -> Markdown:
         """Each scenario's assumption in words, how far the shares offered go, and what the scenarios leave out."""
@@ -450,6 +589,25 @@ class SummaryPage:
             return Markdown("The engagement has a single wave, so the scenarios' assumption cannot be checked against "
                             "what happened over time.")
         return self.wave_check.headline()
+
+    def _text(self) -> str:
+        """Every sentence this summary shows, for finding the glossary's terms."""
+        parts = [str(self.answer()), str(self.headline()), str(self.limits()), str(self.assumption_check()),
+                 str(self.assumptions()), str(self.value_at_stake_intro())]
+        return "\n".join(parts)
+
+    def glossary(self) -> Markdown:
+        """The terms these reports use, in plain words: every term of :mod:`cxlib.glossary`, since each detail
+        report links here for its own terms (the summary's own are a subset, :meth:`terms`)."""
+        from .. import glossary
+
+        return glossary.markdown(heading=None)
+
+    def terms(self) -> list[str]:
+        """The glossary terms the summary's own text uses."""
+        from .. import glossary
+
+        return glossary.terms_in(self._text())
 
     def limits(self) -> Markdown:
         """What this summary shows and what it does not, in a few plain lines."""
@@ -494,6 +652,7 @@ class SummaryPage:
                 e = table.loc["value_total"]
                 value_at_stake[name] = report.estimate_dict(e["change"], e["ci_low"], e["ci_high"], int(e["n"]))
         out = {"claims": len(self.findings), "figures": shown, "value_at_stake": value_at_stake,
+               "actions": [a.to_dict() for a in self.actions],
                "value_at_stake_base": {"customers": self.scenario_base, "value": self.value_label,
                                        "unit": self.value_unit or None,
                                        "ceiling_share_of_highly_satisfied": self.rises.ceiling if self.rises is not None
@@ -513,15 +672,23 @@ class SummaryPage:
             report.record(key, value)
 
 
+def _is_currency(unit: str) -> bool:
+    """Whether a unit names money (an ISO 4217 code such as EUR, or a currency sign)."""
+    u = (unit or "").strip()
+    return (len(u) == 3 and u.isalpha() and u.isupper()) or any(sign in u for sign in "€$£¥₹")
+
+
 def _customer_base(eng: Any) -> int:
     """The customers the value at stake is for: those still customers at the survey date."""
     return len(eng.customer_base())
 
 
 def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, shares: Sequence[float] | None,
-               element_points: float) -> tuple[tuple[tuple[str, Any], ...], int, tuple[str, ...], Any, Any]:
-    """The value-at-stake scenarios, the customer base they are scaled to, their notes, the rises the data
-    show (which cap the shares offered) and the check of the scenarios' assumption against the waves."""
+               element_points: float) -> dict[str, Any]:
+    """The value-at-stake scenarios and the recommended actions they price: ``scenarios`` (name, result) for
+    the table, ``actions``, ``considered`` (candidates priced but not recommended), the customer ``base`` they
+    are scaled to, ``notes``, the ``rises`` the data show (which cap the shares offered) and the ``check`` of
+    the scenarios' assumption against the waves."""
     from .. import simulate
 
     cfg = eng.config
@@ -549,6 +716,26 @@ def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, 
                                     weight=weight, min_cell=min_cell)
     check = (simulate.wave_check(frame, wave=cfg["wave"], waves=waves, value=value_col, weight=weight, value_label=label,
                                  value_unit=unit, n_boot=n_boot, seed=seed) if waves else None)
+    common_args = dict(outcomes=outcomes, weight=weight, customers=customers, n_boot=n_boot, seed=seed)
+    computed: dict[tuple[str, Any], Any] = {}
+    names: dict[tuple[str, Any], str] = {}
+
+    def run(kind: str, arg: Any, name: str | None = None) -> Any:
+        """Each scenario computed once (every scenario uses the same resamples of the respondents, so two
+        scenarios' draws can be differenced)."""
+        key = (kind, arg)
+        if key not in computed:
+            if kind == "element":
+                computed[key] = simulate.improve_element(frame, eng.codebook, element=arg, points=element_points,
+                                                         threshold=cfg["connection"]["threshold"], **common_args)
+            else:
+                segment, q = arg
+                extra = {} if segment == "highly satisfied" else {"from_segment": segment}
+                computed[key] = simulate.connect_share(frame, share=q, **extra, **common_args)
+        if name and key not in names:
+            names[key] = name
+        return computed[key]
+
     # The shares offered: the rises the data show (between the waves; the most connected group against
     # everyone), never more than the largest of them (docs/decisions.md, "Executive summary and value at stake").
     offered: list[tuple[float, str]] = []
@@ -570,19 +757,14 @@ def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, 
         notes.append("No share of highly satisfied customers becoming fully connected is offered: the data show no "
                      "rise in the fully connected share to base it on (no later wave with more of them, and no group "
                      "more connected than everyone).")
-    out = []
     for q, why in offered:
-        name = f"{report.percent(q)} of highly satisfied customers become fully connected" + (f" ({why})" if why else "")
-        out.append((name, simulate.connect_share(frame, share=q, outcomes=outcomes, weight=weight, customers=customers,
-                                                 n_boot=n_boot, seed=seed)))
+        run("segment", ("highly satisfied", q),
+            f"{report.percent(q)} of highly satisfied customers become fully connected" + (f" ({why})" if why else ""))
     hidden = figures.get("hidden_drivers") or []
     if hidden:
-        top = hidden[0]["element"]
-        res = simulate.improve_element(frame, eng.codebook, element=top, points=element_points,
-                                       threshold=cfg["connection"]["threshold"], outcomes=outcomes,
-                                       weight=weight, customers=customers, n_boot=n_boot, seed=seed)
+        top = str(hidden[0]["element"])
         name = f"{report.text(top)}: rated {element_points:g} point{'' if element_points == 1 else 's'} higher"
-        out.append((name, res))
+        res = run("element", top, name)
         spread = res.spread("value_total") if "value_total" in res.outcomes else None
         if spread and math.isfinite(spread["share_below"]) and not 0.35 <= spread["share_below"] <= 0.65:
             end_ = "lower" if spread["share_below"] < 0.5 else "upper"
@@ -592,7 +774,22 @@ def _scenarios(eng: Any, figures: Mapping[str, Any], *, seed: int, n_boot: int, 
                          "move a further group over it. Half the resamples give more than "
                          f"{report.number(spread['median'], '{:+,.0f}')}; the percentile interval allows for such steps, "
                          "a bias-corrected one would not.")
-    return tuple(out), customers, tuple(notes), rises, check
+    # The recommended actions: every supported key and hidden driver with room to improve, and connecting
+    # the same number of highly satisfied or other customers, priced alike and ranked by value at stake.
+    candidates = (_element_candidates(eng, frame, figures, run=run, weight=weight, element_points=element_points)
+                  + (_segment_candidates(figures, rises, run=run) if offered else []))
+    by_name = {c.name: c for c in candidates}
+    actions, chosen = [], set()
+    for a in _rank(candidates):
+        c = by_name[a.scenario]
+        chosen.add(c.key)
+        names.setdefault(c.key, c.name)  # a scenario already in the table keeps its name there
+        actions.append(dataclasses.replace(a, scenario=names[c.key]))
+    considered = tuple((c.title, v) for c in candidates
+                       if c.key not in chosen and (v := _value_estimate(c.result)) is not None)
+    scenarios = tuple((names[k], computed[k]) for k in names)
+    return {"scenarios": scenarios, "actions": tuple(actions), "considered": considered, "base": customers,
+            "notes": tuple(notes), "rises": rises, "check": check}
 
 
 def _value_label(eng: Any) -> str:
@@ -642,9 +839,294 @@ def build(eng: Any, *, seed: int = 0, results: str | Path | Mapping[str, Any] | 
     findings = tuple(f for f in (_connection(figures), _motivators(figures), _drivers(figures), _attrition(figures),
                                  _advocacy(figures, min_cell), _programme(figures, _value_label(eng)))
                      if f is not None)
-    scenarios, base, notes, rises, check = _scenarios(eng, figures, seed=seed, n_boot=n_boot, shares=scenario_shares,
-                                                      element_points=element_points)
-    return SummaryPage(client=eng.client, figures=figures, findings=findings, scenarios=scenarios, scenario_base=base,
-                       value_label=_value_label(eng), value_unit=_value_unit(eng),
+    stake = _scenarios(eng, figures, seed=seed, n_boot=n_boot, shares=scenario_shares, element_points=element_points)
+    return SummaryPage(client=eng.client, figures=figures, findings=findings, scenarios=stake["scenarios"],
+                       scenario_base=stake["base"], value_label=_value_label(eng), value_unit=_value_unit(eng),
                        methods_common=common.methods_common(eng), n_boot=n_boot, seed=seed, min_cell=min_cell,
-                       sample=eng.sample, scenario_notes=notes, rises=rises, wave_check=check)
+                       sample=eng.sample, scenario_notes=stake["notes"], rises=stake["rises"],
+                       wave_check=stake["check"], actions=stake["actions"], considered=stake["considered"])
+
+
+# -- the answer first: recommended actions ---------------------------------------------------------------
+
+#: At most this many actions are recommended, best first.
+MAX_ACTIONS = 3
+#: Supported elements tried as actions per quadrant (key and hidden drivers, by derived importance).
+ELEMENTS_PER_QUADRANT = 3
+#: Action kinds: improve one experience element; connect a segment's customers.
+ACTION_KINDS = ("element", "segment")
+
+
+def amount(value: Any, *, signed: bool = True, count: bool = False) -> str:
+    """A total for a reviewer: three significant figures, thousands separated, true minus sign.
+
+    Display only (results.json keeps the unrounded figure).
+
+    Examples
+    --------
+    >>> amount(499736.51), amount(-1234.5), amount(87.26), amount(0.0), amount(float("nan"))
+    ('+500,000', '−1,230', '+87.3', '0', '–')
+    >>> amount(73.05, count=True), amount(0.4, count=True)
+    ('+73', '0')
+    """
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if not math.isfinite(v):
+        return "–"
+    if v == 0:
+        return "0"
+    digits = 3 - int(math.floor(math.log10(abs(v)))) - 1
+    if count:  # customers are whole
+        digits = min(digits, 0)
+    r = round(v, digits)
+    if r == 0:
+        return "0"
+    text = f"{r:,.{max(digits, 0)}f}"
+    return report.number(r, ("{:+,." if signed else "{:,.") + f"{max(digits, 0)}f}}") if text else "–"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One recommended action: what to do, the value at stake it carries and the evidence behind it.
+
+    Attributes
+    ----------
+    rank : int
+        1 for the action carrying the most value at stake.
+    kind : str
+        ``"element"`` (improve an experience element) or ``"segment"`` (connect more of a segment's customers).
+    title : str
+        What to do, in words (names from the data escaped).
+    evidence : tuple of str
+        The findings the action rests on, each with its figure, 95% CI and n.
+    scenario : str
+        The value-at-stake scenario that prices it (a row of the summary's scenario table).
+    value : dict
+        The scenario's change in the value over the customer base: ``{"estimate", "ci_low", "ci_high", "n"}``.
+    customers_kept : dict or None
+        The scenario's change in customers still active at the horizon, same shape.
+    link : str
+        The detail report of the evidence.
+    versus_next : dict or None
+        The paired bootstrap difference in value at stake to the next-ranked action (same resamples).
+    """
+
+    rank: int
+    kind: str
+    title: str
+    evidence: tuple[str, ...]
+    scenario: str
+    value: Mapping[str, Any]
+    customers_kept: Mapping[str, Any] | None
+    link: str
+    versus_next: Mapping[str, Any] | None = None
+    brief: str = ""  # the evidence in one short sentence, for the answer
+
+    def value_words(self, unit: str = "", label: str = "value") -> str:
+        v = self.value
+        u = f" {unit}" if unit else ""
+        return (f"{amount(v['estimate'])}{u} in {label.lower()} (95% CI {amount(v['ci_low'])} to "
+                f"{amount(v['ci_high'])}{u})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return report.to_jsonable({"rank": self.rank, "kind": self.kind, "action": _plain(self.title),
+                                   "scenario": self.scenario, "value_at_stake": dict(self.value),
+                                   "customers_kept": dict(self.customers_kept) if self.customers_kept else None,
+                                   "evidence": [_plain(e) for e in self.evidence],
+                                   "versus_next": dict(self.versus_next) if self.versus_next else None})
+
+
+def _plain(markdown: str) -> str:
+    """Markdown emphasis and escapes removed, for results.json."""
+    import html
+    import re
+
+    text = re.sub(r"\\(.)", r"\1", markdown.replace("*", ""))
+    return html.unescape(text)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    kind: str
+    title: str
+    brief: str
+    evidence: tuple[str, ...]
+    name: str
+    key: tuple[str, Any]  # the scenario's key: ("element", name) or ("segment", (segment, share))
+    result: Any  # simulate.Scenario
+    link: str
+
+
+def _element_rating(eng: Any, frame: Any, element: str, weight: str | None) -> dict[str, float] | None:
+    """The element's mean performance rating with its 95% CI (svymean's standard error when weighted), its
+    n and its scale (``mean, ci_low, ci_high, n, scale_min, scale_max``), or None."""
+    import numpy as np
+
+    from ..stats import weighted_mean_se
+
+    cb = eng.codebook
+    rows = cb[(cb["role"] == "element_performance") & (cb["element"].astype(str) == element)]
+    if rows.empty or rows["column"].iloc[0] not in frame:
+        return None
+    r = rows.iloc[0]
+    x = frame[r["column"]].to_numpy(float)
+    w = frame[weight].to_numpy(float) if weight and weight in frame else np.ones(len(frame))
+    ok = np.isfinite(x) & np.isfinite(w)
+    if ok.sum() < 2:
+        return None
+    mean, se = weighted_mean_se(x[ok], w[ok] if weight else None)
+    return {"mean": mean, "ci_low": mean - 1.959964 * se, "ci_high": mean + 1.959964 * se, "n": int(ok.sum()),
+            "scale_min": float(r["scale_min"]), "scale_max": float(r["scale_max"])}
+
+
+def _element_candidates(eng: Any, frame: Any, figures: Mapping[str, Any], *, run: Any, weight: str | None,
+                        element_points: float) -> list[_Candidate]:
+    """One action per supported key or hidden driver with room to improve, priced by raising its rating."""
+    cls = figures.get("classification") or {}
+    r2 = cls.get("r2")
+    stated_cut = cls.get("stated_cut")
+    explained = (f" of what the experience elements explain of emotional connection (together R² = "
+                 f"{report.number(r2, '{:.2f}')})" if r2 is not None else " of what the experience elements explain")
+    out = []
+    for key, quadrant in (("hidden_drivers", "hidden driver"), ("key_drivers", "key driver")):
+        for d in (figures.get(key) or [])[:ELEMENTS_PER_QUADRANT]:
+            if not _ok(d):
+                continue
+            element = str(d["element"])
+            rating = _element_rating(eng, frame, element, weight)
+            if rating is None or rating["mean"] > rating["scale_max"] - element_points / 2:
+                continue  # no room to improve: customers already rate it at the top of its scale
+            lo, hi = rating["scale_min"], rating["scale_max"]
+            rated = (f"{report.number(rating['mean'], '{:.1f}')} on its {report.number(lo, '{:g}')}–"
+                     f"{report.number(hi, '{:g}')} scale (95% CI "
+                     f"{report.interval(rating['ci_low'], rating['ci_high'], fmt='{:.1f}')}; n={rating['n']:,})")
+            derived = (f"{report.number(d['estimate'], '{:.1f}')}%{explained} (95% CI "
+                       f"{report.interval(d['ci_low'], d['ci_high'], fmt='{:.1f}')}; n={int(d['n']):,})")
+            stated = report.number(d.get("stated"), "{:.0f}")
+            cut = report.number(stated_cut, "{:.0f}") if stated_cut is not None else None
+            if quadrant == "hidden driver":
+                why = (f"*{report.text(element)}* is a hidden driver: customers rate its importance {stated} of 100"
+                       + (f", below the average element's {cut}" if cut else "")
+                       + f", yet it goes with emotional connection more than an average element: {derived}.")
+            else:
+                why = (f"*{report.text(element)}* is a key driver: customers say it matters ({stated} of 100"
+                       + (f", above the average element's {cut}" if cut else "") + ") and it goes with "
+                       f"emotional connection more than an average element: {derived}.")
+            room = f"Customers rate it {rated} on average, so there is room to improve."
+            share = (f"{report.number(d['estimate'], '{:.1f}')}% of the explained connection (95% CI "
+                     f"{report.interval(d['ci_low'], d['ci_high'], fmt='{:.1f}')}"
+                     + (f"; elements' R² = {report.number(r2, '{:.2f}')}" if r2 is not None else "") + ")")
+            brief = (f"a {quadrant}: {share}, "
+                     + ("though customers rate it unimportant" if quadrant == "hidden driver" else
+                        "and customers say it matters") + f"; rated {report.number(rating['mean'], '{:.1f}')} of "
+                     f"{report.number(hi, '{:g}')}.")
+            name = f"{report.text(element)}: rated {element_points:g} point{'' if element_points == 1 else 's'} higher"
+            title = f"Improve *{report.text(element)}*" + (f" ({report.text(d['stage'])})" if d.get("stage") else "")
+            out.append(_Candidate("element", title, brief, (why, room), name, ("element", element), run("element", element),
+                                  LINKS["drivers"]))
+    return out
+
+
+def _segment_candidates(figures: Mapping[str, Any], rises: Any, *, run: Any) -> list[_Candidate]:
+    """Connect more highly satisfied customers, or more of the other customers: the same number of customers
+    (the largest rise in the fully connected share the data show), so the two say which segment holds more
+    value at stake."""
+    shares = figures.get("segment_shares") or {}
+    hs, other = shares.get("highly satisfied"), shares.get("other")
+    if rises is None or not rises.ceiling > 0 or not (_ok(hs) and _ok(other)) or not other["estimate"] > 0:
+        return []
+    points = rises.ceiling * hs["estimate"]  # the rise, in points of all customers
+    share_other = min(1.0, points / other["estimate"])
+    top = figures.get("top_motivators") or []
+    vm = figures.get("value_multiplier") or {}
+    value = report.pretty(vm.get("value") or "value").lower() if isinstance(vm, Mapping) else "value"
+    motivators = report.listing([f"*{report.text(m['motivator'])}*" for m in top[:2]], limit=2)
+    r2 = top[0].get("r2") if top else None
+    shares_of = [f"*{report.text(m['motivator'])}* ({report.number(m['estimate'], '{:.0f}')}% of what the motivators "
+                 f"explain, 95% CI {report.interval(m['ci_low'], m['ci_high'], fmt='{:.0f}')})"
+                 for m in top[:2] if _ok(m)]
+    evidence_motivators = (
+        f"The emotional motivators most linked to {report.text(value)} are {report.listing(shares_of, limit=2)}; "
+        f"together the motivators explain R² = {report.number(r2, '{:.2f}')} of the differences in "
+        f"{report.text(value)} (n={int(top[0]['n']):,})." if shares_of and r2 is not None else None)
+    evidence_value = (f"A fully connected customer has {stated(vm, 'times')} the {report.text(value)} of a highly "
+                      "satisfied one." if _ok(vm) else None)
+    rise = (f"The largest rise in the fully connected share the data show is {report.number(points * 100, '{:.1f}')} "
+            f"points of customers; this action moves that many.")
+    out = []
+    hs_name = (f"{report.percent(rises.ceiling)} of highly satisfied customers become fully connected")
+    brief_hs = "; ".join(b for b in (
+        f"fully connected customers have {stated(vm, 'times')} the {report.text(value)} of highly satisfied ones"
+        if _ok(vm) else "",
+        f"{motivators} are the motivators most linked to it (R² = {report.number(r2, '{:.2f}')})"
+        if top and r2 is not None else "") if b) + "."
+    out.append(_Candidate(
+        "segment", "Turn highly satisfied customers into fully connected ones"
+        + (f", appealing to {motivators}" if top else ""), brief_hs,
+        tuple(e for e in (evidence_value, evidence_motivators, rise) if e), hs_name,
+        ("segment", ("highly satisfied", rises.ceiling)), run("segment", ("highly satisfied", rises.ceiling)),
+        LINKS["value"]))
+    nps, att = (figures.get("nps") or {}).get("other"), (figures.get("attrition") or {}).get("other")
+    facts = [f"Other customers (neither fully connected nor highly satisfied) are {stated(other, 'share')} of customers"]
+    if _ok(nps):
+        facts.append(f"their Net Promoter Score is {stated(nps, 'nps')}")
+    if _ok(att):
+        days = report.number(att.get("horizon"), "{:,.0f}") if att.get("horizon") is not None else None
+        facts.append(f"{stated(att, 'share')} of them left within {days} days" if days else
+                     f"{stated(att, 'share')} of them left within the horizon")
+    other_name = f"{report.percent(share_other)} of other customers become fully connected"
+    brief_other = f"other customers are {stated(other, 'share')} of customers" + (
+        f", with a Net Promoter Score of {stated(nps, 'nps')}" if _ok(nps) else "") + "."
+    out.append(_Candidate(
+        "segment", "Connect the other customers, the largest group" if other["estimate"] >= max(
+            hs["estimate"], (shares.get("fully connected") or {}).get("estimate") or 0) else "Connect the other customers",
+        brief_other,
+        ("; ".join(facts) + ".", rise), other_name, ("segment", ("other", share_other)),
+        run("segment", ("other", share_other)), LINKS["programme"]))
+    return out
+
+
+def _value_estimate(res: Any) -> dict[str, Any] | None:
+    if "value_total" not in res.outcomes:
+        return None
+    e = res.change("value_total")
+    if not e.estimable or not e.has_interval:
+        return None
+    return report.estimate_dict(e.estimate, e.ci_low, e.ci_high, e.n)
+
+
+def _rank(candidates: Sequence[_Candidate], *, ci: float = 0.95) -> tuple[Action, ...]:
+    """The candidates whose value at stake is above zero with 95% confidence, best first, at most
+    :data:`MAX_ACTIONS`, always including the segment action that carries the most; each with the paired
+    difference to the next (the scenarios share their resamples)."""
+    import numpy as np
+
+    from ..stats import percentile_interval
+
+    priced = [(c, v) for c in candidates if (v := _value_estimate(c.result)) is not None and v["ci_low"] > 0]
+    priced.sort(key=lambda cv: -cv[1]["estimate"])
+    chosen = priced[:MAX_ACTIONS]
+    segments = [cv for cv in priced if cv[0].kind == "segment"]
+    if segments and not any(c.kind == "segment" for c, _ in chosen):
+        chosen = chosen[:MAX_ACTIONS - 1] + [segments[0]]
+        chosen.sort(key=lambda cv: -cv[1]["estimate"])
+    actions = []
+    for i, (c, v) in enumerate(chosen):
+        nxt = None
+        if i + 1 < len(chosen):
+            a, b = c.result.draws, chosen[i + 1][0].result.draws
+            if a is not None and b is not None and len(a["value_total"]) == len(b["value_total"]):
+                diff = a["value_total"] - b["value_total"]
+                diff = diff[np.isfinite(diff)]
+                if diff.size:
+                    lo, hi = percentile_interval(diff, ci)
+                    nxt = report.estimate_dict(v["estimate"] - chosen[i + 1][1]["estimate"], lo, hi, v["n"])
+        kept = None
+        if "customers_kept" in c.result.outcomes:
+            k = c.result.change("customers_kept")
+            if k.estimable and k.has_interval:
+                kept = report.estimate_dict(k.estimate, k.ci_low, k.ci_high, k.n)
+        actions.append(Action(i + 1, c.kind, c.title, c.evidence, c.name, v, kept, c.link, nxt, c.brief))
+    return tuple(actions)
