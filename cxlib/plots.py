@@ -1862,7 +1862,8 @@ def drawn_colours(fig) -> set[str]:
 def layout_problems(fig) -> list[str]:
     """What breaks the house chart style in a finished figure, one plain sentence each (empty: none).
 
-    Checks: no two text boxes overlap; no legend covers data; every colour drawn is a house colour
+    Checks: no two text boxes overlap; no text of one panel reaches into another panel; no legend covers
+    data; every colour drawn is a house colour
     (:func:`house_colours`); every log axis is labelled with plain numbers ("0.5", "2", never "10⁰" or
     "6×10⁻¹"). Titles are not judged here (``tests/chartlint.py`` does that with the text checks).
 
@@ -1893,6 +1894,18 @@ def layout_problems(fig) -> list[str]:
     for legend, kinds in covered.values():
         out.append(f"the legend covers data ({', '.join(sorted(set(kinds)))}) in "
                    f"{_short(legend.axes.get_title(loc='left') or legend.axes.get_title())!r}")
+    # A text of one panel (a label, a tick, a legend outside its axes) that reaches into another panel.
+    panels = [(ax, ax.get_window_extent(renderer)) for ax in fig.axes if ax.get_visible()]
+    for t in text_artists(fig):
+        owner = getattr(t, "axes", None)
+        try:
+            box = t.get_window_extent(renderer)
+        except (RuntimeError, ValueError):
+            continue
+        for ax, area in panels:
+            if ax is not owner and _boxes_overlap(box, area, tol=2.0):
+                out.append(f"text {_short(t.get_text())!r} reaches into the panel "
+                           f"{_short(ax.get_title(loc='left') or ax.get_title() or ax.get_xlabel())!r}")
     house = house_colours()
     out += [f"colour {c} is not a house colour (plots.house_colours())" for c in sorted(drawn_colours(fig) - house)]
     for ax in fig.axes:

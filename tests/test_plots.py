@@ -217,6 +217,10 @@ def test_the_checks_catch_the_faults_of_the_old_charts():
     plots.ratio_axis(ax, 0.5, 0.8)
     assert plots.layout_problems(fig) == []
 
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 3), gridspec_kw={"hspace": 0.05})
+    top.set_xlabel("Change in percentage points, after − before, 95% CI")  # the scorecard's first cramped try
+    assert any("reaches into the panel" in p for p in plots.layout_problems(fig))
+
     fig, ax = plt.subplots()
     ax.bar([0], [1], color="tab:red")
     assert plots.layout_problems(fig) == [f"colour #d62728 is not a house colour (plots.house_colours())"]
@@ -280,6 +284,16 @@ def test_the_brokerage_map_names_at_most_max_labels_and_says_which(results):
     assert len(named) == 12 and set(drivers_) <= named  # the 11 supported drivers come first
     assert "Named: 12 of 100 elements" in ax.get_legend().get_title().get_text()
     assert plots.text_overlaps(fig) == []
+
+
+def test_the_wave_scorecard_splits_a_cell_of_a_larger_grid_without_crowding(results):
+    fig, (ax, other) = plt.subplots(1, 2, figsize=(14, 4.2))
+    other.plot([0, 1], [0, 1], color=plots.PALETTE["estimate"])
+    other.set_title("Spend rose 12% (n=10)")
+    axes = plots.wave_scorecard(results["card"], ax=ax)
+    assert len(fig.axes) == len(axes) + 1 and ax not in fig.axes
+    plots.chart(fig, alt="x" * 5)
+    assert plots.layout_problems(fig) == []
 
 
 def test_one_unit_per_axis_in_the_wave_scorecard(results):
