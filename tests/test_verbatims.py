@@ -352,3 +352,26 @@ def test_themes_result_is_frozen_with_headline_plot_and_html():
     with pytest.raises(ArgumentError) as err:
         vb.themes(f, text="comment", n_themes=0)
     assert err.value.argument == "n_themes"
+
+
+@pytest.mark.parametrize("slug", ["demo-retailer", "demo-brokerage"])
+def test_word_and_theme_charts_follow_the_house_style_on_the_demos(slug):
+    """The two plot functions of this part (tests/test_plots.py leaves them here): a title that states a finding,
+    one n, no overlapping text, no legend over data, house colours only (tests/chartlint.py)."""
+    import sys
+    from pathlib import Path
+
+    from cxlib import plots
+    from cxlib.pages import common
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import chartlint
+
+    frame, pii, labels = _demo(slug)
+    words = vb.word_frequency(frame, text="comment", top=8, min_cell=30, pii_values=pii)
+    found = vb.themes(frame, text="comment", min_cell=30, pii_values=pii, labels=labels)
+    for result, size in ((words, (9, 7)), (found, (9, 6))):
+        fig, (ax,) = common.figure(*size)
+        result.plot(ax=ax, **({"top": 5} if result is words else {}))
+        chart = plots.chart(fig, alt=f"{result.headline()} (n={result.n:,} respondents)")
+        assert chartlint.problems(chart) == [], (type(result).__name__, chartlint.problems(chart))
