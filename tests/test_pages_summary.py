@@ -270,3 +270,18 @@ def test_amounts_are_three_significant_figures_for_display_only(built):
     assert summary.amount(499736.51) == "+500,000" and summary.amount(-0.01234) == "−0.0123"
     recorded = page.results()["executive_summary"]["actions"][0]["value_at_stake"]["estimate"]
     assert recorded == page.actions[0].value["estimate"]  # unrounded in results.json
+
+
+def test_the_summary_speaks_plain_words(built):
+    """No statistical term in the answer or the findings that the reader is not given in words; every share of
+    explained variance with its R² (tests/wording.py); the glossary section explains every term the summary uses."""
+    from wording import jargon, shares_without_r2
+
+    _, page = built
+    for text in (str(page.answer()), str(page.headline())):
+        assert jargon(text, headline=True) == [], jargon(text, headline=True)
+        assert shares_without_r2(text) == []
+    for text in _page_texts(page):
+        assert jargon(text) == [] and "significant" not in text.lower()
+    glossary = str(page.glossary())
+    assert page.terms() and all(cx.glossary.term(t).heading in glossary for t in page.terms())

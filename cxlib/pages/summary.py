@@ -128,11 +128,11 @@ def _motivators(R: Mapping[str, Any]) -> Finding | None:
              f"explain, 95% CI {report.interval(m['ci_low'], m['ci_high'], fmt='{:.0f}')})" for m in top]
     r2, n = top[0].get("r2"), top[0].get("n")
     value = report.pretty(top[0].get("value") or "value").lower()
-    explained = (f" Together the motivators explain {report.percent(r2)} of the differences in {value} between "
-                 f"customers (R² = {report.number(r2, '{:.2f}')}; n={int(n):,})." if r2 is not None and n else
+    explained = (f"; together the motivators explain {report.percent(r2)} of the differences in {value} between "
+                 f"customers (R² = {report.number(r2, '{:.2f}')}; n={int(n):,})" if r2 is not None and n else
                  (f" (n={int(n):,})" if n else ""))
     return Finding("What connects them.", f"The emotional motivators most linked to {value} here: "
-                   + report.listing(parts, limit=len(parts)) + "." + explained, LINKS["value"],
+                   + report.listing(parts, limit=len(parts)) + explained + ".", LINKS["value"],
                    (("top_motivators", [m["motivator"] for m in top]),))
 
 
@@ -143,7 +143,9 @@ def _drivers(R: Mapping[str, Any]) -> Finding | None:
     cls = R.get("classification") or {}
     possible = cls.get("possible") or {}
     fdr = cls.get("fdr")
-    level = f" at a {fdr * 100:.0f}% false-discovery rate" if fdr else ""
+    k = cls.get("n_elements")
+    level = (f" once the {int(k):,} elements compared are allowed for, so that on average at most one named element "
+             f"in {round(1 / fdr):,} would be a false lead" if fdr and k else "")
 
     def named(items: list, what: str) -> str:
         return report.listing([f"*{report.text(d['element'])}*" for d in items], limit=4) if items else \
@@ -204,8 +206,9 @@ def _attrition(R: Mapping[str, Any]) -> Finding | None:
     elif _ok(hr):
         ci = (f", 95% CI {report.interval(hr['ci_low'], hr['ci_high'])}" if hr.get("ci_low") is not None
               and hr.get("ci_high") is not None else "")
-        text += (f" Fully connected customers leave at {rate_words(hr['estimate'])} highly satisfied ones (hazard "
-                 f"ratio {report.number(hr['estimate'], '{:.2f}')}{ci}; n={int(hr['n']):,}{allowing}).")
+        text += (f" Fully connected customers leave at {rate_words(hr['estimate'])} highly satisfied ones "
+                 f"({report.number(hr['estimate'], '{:.2f}')} times their rate of leaving{ci}; "
+                 f"n={int(hr['n']):,}{allowing}).")
         figures.append(("hazard_ratio", hr["estimate"]))
     elif hr.get("note"):
         text += f" No hazard ratio is given: {hr['note']}."
