@@ -2,7 +2,7 @@
 
 Two scenarios, each carried through the engagement's own estimates with bootstrap intervals:
 
-- :func:`connect_share` — a chosen share of highly satisfied customers becomes fully connected;
+- :func:`connect_share` — a chosen share of highly satisfied (or of the other) customers becomes fully connected;
 - :func:`improve_element` — one experience element's performance rises by ``points`` for everyone; its
   effect on the connection index comes from the regression of the index on all elements' performance,
   and customers whose index then reaches the threshold become fully connected.
@@ -19,13 +19,19 @@ Two functions keep the scenarios within what the data show:
 - :func:`wave_check` — the assumption against two waves: the change in mean value the change in segment mix
   predicts, beside the change measured.
 
+Every scenario called with the same seed on the same frame uses the same resamples of respondents, so the
+draws of two scenarios can be differenced; what they share (the resamples, the segments' behaviour in each,
+the index regression in each) is computed once and kept (:func:`clear_cache` forgets it).
+
 Totals are for the customer base passed as ``customers`` (the reports pass the customers still customers at
 the survey date, :meth:`cxlib.Engagement.customer_base`), in the value's unit (:class:`Outcomes`).
 """
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,12 +42,11 @@ from . import checks
 from .errors import ArgumentError
 from .results import Draws, Estimate, Reason, Result
 from .segments import SEGMENTS
-from .stats import bootstrap_indices, percentile_interval
-from .survival import km_at
+from .stats import bootstrap_counts, percentile_interval
 
 __all__ = ["Outcomes", "Scenario", "ScenarioComparison", "connect_share", "improve_element", "scenarios_table",
            "OUTCOME_LABELS", "COVERS", "ObservedRises", "observed_rises", "WaveCheck", "wave_check", "WAVE_CHECK",
-           "WAVE_CHECK_COVERS"]
+           "WAVE_CHECK_COVERS", "FROM_SEGMENTS", "clear_cache"]
 
 FC, HS, OTHER = SEGMENTS
 
@@ -117,25 +122,196 @@ def _check(data: Any, fn: str, *, outcomes: Any, weight: str | None, customers: 
         except ArgumentError as err:
             raise ArgumentError(f"{err} (outcomes.horizon)", function=fn, argument="outcomes") from None
     checks.min_rows(d, 2, fn, "respondents with a segment")
+    if weight is not None and d[weight].isna().any():
+        # A missing weight would make every resample drawing it missing; say so instead.
+        raise ArgumentError(f"{fn}: weight {weight!r} is missing for {int(d[weight].isna().sum()):,} respondent(s) "
+                            "with a segment; weight every respondent (or drop them) first", function=fn,
+                            argument="weight")
     return d, n_boot, ci
 
 
-def _behaviour(seg: np.ndarray, w: np.ndarray, cols: dict[str, np.ndarray], out: Outcomes) -> dict[str, np.ndarray]:
-    """Per-segment behaviour (rows: segments in SEGMENTS order) for each outcome."""
-    k = len(SEGMENTS)
-    res: dict[str, np.ndarray] = {}
-    wsum = np.bincount(seg, weights=w, minlength=k)
-    if "value" in cols:
-        res["value"] = np.bincount(seg, weights=w * cols["value"], minlength=k) / np.where(wsum > 0, wsum, np.nan)
-    if "advocacy" in cols:
-        ok = np.isfinite(cols["advocacy"])
-        pw = np.bincount(seg[ok], weights=w[ok], minlength=k)
-        res["advocacy"] = np.bincount(seg[ok], weights=w[ok] * (cols["advocacy"][ok] >= 9), minlength=k) / \
-            np.where(pw > 0, pw, np.nan)
-    if "duration" in cols:
-        res["attrition"] = np.array([1 - km_at(cols["duration"][seg == j], cols["event"][seg == j], out.horizon,
-                                               weights=w[seg == j])[0] for j in range(k)])
-    return res
+# -- the bootstrap engine: every resample as a row of counts, every sum a matrix product ------------------------
+#
+# A resample of respondents is a row of counts c (how often each respondent was drawn; the resamples of
+# stats.bootstrap_indices with the same generator), so any weighted sum over the resample is c @ (w·x): one
+# matrix product per chunk of resamples instead of a Python loop with gathers, and the same numbers up to the
+# order of the additions. Each respondent-level quantity is computed once per call, and what depends only on
+# the frame, the outcomes, the weights and the seed (the segments' behaviour in every resample, the index
+# regression in every resample) once per summary: every scenario uses seed 0 and so the same resamples, and
+# the cache hands the second scenario what the first computed (same inputs, same numbers).
+
+#: Positions per chunk of resamples (a 4,000,000-cell chunk of counts is 32 MB).
+_MAX_CELLS = 4_000_000
+#: Entries kept (a summary needs two per frame: behaviour and index fit).
+_CACHE_SIZE = 8
+_CACHE: OrderedDict[str, Any] = OrderedDict()
+
+
+def _digest(*parts: Any) -> str:
+    """A key for the cache: the bytes of every array (with dtype and shape) and the repr of everything else."""
+    h = hashlib.blake2b(digest_size=20)
+    for p in parts:
+        if isinstance(p, np.ndarray):
+            a = np.ascontiguousarray(p)
+            h.update(f"{a.dtype.str}{a.shape}".encode())
+            h.update(a.view(np.uint8).ravel() if a.size else b"")
+        else:
+            h.update(repr(p).encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _cached(key: str, make: Callable[[], Any]) -> Any:
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = make()
+    _CACHE[key] = value
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    """Forget the resampled behaviour and index fits kept for the scenarios of one summary (tests; memory).
+
+    Examples
+    --------
+    >>> clear_cache()
+    """
+    _CACHE.clear()
+    _COUNTS.clear()
+
+
+#: Resamples whose counts are kept between calls (bytes: resamples × respondents, one byte each).
+_KEEP_COUNTS = 64_000_000
+_COUNTS: OrderedDict[tuple[int, int, int], np.ndarray] = OrderedDict()
+
+
+def _count_chunks(n: int, n_boot: int, seed: int) -> Iterator[tuple[slice, np.ndarray]]:
+    """The resamples of ``default_rng(seed)`` as count matrices (:func:`cxlib.stats.bootstrap_counts`), in
+    chunks, with their rows' positions. Drawn once per (n, n_boot, seed) and kept as small integers while
+    they fit in :data:`_KEEP_COUNTS` bytes: every scenario of a summary reads the same resamples."""
+    key = (n, n_boot, seed)
+    kept = _COUNTS.get(key)
+    if kept is None and n * n_boot <= _KEEP_COUNTS:
+        kept = np.empty((n_boot, n), dtype=np.uint8)
+        start = 0
+        for counts in bootstrap_counts(n, n_boot, np.random.default_rng(seed), max_cells=_MAX_CELLS):
+            if counts.max() > 255:  # a respondent drawn more than 255 times: keep wider integers
+                kept = kept.astype(np.uint16)
+            kept[start:start + len(counts)] = counts
+            start += len(counts)
+        _COUNTS[key] = kept
+        while len(_COUNTS) > 2:
+            _COUNTS.popitem(last=False)
+    if kept is None:
+        start = 0
+        for counts in bootstrap_counts(n, n_boot, np.random.default_rng(seed), max_cells=_MAX_CELLS):
+            yield slice(start, start + len(counts)), counts
+            start += len(counts)
+        return
+    _COUNTS.move_to_end(key)
+    per = max(1, _MAX_CELLS // max(n, 1))
+    for start in range(0, n_boot, per):
+        sl = slice(start, min(n_boot, start + per))
+        yield sl, kept[sl].astype(float)
+
+
+_K = len(SEGMENTS)
+
+
+class _Behaviour:
+    """Per-segment behaviour (mean value, promoter share, Kaplan–Meier attrition at the horizon) of any resample
+    given as counts: every segment's sums are one product with a respondents × columns matrix built once.
+
+    Kaplan–Meier at the horizon as :func:`cxlib.survival.km_at`: ``S = Π (1 − d/n)`` over the distinct times up
+    to the horizon with events, ``n`` the weight still at risk, NaN for a segment nobody of which was followed
+    to the horizon. Each respondent falls in one (segment, time) cell — the distinct durations up to the
+    horizon, and one cell beyond it — so the weighted leavers and events of every cell in every resample are a
+    product with a sparse one-hot matrix, and the number at risk their reverse cumulative sum.
+    """
+
+    #: Dense columns per segment: weight, count, weighted value, non-finite values (count), weighted
+    #: advocacy answers, weighted promoters, respondents followed to the horizon (count).
+    W, N, V, BADV, AW, AP, FOLLOW = range(7)
+
+    def __init__(self, seg: np.ndarray, w: np.ndarray, cols: dict[str, np.ndarray], horizon: float):
+        from scipy import sparse
+
+        n = len(seg)
+        one = np.zeros((n, _K))
+        one[np.arange(n), seg] = 1.0
+        blocks = [w[:, None] * one, one]
+        v = cols.get("value")
+        if v is not None:
+            finite = np.isfinite(v)
+            blocks += [(w * np.where(finite, v, 0.0))[:, None] * one, (~finite)[:, None] * one]
+        else:
+            blocks += [np.zeros((n, _K))] * 2
+        a = cols.get("advocacy")
+        if a is not None:
+            ok = np.isfinite(a)
+            blocks += [(w * ok)[:, None] * one, (w * (ok & (np.where(ok, a, 0) >= 9)))[:, None] * one]
+        else:
+            blocks += [np.zeros((n, _K))] * 2
+        self.has = {"value": v is not None, "advocacy": a is not None, "attrition": "duration" in cols}
+        t = cols.get("duration")
+        if t is not None:
+            e = cols["event"]
+            # km_at: a missing duration sorts past every time (at risk throughout, never an event before the
+            # horizon) and keeps t.max() from ruling the horizon out; a missing event is no event but at risk.
+            blocks.append(((t >= horizon) | np.isnan(t))[:, None] * one)
+            times = np.unique(t[t <= horizon])
+            self.n_times = len(times)
+            cell = np.where(t <= horizon, np.searchsorted(times, np.where(t <= horizon, t, 0.0)), len(times))
+            code = seg * (len(times) + 1) + cell
+            shape = (n, _K * (len(times) + 1))
+            rows = np.arange(n)
+            self.leave = sparse.csr_matrix((w, (rows, code)), shape=shape)
+            self.death = sparse.csr_matrix((w * np.where(np.isnan(e), 0.0, e), (rows, code)), shape=shape)
+            bad = np.isnan(e) & (t <= horizon)
+            self.bad_event = sparse.csr_matrix((bad.astype(float), (rows, code)), shape=shape) if bad.any() else None
+        else:
+            blocks.append(np.zeros((n, _K)))
+        self.dense = np.hstack(blocks)  # n × (7 · segments)
+
+    def of(self, counts: np.ndarray) -> dict[str, np.ndarray]:
+        """Behaviour in each resample (rows of ``counts``): ``w`` and ``n`` (weight and respondents per segment)
+        and ``value``, ``advocacy``, ``attrition`` (resamples × segments)."""
+        s = (counts @ self.dense).reshape(len(counts), 7, _K)
+        out = {"w": s[:, self.W], "n": s[:, self.N]}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.has["value"]:
+                out["value"] = np.where(s[:, self.BADV] > 0, np.nan, s[:, self.V] / np.where(s[:, self.W] > 0, s[:, self.W], np.nan))
+            if self.has["advocacy"]:
+                out["advocacy"] = s[:, self.AP] / np.where(s[:, self.AW] > 0, s[:, self.AW], np.nan)
+            if self.has["attrition"]:
+                shape = (len(counts), _K, self.n_times + 1)
+                leave = np.asarray((self.leave.T @ counts.T).T).reshape(shape)
+                death = np.asarray((self.death.T @ counts.T).T).reshape(shape)[..., :-1]
+                at_risk = np.cumsum(leave[..., ::-1], axis=-1)[..., ::-1][..., :-1]
+                step = death > 0
+                if self.bad_event is not None:
+                    step &= np.asarray((self.bad_event.T @ counts.T).T).reshape(shape)[..., :-1] == 0
+                surv = np.clip(np.prod(np.where(step, 1 - death / np.where(step, at_risk, 1.0), 1.0), axis=-1), 0.0, 1.0)
+                out["attrition"] = np.where(s[:, self.FOLLOW] > 0, 1 - surv, np.nan)
+        return out
+
+
+def _behaviour_draws(seg: np.ndarray, w: np.ndarray, cols: dict[str, np.ndarray], out: Outcomes, n_boot: int,
+                     seed: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The segments' behaviour in the sample (``[0]``, one row) and in every resample (``[1]``), cached."""
+    parts = [seg, w, float(out.horizon), n_boot, seed, "behaviour"] + [x for k in sorted(cols) for x in (k, cols[k])]
+
+    def make() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        beh = _Behaviour(seg, w, cols, float(out.horizon))
+        point = beh.of(np.ones((1, len(seg))))
+        chunks = [beh.of(c) for _, c in _count_chunks(len(seg), n_boot, seed)]
+        boot = {k: np.concatenate([c[k] for c in chunks]) if chunks else np.empty((0, _K)) for k in point}
+        return point, boot
+
+    return _cached(_digest(*parts), make)
 
 
 def _columns(frame: pd.DataFrame, out: Outcomes) -> dict[str, np.ndarray]:
@@ -281,19 +457,16 @@ def _table(point: dict[str, float], boot: np.ndarray, keys: list[str], baseline:
     return pd.DataFrame(rows, columns=["outcome", "baseline", "scenario", "change", "ci_low", "ci_high", "n"])
 
 
-def _scenario_changes(move_to_fc: np.ndarray, seg: np.ndarray, w: np.ndarray, beh: dict[str, np.ndarray],
-                      customers: int | None) -> dict[str, float]:
-    """Changes per customer (and in total) when the respondents flagged in ``move_to_fc`` become fully connected.
-
-    ``move_to_fc`` holds each respondent's probability of moving (0–1), so a share of a segment can move.
-    """
-    total = w.sum()
-    moved = w * move_to_fc
-    out = {"connected_share": float(moved.sum() / total)}
-    for key, b in beh.items():
-        gain = b[0] - b[seg]  # what a mover's behaviour changes by
-        out[{"value": "value_per_customer", "advocacy": "promoter_share", "attrition": "attrition"}[key]] = \
-            float(np.nansum(moved * gain) / total)
+def _changes(moved: np.ndarray, beh: dict[str, np.ndarray], customers: int | None) -> dict[str, np.ndarray]:
+    """Changes per customer (and in total) in each resample (rows) when weight ``moved`` (resamples × segments)
+    of each segment becomes fully connected: each mover's behaviour gains the fully connected behaviour minus
+    its segment's, so the sum over movers is the sum over segments of weight moved times that gain."""
+    total = beh["w"].sum(axis=1)
+    out = {"connected_share": moved.sum(axis=1) / total}
+    for key, label in (("value", "value_per_customer"), ("advocacy", "promoter_share"), ("attrition", "attrition")):
+        if key in beh:
+            gain = beh[key][:, :1] - beh[key]  # what a mover's behaviour changes by
+            out[label] = np.nansum(moved * gain, axis=1) / total
     if customers is not None:
         if "value_per_customer" in out:
             out["value_total"] = out["value_per_customer"] * customers
@@ -302,53 +475,46 @@ def _scenario_changes(move_to_fc: np.ndarray, seg: np.ndarray, w: np.ndarray, be
     return out
 
 
-def _run(d: pd.DataFrame, *, weight: str | None, outcomes: Outcomes, customers: int | None, n_boot: int,
-         seed: int, ci: float, movers: Callable[[np.ndarray, np.ndarray], np.ndarray], name: str, assumption: str,
-         extra: Callable[[np.ndarray, np.ndarray], dict[str, float]] | None = None) -> Scenario:
-    """Point estimate and bootstrap of a scenario; ``movers`` and ``extra`` get row positions of ``d``
-    (a resample) and those rows' segment codes."""
-    seg = pd.Categorical(d["segment"], categories=SEGMENTS).codes
-    w = d[weight].to_numpy(float) if weight else np.ones(len(d))
-    cols = _columns(d, outcomes)
-
-    def once(idx: np.ndarray) -> dict[str, float]:
-        s, ww = seg[idx], w[idx]
-        beh = _behaviour(s, ww, {k: v[idx] for k, v in cols.items()}, outcomes)
-        res = _scenario_changes(movers(idx, s), s, ww, beh, customers)
-        if extra:
-            res.update(extra(idx, s))
-        return res
-
-    everyone = np.arange(len(d))
-    point = once(everyone)
+def _run(beh: tuple[dict[str, np.ndarray], dict[str, np.ndarray]], moved: tuple[np.ndarray, np.ndarray],
+         extra: tuple[dict[str, np.ndarray], dict[str, np.ndarray]], *, outcomes: Outcomes, customers: int | None,
+         n: int, n_boot: int, ci: float, name: str, assumption: str) -> Scenario:
+    """A scenario's table and draws from the behaviour, the weight moved and any extra outcome, each given for
+    the sample (one row) and for every resample."""
+    point = _changes(moved[0], beh[0], customers) | extra[0]
     keys = list(point)
-    rng = np.random.default_rng(seed)
-    boot = np.array([[b.get(k, np.nan) for k in keys] for chunk in bootstrap_indices(len(d), n_boot, rng)
-                     for b in map(once, chunk)], dtype=float).reshape(-1, len(keys))
-    beh = _behaviour(seg, w, cols, outcomes)
-    shares = np.bincount(seg, weights=w, minlength=3) / w.sum()
+    if n_boot:
+        drawn = _changes(moved[1], beh[1], customers) | extra[1]
+        boot = np.column_stack([np.asarray(drawn[k], dtype=float) for k in keys])
+    else:
+        boot = np.empty((0, len(keys)))
+    shares = beh[0]["w"][0] / beh[0]["w"][0].sum()
     baseline = {"connected_share": float(shares[0])}
     for key, label in (("value", "value_per_customer"), ("advocacy", "promoter_share"), ("attrition", "attrition")):
-        if key in beh:
-            baseline[label] = float(np.nansum(shares * beh[key]))
+        if key in beh[0]:
+            baseline[label] = float(np.nansum(shares * beh[0][key][0]))
     if customers is not None and "value_per_customer" in baseline:
         baseline["value_total"] = baseline["value_per_customer"] * customers
-    table = _table(point, boot, keys, baseline, len(d), ci)
+    table = _table({k: float(v[0]) for k, v in point.items()}, boot, keys, baseline, n, ci)
     return Scenario(table, name=name, assumption=assumption, customers=customers, n_boot=n_boot,
                     draws=Draws(boot, keys) if len(boot) else None, value_label=outcomes.value_label,
                     value_unit=outcomes.value_unit)
 
 
+#: The segments a share of customers can be moved from (:func:`connect_share`'s ``from_segment``).
+FROM_SEGMENTS = (HS, OTHER)
+
+
 def connect_share(data: pd.DataFrame, *, share: float = 1.0, outcomes: Outcomes, weight: str | None = None,
-                  customers: int | None = None, n_boot: int = 1000, seed: int = 0, ci: float = 0.95) -> Scenario:
-    """Scenario: ``share`` of the highly satisfied customers become fully connected.
+                  customers: int | None = None, n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
+                  from_segment: str = HS) -> Scenario:
+    """Scenario: ``share`` of the highly satisfied (or of the other) customers become fully connected.
 
     Parameters
     ----------
     data : DataFrame
         The analysis frame (``segment`` and the outcome columns).
     share : float
-        Share (above 0, at most 1) of highly satisfied customers who become fully connected.
+        Share (above 0, at most 1) of the ``from_segment`` customers who become fully connected.
     outcomes : Outcomes
         Which columns hold value, attrition (duration, event, horizon) and likelihood to recommend.
     weight : str, optional
@@ -357,23 +523,28 @@ def connect_share(data: pd.DataFrame, *, share: float = 1.0, outcomes: Outcomes,
         Size of the customer base, for totals (value, customers kept).
     n_boot, seed, ci
         Bootstrap resamples of respondents (0: no intervals), seed and interval level.
+    from_segment : str
+        The segment the movers come from: ``"highly satisfied"`` (the default) or ``"other"`` (customers
+        neither fully connected nor highly satisfied).
 
     Returns
     -------
     Scenario
         ``.table``: one row per outcome — ``connected_share``, ``value_per_customer``, ``value_total``,
         ``promoter_share``, ``attrition``, ``customers_kept``, and ``value_uplift_of_movers`` (the movers'
-        relative value gain, ``v_FC / v_HS − 1``) — with ``baseline, scenario, change, ci_low, ci_high, n``;
+        relative value gain, ``v_FC / v_from − 1``) — with ``baseline, scenario, change, ci_low, ci_high, n``;
         ``.assumption`` states the assumption in words; ``.draws`` the bootstrap draws by outcome.
 
     Notes
     -----
     With segment shares π, segment behaviour b (mean value, promoter share, Kaplan–Meier attrition at the
-    horizon, :func:`cxlib.survival.km_at`) and q = ``share``: change = q · π_HS · (b_FC − b_HS). Percentile
-    bootstrap over respondents (shares and behaviours re-estimated in each resample). Moving every highly
+    horizon, :func:`cxlib.survival.km_at`), s = ``from_segment`` and q = ``share``: change = q · π_s · (b_FC − b_s).
+    Percentile bootstrap over respondents (shares and behaviours re-estimated in each resample; every call with
+    the same seed uses the same resamples, so two scenarios' draws can be differenced). Moving every highly
     satisfied customer gives a value uplift among movers equal to the value multiplier minus one;
-    tests/test_simulate.py checks that the interval covers the planted multiplier on synthetic data and the
-    point against the formula.
+    tests/test_simulate.py checks that the interval covers the planted multiplier on synthetic data, the point
+    against the formula, moving the other customers against a brute-force computation, and the draws against a
+    resample-by-resample reference.
 
     Examples
     --------
@@ -382,33 +553,89 @@ def connect_share(data: pd.DataFrame, *, share: float = 1.0, outcomes: Outcomes,
     >>> r = connect_share(eng.frame(), share=0.5, outcomes=Outcomes(value="annual_spend"), n_boot=100)
     >>> r.change("connected_share").estimate > 0, r.table.columns.tolist()
     (True, ['outcome', 'baseline', 'scenario', 'change', 'ci_low', 'ci_high', 'n'])
+    >>> o = connect_share(eng.frame(), share=0.2, outcomes=Outcomes(value="annual_spend"), n_boot=0,
+    ...                   from_segment="other")
+    >>> o.name
+    '20% of other customers become fully connected'
     """
     fn = "simulate.connect_share"
+    from_segment = checks.choice(from_segment, FROM_SEGMENTS, fn, "from_segment")
+    who = "highly satisfied" if from_segment == HS else "other"
     ok = isinstance(share, (int, float, np.floating)) and not isinstance(share, bool) and 0 < share <= 1
     if not ok:
-        raise ArgumentError(f"{fn}: share must be above 0 and at most 1 (the share of highly satisfied customers "
-                            f"who become fully connected), not {share!r}", function=fn, argument="share")
+        raise ArgumentError(f"{fn}: share must be above 0 and at most 1 (the share of {who} customers who become "
+                            f"fully connected), not {share!r}", function=fn, argument="share")
     d, n_boot, ci = _check(data, fn, outcomes=outcomes, weight=weight, customers=customers, n_boot=n_boot, ci=ci)
-    w_all = d[weight].to_numpy(float) if weight else np.ones(len(d))
-    v_all = d[outcomes.value].to_numpy(float) if outcomes.value else None
+    seg, w, cols = _arrays(d, weight, outcomes)
+    beh = _behaviour_draws(seg, w, cols, outcomes, n_boot, seed)
+    j = SEGMENTS.index(from_segment)
 
-    def movers(idx: np.ndarray, s: np.ndarray) -> np.ndarray:
-        return np.where(s == 1, share, 0.0)
+    def moved(b: dict[str, np.ndarray]) -> np.ndarray:
+        m = np.zeros_like(b["w"])
+        m[:, j] = share * b["w"][:, j]
+        return m
 
-    def uplift(idx: np.ndarray, s: np.ndarray) -> dict[str, float]:
-        if v_all is None:
+    def uplift(b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if "value" not in b:
             return {}
-        ww, v = w_all[idx], v_all[idx]
-        fc, hs = s == 0, s == 1
-        if not fc.any() or not hs.any():
-            return {"value_uplift_of_movers": np.nan}
-        return {"value_uplift_of_movers": float(np.average(v[fc], weights=ww[fc]) / np.average(v[hs], weights=ww[hs]) - 1)}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u = b["value"][:, 0] / b["value"][:, j] - 1
+        return {"value_uplift_of_movers": np.where((b["n"][:, 0] > 0) & (b["n"][:, j] > 0), u, np.nan)}
 
-    assumption = (f"{share:.0%} of highly satisfied customers become fully connected and then behave like today's fully "
-                  "connected customers; everyone else is unchanged.")
-    return _run(d, weight=weight, outcomes=outcomes, customers=customers, n_boot=n_boot, seed=seed, ci=ci,
-                movers=movers, name=f"{share:.0%} of highly satisfied become fully connected", assumption=assumption,
-                extra=uplift)
+    movers = "highly satisfied customers" if from_segment == HS else ("other customers (neither fully connected nor "
+                                                                     "highly satisfied)")
+    assumption = (f"{share:.0%} of {movers} become fully connected and then behave like today's fully connected "
+                  "customers; everyone else is unchanged.")
+    name = (f"{share:.0%} of highly satisfied become fully connected" if from_segment == HS else
+            f"{share:.0%} of other customers become fully connected")
+    return _run(beh, (moved(beh[0]), moved(beh[1])), (uplift(beh[0]), uplift(beh[1])), outcomes=outcomes,
+                customers=customers, n=len(d), n_boot=n_boot, ci=ci, name=name, assumption=assumption)
+
+
+def _arrays(d: pd.DataFrame, weight: str | None, outcomes: Outcomes) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Segment codes, weights and outcome columns of the respondents with a segment."""
+    seg = pd.Categorical(d["segment"], categories=SEGMENTS).codes.astype(np.int64)
+    w = d[weight].to_numpy(float) if weight else np.ones(len(d))
+    return seg, w, _columns(d, outcomes)
+
+
+class _IndexFit:
+    """The weighted least-squares regression of the connection index on every element's performance, in any
+    resample given as counts, with missing ratings set to the resample's mean of the element (as a fit on the
+    drawn rows). The normal equations are summed over the respondents drawn at least once, each counted as
+    often as drawn: the matrices of a fit on the resample's rows, repeated rows added up. Rows are grouped by
+    their count, so each group's cross-product is one symmetric rank-k update of √weight-scaled rows, with no
+    scaling per resample."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, w: np.ndarray):
+        obs = np.isfinite(X)
+        self.X0, self.obs = np.where(obs, X, 0.0), obs.astype(float)
+        self.ok = np.flatnonzero(np.isfinite(y))
+        sw = np.sqrt(w[self.ok])
+        self.base = np.column_stack([sw, self.X0[self.ok] * sw[:, None]])  # [1, x] · √w, missing ratings 0
+        self.ys = sw * y[self.ok]
+        rows, cols = np.nonzero(~obs[self.ok])
+        self.cells, self.cell_col, self.cell_sw = rows * self.base.shape[1] + 1 + cols, cols, sw[rows]
+
+    def fit(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients (intercept first) and the element means used for missing ratings, one row per resample."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mu = (counts @ self.X0) / (counts @ self.obs)
+        q = self.base.shape[1]
+        coef = np.full((len(counts), q), np.nan)
+        flat = self.base.reshape(-1)
+        for r in range(len(counts)):
+            flat[self.cells] = self.cell_sw * mu[r, self.cell_col]  # this resample's means for missing ratings
+            c = counts[r, self.ok]
+            G, rhs = np.zeros((q, q)), np.zeros(q)
+            for k in np.unique(c[c > 0]):
+                rows = np.flatnonzero(c == k)
+                B = self.base.take(rows, axis=0)
+                G += k * (B.T @ B)
+                rhs += k * (B.T @ self.ys[rows])
+            if np.isfinite(G).all() and np.isfinite(rhs).all():  # an element nobody rated in a resample: no fit
+                coef[r] = np.linalg.lstsq(G, rhs, rcond=None)[0]
+        return coef, mu
 
 
 def improve_element(data: pd.DataFrame, codebook: pd.DataFrame, *, element: str, points: float, threshold: float,
@@ -483,37 +710,51 @@ def improve_element(data: pd.DataFrame, codebook: pd.DataFrame, *, element: str,
 
     X_all = d[cols].to_numpy(float)
     y_all = d[index_column].to_numpy(float)
-    w_all = d[weight].to_numpy(float) if weight else np.ones(len(d))
-    cache: dict[str, Any] = {}
+    seg, w_all, ocols = _arrays(d, weight, outcomes)
+    beh = _behaviour_draws(seg, w_all, ocols, outcomes, n_boot, seed)
+    fitter = _IndexFit(X_all, y_all, w_all)
+    gap = np.clip(top - X_all[:, j], 0, points)  # the rise in rating each customer has room for
+    missing = ~np.isfinite(X_all[:, j])
+    one = np.zeros((len(d), _K))
+    one[np.arange(len(d)), seg] = 1.0
+    can_move = one * (seg != 0)[:, None]  # the fully connected cannot move
+    n = len(d)
 
-    def rise(idx: np.ndarray) -> np.ndarray:
-        if cache.get("idx") is not idx:  # movers and index_change ask for the same resample: fit once
-            X, y, ww = X_all[idx], y_all[idx], w_all[idx]
-            X = np.where(np.isfinite(X), X, np.nanmean(X, axis=0))
-            ok = np.isfinite(y)
-            # Weighted least squares through its normal equations (p × p): the same coefficients as a
-            # least-squares solve of the n × p design, at a fraction of the cost in every resample.
-            A = np.column_stack([np.ones(ok.sum()), X[ok]])
-            Aw = A * ww[ok][:, None]
-            b = np.linalg.lstsq(Aw.T @ A, Aw.T @ y[ok], rcond=None)[0][1 + j]
-            # Holding idx keeps its identity unique while cached (an id() key could be reused by the next array).
-            cache["idx"], cache["rise"] = idx, b * np.clip(top - X[:, j], 0, points)
-        return cache["rise"]
+    def moves(counts: np.ndarray, coef: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Weight moved per segment and the mean rise of the index, in each resample (rows of ``counts``)
+        with the element's coefficient ``coef`` and mean rating ``mu`` (for missing ratings) in that resample."""
+        rise = coef[:, None] * np.where(missing, np.clip(top - mu, 0, points)[:, None], gap)
+        reach = y_all + rise >= threshold  # a missing index reaches nothing
+        cw = counts * w_all
+        return (cw * reach) @ can_move, (cw * rise).sum(axis=1) / cw.sum(axis=1)
 
-    def movers(idx: np.ndarray, s: np.ndarray) -> np.ndarray:
-        return ((s != 0) & (y_all[idx] + rise(idx) >= threshold)).astype(float)
-
-    def index_change(idx: np.ndarray, s: np.ndarray) -> dict[str, float]:
-        return {"index_change": float(np.average(rise(idx), weights=w_all[idx]))}
+    pc, pmu = fitter.fit(np.ones((1, n)))
+    point = moves(np.ones((1, n)), pc[:, 1 + j], pmu[:, j])
+    key = _digest(X_all, y_all, w_all, n_boot, seed, "index fit")
+    fits = _CACHE.get(key)
+    drawn = []
+    if fits is None:  # fit every resample once for every element of the summary; price this one on the way
+        coefs, mus = [], []
+        for _, c in _count_chunks(n, n_boot, seed):
+            coef, mu = fitter.fit(c)
+            coefs.append(coef)
+            mus.append(mu)
+            drawn.append(moves(c, coef[:, 1 + j], mu[:, j]))
+        _cached(key, lambda: (np.concatenate(coefs) if coefs else np.empty((0, len(cols) + 1)),
+                              np.concatenate(mus) if mus else np.empty((0, len(cols)))))
+    else:
+        _CACHE.move_to_end(key)
+        drawn = [moves(c, fits[0][sl, 1 + j], fits[1][sl, j]) for sl, c in _count_chunks(n, n_boot, seed)]
+    boot = (np.concatenate([m for m, _ in drawn]) if drawn else np.empty((0, _K)),
+            np.concatenate([i for _, i in drawn]) if drawn else np.empty(0))
 
     assumption = (f"“{element}” is rated {points:g} point{'' if points == 1 else 's'} higher by every customer (up to "
                   "the top of its scale); the connection index rises by the element's regression coefficient per "
                   "point, customers who reach the threshold become fully connected and behave like today's fully "
                   "connected customers.")
-    return _run(d, weight=weight, outcomes=outcomes, customers=customers, n_boot=n_boot, seed=seed, ci=ci,
-                movers=movers, name=f"{element}: rated {points:g} point{'' if points == 1 else 's'} higher",
-                assumption=assumption, extra=index_change)
-
+    return _run(beh, (point[0], boot[0]), ({"index_change": point[1]}, {"index_change": boot[1]}), outcomes=outcomes,
+                customers=customers, n=n, n_boot=n_boot, ci=ci,
+                name=f"{element}: rated {points:g} point{'' if points == 1 else 's'} higher", assumption=assumption)
 
 @dataclass(frozen=True, eq=False)
 class ScenarioComparison(Result):
@@ -907,23 +1148,39 @@ def wave_check(data: pd.DataFrame, *, wave: str, waves: Sequence[Any], value: st
     w_all = d[weight].to_numpy(float) if weight else np.ones(len(d))
     v_all = d[value].to_numpy(float)
     k = len(SEGMENTS)
+    # Per wave, the weight and weighted value of each segment: every resample's statistics are products of
+    # its counts with these (the same resamples as drawing each wave's rows in turn, resample after resample).
+    feats = []
+    for p in parts:
+        one = np.zeros((len(p), k))
+        one[np.arange(len(p)), seg[p]] = 1.0
+        feats.append(np.hstack([w_all[p][:, None] * one, (w_all[p] * v_all[p])[:, None] * one]))
 
-    def stat(i1: np.ndarray, i2: np.ndarray) -> list[float]:
-        s1, w1, v1 = seg[i1], w_all[i1], v_all[i1]
-        s2, w2, v2 = seg[i2], w_all[i2], v_all[i2]
-        p1, p2 = _shares(s1, w1), _shares(s2, w2)
-        ws = np.bincount(s1, weights=w1, minlength=k)
-        mean1 = np.bincount(s1, weights=w1 * v1, minlength=k) / np.where(ws > 0, ws, np.nan)
-        present = p1 > 0
-        predicted = float(np.sum((p2 - p1)[present] * mean1[present])) if (p2[~present] == 0).all() else np.nan
-        observed = float(np.average(v2, weights=w2) - np.average(v1, weights=w1))
-        return [float(p2[0] - p1[0]), predicted, observed, observed - predicted]
+    def stats(c1: np.ndarray, c2: np.ndarray) -> np.ndarray:
+        (W1, V1), (W2, V2) = ((s[:, :k], s[:, k:]) for s in (c1 @ feats[0], c2 @ feats[1]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p1, p2 = W1 / W1.sum(axis=1, keepdims=True), W2 / W2.sum(axis=1, keepdims=True)
+            mean1 = V1 / np.where(W1 > 0, W1, np.nan)
+            present = p1 > 0
+            # A segment absent before and present after has no earlier value to carry: no prediction.
+            predicted = np.where(np.where(present, 0.0, p2).any(axis=1) == 0,
+                                 np.where(present, (p2 - p1) * mean1, 0.0).sum(axis=1), np.nan)
+            observed = V2.sum(axis=1) / W2.sum(axis=1) - V1.sum(axis=1) / W1.sum(axis=1)
+        return np.column_stack([p2[:, 0] - p1[:, 0], predicted, observed, observed - predicted])
 
-    point = stat(*parts)
+    point = stats(np.ones((1, len(parts[0]))), np.ones((1, len(parts[1]))))[0]
     rng = np.random.default_rng(seed)
-    boot = np.array([stat(parts[0][rng.integers(0, len(parts[0]), len(parts[0]))],
-                          parts[1][rng.integers(0, len(parts[1]), len(parts[1]))]) for _ in range(n_boot)],
-                    dtype=float).reshape(-1, len(WAVE_CHECK))
+    n1, n2 = len(parts[0]), len(parts[1])
+    per = max(1, min(n_boot, _MAX_CELLS // (n1 + n2)))
+    chunks = []
+    for start in range(0, n_boot, per):
+        b = min(per, n_boot - start)
+        i1, i2 = np.empty((b, n1), dtype=np.int64), np.empty((b, n2), dtype=np.int64)
+        for r in range(b):
+            i1[r], i2[r] = rng.integers(0, n1, n1), rng.integers(0, n2, n2)
+        chunks.append(stats(*(np.bincount((i + (np.arange(b) * m)[:, None]).ravel(), minlength=b * m)
+                              .reshape(b, m).astype(float) for i, m in ((i1, n1), (i2, n2)))))
+    boot = np.concatenate(chunks) if chunks else np.empty((0, len(WAVE_CHECK)))
     lo, hi = percentile_interval(boot, ci) if len(boot) else (np.full(4, np.nan), np.full(4, np.nan))
     table = pd.DataFrame({"quantity": list(WAVE_CHECK), "estimate": point, "ci_low": lo, "ci_high": hi,
                           "n_before": len(parts[0]), "n_after": len(parts[1]), "n": len(parts[0]) + len(parts[1])})

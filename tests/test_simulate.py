@@ -269,3 +269,219 @@ def test_element_scenario_interval_covers_the_planted_truth_despite_the_steps(sl
     print(f"\nplanted value inside both intervals in {sum(covered)} of {len(covered)} samples; share of draws below "
           f"the estimate from {min(below):.2f} to {max(below):.2f}")
     assert np.mean(covered) >= (0.9 if slow else 1.0)
+
+
+# -- issue 18: the vectorised bootstrap against the resample-by-resample algorithm; moving the other customers ---
+
+def _reference_scenario(d, *, weight, out, customers, n_boot, seed, movers, extra):
+    """The scenarios' bootstrap as written before issue 18, one resample at a time: behaviour per segment by
+    bincount and survival.km_at on the drawn rows, then the movers' gain. An independent check of the counts
+    and matrix products that replace it."""
+    from cxlib import stats, survival
+
+    seg = pd.Categorical(d["segment"], categories=SEGMENTS).codes
+    w = d[weight].to_numpy(float) if weight else np.ones(len(d))
+    v = d[out.value].to_numpy(float) if out.value else None
+    a = pd.to_numeric(d[out.advocacy], errors="coerce").to_numpy(float) if out.advocacy else None
+    t = d[out.duration].to_numpy(float) if out.duration else None
+    e = d[out.event].to_numpy(float) if out.event else None
+
+    def once(idx):
+        s, ww = seg[idx], w[idx]
+        ws = np.bincount(s, weights=ww, minlength=3)
+        beh = {}
+        if v is not None:
+            beh["value_per_customer"] = np.bincount(s, weights=ww * v[idx], minlength=3) / np.where(ws > 0, ws, np.nan)
+        if a is not None:
+            ok = np.isfinite(a[idx])
+            pw = np.bincount(s[ok], weights=ww[ok], minlength=3)
+            beh["promoter_share"] = np.bincount(s[ok], weights=ww[ok] * (a[idx][ok] >= 9), minlength=3) / np.where(pw > 0, pw, np.nan)
+        if t is not None:
+            beh["attrition"] = np.array([1 - survival.km_at(t[idx][s == j], e[idx][s == j], out.horizon, weights=ww[s == j])[0]
+                                         for j in range(3)])
+        moved = ww * movers(idx, s)
+        res = {"connected_share": moved.sum() / ww.sum()}
+        for key, b in beh.items():
+            res[key] = np.nansum(moved * (b[0] - b[s])) / ww.sum()
+        res["value_total"] = res["value_per_customer"] * customers
+        res["customers_kept"] = -res["attrition"] * customers
+        res.update(extra(idx, s))
+        return res
+
+    point = once(np.arange(len(d)))
+    rng = np.random.default_rng(seed)
+    boot = [once(i) for chunk in stats.bootstrap_indices(len(d), n_boot, rng) for i in chunk]
+    return point, pd.DataFrame(boot)
+
+
+def _messy_frame(n=400, seed=5):
+    """Weights that are not whole numbers, tied and censored durations, missing advocacy, missing ratings and
+    a missing index: what the counts must handle exactly as the drawn rows would."""
+    rng = np.random.default_rng(seed)
+    e = rng.integers(1, 11, (n, 3)).astype(float)
+    e[rng.random((n, 3)) < 0.1] = np.nan
+    filled = np.where(np.isnan(e), 5.0, e)
+    y = np.clip(np.round(30 + 3 * filled[:, 0] + 2 * filled[:, 1] + filled[:, 2] + rng.normal(0, 8, n)), 0, 100)
+    y[rng.random(n) < 0.03] = np.nan
+    seg = np.where(y >= 75, SEGMENTS[0], np.where(rng.random(n) < 0.4, SEGMENTS[1], SEGMENTS[2]))
+    left = (rng.random(n) < np.where(seg == SEGMENTS[0], 0.15, 0.35)).astype(int)
+    days = np.where(left == 1, rng.integers(10, 360, n), rng.choice([200, 365, 400, 500], n)).astype(float)
+    ltr = rng.integers(0, 11, n).astype(float)
+    ltr[rng.random(n) < 0.05] = np.nan
+    spend = np.where(seg == SEGMENTS[0], 300.0, np.where(seg == SEGMENTS[1], 150.0, 100.0)) + rng.gamma(2, 20, n)
+    return pd.DataFrame({"e1": e[:, 0], "e2": e[:, 1], "e3": e[:, 2], "connection_index": y,
+                         "segment": pd.Categorical(seg, categories=SEGMENTS), "spend": spend, "ltr": ltr,
+                         "days": days, "left": left, "w": rng.uniform(0.4, 2.2, n)})
+
+
+def test_vectorised_scenarios_equal_the_resample_by_resample_algorithm():
+    """Same seed, same resamples: every draw of connect_share (from either segment) and improve_element agrees
+    with the one-resample-at-a-time reference to 1e-9, cached or not."""
+    f = _messy_frame()
+    o = simulate.Outcomes(value="spend", duration="days", event="left", horizon=365, advocacy="ltr")
+    common = dict(weight="w", out=o, customers=10_000, n_boot=60, seed=3)
+    v, w = f["spend"].to_numpy(), f["w"].to_numpy()
+
+    def avg(x, ww):
+        return np.average(x, weights=ww)
+
+    for from_segment, code in (("highly satisfied", 1), ("other", 2)):
+        point, boot = _reference_scenario(
+            f, movers=lambda idx, s: np.where(s == code, 0.4, 0.0),
+            extra=lambda idx, s: {"value_uplift_of_movers": avg(v[idx][s == 0], w[idx][s == 0])
+                                  / avg(v[idx][s == code], w[idx][s == code]) - 1}, **common)
+        for cached in (False, True):
+            if not cached:
+                simulate.clear_cache()
+            got = simulate.connect_share(f, share=0.4, from_segment=from_segment, outcomes=o, weight="w",
+                                         customers=10_000, n_boot=60, seed=3)
+            t = got.table.set_index("outcome")
+            assert list(t.index) == list(boot.columns)
+            for k in boot.columns:
+                assert t.loc[k, "change"] == pytest.approx(point[k], rel=1e-9, abs=1e-9)
+                np.testing.assert_allclose(got.draws[k], boot[k].to_numpy(), rtol=1e-9, atol=1e-9)
+
+    cb = pd.DataFrame({"column": ["e1", "e2", "e3"], "role": "element_performance", "element": ["A", "B", "C"],
+                       "scale_max": 10})
+    X, y = f[["e1", "e2", "e3"]].to_numpy(float), f["connection_index"].to_numpy(float)
+    rise_of = {}
+
+    def rise(idx):  # the fit of the reference: lstsq on the drawn rows, missing ratings at the drawn mean
+        key = idx.tobytes()
+        if key not in rise_of:
+            Xr = X[idx]
+            Xr = np.where(np.isfinite(Xr), Xr, np.nanmean(Xr, axis=0))
+            ok = np.isfinite(y[idx])
+            A = np.column_stack([np.ones(ok.sum()), Xr[ok]])
+            Aw = A * w[idx][ok][:, None]
+            b = np.linalg.lstsq(Aw.T @ A, Aw.T @ y[idx][ok], rcond=None)[0][2]  # element B
+            rise_of[key] = b * np.clip(10 - Xr[:, 1], 0, 2)
+        return rise_of[key]
+
+    point, boot = _reference_scenario(
+        f, movers=lambda idx, s: ((s != 0) & (y[idx] + rise(idx) >= 75)).astype(float),
+        extra=lambda idx, s: {"index_change": np.average(rise(idx), weights=w[idx])}, **common)
+    assert boot["connected_share"].std() > 0  # the movers vary between resamples: the check can fail
+    for cached in (False, True):
+        if not cached:
+            simulate.clear_cache()
+        got = simulate.improve_element(f, cb, element="B", points=2, threshold=75, outcomes=o, weight="w",
+                                       customers=10_000, n_boot=60, seed=3)
+        t = got.table.set_index("outcome")
+        assert list(t.index) == list(boot.columns)
+        for k in boot.columns:
+            assert t.loc[k, "change"] == pytest.approx(point[k], rel=1e-9, abs=1e-9)
+            np.testing.assert_allclose(got.draws[k], boot[k].to_numpy(), rtol=1e-9, atol=1e-9)
+
+
+def test_wave_check_draws_equal_the_resample_by_resample_algorithm():
+    f = _waves_frame(seed=4, n=300)
+    r = simulate.wave_check(f, wave="wave", waves=["pre", "post"], value="spend", weight="w", n_boot=80, seed=2)
+    seg = pd.Categorical(f["segment"], categories=SEGMENTS).codes
+    w, v = f["w"].to_numpy(), f["spend"].to_numpy()
+    parts = [np.flatnonzero(f["wave"].eq(x).to_numpy()) for x in ("pre", "post")]
+
+    def stat(i1, i2):
+        p1, p2 = (np.bincount(seg[i], weights=w[i], minlength=3) / w[i].sum() for i in (i1, i2))
+        ws = np.bincount(seg[i1], weights=w[i1], minlength=3)
+        m1 = np.bincount(seg[i1], weights=w[i1] * v[i1], minlength=3) / ws
+        pred = np.sum((p2 - p1) * m1)
+        obs = np.average(v[i2], weights=w[i2]) - np.average(v[i1], weights=w[i1])
+        return [p2[0] - p1[0], pred, obs, obs - pred]
+
+    rng = np.random.default_rng(2)
+    ref = np.array([stat(parts[0][rng.integers(0, len(parts[0]), len(parts[0]))],
+                         parts[1][rng.integers(0, len(parts[1]), len(parts[1]))]) for _ in range(80)])
+    np.testing.assert_allclose(r.draws.frame()[list(simulate.WAVE_CHECK)].to_numpy(), ref, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(r.table["estimate"].to_numpy(), stat(*parts), rtol=1e-9, atol=1e-9)
+
+
+def test_scenarios_of_one_seed_share_their_resamples():
+    """Two shares with the same seed: the same resamples, so their draws are in proportion (a paired
+    difference is meaningful); another seed draws others."""
+    f = _frame()
+    o = simulate.Outcomes(value="spend")
+    a, b = (simulate.connect_share(f, share=q, outcomes=o, n_boot=40, seed=1) for q in (0.25, 1.0))
+    np.testing.assert_allclose(4 * a.draws["value_per_customer"], b.draws["value_per_customer"], rtol=1e-12)
+    c = simulate.connect_share(f, share=1.0, outcomes=o, n_boot=40, seed=2)
+    assert not np.allclose(c.draws["value_per_customer"], b.draws["value_per_customer"])
+
+
+def _gap_frame(n=3000, seed=8):
+    """A planted value gap: fully connected customers spend 200, highly satisfied 100, the others 80."""
+    rng = np.random.default_rng(seed)
+    seg = rng.choice(SEGMENTS, n, p=[0.25, 0.25, 0.5])
+    base = {SEGMENTS[0]: 200.0, SEGMENTS[1]: 100.0, SEGMENTS[2]: 80.0}
+    spend = np.array([base[s] for s in seg]) + rng.normal(0, 5, n)
+    return pd.DataFrame({"segment": pd.Categorical(seg, categories=SEGMENTS), "spend": spend,
+                         "w": rng.uniform(0.5, 1.5, n)})
+
+
+def test_connect_share_from_the_other_customers_equals_brute_force():
+    """Moving 30% of the other customers: each other customer becomes 30% a fully connected one (value of the
+    fully connected mean) and 70% itself; the change in weighted mean value, computed on those rows, is the
+    scenario's. Moving all of them recovers the planted gap (200 − 80) per mover."""
+    f = _gap_frame()
+    o = simulate.Outcomes(value="spend", value_label="Annual spend", value_unit="EUR")
+    res = simulate.connect_share(f, share=0.3, from_segment="other", outcomes=o, weight="w", customers=1000,
+                                 n_boot=200)
+    w, v, other = f["w"].to_numpy(), f["spend"].to_numpy(), f["segment"].eq("other").to_numpy()
+    fc_mean = np.average(v[f["segment"].eq("fully connected")], weights=w[f["segment"].eq("fully connected")])
+    after = np.where(other, 0.7 * v + 0.3 * fc_mean, v)
+    brute = np.average(after, weights=w) - np.average(v, weights=w)
+    t = res.table.set_index("outcome")
+    assert t.loc["value_per_customer", "change"] == pytest.approx(brute, rel=1e-12)
+    assert t.loc["value_total", "change"] == pytest.approx(brute * 1000, rel=1e-12)
+    assert t.loc["connected_share", "change"] == pytest.approx(0.3 * np.average(other, weights=w), rel=1e-12)
+    assert "other customers" in res.name and "other customers (neither fully connected nor highly satisfied)" in res.assumption
+    assert "other customers become fully connected" in str(res.headline())
+
+    everyone = simulate.connect_share(f, share=1.0, from_segment="other", outcomes=o, weight="w", n_boot=200)
+    t = everyone.table.set_index("outcome")
+    pi_other = np.average(other, weights=w)
+    per_mover = t.loc["value_per_customer", ["change", "ci_low", "ci_high"]] / pi_other
+    assert per_mover["change"] == pytest.approx(120, abs=1.0)  # the planted gap, up to sampling noise
+    u = t.loc["value_uplift_of_movers"]
+    assert u["ci_low"] <= 200 / 80 - 1 <= u["ci_high"]
+    # the highly satisfied gain less per mover: the scenario tells the segments apart
+    hs = simulate.connect_share(f, share=1.0, outcomes=o, weight="w", n_boot=0).table.set_index("outcome")
+    pi_hs = np.average(f["segment"].eq("highly satisfied"), weights=w)
+    assert hs.loc["value_per_customer", "change"] / pi_hs == pytest.approx(100, abs=1.0)
+
+
+def test_connect_share_checks_from_segment_and_weights():
+    from cxlib.errors import ArgumentError
+
+    f = _gap_frame(300)
+    o = simulate.Outcomes(value="spend")
+    with pytest.raises(ArgumentError, match="did you mean 'other'") as err:
+        simulate.connect_share(f, share=0.5, from_segment="othr", outcomes=o)
+    assert err.value.argument == "from_segment"
+    with pytest.raises(ArgumentError, match="from_segment must be one of"):
+        simulate.connect_share(f, share=0.5, from_segment="fully connected", outcomes=o)
+    with pytest.raises(ArgumentError, match="share of other customers"):
+        simulate.connect_share(f, share=2, from_segment="other", outcomes=o)
+    g = f.assign(w=f["w"].where(f.index != 3))
+    with pytest.raises(ArgumentError, match="missing for 1 respondent") as err:
+        simulate.connect_share(g, share=0.5, outcomes=o, weight="w")
+    assert err.value.argument == "weight"
