@@ -715,18 +715,31 @@ def improve_element(data: pd.DataFrame, codebook: pd.DataFrame, *, element: str,
     fitter = _IndexFit(X_all, y_all, w_all)
     gap = np.clip(top - X_all[:, j], 0, points)  # the rise in rating each customer has room for
     missing = ~np.isfinite(X_all[:, j])
-    one = np.zeros((len(d), _K))
-    one[np.arange(len(d)), seg] = 1.0
-    can_move = one * (seg != 0)[:, None]  # the fully connected cannot move
     n = len(d)
+    # Per respondent, what the index change and the weight need: Σ count·w, Σ count·w·gap (rated), Σ count·w
+    # (not rated, whose gap is the resample's): one product with the counts.
+    sums = np.column_stack([w_all, w_all * np.where(missing, 0.0, gap), w_all * missing])
+    movable = np.flatnonzero((seg != 0) & np.isfinite(y_all))  # the fully connected cannot move
 
     def moves(counts: np.ndarray, coef: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Weight moved per segment and the mean rise of the index, in each resample (rows of ``counts``)
         with the element's coefficient ``coef`` and mean rating ``mu`` (for missing ratings) in that resample."""
-        rise = coef[:, None] * np.where(missing, np.clip(top - mu, 0, points)[:, None], gap)
-        reach = y_all + rise >= threshold  # a missing index reaches nothing
-        cw = counts * w_all
-        return (cw * reach) @ can_move, (cw * rise).sum(axis=1) / cw.sum(axis=1)
+        room = np.clip(top - mu, 0, points)  # the gap of a missing rating, per resample
+        total, rated, unrated = (counts @ sums).T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            index_change = coef * (rated + room * unrated) / total
+        # Only a customer whom the largest coefficient lifts to the threshold can reach it in any resample
+        # (y + b·gap rounds monotonically in b and gap), so the test runs on those few alone.
+        top_b = max(float(np.nanmax(coef, initial=0.0)), 0.0)
+        high = np.where(missing[movable], float(np.nanmax(room, initial=0.0)), gap[movable])
+        cand = movable[~(y_all[movable] + top_b * high < threshold)]
+        rise = coef[:, None] * np.where(missing[cand], room[:, None], gap[cand])
+        reach = y_all[cand] + rise >= threshold
+        moved = np.zeros((len(counts), _K))
+        for k in (1, 2):
+            mine = seg[cand] == k
+            moved[:, k] = (counts[:, cand[mine]] * reach[:, mine]) @ w_all[cand[mine]]
+        return moved, index_change
 
     pc, pmu = fitter.fit(np.ones((1, n)))
     point = moves(np.ones((1, n)), pc[:, 1 + j], pmu[:, j])
