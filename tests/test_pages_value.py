@@ -84,7 +84,7 @@ def test_every_figure_states_ci_and_n_and_segment_figures_share_one_base():
     assert "R²" in texts["ranking_notes"] and "p " in texts["ranking_notes"]
     # profiles' legend and title state the segment counts of the shares, not each motivator's own n
     for seg, e in page.shares.to_dict().items():
-        assert f"(n={e['n']:,})" in texts["profiles_chart"]
+        assert f"n={e['n']:,}" in texts["profiles_chart"]  # the base, on the title's n line
 
 
 def test_hostile_names_are_escaped_everywhere():
