@@ -9,6 +9,8 @@ and no planted customer id, e-mail address or phone number reaches any output. T
 """
 from __future__ import annotations
 
+import contextlib
+import inspect
 import json
 import re
 import subprocess
@@ -108,49 +110,91 @@ def _html(obj) -> str:
     return ""  # a figure: pictures hold no text to check
 
 
+@contextlib.contextmanager
+def _quick_builds(modules):
+    """Patch each page module's ``build`` (for the block) to take :data:`QUICK_RESAMPLES` resamples unless told
+    otherwise, and to build a page once per engagement and arguments: the executive summary's
+    ``summary.gather`` and the notebooks' pages then share one build of each analysis page. Yields the cache,
+    to be cleared between engagements."""
+    import functools
+
+    built: dict = {}
+    with pytest.MonkeyPatch.context() as mp:
+        for module in modules:
+            original = module.build
+
+            @functools.wraps(original)
+            def build(eng, _original=original, _name=module.__name__, **kwargs):
+                if "n_boot" in inspect.signature(_original).parameters:
+                    kwargs.setdefault("n_boot", QUICK_RESAMPLES)
+                bound = inspect.signature(_original).bind(eng, **kwargs)
+                bound.apply_defaults()  # a default given or left out is the same build
+                key = (id(eng), _name, repr(sorted(list(bound.arguments.items())[1:])))  # [0]: the engagement
+                if key not in built:
+                    built[key] = (eng, _original(eng, **kwargs))  # the engagement kept alive: its id stays its own
+                return built[key][1]
+
+            mp.setattr(module, "build", build)
+        yield built
+
+
 def _publish_in_process(cases, folders, out: Path, prefixes: list[str]) -> subprocess.CompletedProcess:
     """What ``cx run --notebooks <prefixes>`` publishes for these cases, built in this process: each page's
     shown outputs as ``<prefix>_page.html`` and the recorded results as ``results.json``; a refused case's
-    message in ``.logs/<slug>.log``. Exit code as ``cx run``'s: 2 when any case was refused."""
-    import inspect
-    import json as json_
+    message in ``.logs/<slug>.log``. Exit code as ``cx run``'s: 2 when any case was refused.
 
+    Each analysis page is built once per case, with :data:`QUICK_RESAMPLES` resamples (the expectations are
+    words and reasons, not interval widths: fewer resamples say the same), and shared by the summary's
+    figures (``summary.gather``, which ``cx run`` gets from the analyses' notebooks) and the page's own."""
+    import matplotlib.pyplot as plt
+
+    import cxlib as cx
+
+    code = 0
+    (out / ".logs").mkdir(parents=True, exist_ok=True)
+    analyses = [getattr(cx.pages, PAGES[p]) for p in sorted(PAGES) if p != "00"]
+    with _quick_builds(analyses) as built:
+        for case, folder in zip(cases, folders):
+            built.clear()
+            code = max(code, _publish_case(case, folder, out, prefixes))
+            plt.close("all")
+    return subprocess.CompletedProcess(["in-process"], code, "", "")
+
+
+def _publish_case(case, folder: Path, out: Path, prefixes: list[str]) -> int:
+    """One case of :func:`_publish_in_process`; returns 2 when it was refused, else 0."""
     import matplotlib.pyplot as plt
 
     import cxlib as cx
     from cxlib import report
     from cxlib.errors import DataError
 
-    code = 0
-    (out / ".logs").mkdir(parents=True, exist_ok=True)
-    for case, folder in zip(cases, folders):
-        try:
-            eng = cx.load_engagement(folder)
-        except DataError as exc:
-            (out / ".logs" / f"{case.slug}.log").write_text(f"{exc}\n", encoding="utf-8")
-            code = 2
-            continue
-        (out / case.slug).mkdir(parents=True, exist_ok=True)
-        results: dict = {"client": eng.client}
-        for prefix in prefixes:
-            params, shown = _notebook(prefix)
-            module = getattr(cx.pages, PAGES[prefix])
-            accepted = inspect.signature(module.build).parameters
-            kwargs = {k: v for k, v in params.items() if k in accepted and k != "results"}
-            # The expectations are words and reasons, not interval widths: fewer resamples say the same.
-            kwargs.update({k: QUICK_RESAMPLES for k in ("n_boot",) if k in kwargs})
-            if "results" in accepted:
-                kwargs["results"] = cx.pages.summary.gather(eng, seed=kwargs.get("seed", 0))
-            page = module.build(eng, **kwargs)
-            html = "".join(_html(getattr(page, name)()) for name in shown if name != "record")
-            plt.close("all")
-            (out / case.slug / f"{prefix}_page.html").write_text(f"<html><body>{html}</body></html>",
-                                                                 encoding="utf-8")
-            if hasattr(page, "results"):
-                results.update(report.to_jsonable(page.results()))
-        (out / case.slug / "results.json").write_text(json_.dumps(results, allow_nan=True, default=str),
-                                                      encoding="utf-8")
-    return subprocess.CompletedProcess(["in-process"], code, "", "")
+    try:
+        eng = cx.load_engagement(folder)
+    except DataError as exc:
+        (out / ".logs" / f"{case.slug}.log").write_text(f"{exc}\n", encoding="utf-8")
+        return 2
+    (out / case.slug).mkdir(parents=True, exist_ok=True)
+    results: dict = {"client": eng.client}
+    for prefix in prefixes:
+        params, shown = _notebook(prefix)
+        module = getattr(cx.pages, PAGES[prefix])
+        accepted = inspect.signature(module.build).parameters  # the page's own (functools.wraps)
+        kwargs = {k: v for k, v in params.items() if k in accepted and k != "results"}
+        # The expectations are words and reasons, not interval widths: fewer resamples say the same.
+        kwargs.update({k: QUICK_RESAMPLES for k in ("n_boot",) if k in kwargs})
+        if "results" in accepted:
+            kwargs["results"] = cx.pages.summary.gather(eng, seed=kwargs.get("seed", 0))
+        page = module.build(eng, **kwargs)
+        html = "".join(_html(getattr(page, name)()) for name in shown if name != "record")
+        plt.close("all")
+        (out / case.slug / f"{prefix}_page.html").write_text(f"<html><body>{html}</body></html>",
+                                                             encoding="utf-8")
+        if hasattr(page, "results"):
+            results.update(report.to_jsonable(page.results()))
+    (out / case.slug / "results.json").write_text(json.dumps(results, allow_nan=True, default=str),
+                                                  encoding="utf-8")
+    return 0
 
 
 def _check(case, out) -> tuple[bool, str]:
