@@ -173,7 +173,14 @@ def _cached(key: str, make: Callable[[], Any]) -> Any:
 
 
 def clear_cache() -> None:
-    """Forget the resampled behaviour and index fits kept for the scenarios of one summary (tests; memory).
+    """Forget the resample counts, resampled behaviour and index fits kept for the scenarios of one summary.
+
+    Kept results never change a number (the same inputs give the same numbers); clearing frees their memory
+    or lets a benchmark time a cold start.
+
+    Returns
+    -------
+    None
 
     Examples
     --------
