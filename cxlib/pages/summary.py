@@ -156,15 +156,19 @@ def _drivers(R: Mapping[str, Any]) -> Finding | None:
         return (f" {k:,} more element{' is a' if k == 1 else 's are'} possible {what}{'' if k == 1 else 's'}, "
                 "not named here: the evidence does not support the label." if k else "")
 
-    n = max((int(d["n"]) for d in hidden + over if d.get("n") is not None), default=None)
-    base = f" Both lists come from the ratings of {n:,} respondents (n={n:,})." if n else ""
+    key = R.get("key_drivers") or []
+    n = max((int(d["n"]) for d in hidden + over + key if d.get("n") is not None), default=None)
+    base = f" The lists come from the ratings of {n:,} respondents (n={n:,})." if n else ""
+    keys = (f" Key drivers — customers say they matter, and they go with connection more than an average element: "
+            f"{named(key, 'key')}." + maybe("key_drivers", "key driver")) if "key_drivers" in R else ""
     return Finding("Where to act.",
                    f"Hidden drivers — customers rate them unimportant, yet they go with emotional connection more "
                    f"than an average element (only those the evidence supports{level}): {named(hidden, 'hidden')}."
-                   + maybe("hidden_drivers", "hidden driver")
+                   + maybe("hidden_drivers", "hidden driver") + keys
                    + f" Overrated — customers say they matter, but they go with connection less than an average "
                    f"element: {named(over, 'overrated')}." + maybe("overrated", "overrated element") + base,
                    LINKS["drivers"], (("hidden_drivers", [d["element"] for d in hidden]),
+                                      ("key_drivers", [d["element"] for d in key]),
                                       ("overrated", [d["element"] for d in over])))
 
 
@@ -438,10 +442,12 @@ class SummaryPage:
                            title=title, alt=f"{title}. Shares of customers by segment: " + self._alt(rows, "share") + ".")
 
     def drivers_chart(self) -> Any:
-        """Hidden drivers to act on and overrated elements, by derived importance."""
+        """Hidden drivers and key drivers to act on (the five strongest key drivers), and overrated elements, by
+        derived importance."""
         hidden = [{**d, "quadrant": "hidden driver"} for d in self.figures.get("hidden_drivers") or []]
+        key = [{**d, "quadrant": "key driver"} for d in (self.figures.get("key_drivers") or [])[:5]]
         over = [{**d, "quadrant": "overrated"} for d in self.figures.get("overrated") or []]
-        rows = [{**d, "label": f"{d['element']} ({d['quadrant']})"} for d in hidden + over if _ok(d)]
+        rows = [{**d, "label": f"{d['element']} ({d['quadrant']})"} for d in hidden + key + over if _ok(d)]
         if not rows:
             return None
         n = max(int(r["n"]) for r in rows if r.get("n") is not None)
