@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 import chartlint  # noqa: E402
+from wording import causal_phrases  # noqa: E402
 import cxlib as cx  # noqa: E402
 from cxlib import plots  # noqa: E402
 from cxlib.pages import attrition, drivers, programme, summary, value  # noqa: E402
@@ -33,7 +34,7 @@ CHARTS = {
     "value": ("segment_chart", "connection_index", "value_chart", "threshold_chart", "ranking_chart", "profiles_chart"),
     "drivers": ("importance_map", "rollups"),
     "attrition": ("curves", "hazard_ratios"),
-    "programme": ("nps_chart", "scorecard_chart"),
+    "programme": ("nps_chart", "scorecard_chart", "themes_chart"),
     "summary": ("connection_chart", "drivers_chart", "attrition_chart", "nps_chart", "value_at_stake_chart"),
 }
 
@@ -80,7 +81,10 @@ SUMMARY_CASES = [(demo, "summary", name) for demo in DEMOS for name in CHARTS["s
 
 @pytest.mark.parametrize("demo,page,name", CASES, ids=[f"{d}-{p}.{n}" for d, p, n in CASES])
 def test_every_detail_chart_passes_the_lint(demo, page, name):
-    assert chartlint.problems(_chart(demo, page, name)) == []
+    chart = _chart(demo, page, name)
+    assert chartlint.problems(chart) == []
+    titles = " ".join(ax.get_title(loc="left") for ax in chart.axes)
+    assert not causal_phrases(titles + " " + chart.alt), causal_phrases(titles + " " + chart.alt)
 
 
 @pytest.mark.parametrize("demo,page,name", SUMMARY_CASES, ids=[f"{d}-{p}.{n}" for d, p, n in SUMMARY_CASES])

@@ -242,7 +242,8 @@ def test_threshold_section_states_the_sensitivity_and_results_record_it():
     assert "75 (used)" in texts["threshold_table"] and "95% CI" in texts["threshold_table"]
     assert "Between connection thresholds of 65 and 85" in texts["threshold_notes"]
     assert "Both depend on where the connection line is drawn" in texts["headline"]
-    assert "used: 75" in texts["threshold_chart"] and f"n={sens.n:,}" in texts["threshold_chart"]
+    # the threshold used is marked "used" under its tick (the house style since issue 18)
+    assert "75 used" in texts["threshold_chart"] and f"n={sens.n:,}" in texts["threshold_chart"]
     res = page.results()["threshold_sensitivity"]
     assert [r["threshold"] for r in res["by_threshold"]] == list(sens.thresholds)
     used = [r for r in res["by_threshold"] if r["used"]]

@@ -13,7 +13,7 @@ from typing import Any
 from .. import report
 
 __all__ = ["methods_common", "weighting_lines", "threshold_lines", "classification_lines", "weighting_record", "figure",
-           "done", "wrap", "titled", "interval", "alt_text"]
+           "done", "wrap", "titled", "set_title", "interval", "alt_text"]
 
 
 def weighting_lines(eng: Any) -> list[str]:
@@ -246,11 +246,17 @@ def figure(width: float, height: float, *, nrows: int = 1, ncols: int = 1) -> tu
     >>> fig, axes = figure(8, 3, ncols=2)
     >>> len(axes), fig.get_size_inches().tolist()
     (2, [8.0, 3.0])
+    >>> figure(0, 3)
+    Traceback (most recent call last):
+    ...
+    cxlib.errors.ArgumentError: pages.common.figure: width must be a number above 0, not 0
     """
     import matplotlib.pyplot as plt
 
-    from .. import plots
+    from .. import checks, plots
 
+    width, height = (checks.positive(v, "pages.common.figure", a) for v, a in ((width, "width"), (height, "height")))
+    nrows, ncols = (checks.count(v, "pages.common.figure", a) for v, a in ((nrows, "nrows"), (ncols, "ncols")))
     plots.set_theme()
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows), squeeze=False)
     return fig, [ax for row in axes for ax in row]
@@ -331,3 +337,26 @@ def alt_text(*sentences: str) -> str:
     """
     parts = [" ".join(str(s).split()) for s in sentences if s and str(s).strip()]
     return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in parts)
+
+
+def set_title(ax: Any, finding: str, n: int | None = None, base: str = "") -> None:
+    """Title ``ax`` with the finding wrapped to the axes' width (the house style's own wrapping,
+    :func:`cxlib.plots._set_title`) and the chart's one base on a line of its own (:func:`titled`). Called
+    after the plot function, which may have re-wrapped the title into one paragraph.
+
+    Examples
+    --------
+    >>> fig, (ax,) = figure(6, 3)
+    >>> set_title(ax, "22% of customers are fully connected", 370, "respondents with a segment")
+    >>> ax.get_title(loc="left").splitlines()[-1]
+    'n=370 respondents with a segment'
+    """
+    from .. import plots
+
+    fit = getattr(plots, "_set_title", None)
+    if fit is not None:
+        fit(ax, finding)
+        head = ax.get_title(loc="left") or ax.get_title()
+    else:
+        head = wrap(finding)
+    ax.set_title(head + (f"\nn={int(n):,}" + (f" {base}" if base else "") if n is not None else ""), loc="left")

@@ -228,6 +228,7 @@ class DriversPage:
             lead = f"No element's label is supported at the {imp.rule.fdr * 100:.0f}% false-discovery rate"
         finding = f"{lead}; {counts} supported" + (f", {possible:,} more possible" if possible else "")
         imp.plot(ax=ax, title=common.titled(_literal(finding), imp.n, "respondents", width=80))
+        common.set_title(ax, _literal(finding), imp.n, "respondents")
 
         def listed(quadrant: str) -> str:
             members = supported[quadrant]
@@ -309,7 +310,7 @@ class DriversPage:
                        f"{report.number(top['derived'], '{:.0f}')}% of what the elements explain")
             if i == 0 and r2 is not None and r2 == r2:
                 finding += f" (R² = {report.number(r2, '{:.2f}')})"
-            ax.set_title(common.titled(finding, r.n if i == 0 else None, "respondents", width=58), loc="left")
+            common.set_title(ax, finding, r.n if i == 0 else None, "respondents")
             parts.append(f"{what.capitalize()}s by their share of what the elements explain of connection: "
                          + "; ".join(f"{report.pretty(row[r.by])} "
                                      f"{common.interval(row.rename({'derived': 'estimate'}), '{:.0f}', suffix='%')}"

@@ -253,6 +253,7 @@ class ValuePage:
             ax.set_title(title)
         else:
             plots.segment_shares(t, ax=ax, title=title)
+            common.set_title(ax, finding, self.n_segmented, "respondents with a segment")
         hidden = [s for s in segments.SEGMENTS if s not in shown]
         alt = common.alt_text(
             "Share of customers in each segment: " + "; ".join(f"{s} {pct[s]}" for s in shown) if shown else "",
@@ -284,6 +285,7 @@ class ValuePage:
                    f"the median is {report.number(med, '{:.0f}')}")
         plots.index_distribution(pd.DataFrame({"connection_index": self.index_values}), threshold=self.threshold,
                                  ax=ax, title=common.titled(finding, n, "respondents with a segment"))
+        common.set_title(ax, finding, n, "respondents with a segment")
         alt = common.alt_text(
             f"Connection index (0 to 100) of the {n:,} respondents with a segment: median "
             f"{report.number(med, '{:.0f}')}, middle half between {report.number(q1, '{:.0f}')} and "
@@ -329,8 +331,7 @@ class ValuePage:
             vbs = self.by_segment[v]
             vbs.plot(ax=ax, min_cell=self.min_cell, title=self._value_finding(v))
             n = int(vbs.table["n"].sum())
-            ax.set_title(common.titled(self._value_finding(v), None if n in stated else n,
-                                       "respondents with a segment", width=56), loc="left")
+            common.set_title(ax, self._value_finding(v), None if n in stated else n, "respondents with a segment")
             stated.add(n)
         alt = " ".join(self._value_alt(v) for v in self.values)
         return common.done(fig, alt=alt + f" n={self.n_segmented:,} respondents with a segment.")
@@ -430,9 +431,8 @@ class ValuePage:
         t = sens.table
         used = t[(t["threshold"] == sens.threshold) & (t["measure"] == "multiplier")]
         n_mult = int(used["n"].iloc[0]) if len(used) else None
-        axes[0].set_title(common.titled(left, sens.n, "respondents", width=44), loc="left")
-        axes[1].set_title(common.titled(right, n_mult if n_mult != sens.n else None,
-                                        f"in the two segments at {sens.threshold:g}", width=44), loc="left")
+        common.set_title(axes[0], left, sens.n, "respondents")
+        common.set_title(axes[1], right, n_mult if n_mult != sens.n else None, f"in the two segments at {sens.threshold:g}")
         alt = common.alt_text(
             f"How the segments change with the connection threshold (this report uses {sens.threshold:g})",
             "Fully connected share: " + "; ".join(f"{common.interval(sens.share(t), '{:.0f}', scale=100, suffix='%')} "
@@ -495,8 +495,7 @@ class ValuePage:
         else:
             finding = f"The motivators explain little of {what} (R² = {r2}), so none is named"
         r.plot(ax=ax, top=r.top if r.explains else 0, title=finding)
-        ax.set_title(common.titled(finding, r.n, "respondents with every motivator score and a value", width=62),
-                     loc="left")
+        common.set_title(ax, finding, r.n, "respondents with every motivator score and a value")
         listed = "; ".join(f"{_cap(row['motivator'])} {common.interval(row.rename({'rescaled': 'estimate'}), '{:.0f}', suffix='%')}"
                            for _, row in t.head(5).iterrows())
         alt = common.alt_text(
@@ -562,6 +561,7 @@ class ValuePage:
             finding += f"; fewer than {self.min_cell:,}, not shown: {', '.join(self._small())}"
         plots.motivator_profiles(t, ax=ax, title=common.titled(finding, self.n_segmented, "respondents with a segment"),
                                  group_n={s: self._segment_n(s) for s in segments.SEGMENTS})
+        common.set_title(ax, finding, self.n_segmented, "respondents with a segment")
 
         def spread(seg: str) -> str:
             rows = t[(t["segment"] == seg) & t["mean"].notna()].sort_values("mean", ascending=False)
