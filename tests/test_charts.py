@@ -151,6 +151,16 @@ def test_a_legend_on_the_data_fails():
     assert any("legend covers data" in p for p in found), found
 
 
+@pytest.mark.xfail(strict=False, reason="plots.legend_overlaps tests a bar by patch.get_transform() == ax.transData, "
+                   "which a Rectangle never meets (its transform is its box composed with the data transform): "
+                   "the plots helper's to fix")
+def test_a_legend_on_the_bars_fails():
+    fig = _bar_chart()
+    fig.axes[0].legend(fig.axes[0].patches[:1], ["Fully connected"], loc="center")
+    found = chartlint.problems(plots.chart(fig, alt=GOOD_ALT))
+    assert any("legend covers data" in p for p in found), found
+
+
 def test_an_off_palette_colour_fails():
     found = chartlint.problems(plots.chart(_bar_chart(colour=["#ff0000", "#00ff00"]), alt=GOOD_ALT))
     assert any("#ff0000" in p for p in found), found
