@@ -1744,6 +1744,10 @@ def _in_data(artist, ax) -> bool:
     try:
         if artist.get_transform() == ax.transData:
             return True
+        # A bar (Rectangle) composes its own patch transform with the data transform: compare that part.
+        data = getattr(artist, "get_data_transform", None)
+        if data is not None and data() == ax.transData:
+            return True
     except AttributeError:
         return False
     offsets = getattr(artist, "get_offset_transform", None)

@@ -151,9 +151,6 @@ def test_a_legend_on_the_data_fails():
     assert any("legend covers data" in p for p in found), found
 
 
-@pytest.mark.xfail(strict=False, reason="plots.legend_overlaps tests a bar by patch.get_transform() == ax.transData, "
-                   "which a Rectangle never meets (its transform is its box composed with the data transform): "
-                   "the plots helper's to fix")
 def test_a_legend_on_the_bars_fails():
     fig = _bar_chart()
     fig.axes[0].legend(fig.axes[0].patches[:1], ["Fully connected"], loc="center")

@@ -228,7 +228,7 @@ def test_the_executive_summary_names_only_supported_hidden_drivers_and_counts_th
     assert dict(finding.figures)["hidden_drivers"] == list(imp.hidden_drivers())
     assert dict(finding.figures)["overrated"] == list(imp.overrated())
     assert f"{len(imp.possible('hidden driver')):,} more elements are possible hidden drivers" in text
-    assert "10% false-discovery rate" in text
+    assert "at most one named element in 10 would be a false lead" in text
     for e in imp.possible("hidden driver") + imp.possible("overrated"):
         assert report.text(e) not in text
 
