@@ -84,9 +84,10 @@ def test_failed_rerun_keeps_the_last_good_report(own_reports, small_engagements,
     nb = json.loads((batch.NOTEBOOKS_DIR / "01_motivator_discovery.ipynb").read_text())
     parameters = next(i for i, c in enumerate(nb["cells"]) if "parameters" in c["metadata"].get("tags", []))
     nb["cells"] = nb["cells"][:parameters + 1] + [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": source}
-        for source in ("import cxlib as cx\ncx.load_engagement(engagement).client",
-                       "raise RuntimeError('boom in the last cell')")]
+        {"cell_type": "code", "id": f"failing-{k}", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": source}
+        for k, source in enumerate(("import cxlib as cx\ncx.load_engagement(engagement).client",
+                                    "raise RuntimeError('boom in the last cell')"))]
     (failing / "01_motivator_discovery.ipynb").write_text(json.dumps(nb))
     res = batch.run_engagement(good, out=out, notebooks=[failing / "01_motivator_discovery.ipynb"], seed=0)
     assert res.status == "failed" and "boom in the last cell" in res.error
