@@ -88,7 +88,7 @@ TERMS: tuple[Term, ...] = (
     _t("n", "The number of customers (survey respondents) a figure rests on.",
        r"(?<![\w\-−])n ?=", r"(?m)(?<![\w\-−'])n\s*$", r"\bn, multiplier\b", r"\bn / n\b", title="n"),
     _t("effective sample size",
-       "What a weighted sample is worth in precision: weighting makes some answers count more than others, so, "
+       "How precise a weighted sample is: weighting makes some answers count more than others, so, "
        "say, 5,700 weighted respondents may be as informative as 4,300 unweighted ones (Kish's effective n).",
        r"effective (sample size|n)\b", r"\bKish\b"),
     _t("fully connected",
@@ -123,7 +123,7 @@ TERMS: tuple[Term, ...] = (
        r"derived importance"),
     _t("key driver",
        "An element customers call important whose ratings also go with connection more than an average "
-       "element's. “Driver” is the method's name for the label: it describes an association, not a cause.",
+       "element's. “Driver” is the method's name for the label: it names an association with connection, nothing more.",
        r"\bkey[ -]drivers?\b"),
     _t("hidden driver",
        "An element customers do not call important whose ratings go with connection more than an average "
@@ -240,7 +240,7 @@ TERMS: tuple[Term, ...] = (
        "raking adjusts the weights one characteristic at a time until every one matches.",
        r"\bweight(s|ed|ing)?\b", r"\brak(ed|ing)\b", r"svy\w+", r"survey-weighted", r"linearised",
        title="Weighting (raking)"),
-    _t("design effect", "How much the weighting costs in precision: with a design effect of 1.33, the weighted "
+    _t("design effect", "How much the weighting costs in precision: when the design effect is 1.33, the weighted "
        "sample is as precise as an unweighted one 1.33 times smaller.", r"design effect"),
     _t("bootstrap",
        "Drawing the respondents again at random many times (say 2,000), recomputing the figure each time, and "

@@ -94,3 +94,13 @@ def test_the_glossary_renders_as_a_page_section_other_pages_can_link_to():
                                          nbformat.v4.new_code_cell("page.glossary()", outputs=[out])])
     html = render.notebook_html(nb)
     assert '<a id="glossary">' in html and "Glossary</h3>" in html
+
+
+def test_no_definition_words_an_association_as_a_cause():
+    """The glossary is printed on every executive summary, so it is held to the reports' wording rule."""
+    from wording import causal_phrases
+
+    from cxlib import glossary
+
+    found = {t.name: causal_phrases(t.definition) for t in glossary.TERMS if causal_phrases(t.definition)}
+    assert found == {}
