@@ -153,7 +153,14 @@ def _cap(text) -> str:
 
 
 def _minus(text: str) -> str:
-    """A typographic minus sign in a printed figure."""
+    """A typographic minus sign in a printed figure; a figure that rounds to zero reads 0, never −0.
+
+    Examples
+    --------
+    >>> _minus("-3.5"), _minus("-0"), _minus("-0.0%")
+    ('−3.5', '0', '0.0%')
+    """
+    text = re.sub(r"(?<![\d.])-(?=0(?:\.0+)?(?!\.?\d*[1-9]))", "", text)
     return text.replace("-", "−")
 
 
@@ -180,8 +187,10 @@ def _set_title(ax: plt.Axes, title: str) -> None:
     longest = max((len(line) for t in ax.get_yticklabels() for line in t.get_text().split("\n")), default=0)
     width_px -= max(0.0, longest * 0.55 * tick_size * fig.dpi / 72 - box.x0 * fig.get_figwidth() * fig.dpi)
     chars = max(28, int(width_px / (0.6 * size * fig.dpi / 72)))
-    flat = " ".join(str(title).split())
-    ax.set_title(textwrap.fill(flat, chars, break_on_hyphens=False) if len(flat) > chars else flat)
+    # Each line wrapped on its own: a line break the caller put in (the base n on a line of its own) stays.
+    lines = [" ".join(line.split()) for line in str(title).split("\n")]
+    ax.set_title("\n".join(textwrap.fill(line, chars, break_on_hyphens=False) if len(line) > chars else line
+                           for line in lines if line))
 
 
 #: The plain values a ratio axis may be ticked at (hazard ratios, multipliers), most wanted first.
