@@ -29,6 +29,7 @@ from typing import Any
 __all__ = ["PageCheck", "find_chromium", "chromium", "check_pages", "main"]
 
 WIDTH, HEIGHT = 1280, 800
+STARTS = 3  # attempts at starting Chromium
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:", "chrome:", "devtools:")
 
 
@@ -124,28 +125,40 @@ def chromium(binary: str | None = None) -> Iterator[str]:
     binary = binary or find_chromium()
     if not binary:
         raise FileNotFoundError("Chromium is not installed: run `make browser` (Debian package chromium)")
-    profile = tempfile.mkdtemp(prefix="cx-chromium-")
-    proc = subprocess.Popen([binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                             "--disable-extensions", "--disable-background-networking", "--disable-sync",
-                             "--remote-debugging-port=0", f"--user-data-dir={profile}",
-                             "--remote-allow-origins=*", f"--window-size={WIDTH},{HEIGHT}", "about:blank"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    # A first start on a fresh machine can exit early or be slow (profile and font caches being built):
+    # try again with a new profile before giving up.
+    for attempt in range(1, STARTS + 1):
+        profile = tempfile.mkdtemp(prefix="cx-chromium-")
+        proc = subprocess.Popen([binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                 "--disable-extensions", "--disable-background-networking", "--disable-sync",
+                                 "--remote-debugging-port=0", f"--user-data-dir={profile}",
+                                 "--remote-allow-origins=*", f"--window-size={WIDTH},{HEIGHT}", "about:blank"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port_file = Path(profile) / "DevToolsActivePort"
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         while not (port_file.exists() and port_file.read_text().strip()):
             if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError("Chromium did not start (no DevToolsActivePort)")
+                break
             time.sleep(0.05)
+        if port_file.exists() and port_file.read_text().strip():
+            break
+        _stop(proc, profile)
+        if attempt == STARTS:
+            raise RuntimeError(f"Chromium did not start in {STARTS} attempts (no DevToolsActivePort)")
+    try:
         port = port_file.read_text().split()[0]
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+        _stop(proc, profile)
+
+
+def _stop(proc: subprocess.Popen, profile: str) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    shutil.rmtree(profile, ignore_errors=True)
 
 
 _PAGE_FACTS = """(() => {
@@ -254,7 +267,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not find_chromium():
         print("Chromium is not installed (make browser); reports not checked in a browser", file=sys.stderr)
         return 0 if os.environ.get("CXLIB_BROWSER_OPTIONAL") else 1
-    results = check_pages(pages, screenshots=root / "screenshots")
+    try:
+        results = check_pages(pages, screenshots=root / "screenshots")
+    except RuntimeError as e:  # Chromium would not start: say so, without a traceback
+        print(f"reports not checked in a browser: {e}", file=sys.stderr)
+        return 1
     bad = [r for r in results if not r.ok]
     for r in results:
         print(f"{'ok ' if r.ok else 'BAD'} {r.path}  ({r.width}px, {r.images} images)"

@@ -94,3 +94,15 @@ def test_demo_summary_first_screen_shows_the_actions(demo, chromium_binary):
     if not summary.exists() or "actions" not in (summary.parent / "results.json").read_text(encoding="utf-8"):
         pytest.skip("make demo has not published this demo with recommended actions")
     assert _first_screen_problems(summary, chromium_binary) == []
+
+
+def test_a_browser_that_will_not_start_is_tried_again_then_named(tmp_path):
+    """Chromium's first start on a fresh machine can fail: it is tried STARTS times, then a clear error."""
+    fake = tmp_path / "chromium"
+    calls = tmp_path / "calls"
+    fake.write_text(f"#!/bin/sh\necho x >> {calls}\nexit 1\n")
+    fake.chmod(0o755)
+    with pytest.raises(RuntimeError, match=f"did not start in {browser.STARTS} attempts"):
+        with browser.chromium(str(fake)):
+            pass
+    assert len(calls.read_text().split()) == browser.STARTS
