@@ -773,14 +773,14 @@ def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = 
     return ax
 
 
-def _place_labels(ax: plt.Axes, texts: list, x, y) -> None:
-    """Move ``texts`` (annotations at their points) until no two overlap and none sits on a point, with a
-    thin leader line where a label moved away from its point (adjustText, deterministic: its only random
-    step is seeded)."""
+def _place_labels(ax: plt.Axes, texts: list, x, y) -> int:
+    """Move ``texts`` (annotations at their points, most wanted first) until no two overlap and none sits on a
+    point, with a thin leader line where a label moved away from its point (adjustText, deterministic: its
+    only random step is seeded); returns how many names had to be left out because they still overlapped."""
     from adjustText import adjust_text
 
     if not texts:
-        return
+        return 0
     fig = ax.figure
     # Lay the figure out first: labels are placed in display space, and a later tight layout that shrinks
     # the axes (e.g. for a legend outside it) would push placed labels back onto each other.
@@ -791,9 +791,27 @@ def _place_labels(ax: plt.Axes, texts: list, x, y) -> None:
 
         FigureCanvasAgg(fig)
     fig.canvas.draw()
-    adjust_text(texts, x=np.asarray(x, float), y=np.asarray(y, float), ax=ax, expand=(1.1, 1.35),
-                force_text=(0.2, 0.4), ensure_inside_axes=True, iter_lim=150, min_arrow_len=6,
-                arrowprops={"arrowstyle": "-", "color": PALETTE["reference"], "lw": 0.5, "shrinkA": 1, "shrinkB": 2})
+    _, leaders = adjust_text(texts, x=np.asarray(x, float), y=np.asarray(y, float), ax=ax, expand=(1.1, 1.35),
+                             force_text=(0.2, 0.4), ensure_inside_axes=True, iter_lim=150, min_arrow_len=6,
+                             arrowprops={"arrowstyle": "-", "color": PALETTE["reference"], "lw": 0.5,
+                                         "shrinkA": 1, "shrinkB": 2})
+    # Where a dense cluster defeats the placement, the later (lower-priority) of two overlapping names is left
+    # out, with its leader line: a name drawn over another is read as neither.
+    renderer = fig.canvas.get_renderer()
+    kept: list = []
+    dropped = 0
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        if any(box.overlaps(b) for b in kept):
+            t.set_visible(False)
+            dropped += 1
+            for p in leaders:
+                owner = getattr(p, "patchA", None) or getattr(getattr(p, "arrow_patch", None), "patchA", None)
+                if owner is t:
+                    p.set_visible(False)
+        else:
+            kept.append(box)
+    return dropped
 
 
 def importance_map(
@@ -921,10 +939,15 @@ def importance_map(
         title = (f"{_cap(lead['element'])} is most linked to connection ({lead['derived']:.1f}%); "
                  f"{counts.get('key driver', 0)} key and {counts.get('hidden driver', 0)} hidden drivers")
     _set_title(ax, _with_n(title, n))
-    shown = "every element" if len(named) == len(table) else f"{len(named)} of {len(table)} elements"
-    _legend_outside(ax, title=f"Named: {shown}: the drivers,\nthe top {top} by derived importance,\n"
-                              "the overrated ones rated highest")
-    _place_labels(ax, texts, table["stated"], table["derived"])
+    def legend_title(k: int) -> str:
+        shown = "every element" if k == len(table) else f"{k} of {len(table)} elements"
+        return (f"Named: {shown}: the drivers,\nthe top {top} by derived importance,\n"
+                "the overrated ones rated highest")
+
+    _legend_outside(ax, title=legend_title(len(named)))
+    dropped = _place_labels(ax, texts, table["stated"], table["derived"])
+    if dropped:
+        ax.get_legend().set_title(legend_title(len(named) - dropped))
     return ax
 
 

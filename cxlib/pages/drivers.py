@@ -227,8 +227,8 @@ class DriversPage:
         else:
             lead = f"No element's label is supported at the {imp.rule.fdr * 100:.0f}% false-discovery rate"
         finding = f"{lead}; {counts} supported" + (f", {possible:,} more possible" if possible else "")
+        # The title goes in before the names are placed: a title set afterwards changes the layout under them.
         imp.plot(ax=ax, title=common.titled(_literal(finding), imp.n, "respondents", width=80))
-        common.set_title(ax, _literal(finding), imp.n, "respondents")
 
         def listed(quadrant: str) -> str:
             members = supported[quadrant]
