@@ -33,7 +33,7 @@ __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution
            "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "themes", "METRIC_LABELS", "estimates",
            "Chart", "chart", "PALETTE", "WAVE_COLOURS", "SUPPORTED_STYLE", "POSSIBLE_STYLE", "house_colours", "colour_of",
            "RATIO_TICKS", "ratio_axis", "text_artists", "text_overlaps", "legend_overlaps", "drawn_colours",
-           "layout_problems"]
+           "layout_problems", "fit_title"]
 
 #: Plain names of the wave-comparison metrics.
 METRIC_LABELS: dict[str, str] = {
@@ -171,9 +171,17 @@ def _with_n(title: str, n) -> str:
     return f"{title} (n={int(n):,})"
 
 
-def _set_title(ax: plt.Axes, title: str) -> None:
-    """Set ``title``, wrapped to the axes' width (a title running past its axes would overlap the next
-    panel's or be cut), estimating a bold character at 0.6 em."""
+def fit_title(ax: plt.Axes, title: str) -> str:
+    """Set ``title``, each of its lines wrapped to the axes' width (a title running past its axes would
+    overlap the next panel's or be cut), estimating a bold character at 0.6 em; returns the title as set
+    (at the location the house style puts titles).
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(figsize=(3, 2))
+    >>> fit_title(ax, "Fully connected customers spend 1.91 times as much as highly satisfied ones\\nn=3,002").splitlines()[-1]
+    'n=3,002'
+    """
     import textwrap
 
     fig = ax.figure
@@ -189,8 +197,10 @@ def _set_title(ax: plt.Axes, title: str) -> None:
     chars = max(28, int(width_px / (0.6 * size * fig.dpi / 72)))
     # Each line wrapped on its own: a line break the caller put in (the base n on a line of its own) stays.
     lines = [" ".join(line.split()) for line in str(title).split("\n")]
-    ax.set_title("\n".join(textwrap.fill(line, chars, break_on_hyphens=False) if len(line) > chars else line
-                           for line in lines if line))
+    fitted = "\n".join(textwrap.fill(line, chars, break_on_hyphens=False) if len(line) > chars else line
+                       for line in lines if line)
+    ax.set_title(fitted)
+    return fitted
 
 
 #: The plain values a ratio axis may be ticked at (hazard ratios, multipliers), most wanted first.
@@ -373,7 +383,7 @@ def segment_shares(data, *, ax: plt.Axes | None = None, title: str | None = None
         else:
             top = d["share"].astype(float).idxmax()
             title = f"{_cap(top)} is the largest group, at {d.loc[top, 'share'] * 100:.0f}%"
-    _set_title(ax, _with_n(title, n_total))
+    fit_title(ax, _with_n(title, n_total))
     return ax
 
 
@@ -433,7 +443,7 @@ def index_distribution(
     share = float((values >= threshold).mean()) if len(values) else float("nan")
     if title is None:
         title = f"{share * 100:.0f}% of customers score {threshold:g} or more on the connection index"
-    _set_title(ax, _with_n(title, len(values)))
+    fit_title(ax, _with_n(title, len(values)))
     _legend_outside(ax)
     return ax
 
@@ -534,7 +544,7 @@ def value_by_segment(
             top = means.idxmax()
             title = f"{_cap(top)} has the highest {what}: {_figure_text(means[top], rate=kind == 'rate')}"
     # One title, set once (setting it twice with a left-aligned house style dropped the text before "(n=…)").
-    _set_title(ax, _with_n(title, base))
+    fit_title(ax, _with_n(title, base))
     ax.margins(y=0.15)
     return ax
 
@@ -625,12 +635,12 @@ def threshold_sensitivity(
         fc = shares["fully connected"]["estimate"].astype(float) * 100
         title = (f"The fully connected share runs from {fc.max():.0f}% to {fc.min():.0f}% as the threshold "
                  f"rises from {thresholds[0]:g} to {thresholds[-1]:g}")
-    _set_title(ax_share, _with_n(title or "Segment shares move with the threshold", int(base.iloc[0]) if len(base) else None))
+    fit_title(ax_share, _with_n(title or "Segment shares move with the threshold", int(base.iloc[0]) if len(base) else None))
     n_mult = table.loc[table["used"] & (table["measure"] == "multiplier"), "n"]
     mult = (f"The multiplier stays between {d['estimate'].min():.2f}× and {d['estimate'].max():.2f}×" if len(d)
             else "No multiplier could be estimated")
     # One n per chart: the base is stated over the share panel only.
-    _set_title(ax_mult, mult + (f" around the {used:g} used" if used is not None and len(d) else ""))
+    fit_title(ax_mult, mult + (f" around the {used:g} used" if used is not None and len(d) else ""))
     return ax_share, ax_mult
 
 
@@ -692,7 +702,7 @@ def motivator_ranking(
         first = d.iloc[-1]
         title = (f"{_cap(first['motivator'])} is most linked to {outcome_label[:1].lower()}{outcome_label[1:]}: "
                  f"{first['rescaled']:.0f}% of the explained variation" + (f", R² = {r2:.2f}" if has_r2 else ""))
-    _set_title(ax, _with_n(title, n))
+    fit_title(ax, _with_n(title, n))
     return ax
 
 
@@ -768,7 +778,7 @@ def motivator_profiles(data, *, ax: plt.Axes | None = None, title: str | None = 
         else:
             top = first.sort_values("mean").iloc[-1]
             title = f"{_cap(top['motivator'])} scores highest, at {top['mean']:.0f} of 100"
-    _set_title(ax, _with_n(title, n_all))
+    fit_title(ax, _with_n(title, n_all))
     _legend_outside(ax)
     return ax
 
@@ -938,7 +948,7 @@ def importance_map(
         counts = table.loc[~possible, "quadrant"].value_counts()
         title = (f"{_cap(lead['element'])} is most linked to connection ({lead['derived']:.1f}%); "
                  f"{counts.get('key driver', 0)} key and {counts.get('hidden driver', 0)} hidden drivers")
-    _set_title(ax, _with_n(title, n))
+    fit_title(ax, _with_n(title, n))
     def legend_title(k: int) -> str:
         shown = "every element" if k == len(table) else f"{k} of {len(table)} elements"
         return (f"Named: {shown}: the drivers,\nthe top {top} by derived importance,\n"
@@ -1000,7 +1010,7 @@ def rollup(data, *, by: str | None = None, ax: plt.Axes | None = None, title: st
         first = d.iloc[-1]
         what = "stage" if by == "stage" else "dimension" if by == "dimension" else str(by).replace("_", " ")
         title = f"{_cap(first[by])} is the {what} most linked to connection ({first['derived']:.0f}% explained)"
-    _set_title(ax, _with_n(title, n))
+    fit_title(ax, _with_n(title, n))
     return ax
 
 
@@ -1038,7 +1048,7 @@ def relative_weights(data, *, top: int = 20, ax: plt.Axes | None = None, title: 
         first = d.iloc[-1]
         title = (f"{_mathtext_safe(first['predictor'])} explains the most: {first['rescaled']:.0f}% of the explained "
                  "variation" + (f", R² = {r2:.2f}" if has_r2 else ""))
-    _set_title(ax, _with_n(title, n))
+    fit_title(ax, _with_n(title, n))
     return ax
 
 
@@ -1159,7 +1169,7 @@ def survival_curves(
         hi, lo = max(still, key=still.get), min(still, key=still.get)
         title = (f"{still[hi] * 100:.0f}% of {hi.lower()} customers are still active after {at:,.0f} days"
                  + (f", {still[lo] * 100:.0f}% of {lo.lower()} ones" if lo != hi else ""))
-    _set_title(ax, _with_n(title, n_total))
+    fit_title(ax, _with_n(title, n_total))
     _legend_outside(ax, title=f"Not shown (fewer than {min_cell}):\n{', '.join(suppressed)}" if suppressed else None)
     table_ = ax.table(cellText=[[f"{v:,}" for v in at] for _, at in rows], rowLabels=[r for r, _ in rows],
                       colLabels=[f"{t:g}" for t in ticks], loc="bottom", bbox=[0.0, -0.55, 1.0, 0.3],
@@ -1257,7 +1267,7 @@ def forest(data, *, ax: plt.Axes | None = None, title: str | None = None, n: int
         else:
             what = _mathtext_safe(r["label"] if "label" in d else r["covariate"])
             title = f"Each unit of {what[:1].lower()}{what[1:]} goes with {_times(hr)} the rate of leaving (HR {hr:.2f})"
-    _set_title(ax, _with_n(title, n))
+    fit_title(ax, _with_n(title, n))
     return ax
 
 
@@ -1373,7 +1383,7 @@ def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None
                      f"{'rose' if c > 0 else 'fell'} {abs(c):.1f} {unit if unit != value_label else ''}".rstrip())
         else:
             title = f"None of the {len(d)} measures moved{between} beyond what chance alone would give"
-    _set_title(axes[0], _with_n(title, n))
+    fit_title(axes[0], _with_n(title, n))
     axes[-1].set_xlabel(axes[-1].get_xlabel() + "\nFilled: beyond what chance alone would give, allowing for the "
                         f"{len(d)} measures compared (Holm); hollow: within it")
     return axes
@@ -1440,7 +1450,7 @@ def nps_by_segment(data, *, ax: plt.Axes | None = None, title: str | None = None
         title = _minus(f"{_cap(hi)} customers give an NPS of {shown.loc[hi, 'nps']:+.0f}"
                        + (f", {lo} ones {shown.loc[lo, 'nps']:+.0f}" if lo != hi else ""))
         title = f"{title} (n={int(shown['n'].sum()):,}{note})"
-    _set_title(ax, _with_n(title, int(shown["n"].sum())))
+    fit_title(ax, _with_n(title, int(shown["n"].sum())))
     return ax
 
 
@@ -1492,7 +1502,7 @@ def word_frequency(data, *, ax: plt.Axes | None = None, title: str | None = None
     if title:  # the caller's layout (a finding, then its base on a line of its own)
         ax.set_title(_mathtext_safe(title))
     else:
-        _set_title(ax, _mathtext_safe(finding))
+        fit_title(ax, _mathtext_safe(finding))
     return ax
 
 
@@ -1562,7 +1572,7 @@ def themes(data, *, ax: plt.Axes | None = None, title: str | None = None, top: i
     if title:  # the caller's layout (a finding, then its base on a line of its own)
         ax.set_title(_mathtext_safe(title))
     else:
-        _set_title(ax, _mathtext_safe(finding))
+        fit_title(ax, _mathtext_safe(finding))
     return ax
 
 
@@ -1650,7 +1660,7 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None 
         if title is None:
             i = int(np.nanargmax(np.abs(np.log(est.to_numpy(float)))))
             title = f"{_mathtext_safe(d.loc[i, label])} is furthest from the same rate, at {_minus(fmt.format(est.iloc[i]))}"
-        _set_title(ax, _with_n(title, n))
+        fit_title(ax, _with_n(title, n))
         return ax
     ax.barh(y, est, color=colours, height=0.6)
     ax.errorbar(est, y, xerr=_error_bars(est, lo, hi), fmt="none", ecolor=PALETTE["ink"], capsize=4, lw=1.2)
@@ -1678,7 +1688,7 @@ def estimates(data: pd.DataFrame, *, label: str, xlabel: str, title: str | None 
         i = int(np.nanargmax(est.to_numpy(float)))
         best = fmt(est.iloc[i]) if callable(fmt) else fmt.format(est.iloc[i])
         title = f"{_mathtext_safe(d.loc[i, label])} is highest, at {_minus(best)}"
-    _set_title(ax, _with_n(title, n))
+    fit_title(ax, _with_n(title, n))
     return ax
 
 

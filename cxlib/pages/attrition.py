@@ -335,8 +335,7 @@ class AttritionPage:
         else:
             finding = f"Attrition within {days} days is not estimable for any segment shown"
         self.km.plot(ax=ax, min_cell=self.min_cell, horizon=self.horizon,
-                     title=common.titled(finding, n, "customers with a segment"))
-        common.set_title(ax, finding, n, "customers with a segment")
+                     title=common.titled(finding, n, "customers with a segment", width=None))
         fig.subplots_adjust(bottom=0.3, top=0.88)
         alt = common.alt_text(
             "Share of customers still active by days since the survey, one curve per segment with its 95% band",
@@ -443,8 +442,7 @@ class AttritionPage:
                        f"ratio {report.number(hr.estimate, '{:.2f}')}{averaged}")
         else:
             finding = "The fully connected against highly satisfied hazard ratio is not estimable"
-        self.model.plot(ax=ax, terms=terms, title=common.titled(finding, self.model.n, "customers", width=64))
-        common.set_title(ax, finding, self.model.n, "customers")
+        self.model.plot(ax=ax, terms=terms, title=common.titled(finding, self.model.n, "customers", width=None))
         refs = [f"{self.labels.get(c, report.pretty(c)).lower()} {level}" for c, level in self.model.reference.items()]
         fig.tight_layout(rect=(0, 0.06, 1, 1))
         if refs:

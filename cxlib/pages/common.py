@@ -290,16 +290,17 @@ def wrap(text: str, width: int = 60) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
 
 
-def titled(finding: str, n: int | None = None, base: str = "", *, width: int = 60) -> str:
+def titled(finding: str, n: int | None = None, base: str = "", *, width: int | None = 60) -> str:
     """A chart title: the finding, then the chart's one base on its own line ("n=5,601 respondents with a
-    segment").
+    segment"). The finding is wrapped at ``width`` characters; ``None`` leaves that to the plot function,
+    which wraps each line to its axes (:func:`cxlib.plots.fit_title`).
 
     Examples
     --------
     >>> titled("22% of customers are fully connected", 370, "respondents with a segment")
     '22% of customers are fully connected\\nn=370 respondents with a segment'
     """
-    head = wrap(finding, width)
+    head = " ".join(str(finding).split()) if width is None else wrap(finding, width)
     if n is None:
         return head
     return f"{head}\nn={int(n):,}" + (f" {base}" if base else "")
@@ -340,9 +341,9 @@ def alt_text(*sentences: str) -> str:
 
 
 def set_title(ax: Any, finding: str, n: int | None = None, base: str = "") -> None:
-    """Title ``ax`` with the finding wrapped to the axes' width (the house style's own wrapping,
-    :func:`cxlib.plots._set_title`) and the chart's one base on a line of its own (:func:`titled`). Called
-    after the plot function, which may have re-wrapped the title into one paragraph.
+    """Title ``ax`` with the finding wrapped to the axes' width and the chart's one base on a line of its own
+    (:func:`titled`, :func:`cxlib.plots.fit_title`): for axes a plot function has not titled, or whose base
+    line is too long for the plot's own wrapping to keep whole.
 
     Examples
     --------
@@ -353,10 +354,6 @@ def set_title(ax: Any, finding: str, n: int | None = None, base: str = "") -> No
     """
     from .. import plots
 
-    fit = getattr(plots, "_set_title", None)
-    if fit is not None:
-        fit(ax, finding)
-        head = ax.get_title(loc="left") or ax.get_title()
-    else:
-        head = wrap(finding)
+    plots.fit_title(ax, finding)  # the finding wrapped to the axes; the base line is left whole
+    head = ax.get_title(loc="left") or ax.get_title()
     ax.set_title(head + (f"\nn={int(n):,}" + (f" {base}" if base else "") if n is not None else ""), loc="left")

@@ -167,8 +167,7 @@ class ProgrammePage:
             finding += f"; fewer than {self.min_cell} answers, not shown: {', '.join(hidden)}"
         n = sum(e.n for e in shown.values())
         try:
-            self.by_segment.plot(ax=ax, min_cell=self.min_cell, title=common.titled(finding, n, "respondents"))
-            common.set_title(ax, finding, n, "respondents")
+            self.by_segment.plot(ax=ax, min_cell=self.min_cell, title=common.titled(finding, n, "respondents", width=None))
         except ValueError:
             return report.Markdown(f"No segment has {self.min_cell} or more answers, so no segment is shown.")
         alt = common.alt_text(

@@ -252,8 +252,8 @@ class ValuePage:
             ax.set_axis_off()
             ax.set_title(title)
         else:
-            plots.segment_shares(t, ax=ax, title=title)
-            common.set_title(ax, finding, self.n_segmented, "respondents with a segment")
+            plots.segment_shares(t, ax=ax, title=common.titled(finding, self.n_segmented, "respondents with a segment",
+                                                               width=None))
         hidden = [s for s in segments.SEGMENTS if s not in shown]
         alt = common.alt_text(
             "Share of customers in each segment: " + "; ".join(f"{s} {pct[s]}" for s in shown) if shown else "",
@@ -284,8 +284,7 @@ class ValuePage:
         finding = (f"{report.percent(above)} of respondents score {self.threshold:g} or more on the connection index; "
                    f"the median is {report.number(med, '{:.0f}')}")
         plots.index_distribution(pd.DataFrame({"connection_index": self.index_values}), threshold=self.threshold,
-                                 ax=ax, title=common.titled(finding, n, "respondents with a segment"))
-        common.set_title(ax, finding, n, "respondents with a segment")
+                                 ax=ax, title=common.titled(finding, n, "respondents with a segment", width=None))
         alt = common.alt_text(
             f"Connection index (0 to 100) of the {n:,} respondents with a segment: median "
             f"{report.number(med, '{:.0f}')}, middle half between {report.number(q1, '{:.0f}')} and "
@@ -559,9 +558,9 @@ class ValuePage:
                        f"{report.number(gap[1], '{:.0f}')} against {report.number(gap[2], '{:.0f}')} of 100")
         if small.any():
             finding += f"; fewer than {self.min_cell:,}, not shown: {', '.join(self._small())}"
-        plots.motivator_profiles(t, ax=ax, title=common.titled(finding, self.n_segmented, "respondents with a segment"),
+        plots.motivator_profiles(t, ax=ax, title=common.titled(finding, self.n_segmented, "respondents with a segment",
+                                                               width=None),
                                  group_n={s: self._segment_n(s) for s in segments.SEGMENTS})
-        common.set_title(ax, finding, self.n_segmented, "respondents with a segment")
 
         def spread(seg: str) -> str:
             rows = t[(t["segment"] == seg) & t["mean"].notna()].sort_values("mean", ascending=False)
