@@ -9,8 +9,9 @@ values the shift in segment mix between two waves. Both return frozen result obj
 Bases: by-wave figures use every analysed respondent of the wave (``Engagement.frame()`` as it is); the
 fully connected share, the within-segment (standardised) changes and the mix use respondents with a segment.
 
-The tracker over many waves is a later issue: with more than two waves, both functions compare the first and
-the last of those given (earliest first).
+:func:`track` makes every comparison of a tracking programme (each wave against the one before, and the first
+against the last) with p-values adjusted over the whole family. Given more than two waves, :func:`compare_waves`
+and :func:`mix_impact` compare the first and the last of those given (earliest first).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from .segments import SEGMENTS
 from .stats import bootstrap_indices, kish_effective_n, percentile_interval, weighted_mean_se
 from .survival import km_at, variance_kind
 
-__all__ = ["METRICS", "WaveComparison", "MixImpact", "compare_waves", "mix_impact"]
+__all__ = ["METRICS", "COMPARISONS", "WaveComparison", "MixImpact", "WaveTrack", "compare_waves", "mix_impact", "track"]
 
 #: The metrics :func:`compare_waves` can compare, in the scorecard's order.
 METRICS: tuple[str, ...] = ("connected", "attrition", "advocacy", "nps", "value")
@@ -843,3 +844,167 @@ def mix_impact(data: pd.DataFrame, *, wave: str, waves: Sequence[Any], value: st
         rows.append(row)
     return MixImpact(pd.DataFrame(rows, columns=cols), draws=draws, excluded=excluded,
                      interval_reason=None if n_boot else Reason.of("no_bootstrap"), **common)
+
+
+# -- every wave: the changes of a tracking programme ----------------------------------------------------------
+
+#: The comparisons :func:`track` makes: each wave against the one before it, and the first against the last.
+COMPARISONS: tuple[str, ...] = ("wave_over_wave", "first_to_last")
+
+
+@dataclass(frozen=True, eq=False)
+class WaveTrack(Result):
+    """The changes of a tracking programme over all its waves, adjusted as one family.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per metric and comparison: ``metric, comparison, from_wave, to_wave, before, after, change,
+        ci_low, ci_high, p_value, p_adjusted, n_before, n_after, n, method``. ``comparison`` is
+        ``wave_over_wave`` (each wave against the one before) or ``first_to_last``; with two waves the two are
+        the same comparison and it is listed once, as ``first_to_last``. ``p_adjusted`` is Holm-adjusted over
+        every row (all metrics, all comparisons): a change "holds" when it is below 0.05.
+    waves : tuple
+        The wave labels, earliest first.
+    excluded : dict
+        ``{metric: Reason}`` for metrics that could not be compared in some pair of waves.
+    reason : Reason or None
+        Set when there is no second wave.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> t = track(eng, metrics=["nps"])
+    >>> t.table.columns.tolist()[:4], t.estimable
+    (['metric', 'comparison', 'from_wave', 'to_wave'], True)
+    >>> bool((t.table["p_adjusted"] >= t.table["p_value"]).all())
+    True
+    """
+
+    waves: tuple = ()
+    excluded: dict = field(default_factory=dict)
+    reason: Reason | None = None
+
+    @property
+    def estimable(self) -> bool:
+        return self.reason is None and len(self._table) > 0
+
+    def holds(self, alpha: float = 0.05) -> pd.DataFrame:
+        """The rows whose change holds once the whole family is allowed for (``p_adjusted < alpha``)."""
+        t = self.table
+        return t[t["p_adjusted"] < alpha].reset_index(drop=True)
+
+    def headline(self) -> str:
+        from . import report
+
+        if self.reason is not None:
+            return report.Markdown(f"No tracking over waves: {self.reason}.")
+        held = self.holds()
+        first, last = (report.text(w) for w in (self.waves[0], self.waves[-1]))
+        k = len(self._table)
+        if held.empty:
+            return report.Markdown(f"Over the {len(self.waves)} waves from {first} to {last}, no change is larger than "
+                                   f"chance alone would give once the {k} changes compared are allowed for (Holm).")
+        said = "; ".join(f"{_pretty(r.metric)} {r.from_wave} → {r.to_wave}" for r in held.itertuples())
+        return report.Markdown(f"Over the {len(self.waves)} waves from {first} to {last}, {len(held)} of the {k} "
+                               f"changes compared hold once all of them are allowed for (Holm): {said}.")
+
+    def to_dict(self) -> dict[str, Any]:
+        from .report import estimate_dict, to_jsonable
+
+        if self.reason is not None:
+            return {"reason": self.reason.code, "note": self.reason.sentence}
+        changes = [{"metric": r.metric, "comparison": r.comparison, "from": str(r.from_wave), "to": str(r.to_wave),
+                    "before": to_jsonable(r.before), "after": to_jsonable(r.after),
+                    **estimate_dict(r.change, r.ci_low, r.ci_high, int(r.n), p_value=r.p_value,
+                                    p_adjusted=r.p_adjusted, n_before=int(r.n_before), n_after=int(r.n_after))}
+                   for r in self._table.itertuples()]
+        out: dict[str, Any] = {"waves": [str(w) for w in self.waves], "changes": changes}
+        if self.excluded:
+            out["not_estimable"] = {m: {"reason": r.code, "note": r.sentence} for m, r in self.excluded.items()}
+        return out
+
+
+def track(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequence[Any] | None = None,
+          ci: float = 0.95) -> WaveTrack:
+    """The changes of a tracking programme over all its waves: each wave against the one before, and the
+    first against the last, with p-values adjusted over the whole family.
+
+    Parameters
+    ----------
+    eng : Engagement
+        The engagement (as for :func:`compare_waves`).
+    metrics : sequence of str, optional
+        Any of :data:`METRICS`; default all.
+    waves : sequence of wave labels, optional
+        Earliest first, two or more; default ``engagement.yaml``'s ``waves``.
+    ci : float
+        Confidence level of the (unadjusted) intervals.
+
+    Returns
+    -------
+    WaveTrack
+        See the class. Each pair's figures are exactly :func:`compare_waves` on that pair; only
+        ``p_adjusted`` differs, Holm over every metric and comparison rather than within one pair.
+
+    Notes
+    -----
+    With waves w₁ … w_k the family is the k − 1 consecutive changes plus w₁ → w_k (for k > 2) for each
+    metric; Holm's step-down adjustment (statsmodels ``multipletests``) controls the family-wise error over
+    all of them. On two waves the single comparison and its Holm adjustment over the metrics equal the
+    before/after scorecard (tests/test_waves.py).
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> t = track(eng, metrics=["connected", "nps"])
+    >>> t.waves, t.table["comparison"].unique().tolist()
+    (('pre', 'post'), ['first_to_last'])
+    """
+    fn = "waves.track"
+    if isinstance(eng, (pd.DataFrame, pd.Series)) or not (hasattr(eng, "config") and callable(getattr(eng, "frame", None))):
+        raise ArgumentError(f"{fn}: eng must be an Engagement (cx.load_engagement(folder)), not a "
+                            f"{type(eng).__name__}", function=fn, argument="eng")
+    ci = checks.level(ci, fn)
+    cfg = eng.config
+    order = list(cfg.get("waves") or []) if waves is None else waves
+    if isinstance(order, (str, bytes)) or not isinstance(order, Sequence):
+        raise ArgumentError(f"{fn}: waves must be a list of two or more wave labels, earliest first, not {order!r}",
+                            function=fn, argument="waves")
+    order = list(order)
+    if not cfg.get("wave") or len(order) < 2:
+        return WaveTrack(pd.DataFrame(columns=["metric", "comparison", "from_wave", "to_wave", "before", "after",
+                                               "change", "ci_low", "ci_high", "p_value", "p_adjusted", "n_before",
+                                               "n_after", "n", "method"]),
+                         waves=tuple(order), reason=Reason.of("single_wave"))
+    if len({str(w) for w in order}) != len(order):
+        raise ArgumentError(f"{fn}: waves names a wave twice: {order!r}", function=fn, argument="waves")
+    pairs = [("wave_over_wave", a, b) for a, b in zip(order[:-1], order[1:])]
+    if len(order) > 2:
+        pairs.append(("first_to_last", order[0], order[-1]))
+    else:
+        pairs = [("first_to_last", order[0], order[1])]
+    frames, excluded = [], {}
+    for comparison, a, b in pairs:
+        card = compare_waves(eng, metrics=metrics, waves=[a, b], ci=ci)
+        t = card.table
+        t.insert(1, "comparison", comparison)
+        t.insert(2, "from_wave", a)
+        t.insert(3, "to_wave", b)
+        frames.append(t)
+        for m, r in card.excluded.items():
+            excluded.setdefault(m, r)
+    out = pd.concat(frames, ignore_index=True)
+    p = out["p_value"].to_numpy(float)
+    adjusted = np.full(len(p), np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        from statsmodels.stats.multitest import multipletests
+
+        adjusted[ok] = multipletests(p[ok], method="holm")[1]
+    out["p_adjusted"] = adjusted
+    cols = ["metric", "comparison", "from_wave", "to_wave", "before", "after", "change", "ci_low", "ci_high",
+            "p_value", "p_adjusted", "n_before", "n_after", "n", "method"]
+    return WaveTrack(out[cols], waves=tuple(order), excluded=excluded)

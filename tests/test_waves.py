@@ -259,3 +259,74 @@ def test_nobody_connected_or_nobody_leaving_is_a_reason_not_a_zero():
                          horizon=365, customers=1000, n_boot=10)
     assert r.excluded["active_customers"].code == "no_events" and r.get("value_total").estimable
     assert "−0" not in r.headline()
+
+
+# -- track: every wave, one family -----------------------------------------------------------------------------
+
+def _holm_by_hand(p):
+    """Holm's step-down adjustment written out (the reference for statsmodels' multipletests here)."""
+    p = np.asarray(p, float)
+    order = np.argsort(p)
+    m = len(p)
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def test_track_on_two_waves_equals_the_before_after_scorecard():
+    f = _waves_frame(np.random.default_rng(21), n=900)
+    eng = _Eng(f, CONFIG)
+    card, tracked = waves.compare_waves(eng), waves.track(eng)
+    t = tracked.table
+    assert t["comparison"].unique().tolist() == ["first_to_last"] and tracked.waves == ("pre", "post")
+    cols = ["metric", "before", "after", "change", "ci_low", "ci_high", "p_value", "p_adjusted", "n_before",
+            "n_after", "n", "method"]
+    pd.testing.assert_frame_equal(t[cols].reset_index(drop=True), card.table[cols].reset_index(drop=True))
+
+
+def test_track_compares_every_consecutive_pair_and_the_ends_with_holm_over_the_whole_family():
+    labels = ("q1", "q2", "q3", "q4")
+    f = _waves_frame(np.random.default_rng(22), n=700, labels=labels)
+    eng = _Eng(f, {**CONFIG, "waves": list(labels)})
+    t = waves.track(eng).table
+    assert len(t) == 5 * 4
+    pairs = list(dict.fromkeys(zip(t["from_wave"], t["to_wave"])))
+    assert pairs == [("q1", "q2"), ("q2", "q3"), ("q3", "q4"), ("q1", "q4")]
+    for a, b in pairs:
+        card = waves.compare_waves(eng, waves=[a, b]).table
+        rows = t[(t.from_wave == a) & (t.to_wave == b)]
+        np.testing.assert_allclose(rows["change"].to_numpy(float), card["change"].to_numpy(float), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(rows["p_value"].to_numpy(float), card["p_value"].to_numpy(float), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(t["p_adjusted"], _holm_by_hand(t["p_value"]), rtol=0, atol=1e-12)
+    assert (t["p_adjusted"] >= t["p_value"] - 1e-15).all()
+
+
+def test_track_flags_a_planted_step_and_not_a_flat_metric():
+    rng = np.random.default_rng(23)
+    labels = ("q1", "q2", "q3", "q4", "q5", "q6")
+    f = _waves_frame(rng, n=2500, labels=labels)
+    step = np.isin(f["wave"], ["q4", "q5", "q6"])
+    # connected share 20% before wave 4 and 30% from it; likelihood to recommend flat throughout
+    fc = rng.random(len(f)) < np.where(step, 0.30, 0.20)
+    f["segment"] = pd.Categorical(np.where(fc, "fully connected", "other"), categories=SEGMENTS, ordered=True)
+    tracked = waves.track(_Eng(f, {**CONFIG, "waves": list(labels)}), metrics=["connected", "nps"])
+    held = tracked.holds()
+    assert set(zip(held["metric"], held["from_wave"], held["to_wave"])) == {("connected", "q3", "q4"),
+                                                                           ("connected", "q1", "q6")}
+    assert "hold" in tracked.headline() and tracked.to_dict()["waves"] == list(labels)
+
+
+def test_track_checks_its_arguments_and_says_when_there_is_one_wave():
+    f = _waves_frame(np.random.default_rng(24), n=200)
+    with pytest.raises(ArgumentError) as err:
+        waves.track(f)
+    assert err.value.argument == "eng"
+    with pytest.raises(ArgumentError, match="twice") as err:
+        waves.track(_Eng(f, CONFIG), waves=["pre", "post", "pre"])
+    with pytest.raises(ArgumentError, match="psot.*did you mean 'post'"):
+        waves.track(_Eng(f, CONFIG), waves=["pre", "psot"])
+    single = waves.track(_Eng(f, {k: v for k, v in CONFIG.items() if k not in ("wave", "waves")}))
+    assert single.reason.code == "single_wave" and single.table.empty and "single wave" in single.headline()
