@@ -27,7 +27,7 @@ from scipy import stats as _st
 from . import checks
 from .advocacy import nps as _nps_of
 from .errors import ArgumentError
-from .results import Draws, Estimate, Reason, Result
+from .results import Draws, Estimate, Reason, Result, frozen_table
 from .segments import SEGMENTS
 from .stats import bootstrap_indices, kish_effective_n, percentile_interval, weighted_mean_se
 from .survival import km_at, variance_kind
@@ -864,6 +864,12 @@ class WaveTrack(Result):
         ``wave_over_wave`` (each wave against the one before) or ``first_to_last``; with two waves the two are
         the same comparison and it is listed once, as ``first_to_last``. ``p_adjusted`` is Holm-adjusted over
         every row (all metrics, all comparisons): a change "holds" when it is below 0.05.
+    levels : DataFrame
+        Each metric in each wave: ``metric, wave, estimate, se, ci_low, ci_high, n`` (the scorecard's
+        estimators; normal intervals).
+    trend : DataFrame
+        With three waves or more, each metric's linear trend: ``metric, slope, ci_low, ci_high, p_value,
+        p_adjusted, waves, method`` (slope per wave; Holm over the metrics).
     waves : tuple
         The wave labels, earliest first.
     excluded : dict
@@ -885,6 +891,25 @@ class WaveTrack(Result):
     waves: tuple = ()
     excluded: dict = field(default_factory=dict)
     reason: Reason | None = None
+    _levels: pd.DataFrame | None = field(default=None, repr=False)
+    _trend: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for name in ("_levels", "_trend"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, frozen_table(getattr(self, name)))
+
+    @property
+    def levels(self) -> pd.DataFrame | None:
+        """Each metric in each wave (a fresh copy): ``metric, wave, estimate, se, ci_low, ci_high, n``."""
+        return None if self._levels is None else self._levels.copy(deep=True)
+
+    @property
+    def trend(self) -> pd.DataFrame | None:
+        """The linear trend of each metric over the waves (a fresh copy): ``metric, slope, ci_low, ci_high,
+        p_value, p_adjusted, waves, method``; ``slope`` per wave, in the metric's unit."""
+        return None if self._trend is None else self._trend.copy(deep=True)
 
     @property
     def estimable(self) -> bool:
@@ -921,6 +946,14 @@ class WaveTrack(Result):
                                     p_adjusted=r.p_adjusted, n_before=int(r.n_before), n_after=int(r.n_after))}
                    for r in self._table.itertuples()]
         out: dict[str, Any] = {"waves": [str(w) for w in self.waves], "changes": changes}
+        if self._levels is not None:
+            out["levels"] = [{"metric": r.metric, "wave": str(r.wave),
+                              **estimate_dict(r.estimate, r.ci_low, r.ci_high, int(r.n))}
+                             for r in self._levels.itertuples()]
+        if self._trend is not None:
+            out["trend"] = [{"metric": r.metric, **estimate_dict(r.slope, r.ci_low, r.ci_high, int(r.waves),
+                                                                  p_value=r.p_value, p_adjusted=r.p_adjusted)}
+                            for r in self._trend.itertuples()]
         if self.excluded:
             out["not_estimable"] = {m: {"reason": r.code, "note": r.sentence} for m, r in self.excluded.items()}
         return out
@@ -1007,4 +1040,69 @@ def track(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequence[Any
     out["p_adjusted"] = adjusted
     cols = ["metric", "comparison", "from_wave", "to_wave", "before", "after", "change", "ci_low", "ci_high",
             "p_value", "p_adjusted", "n_before", "n_after", "n", "method"]
-    return WaveTrack(out[cols], waves=tuple(order), excluded=excluded)
+    levels = _levels(eng.frame(), list(dict.fromkeys(out["metric"])), order, cfg, ci)
+    return WaveTrack(out[cols], waves=tuple(order), excluded=excluded, _levels=levels, _trend=_trend(levels, order, ci))
+
+
+def _level(d: pd.DataFrame, metric: str, cfg: dict, weight: str | None, ci: float) -> tuple[float, float, int] | Reason:
+    """One wave's estimate of ``metric``, its sampling variance and n (the scorecard's estimators)."""
+    if metric == "connected":
+        g = d.dropna(subset=["segment"])
+        x = (g["segment"] == SEGMENTS[0]).to_numpy(dtype=float)
+        w = pd.to_numeric(g[weight], errors="coerce").to_numpy(float) if weight else np.ones(len(g))
+        ok = np.isfinite(w)
+        x, w = x[ok], w[ok]
+        if len(x) == 0:
+            return Reason.of("no_data")
+        if weight:
+            m, se = weighted_mean_se(x, w)
+            return m, se**2, len(x)
+        p = float(x.mean())
+        return p, p * (1 - p) / len(x), len(x)
+    return _segment_estimate(d, metric, cfg, weight, ci)
+
+
+def _levels(f: pd.DataFrame, metrics: list[str], order: list, cfg: dict, ci: float) -> pd.DataFrame:
+    z = _z(ci)
+    rows = []
+    for metric in metrics:
+        for wave in order:
+            r = _level(_in_wave(f, cfg["wave"], wave), metric, cfg, cfg.get("weight"), ci)
+            if isinstance(r, Reason):
+                continue
+            est, var, n = r
+            se = math.sqrt(var) if var >= 0 else np.nan
+            rows.append({"metric": metric, "wave": wave, "estimate": est, "se": se, "ci_low": est - z * se,
+                         "ci_high": est + z * se, "n": int(n)})
+    return pd.DataFrame(rows, columns=["metric", "wave", "estimate", "se", "ci_low", "ci_high", "n"])
+
+
+def _trend(levels: pd.DataFrame, order: list, ci: float) -> pd.DataFrame:
+    """Inverse-variance weighted least squares of each metric's wave estimates on the wave's position
+    (0, 1, …): the slope, its standard error (1/Σwᵢ(xᵢ − x̄)²)^½ with the variances taken as known, a z-test;
+    Holm over the metrics."""
+    z = _z(ci)
+    position = {str(w): i for i, w in enumerate(order)}
+    rows = []
+    for metric, g in levels.groupby("metric", sort=False):
+        g = g[np.isfinite(g["se"]) & (g["se"] > 0)]
+        if len(g) < 3:  # two points always lie on a line: no test of a trend
+            continue
+        x = g["wave"].astype(str).map(position).to_numpy(float)
+        y = g["estimate"].to_numpy(float)
+        w = 1.0 / g["se"].to_numpy(float) ** 2
+        xbar, ybar = np.average(x, weights=w), np.average(y, weights=w)
+        sxx = float(np.sum(w * (x - xbar) ** 2))
+        slope = float(np.sum(w * (x - xbar) * (y - ybar)) / sxx)
+        se = 1.0 / math.sqrt(sxx)
+        rows.append({"metric": metric, "slope": slope, "ci_low": slope - z * se, "ci_high": slope + z * se,
+                     "p_value": float(2 * _st.norm.sf(abs(slope) / se)), "waves": len(g),
+                     "method": "inverse-variance weighted least squares on the wave's position; z-test"})
+    t = pd.DataFrame(rows, columns=["metric", "slope", "ci_low", "ci_high", "p_value", "waves", "method"])
+    if len(t):
+        from statsmodels.stats.multitest import multipletests
+
+        t["p_adjusted"] = multipletests(t["p_value"].to_numpy(float), method="holm")[1]
+    else:
+        t["p_adjusted"] = pd.Series(dtype=float)
+    return t[["metric", "slope", "ci_low", "ci_high", "p_value", "p_adjusted", "waves", "method"]]

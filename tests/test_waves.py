@@ -317,6 +317,10 @@ def test_track_flags_a_planted_step_and_not_a_flat_metric():
     assert set(zip(held["metric"], held["from_wave"], held["to_wave"])) == {("connected", "q3", "q4"),
                                                                            ("connected", "q1", "q6")}
     assert "hold" in tracked.headline() and tracked.to_dict()["waves"] == list(labels)
+    trend = tracked.trend.set_index("metric")
+    assert trend.loc["connected", "p_adjusted"] < 0.05 and trend.loc["nps", "p_adjusted"] > 0.05
+    d = tracked.to_dict()
+    assert len(d["levels"]) == 12 and {t["metric"] for t in d["trend"]} == {"connected", "nps"}
 
 
 def test_track_checks_its_arguments_and_says_when_there_is_one_wave():
@@ -330,3 +334,34 @@ def test_track_checks_its_arguments_and_says_when_there_is_one_wave():
         waves.track(_Eng(f, CONFIG), waves=["pre", "psot"])
     single = waves.track(_Eng(f, {k: v for k, v in CONFIG.items() if k not in ("wave", "waves")}))
     assert single.reason.code == "single_wave" and single.table.empty and "single wave" in single.headline()
+
+
+def test_track_levels_equal_the_scorecard_and_the_trend_equals_statsmodels_wls_with_known_variances():
+    import statsmodels.api as sm
+
+    f = _waves_frame(np.random.default_rng(25), n=900)
+    eng = _Eng(f, CONFIG)
+    card, levels = waves.compare_waves(eng).table, waves.track(eng).levels
+    for r in card.itertuples():
+        got = levels[levels.metric == r.metric].set_index("wave")["estimate"]
+        assert got["pre"] == pytest.approx(r.before, abs=1e-12) and got["post"] == pytest.approx(r.after, abs=1e-12)
+    assert waves.track(eng).trend.empty  # two waves: no trend test
+
+    labels = ("q1", "q2", "q3", "q4", "q5")
+    f = _waves_frame(np.random.default_rng(26), n=800, labels=labels)
+    tracked = waves.track(_Eng(f, {**CONFIG, "waves": list(labels)}))
+    levels, trend = tracked.levels, tracked.trend
+    assert set(trend["metric"]) == set(levels["metric"])
+    for r in trend.itertuples():
+        g = levels[levels.metric == r.metric]
+        x = sm.add_constant(np.arange(len(labels), dtype=float))
+        fit = sm.WLS(g["estimate"].to_numpy(float), x, weights=1 / g["se"].to_numpy(float) ** 2).fit(cov_type="fixed scale")
+        assert r.slope == pytest.approx(fit.params[1], abs=1e-12)
+        assert r.p_value == pytest.approx(fit.pvalues[1], abs=1e-10)
+        assert (r.ci_low, r.ci_high) == pytest.approx(tuple(fit.conf_int()[1]), abs=1e-10)
+    np.testing.assert_allclose(trend["p_adjusted"], _holm_by_hand(trend["p_value"]), rtol=0, atol=1e-12)
+    # the planted decline in attrition (37% -> 33%) and rise in connection (21% -> 26%) over 4,000 respondents
+    assert trend.set_index("metric").loc["connected", "slope"] > 0
+    t = tracked.levels
+    t.loc[:, "estimate"] = 0
+    assert not (tracked.levels["estimate"] == 0).all()  # the result is not changed through a copy
