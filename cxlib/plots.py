@@ -33,7 +33,7 @@ __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution
            "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "themes", "METRIC_LABELS", "estimates",
            "Chart", "chart", "PALETTE", "WAVE_COLOURS", "SUPPORTED_STYLE", "POSSIBLE_STYLE", "house_colours", "colour_of",
            "RATIO_TICKS", "ratio_axis", "text_artists", "text_overlaps", "legend_overlaps", "drawn_colours",
-           "layout_problems", "fit_title"]
+           "layout_problems", "fit_title", "wave_trend"]
 
 #: Plain names of the wave-comparison metrics.
 METRIC_LABELS: dict[str, str] = {
@@ -1274,6 +1274,94 @@ def forest(data, *, ax: plt.Axes | None = None, title: str | None = None, n: int
 #: The unit of each wave-comparison metric's change, and how a proportion is scaled for it.
 _WAVE_UNITS = {"connected": ("percentage points", 100.0), "attrition": ("percentage points", 100.0),
                "advocacy": ("percentage points", 100.0), "nps": ("NPS points", 1.0)}
+
+
+_TREND_LABELS = {"connected": "Fully connected share", "attrition": "Attrition at the horizon",
+                 "advocacy": "Promoter share", "nps": "Net Promoter Score", "value": "Mean value"}
+
+
+def wave_trend(data, *, metric: str, ax: plt.Axes | None = None, title: str | None = None,
+               alpha: float = 0.05, label: str | None = None) -> plt.Axes:
+    """One metric over a tracker's waves: each wave's estimate with its 95% interval, and the wave-over-wave
+    changes that hold once the whole family of changes is allowed for (Holm-adjusted p below ``alpha``)
+    drawn as a heavy line with a filled mark on the later wave; the rest thin, with hollow marks.
+
+    Parameters
+    ----------
+    data : WaveTrack
+        ``cxlib.waves.track``'s result.
+    metric : str
+        One of its metrics (``connected``, ``attrition``, ``advocacy``, ``nps``, ``value``).
+    ax : Axes, optional
+    title : str, optional
+        Default: where the metric went from the first wave to the last and how many changes hold; the base n
+        is added.
+    alpha : float
+        Level for the changes that hold (Holm-adjusted p-values).
+    label : str, optional
+        What the metric is (default a plain name; give the value's unit, e.g. "Mean annual spend (EUR)").
+
+    Returns
+    -------
+    Axes
+
+    Raises
+    ------
+    ArgumentError
+        When ``metric`` is not one the tracker measured (close matches suggested).
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> eng, _ = cx.synth.make_engagement("retailer", 400, seed=0)
+    >>> set_theme()
+    >>> t = cx.waves.track(eng, metrics=["connected", "nps"])
+    >>> ax = wave_trend(t, metric="nps", ax=plt.figure().gca())
+    >>> [tick.get_text() for tick in ax.get_xticklabels()]
+    ['pre', 'post']
+    """
+    from . import checks
+    from .errors import ArgumentError
+
+    levels = getattr(data, "levels", None)
+    if levels is None or not hasattr(data, "holds"):
+        raise ArgumentError(f"wave_trend: data must be cxlib.waves.track's result, not a {type(data).__name__}",
+                            function="plots.wave_trend", argument="data")
+    metric = checks.choice(metric, list(dict.fromkeys(levels["metric"])) or ["connected"], "plots.wave_trend",
+                           "metric")
+    d = levels[levels["metric"] == metric].reset_index(drop=True)
+    ax = ax or plt.gca()
+    k = 100.0 if metric in ("connected", "attrition", "advocacy") else 1.0
+    x = np.arange(len(d))
+    held = data.holds(alpha)
+    held = held[(held["metric"] == metric) & (held["comparison"] == "wave_over_wave")]
+    into = {str(w) for w in held["to_wave"]}
+    colour, muted = WAVE_COLOURS["after"], PALETTE["estimate"]
+    y, lo, hi = d["estimate"] * k, d["ci_low"] * k, d["ci_high"] * k
+    ax.vlines(x, lo, hi, color=muted, lw=1.4, zorder=2)
+    for i in range(1, len(d)):
+        strong = str(d.loc[i, "wave"]) in into
+        ax.plot(x[i - 1:i + 1], y[i - 1:i + 1], color=colour if strong else muted, lw=2.6 if strong else 1.0, zorder=3)
+    for i in range(len(d)):
+        strong = str(d.loc[i, "wave"]) in into
+        ax.plot([x[i]], [y[i]], "o", ms=7, color=colour if strong else muted,
+                mfc=colour if strong else PALETTE["paper"], mew=1.6, zorder=4)
+    ax.set_xticks(x, [str(w) for w in d["wave"]])
+    name = label or _TREND_LABELS.get(metric, str(metric).replace("_", " ").capitalize())
+    unit = "%" if k == 100 else ""
+    ax.set_ylabel(name + (" (%)" if unit else ""))
+    ax.grid(axis="y", color=PALETTE["muted"], lw=0.5, alpha=0.6)
+    if title is None and len(d):
+        first, last = y.iloc[0], y.iloc[-1]
+        moved = "rose" if last > first else "fell" if last < first else "stayed"
+        fmt = (lambda v: f"{v:.0f}%") if unit else (lambda v: f"{v:+.0f}" if metric == "nps" else f"{v:,.1f}")
+        total = int((data.table["metric"] == metric).sum())
+        title = (f"{name} {moved} from {_minus(fmt(first))} in {d.loc[0, 'wave']} to {_minus(fmt(last))} in "
+                 f"{d.loc[len(d) - 1, 'wave']}; {len(held)} of its wave-over-wave changes hold"
+                 if len(d) > 2 else f"{name} {moved} from {_minus(fmt(first))} to {_minus(fmt(last))}")
+    n = int(d["n"].sum()) if len(d) else 0
+    fit_title(ax, f"{title}\n(n={n:,})" if title and "n=" not in title else (title or ""))
+    return ax
 
 
 def wave_scorecard(data, *, ax: plt.Axes | None = None, title: str | None = None,

@@ -386,3 +386,35 @@ def test_cjk_names_are_drawn_with_the_fallback_font():
 def _close_figures():
     yield
     plt.close("all")
+
+
+def test_wave_trend_marks_the_changes_that_hold_and_passes_the_chart_lint():
+    import chartlint
+    from factories import FrameEngagement
+
+    from cxlib import waves
+    from cxlib.errors import ArgumentError
+    from cxlib.segments import SEGMENTS
+
+    rng = np.random.default_rng(31)
+    labels = ["q1", "q2", "q3", "q4", "q5", "q6"]
+    wave = np.repeat(labels, 2500)
+    fc = rng.random(len(wave)) < np.where(np.isin(wave, labels[3:]), 0.30, 0.20)
+    f = pd.DataFrame({"wave": wave, "ltr": rng.choice(11, len(wave)),
+                      "segment": pd.Categorical(np.where(fc, "fully connected", "other"), categories=SEGMENTS)})
+    tracked = waves.track(FrameEngagement(f, {"wave": "wave", "waves": labels, "advocacy": {"column": "ltr"}}),
+                          metrics=["connected", "nps"])
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    plots.set_theme()
+    ax = plots.wave_trend(tracked, metric="connected", ax=ax)
+    title = " ".join((ax.get_title(loc="left") or ax.get_title()).split())
+    assert re.fullmatch(r"Fully connected share rose from (19|20|21)% in q1 to (29|30|31)% in q6; 1 of its "
+                        r"wave-over-wave changes hold \(n=15,000\)", title), title
+    heavy = [line for line in ax.get_lines() if line.get_linewidth() > 2 and len(line.get_xdata()) == 2]
+    assert [tuple(line.get_xdata()) for line in heavy] == [(2, 3)]  # the planted step q3 -> q4 only
+    fig.tight_layout()
+    assert chartlint.problems(fig, alt=False) == []
+    with pytest.raises(ArgumentError, match="did you mean 'connected'"):
+        plots.wave_trend(tracked, metric="conected")
+    with pytest.raises(ArgumentError):
+        plots.wave_trend(f, metric="nps")
