@@ -32,7 +32,8 @@ from .segments import SEGMENTS
 from .stats import bootstrap_indices, kish_effective_n, percentile_interval, weighted_mean_se
 from .survival import km_at, variance_kind
 
-__all__ = ["METRICS", "COMPARISONS", "WaveComparison", "MixImpact", "WaveTrack", "compare_waves", "mix_impact", "track"]
+__all__ = ["METRICS", "COMPARISONS", "WaveComparison", "MixImpact", "WaveTrack", "DriverStability", "compare_waves", "mix_impact", "track",
+           "driver_stability"]
 
 #: The metrics :func:`compare_waves` can compare, in the scorecard's order.
 METRICS: tuple[str, ...] = ("connected", "attrition", "advocacy", "nps", "value")
@@ -1106,3 +1107,151 @@ def _trend(levels: pd.DataFrame, order: list, ci: float) -> pd.DataFrame:
     else:
         t["p_adjusted"] = pd.Series(dtype=float)
     return t[["metric", "slope", "ci_low", "ci_high", "p_value", "p_adjusted", "waves", "method"]]
+
+
+# -- drivers across waves ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class DriverStability(Result):
+    """Whether the drivers stay the same from wave to wave (the result of :func:`driver_stability`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per pair of consecutive waves: ``from_wave, to_wave, spearman, ci_low, ci_high, p_value,
+        n_elements, method``: the rank correlation of derived importance over the elements analysed in both,
+        with a Fisher-z interval (standard error 1.06/√(n − 3), Fieller, Hartley and Pearson) and scipy's
+        p-value against no association.
+    shifts : DataFrame
+        Every element whose quadrant differs between two consecutive waves: ``element, from_wave, to_wave,
+        quadrant_before, quadrant_after, evidence_before, evidence_after, holds``; ``holds`` only when both
+        labels are ``supported`` under the classification rule (its false-discovery control), so a move
+        between two merely possible labels is listed but not claimed.
+    waves : tuple
+        The waves, earliest first.
+
+    Examples
+    --------
+    >>> import types
+    >>> imp = types.SimpleNamespace(table=pd.DataFrame({"element": list("abcd"), "derived": [4.0, 3, 2, 1],
+    ...                             "quadrant": ["key driver"] * 4, "evidence": ["possible"] * 4}))
+    >>> s = driver_stability({"w1": imp, "w2": imp})
+    >>> s.table[["from_wave", "to_wave", "n_elements"]].values.tolist(), s.shifts.empty
+    ([['w1', 'w2', 4]], True)
+    """
+
+    waves: tuple = ()
+    _shifts: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self._shifts is not None:
+            object.__setattr__(self, "_shifts", frozen_table(self._shifts))
+
+    @property
+    def shifts(self) -> pd.DataFrame:
+        """The elements that change quadrant (a fresh copy); see the class."""
+        return self._shifts.copy(deep=True)
+
+    def shifted(self) -> list[str]:
+        """The elements whose change of quadrant holds (both labels supported), in the order they shift."""
+        s = self._shifts
+        return list(dict.fromkeys(s.loc[s["holds"], "element"]))
+
+    def headline(self) -> str:
+        from . import report
+
+        t = self._table
+        if t.empty:
+            return report.Markdown("No driver comparison: fewer than two waves with their importance.")
+        low = t.loc[t["spearman"].idxmin()]
+        moved = self.shifted()
+        said = (f"{len(moved)} element{'s' if len(moved) != 1 else ''} changed quadrant with both labels supported: "
+                + ", ".join(report.text(m) for m in moved) if moved else
+                "no element changed quadrant with both labels supported")
+        return report.Markdown(f"The order of the drivers agreed between waves with a rank correlation of at least "
+                               f"{low['spearman']:.2f} ({low['from_wave']} to {low['to_wave']}, 95% CI "
+                               f"{report.interval(low['ci_low'], low['ci_high'], fmt='{:.2f}')}; "
+                               f"n={int(low['n_elements'])} elements); {said}.")
+
+
+def driver_stability(importances: Any, *, ci: float = 0.95) -> DriverStability:
+    """How stable the drivers are over the waves: the rank correlation of derived importance between
+    consecutive waves, and the elements that change quadrant.
+
+    Parameters
+    ----------
+    importances : mapping of wave label to Importance
+        :func:`cxlib.drivers.importance` of each wave, earliest first (a dict keeps its order).
+    ci : float
+        Confidence level of the rank correlations' intervals.
+
+    Returns
+    -------
+    DriverStability
+
+    Notes
+    -----
+    Spearman's ρ (``scipy.stats.spearmanr``) over the elements analysed in both waves; its interval is
+    tanh(atanh ρ ± z · 1.06/√(n − 3)) (Fieller, Hartley and Pearson 1957). A change of quadrant is claimed only
+    where both waves' labels are supported, so the claims inherit the rule's false-discovery control within
+    each wave.
+
+    References
+    ----------
+    Fieller, E. C., Hartley, H. O. and Pearson, E. S. (1957). Tests for rank correlation coefficients. I.
+    *Biometrika* 44, 470–481.
+
+    Examples
+    --------
+    >>> import types
+    >>> def imp(derived, quadrant):
+    ...     return types.SimpleNamespace(table=pd.DataFrame({"element": list("abcde"), "derived": derived,
+    ...                                  "quadrant": quadrant, "evidence": ["supported"] * 5}))
+    >>> q = ["key driver", "hidden driver", "overrated", "secondary", "secondary"]
+    >>> s = driver_stability({"w1": imp([30, 25, 20, 15, 10], q), "w2": imp([28, 26, 18, 16, 12], q[::-1])})
+    >>> round(float(s.table["spearman"][0]), 2), s.shifted()
+    (1.0, ['a', 'b', 'd', 'e'])
+    """
+    fn = "waves.driver_stability"
+    ci = checks.level(ci, fn)
+    if not isinstance(importances, dict) or len(importances) < 2:
+        raise ArgumentError(f"{fn}: importances must be a dict of two or more waves' drivers.importance results, "
+                            f"earliest first, e.g. {{'2025Q1': imp1, '2025Q2': imp2}}", function=fn, argument="importances")
+    tables = {}
+    for wave, r in importances.items():
+        t = getattr(r, "table", None)
+        if not isinstance(t, pd.DataFrame) or not {"element", "derived", "quadrant", "evidence"} <= set(t.columns):
+            raise ArgumentError(f"{fn}: importances[{wave!r}] is not a drivers.importance result (a table with "
+                                f"element, derived, quadrant and evidence)", function=fn, argument="importances")
+        tables[wave] = t.set_index("element")
+    z = _z(ci)
+    rows, shifts = [], []
+    order = list(tables)
+    for a, b in zip(order[:-1], order[1:]):
+        ta, tb = tables[a], tables[b]
+        common = [e for e in ta.index if e in tb.index]
+        x, y = ta.loc[common, "derived"].to_numpy(float), tb.loc[common, "derived"].to_numpy(float)
+        ok = np.isfinite(x) & np.isfinite(y)
+        n = int(ok.sum())
+        if n >= 4:
+            rho, p = _st.spearmanr(x[ok], y[ok])
+            rho = float(rho)
+            half = z * 1.06 / math.sqrt(n - 3)
+            at = math.atanh(min(max(rho, -0.999999), 0.999999))
+            lo, hi = math.tanh(at - half), math.tanh(at + half)
+        else:
+            rho = p = lo = hi = np.nan
+        rows.append({"from_wave": a, "to_wave": b, "spearman": rho, "ci_low": lo, "ci_high": hi, "p_value": float(p),
+                     "n_elements": n, "method": "Spearman rank correlation of derived importance; Fisher-z interval "
+                                                "(se 1.06/√(n − 3))"})
+        for e in common:
+            qa, qb = ta.loc[e, "quadrant"], tb.loc[e, "quadrant"]
+            if str(qa) != str(qb):
+                ea, eb = ta.loc[e, "evidence"], tb.loc[e, "evidence"]
+                shifts.append({"element": e, "from_wave": a, "to_wave": b, "quadrant_before": qa, "quadrant_after": qb,
+                               "evidence_before": ea, "evidence_after": eb,
+                               "holds": bool(ea == "supported" and eb == "supported")})
+    cols = ["element", "from_wave", "to_wave", "quadrant_before", "quadrant_after", "evidence_before",
+            "evidence_after", "holds"]
+    return DriverStability(pd.DataFrame(rows), waves=tuple(order), _shifts=pd.DataFrame(shifts, columns=cols))

@@ -365,3 +365,38 @@ def test_track_levels_equal_the_scorecard_and_the_trend_equals_statsmodels_wls_w
     t = tracked.levels
     t.loc[:, "estimate"] = 0
     assert not (tracked.levels["estimate"] == 0).all()  # the result is not changed through a copy
+
+
+def test_driver_stability_equals_scipy_spearman_and_claims_only_supported_shifts():
+    import types
+
+    from scipy import stats
+
+    rng = np.random.default_rng(27)
+    elements = [f"e{i}" for i in range(30)]
+    base = rng.gamma(2, 2, 30)
+
+    def imp(derived, quadrant, evidence):
+        return types.SimpleNamespace(table=pd.DataFrame({"element": elements, "derived": derived,
+                                                         "quadrant": quadrant, "evidence": evidence}))
+
+    q1 = np.where(base > 4, "key driver", "secondary")
+    q2 = q1.copy()
+    q2[:4] = np.where(q1[:4] == "key driver", "secondary", "key driver")  # four planted shifts
+    ev2 = np.array(["supported"] * 30, dtype=object)
+    ev2[3] = "possible"  # one of them only possible in the later wave: listed, not claimed
+    w2 = base + rng.normal(0, 1, 30)
+    s = waves.driver_stability({"a": imp(base, q1, ["supported"] * 30), "b": imp(w2, q2, ev2)})
+    row = s.table.iloc[0]
+    rho, p = stats.spearmanr(base, w2)
+    assert row["spearman"] == pytest.approx(rho, abs=1e-12) and row["p_value"] == pytest.approx(p, abs=1e-12)
+    half = 1.959963984540054 * 1.06 / math.sqrt(27)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((math.tanh(math.atanh(rho) - half),
+                                                             math.tanh(math.atanh(rho) + half)), abs=1e-12)
+    assert s.shifts["element"].tolist() == ["e0", "e1", "e2", "e3"] and s.shifted() == ["e0", "e1", "e2"]
+    assert "changed quadrant" in s.headline()
+    with pytest.raises(ArgumentError) as err:
+        waves.driver_stability({"a": imp(base, q1, ["supported"] * 30)})
+    assert err.value.argument == "importances"
+    with pytest.raises(ArgumentError, match="'b'"):
+        waves.driver_stability({"a": imp(base, q1, ["supported"] * 30), "b": pd.DataFrame()})
