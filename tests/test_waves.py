@@ -400,3 +400,18 @@ def test_driver_stability_equals_scipy_spearman_and_claims_only_supported_shifts
     assert err.value.argument == "importances"
     with pytest.raises(ArgumentError, match="'b'"):
         waves.driver_stability({"a": imp(base, q1, ["supported"] * 30), "b": pd.DataFrame()})
+
+
+def test_driver_stability_runs_on_each_wave_of_a_synthetic_engagement():
+    import cxlib as cx
+    from cxlib import drivers
+
+    eng, _ = cx.synth.make_engagement("retailer", 3000, seed=0)
+    f = eng.frame()
+    imps = {w: drivers.importance(f[f["wave"] == w], eng.codebook, n_boot=50, seed=0) for w in eng.config["waves"]}
+    s = waves.driver_stability(imps)
+    row = s.table.iloc[0]
+    assert (row["from_wave"], row["to_wave"], row["n_elements"]) == ("pre", "post", len(imps["pre"].table))
+    assert -1 < row["ci_low"] < row["spearman"] < row["ci_high"] < 1
+    before, after = (imps[w].table.set_index("element")["quadrant"].astype(str) for w in ("pre", "post"))
+    assert sorted(s.shifts["element"]) == sorted(before.index[before != after.reindex(before.index)])
