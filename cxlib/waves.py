@@ -33,7 +33,7 @@ from .stats import bootstrap_indices, kish_effective_n, percentile_interval, wei
 from .survival import km_at, variance_kind
 
 __all__ = ["METRICS", "COMPARISONS", "WaveComparison", "MixImpact", "WaveTrack", "DriverStability", "compare_waves", "mix_impact", "track",
-           "driver_stability"]
+           "driver_stability", "motivator_stability"]
 
 #: The metrics :func:`compare_waves` can compare, in the scorecard's order.
 METRICS: tuple[str, ...] = ("connected", "attrition", "advocacy", "nps", "value")
@@ -1255,3 +1255,65 @@ def driver_stability(importances: Any, *, ci: float = 0.95) -> DriverStability:
     cols = ["element", "from_wave", "to_wave", "quadrant_before", "quadrant_after", "evidence_before",
             "evidence_after", "holds"]
     return DriverStability(pd.DataFrame(rows), waves=tuple(order), _shifts=pd.DataFrame(shifts, columns=cols))
+
+
+def motivator_stability(rankings: Any, *, sure: float = 0.8) -> pd.DataFrame:
+    """Whether the top motivators stay the same from wave to wave.
+
+    Parameters
+    ----------
+    rankings : mapping of wave label to MotivatorRanking
+        :func:`cxlib.motivators.rank` of each wave, earliest first.
+    sure : float
+        A motivator is *in* the top of a wave when at least this share of the wave's resamples rank it there
+        (``in_top``), *out* when at most 1 − ``sure`` do; in between it is uncertain.
+
+    Returns
+    -------
+    DataFrame
+        One row per motivator and pair of consecutive waves: ``motivator, from_wave, to_wave, rank_before,
+        rank_after, in_top_before, in_top_after, change``; ``change`` is ``enters`` or ``leaves`` only when the
+        motivator is sure to be out of the top in one wave and in it in the other, ``stays`` when it is sure in
+        both or out of both, ``uncertain`` otherwise.
+
+    Examples
+    --------
+    >>> import types
+    >>> def ranking(in_top):
+    ...     t = pd.DataFrame({"motivator": list("abcd"), "rank": [1, 2, 3, 4], "in_top": in_top})
+    ...     return types.SimpleNamespace(table=t)
+    >>> s = motivator_stability({"w1": ranking([1.0, 0.9, 0.85, 0.05]), "w2": ranking([1.0, 0.9, 0.1, 0.95])})
+    >>> s.set_index("motivator")["change"].tolist()
+    ['stays', 'stays', 'leaves', 'enters']
+    """
+    fn = "waves.motivator_stability"
+    if isinstance(sure, bool) or not isinstance(sure, (int, float)) or not 0.5 < sure < 1:
+        raise ArgumentError(f"{fn}: sure must be a share of resamples between 0.5 and 1 (e.g. 0.8), not {sure!r}",
+                            function=fn, argument="sure")
+    sure = float(sure)
+    if not isinstance(rankings, dict) or len(rankings) < 2:
+        raise ArgumentError(f"{fn}: rankings must be a dict of two or more waves' motivators.rank results, earliest "
+                            "first", function=fn, argument="rankings")
+    tables = {}
+    for wave, r in rankings.items():
+        t = getattr(r, "table", None)
+        if not isinstance(t, pd.DataFrame) or not {"motivator", "rank", "in_top"} <= set(t.columns):
+            raise ArgumentError(f"{fn}: rankings[{wave!r}] is not a motivators.rank result (a table with motivator, "
+                                "rank and in_top)", function=fn, argument="rankings")
+        tables[wave] = t.set_index("motivator")
+    order, rows = list(tables), []
+
+    def state(p: float) -> str:
+        return "in" if p >= sure else "out" if p <= 1 - sure else "?"
+
+    for a, b in zip(order[:-1], order[1:]):
+        ta, tb = tables[a], tables[b]
+        for m in [m for m in ta.index if m in tb.index]:
+            pa, pb = float(ta.loc[m, "in_top"]), float(tb.loc[m, "in_top"])
+            sa, sb = state(pa), state(pb)
+            change = ("uncertain" if "?" in (sa, sb) else "stays" if sa == sb else "enters" if sb == "in" else "leaves")
+            rows.append({"motivator": m, "from_wave": a, "to_wave": b, "rank_before": int(ta.loc[m, "rank"]),
+                         "rank_after": int(tb.loc[m, "rank"]), "in_top_before": pa, "in_top_after": pb,
+                         "change": change})
+    return pd.DataFrame(rows, columns=["motivator", "from_wave", "to_wave", "rank_before", "rank_after",
+                                       "in_top_before", "in_top_after", "change"])

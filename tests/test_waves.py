@@ -415,3 +415,24 @@ def test_driver_stability_runs_on_each_wave_of_a_synthetic_engagement():
     assert -1 < row["ci_low"] < row["spearman"] < row["ci_high"] < 1
     before, after = (imps[w].table.set_index("element")["quadrant"].astype(str) for w in ("pre", "post"))
     assert sorted(s.shifts["element"]) == sorted(before.index[before != after.reindex(before.index)])
+
+
+def test_motivator_stability_names_a_change_of_the_top_only_when_both_waves_are_sure():
+    import cxlib as cx
+    from cxlib import motivators
+
+    eng, _ = cx.synth.make_engagement("retailer", 3000, seed=0)
+    f = eng.frame()
+    ranks = {w: motivators.rank(f[f["wave"] == w], eng.codebook, value="annual_spend", n_boot=50, seed=0)
+             for w in eng.config["waves"]}
+    s = waves.motivator_stability(ranks)
+    assert len(s) == len(ranks["pre"].table) and set(s["change"]) <= {"stays", "enters", "leaves", "uncertain"}
+    for r in s.itertuples():  # the rule, by hand
+        a, b = r.in_top_before, r.in_top_after
+        sure = all(p >= 0.8 or p <= 0.2 for p in (a, b))
+        want = "uncertain" if not sure else "stays" if (a >= 0.8) == (b >= 0.8) else "enters" if b >= 0.8 else "leaves"
+        assert r.change == want
+    for bad in (0.5, 1, "0.8", True):
+        with pytest.raises(ArgumentError) as err:
+            waves.motivator_stability(ranks, sure=bad)
+        assert err.value.argument == "sure"
