@@ -432,6 +432,18 @@ def _standardised_change(f1, f2, metric: str, cfg: dict, weight: str | None, ci:
             "method": "standardised to the pooled segment mix of both waves (direct standardisation); z-test"}
 
 
+def _holm(p_values: Any) -> np.ndarray:
+    """Holm-adjusted p-values of one family (statsmodels ``multipletests``); NaN stays NaN, not counted."""
+    p = np.asarray(p_values, dtype=float)
+    adjusted = np.full(len(p), np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        from statsmodels.stats.multitest import multipletests
+
+        adjusted[ok] = multipletests(p[ok], method="holm")[1]
+    return adjusted
+
+
 def _wave_pair(waves: Any, data: pd.DataFrame, column: str, function: str) -> tuple[Any, Any]:
     """(first, last) of ``waves``, each checked to be a value of ``data[column]``."""
     if isinstance(waves, (str, bytes)) or not isinstance(waves, Sequence):
@@ -581,14 +593,7 @@ def compare_waves(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequ
         return WaveComparison(empty, waves=(before, after), excluded=excluded, **common)
     out = pd.DataFrame(rows)
     out["n"] = out["n_before"] + out["n_after"]
-    p = out["p_value"].to_numpy(float)
-    adjusted = np.full(len(p), np.nan)
-    ok = np.isfinite(p)
-    if ok.any():
-        from statsmodels.stats.multitest import multipletests
-
-        adjusted[ok] = multipletests(p[ok], method="holm")[1]
-    out["p_adjusted"] = adjusted
+    out["p_adjusted"] = _holm(out["p_value"])
     cols = ["metric", "before", "after", "change", "ci_low", "ci_high", "p_value", "p_adjusted", "cohens_h",
             "n_before", "n_after", "n"] + (["n_effective"] if weight else []) + ["method"]
     return WaveComparison(out[cols], waves=(before, after), excluded=excluded, **common)
@@ -1031,14 +1036,7 @@ def track(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequence[Any
         for m, r in card.excluded.items():
             excluded.setdefault(m, r)
     out = pd.concat(frames, ignore_index=True)
-    p = out["p_value"].to_numpy(float)
-    adjusted = np.full(len(p), np.nan)
-    ok = np.isfinite(p)
-    if ok.any():
-        from statsmodels.stats.multitest import multipletests
-
-        adjusted[ok] = multipletests(p[ok], method="holm")[1]
-    out["p_adjusted"] = adjusted
+    out["p_adjusted"] = _holm(out["p_value"])
     cols = ["metric", "comparison", "from_wave", "to_wave", "before", "after", "change", "ci_low", "ci_high",
             "p_value", "p_adjusted", "n_before", "n_after", "n", "method"]
     levels = _levels(eng.frame(), list(dict.fromkeys(out["metric"])), order, cfg, ci)
@@ -1100,12 +1098,7 @@ def _trend(levels: pd.DataFrame, order: list, ci: float) -> pd.DataFrame:
                      "p_value": float(2 * _st.norm.sf(abs(slope) / se)), "waves": len(g),
                      "method": "inverse-variance weighted least squares on the wave's position; z-test"})
     t = pd.DataFrame(rows, columns=["metric", "slope", "ci_low", "ci_high", "p_value", "waves", "method"])
-    if len(t):
-        from statsmodels.stats.multitest import multipletests
-
-        t["p_adjusted"] = multipletests(t["p_value"].to_numpy(float), method="holm")[1]
-    else:
-        t["p_adjusted"] = pd.Series(dtype=float)
+    t["p_adjusted"] = _holm(t["p_value"])
     return t[["metric", "slope", "ci_low", "ci_high", "p_value", "p_adjusted", "waves", "method"]]
 
 
