@@ -1020,11 +1020,9 @@ def track(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequence[Any
                          waves=tuple(order), reason=Reason.of("single_wave"))
     if len({str(w) for w in order}) != len(order):
         raise ArgumentError(f"{fn}: waves names a wave twice: {order!r}", function=fn, argument="waves")
-    pairs = [("wave_over_wave", a, b) for a, b in zip(order[:-1], order[1:])]
-    if len(order) > 2:
-        pairs.append(("first_to_last", order[0], order[-1]))
-    else:
-        pairs = [("first_to_last", order[0], order[1])]
+    # With two waves the one change is both wave-over-wave and first-to-last: listed once, as the latter.
+    pairs = ([("wave_over_wave", a, b) for a, b in zip(order[:-1], order[1:])] if len(order) > 2 else [])
+    pairs.append(("first_to_last", order[0], order[-1]))
     frames, excluded = [], {}
     for comparison, a, b in pairs:
         card = compare_waves(eng, metrics=metrics, waves=[a, b], ci=ci)
