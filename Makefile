@@ -30,11 +30,15 @@ INSTALL_KERNEL = $(BIN)/python -m ipykernel install --sys-prefix --name cxlib --
 kernel: $(STAMP) ## (re)install the `cxlib` Jupyter kernel into .venv, limited to one BLAS/OpenMP thread
 	$(INSTALL_KERNEL)
 
-browser: ## install Debian's headless Chromium (report checks) and a CJK font (figures), where missing
+browser: ## install Debian's headless Chromium (report checks, the PDF), poppler-utils (PDF checks) and a CJK font (figures), where missing
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null \
 	  || { echo "installing chromium (Debian package) for the browser checks"; \
 	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
 	       DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
+	@command -v pdftoppm >/dev/null \
+	  || { echo "installing poppler-utils (Debian package) for the PDF checks (pdftoppm)"; \
+	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	       DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq poppler-utils >/dev/null; }
 	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
 	  || { echo "installing a CJK font (Debian fonts-wqy-microhei) for Chinese, Japanese and Korean names in figures"; \
 	       { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
