@@ -21,7 +21,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 #: Every public module and package, as ``cx.<name>`` (tests/test_packaging.py checks that none is missing).
 _MODULES = ("advocacy", "batch", "browser", "checks", "cli", "contacts", "coxph", "diagnostics", "drivers",
-            "engagement", "errors", "glossary", "init", "motivators", "pages", "plots", "preparation", "privacy", "readers",
+            "engagement", "errors", "glossary", "init", "motivators", "pages", "plots", "portfolio", "preparation", "privacy", "readers",
             "render", "report", "results", "schema", "segments", "simulate", "stats", "survival", "synth",
             "verbatims", "waves", "weighting")
 _NAMES = {"Engagement": "engagement", "from_frames": "engagement", "load_engagement": "engagement",

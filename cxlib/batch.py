@@ -718,6 +718,14 @@ def _merged(st: _State, notebooks: Sequence[Path]) -> dict[str, Any]:
     merged: dict[str, Any] = {"client": st.client}
     for nb in notebooks:
         merged.update(st.results.get(nb.stem, {}))
+    # The client's industry (engagement.yaml's optional ``industry:``, already validated as text): the
+    # portfolio view groups clients by it. Read here, not recorded by a notebook, so no page carries it.
+    import yaml
+
+    config = yaml.safe_load((st.folder / "engagement.yaml").read_text(encoding="utf-8")) or {}
+    industry = config.get("industry") if isinstance(config, dict) else None
+    if isinstance(industry, str) and industry.strip():
+        merged["industry"] = industry.strip()
     return merged
 
 
@@ -774,7 +782,8 @@ def run_engagement(
 
 
 def write_index(out: Path) -> Path:
-    """Rebuild ``<out>/index.html`` from every published report and every failure log in ``out``.
+    """Rebuild ``<out>/index.html`` and ``<out>/portfolio.html`` from every published report and every failure
+    log in ``out``.
 
     Examples
     --------
@@ -805,4 +814,7 @@ def write_index(out: Path) -> Path:
         entry["status"] = "failed" + (" (showing last good report)" if entry.get("results") else "")
         entry["error"] = first.removeprefix(f"{slug}: ")
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    # The portfolio view (reports/portfolio.html), refreshed with the index: every published report's results.
+    render.write_portfolio(out, {slug: entry["results"] for slug, entry in entries.items() if entry.get("results")},
+                           generated=generated)
     return render.write_index(out, list(entries.values()), generated=generated)

@@ -13,7 +13,8 @@ from typing import Any
 
 from . import report
 
-__all__ = ["sanitize_page", "notebook_html", "write_notebook_html", "index_html", "write_index"]
+__all__ = ["sanitize_page", "notebook_html", "write_notebook_html", "index_html", "write_index", "portfolio_html",
+           "write_portfolio"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -204,6 +205,7 @@ table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; 
 .slug, .ci, .err {{ color: #666; font-size: .85em; }} .status.ok {{ color: #1a7f37; }} .status.failed {{ color: #b42318; }}
 </style></head><body>
 <h1>Customer connection reports</h1>
+<p><a href='portfolio.html'>All clients side by side</a> (the portfolio view).</p>
 <p>Each engagement's reports, with its status and headline figures, each with its 95% confidence interval: the
 share of fully connected customers; the value multiplier (mean value of fully connected over highly satisfied
 customers, a ratio of averages: it shows how the two go together, not what connection causes); and the rate at
@@ -229,5 +231,197 @@ def write_index(out: Path, entries: Sequence[dict[str, Any]], *, generated: str)
     target = out / "index.html"
     tmp = out / ".index.html.tmp"
     tmp.write_text(index_html(entries, generated=generated), encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
+# -- The portfolio view (reports/portfolio.html) ------------------------------------------------------------
+
+_PORTFOLIO_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1080px; margin: 2rem auto; padding: 0 1rem; color: #222; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; } th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+.slug, .ci, .err, .note { color: #666; font-size: .85em; } img { max-width: 100%; height: auto; }
+td.num { white-space: nowrap; }
+"""
+
+
+def _portfolio_figure(row: Any, measure: str) -> str:
+    """A table row's figure with its interval, in the measure's unit (HTML-escaped)."""
+    from . import portfolio as pf
+
+    e = html.escape
+    def fmt(v: Any) -> str:
+        return pf.figure_text(measure, v)
+
+    if row.estimate != row.estimate:
+        return "–"
+    ci = (f" <span class='ci'>({e(fmt(row.ci_low))} to {e(fmt(row.ci_high))})</span>"
+          if row.ci_low == row.ci_low and row.ci_high == row.ci_high else " <span class='ci'>(no interval)</span>")
+    return e(fmt(row.estimate)) + ci
+
+
+def _portfolio_place(rank: Any, low: Any, high: Any, clients: Any) -> str:
+    """``2 of 8 (could be 1–4)``; ``–`` when the client is not ranked."""
+    if rank != rank or clients is None or clients != clients:
+        return "–"
+    text = f"{report.number(rank, '{:g}')} of {int(clients)}"
+    if int(low) != int(high):
+        text += f" <span class='ci'>(could be {int(low)}–{int(high)})</span>"
+    return text
+
+
+def portfolio_html(portfolio: Any, *, generated: str, reports: dict[str, str] | None = None) -> str:
+    """The portfolio page: every engagement's headline figures side by side, with each client's place.
+
+    Parameters
+    ----------
+    portfolio : cxlib.portfolio.Portfolio
+        From :func:`cxlib.portfolio.compare`.
+    generated : str
+        When the page was made (an ISO time stamp reads ``2026-11-24 04:05 UTC``).
+    reports : dict, optional
+        ``{slug: relative link}`` to each client's report (its executive summary).
+
+    Notes
+    -----
+    Self-contained like the index: inline CSS, each chart a PNG data URI with its alt text, no script, no
+    network. Every name from the data is HTML-escaped. With fewer than three engagements the page lists them
+    and says why nothing else is shown.
+
+    Examples
+    --------
+    >>> from cxlib import portfolio
+    >>> p = portfolio.compare({"a": {"client": "<script>A</script>"}, "b": {"client": "B"}})
+    >>> page = portfolio_html(p, generated="2026-11-24T04:05:00+00:00")
+    >>> "<script>" in page, "&lt;script&gt;A" in page, "2026-11-24 04:05 UTC" in page
+    (False, True, True)
+    """
+    import base64
+
+    from . import portfolio as pf
+
+    e = html.escape
+    reports = reports or {}
+
+    def client_cell(slug: str) -> str:
+        name = e(portfolio.clients.get(slug, slug))
+        link = reports.get(slug)
+        return f"<a href='{e(link)}'>{name}</a>" if link else name
+
+    listing = "".join(
+        f"<tr><td>{client_cell(s)}<div class='slug'>{e(s)}</div></td><td>{e(portfolio.industries.get(s) or '–')}</td>"
+        f"<td class='num'>{e(report.number(portfolio.n_respondents.get(s) or None))}</td></tr>"
+        for s in portfolio.clients)
+    parts = [f"<h2>The clients</h2><table><thead><tr><th>Client</th><th>Industry</th><th>Respondents</th></tr>"
+             f"</thead><tbody>{listing}</tbody></table>"]
+    if not portfolio.clients:
+        parts = ["<p>No engagement has been published yet.</p>"]
+    elif portfolio.reason is not None:
+        parts.append(f"<p>Nothing else is shown: {e(portfolio.reason.sentence)}.</p>")
+    else:
+        for measure in pf.MEASURES:
+            t = portfolio.measure(measure)
+            if t.empty:
+                continue
+            shown = t[t["estimate"].notna()]
+            body = []
+            for row in shown.itertuples():
+                within = (_portfolio_place(row.industry_rank, row.industry_rank_low, row.industry_rank_high,
+                                           row.industry_clients) + (f" in {e(row.industry)}" if row.industry else "")
+                          if row.industry_rank == row.industry_rank else "–")
+                above = ("–" if row.percentile != row.percentile else
+                         f"above {report.number(row.percentile, '{:.0f}')}% of the others")
+                body.append(
+                    f"<tr><td>{client_cell(row.slug)}</td><td class='num'>{_portfolio_figure(row, measure)}</td>"
+                    f"<td class='num'>{report.number(row.n, '{:,.0f}')}</td>"
+                    f"<td>{_portfolio_place(row.rank, row.rank_low, row.rank_high, row.clients)}</td>"
+                    f"<td>{above}</td><td>{e(row.position or '–')}</td><td>{within}</td>"
+                    f"<td class='note'>{e(row.note)}</td></tr>")
+            missing = t[t["estimate"].isna()]
+            not_shown = "".join(f"<li>{client_cell(r.slug)}: {e(r.note)}.</li>" for r in missing.itertuples())
+            image = ""
+            if len(shown):
+                chart = portfolio.chart(measure)
+                data = base64.b64encode(chart.png(dpi=110)).decode("ascii")
+                image = f"<p><img alt='{e(chart.alt)}' src='data:image/png;base64,{data}'></p>"
+            parts.append(
+                f"<h2>{e(pf.MEASURE_LABELS[measure])}</h2><p>{e(pf.MEASURE_MEANINGS[measure][:1].upper() + pf.MEASURE_MEANINGS[measure][1:])}. "
+                f"{e(portfolio.sentence(measure))}</p>{image}"
+                "<table><thead><tr><th>Client</th><th>Figure (95% CI)</th><th>n</th><th>Rank</th><th>Percentile</th>"
+                "<th>Against the middle client</th><th>Within its industry</th><th>Basis</th></tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table>"
+                + (f"<p>Not shown:</p><ul>{not_shown}</ul>" if not_shown else ""))
+        groups = portfolio.industry_groups
+        if groups:
+            lines = []
+            for ind, slugs in groups.items():
+                names = ", ".join(client_cell(s) for s in slugs)
+                small = len(slugs) < pf.MIN_ENGAGEMENTS
+                lines.append(f"<li><b>{e(ind)}</b> ({len(slugs)} client{'s' if len(slugs) != 1 else ''}): {names}"
+                             + (". Too few to place clients within the industry: at least "
+                                f"{pf.MIN_ENGAGEMENTS} are needed." if small else ".") + "</li>")
+            none = [s for s in portfolio.clients if not portfolio.industries.get(s)]
+            if none:
+                lines.append(f"<li>No industry given: {', '.join(client_cell(s) for s in none)}.</li>")
+            parts.append("<h2>Clients by industry</h2><p>Each measure's table gives each client's place within its "
+                         f"industry too, when the industry has at least {pf.MIN_ENGAGEMENTS} clients with the "
+                         f"figure.</p><ul>{''.join(lines)}</ul>")
+        rec = portfolio.recurring
+        for kind, title, what in (("top motivator", "Top motivators across clients",
+                                   "The emotional motivators that explain most of each client's value, and how many "
+                                   "clients have each among their top ones."),
+                                  ("hidden driver", "Hidden drivers that recur",
+                                   "Experience elements that matter more to connection than customers say (the "
+                                   "supported hidden drivers of each client), and how many clients share each.")):
+            r = rec[rec["kind"] == kind]
+            if r.empty:
+                parts.append(f"<h2>{e(title)}</h2><p>No client names any.</p>")
+                continue
+            of = int(r["of"].iloc[0])
+            rows = "".join(f"<tr><td>{e(x.name)}</td><td class='num'>{int(x.clients)} of {of}</td>"
+                           f"<td>{e(x.named_by)}</td></tr>" for x in r.itertuples())
+            parts.append(f"<h2>{e(title)}</h2><p>{e(what)} Names are matched ignoring case.</p><table><thead><tr>"
+                         "<th>Name</th><th>Clients</th><th>Named by</th></tr></thead>"
+                         f"<tbody>{rows}</tbody></table>")
+    intro = "" if portfolio.reason is not None or not portfolio.clients else """<p>Each client's headline figures as
+its own report publishes them, each with its 95% confidence interval and n (customers it rests on). Rank 1 is the
+largest figure, and tied clients share a rank. The percentile is the share of the other clients a client is above,
+ties counted half. Intervals overlap, so a rank is uncertain: "could be" gives the ranks its interval allows (only
+a client whose interval lies wholly above or below counts), and a client is said to be above or below the middle
+client only when even those ranks keep it there. These are associations measured in different businesses, not what
+connection causes; value columns, horizons and survey designs differ between clients.</p>"""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>cxlib portfolio: clients side by side</title>
+<style>{_PORTFOLIO_STYLE}</style></head><body>
+<h1>Clients side by side</h1>
+<p><a href='index.html'>All reports</a>. Generated {e(_when(generated))}.</p>
+{intro}
+{''.join(parts)}
+</body></html>
+"""
+
+
+def write_portfolio(out: Path, results: dict[str, dict[str, Any]], *, generated: str) -> Path:
+    """Write ``out/portfolio.html`` atomically from the published results (``{slug: results.json dict}``).
+
+    Each client's name links to its executive summary when ``out/<slug>/00_executive_summary.html`` exists.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> write_portfolio(out, {"acme": {"client": "Acme"}}, generated="2026-11-24T04:05:00+00:00").name
+    'portfolio.html'
+    """
+    from . import portfolio as pf
+
+    out = Path(out)
+    reports = {slug: f"{slug}/00_executive_summary.html" for slug in results
+               if (out / slug / "00_executive_summary.html").is_file()}
+    page = portfolio_html(pf.compare(results), generated=generated, reports=reports)
+    target = out / "portfolio.html"
+    tmp = out / ".portfolio.html.tmp"
+    tmp.write_text(page, encoding="utf-8")
     tmp.replace(target)
     return target

@@ -56,6 +56,7 @@ REASONS: dict[str, str] = {
     "collinear": "the ratings of {names} are perfectly collinear, so their shares of the explained variation cannot be told apart",
     "not_converged": "{detail}",
     "no_quotable": "no comment meets the rule for quotes ({rule})",
+    "too_few_engagements": "there are {k:,} engagements to compare and at least {need:,} are needed to place clients among each other",
 }
 
 
