@@ -12,6 +12,11 @@ the next run.
 An engagement whose inputs, seed, notebooks and package versions are unchanged since its published
 report is skipped (``force=True`` re-runs it). One ``cx run`` at a time may write to an output folder:
 a lock file says who holds it.
+
+Before publishing, every report of the engagement is printed as one PDF, ``<slug>.pdf``, by the headless
+Chromium of ``cxlib.browser`` (one browser for the whole run, started when the first PDF is due). The heavy
+outputs can be left out (``skip=("pdf",)``, ``cx run --skip pdf``); where Chromium is missing or cannot print,
+the report is published without the PDF, and ``run.json`` (``outputs.pdf``) says why.
 """
 from __future__ import annotations
 
@@ -25,9 +30,9 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -37,8 +42,8 @@ from typing import Any
 from . import render, report
 from .errors import DataError
 
-__all__ = ["EngagementRun", "RunLocked", "NOTEBOOKS_DIR", "discover_notebooks", "fingerprint", "run_engagement",
-           "run", "write_index"]
+__all__ = ["EngagementRun", "RunLocked", "NOTEBOOKS_DIR", "OUTPUTS", "discover_notebooks", "fingerprint",
+           "outputs_to_skip", "run_engagement", "run", "write_index"]
 
 
 def _notebooks_dir() -> Path:
@@ -54,6 +59,10 @@ def _notebooks_dir() -> Path:
 
 #: The project's notebooks: the source tree's ``notebooks/`` in a checkout, the installed copy otherwise.
 NOTEBOOKS_DIR = _notebooks_dir()
+
+#: The heavy outputs made for every engagement besides its notebooks, which ``skip=`` (``cx run --skip``) can
+#: leave out for a quick run: ``pdf`` is every report as one printable PDF (``<slug>.pdf``).
+OUTPUTS = ("pdf",)
 
 PROVENANCE_PACKAGES = ("cxlib", "numpy", "pandas", "scipy", "statsmodels", "lifelines", "pingouin",
                        "pandera", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel")
@@ -79,6 +88,7 @@ class EngagementRun:
     bad_input: bool = False
     notebooks: list[str] = field(default_factory=list)
     client: str | None = None
+    outputs: dict[str, Any] = field(default_factory=dict)  # run.json's ``outputs``: {"pdf": {"made": ..., ...}}
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,6 +123,36 @@ def discover_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR, select: Sequence[str
         found = [p for p in found if p.name[:2] in wanted]
     # The executive summary reads the analyses' results, so it runs after them.
     return [p for p in found if not p.name.startswith("00_")] + [p for p in found if p.name.startswith("00_")]
+
+
+def outputs_to_skip(names: Iterable[str] | str | None, *, function: str = "batch.run",
+                    argument: str = "skip") -> frozenset[str]:
+    """The outputs named in ``names`` (each one of :data:`OUTPUTS`; commas split a name), checked.
+
+    Raises ``cxlib.errors.ArgumentError`` naming ``function`` and ``argument`` for a name that is not an
+    output, with the closest match.
+
+    Examples
+    --------
+    >>> sorted(outputs_to_skip(["pdf"])), sorted(outputs_to_skip("pdf,")), sorted(outputs_to_skip(None))
+    (['pdf'], ['pdf'], [])
+    >>> outputs_to_skip(["pfd"])
+    Traceback (most recent call last):
+    ...
+    cxlib.errors.ArgumentError: batch.run: skip must be one of 'pdf', not 'pfd'; did you mean 'pdf'?
+    """
+    from . import checks
+
+    if names is None:
+        return frozenset()
+    if isinstance(names, str):
+        names = [names]
+    out = set()
+    for name in names:
+        for part in str(name).split(","):
+            if part.strip():
+                out.add(checks.choice(part.strip().lower(), OUTPUTS, function, argument))
+    return frozenset(out)
 
 
 def _kernel_name() -> str:
@@ -455,6 +495,10 @@ class _Batch:
     executor: Executor | None = None
     futures: dict[Future, tuple[str, _State, Path | None]] = field(default_factory=dict)
     finished: dict[int, EngagementRun] = field(default_factory=dict)  # by position (slugs may clash)
+    skip: frozenset[str] = frozenset()  # of OUTPUTS
+    resources: ExitStack | None = None  # what the run holds until it ends (the shared Chromium)
+    chromium: str | None = None  # its DevTools address, once started
+    chromium_error: str | None = None  # why it could not be started (not tried again in this run)
 
     @property
     def logs(self) -> Path:
@@ -479,6 +523,7 @@ def run(
     jobs: int | None = None,
     scheduler: str | None = None,
     force: bool = False,
+    skip: Iterable[str] = (),
     on_done: Callable[[EngagementRun], None] | None = None,
     on_notebook: Callable[[str, str, bool], None] | None = None,
 ) -> list[EngagementRun]:
@@ -503,6 +548,10 @@ def run(
         file system and have cxlib installed).
     force : bool
         Re-run engagements whose inputs, notebooks, seed and packages are unchanged.
+    skip : iterable of str
+        Heavy outputs not to make (each one of :data:`OUTPUTS`: ``"pdf"``), for a quick run. A report
+        published without its PDF (skipped, or Chromium missing) is re-run for the PDF by a later run that
+        wants it and can print it, even when nothing else changed.
     on_done : callable, optional
         Called with each engagement's :class:`EngagementRun` as it finishes (the CLI prints a line).
     on_notebook : callable, optional
@@ -517,13 +566,16 @@ def run(
     ------
     RunLocked
         Another run holds ``out``.
+    cxlib.errors.ArgumentError
+        ``skip`` names an output that is not one of :data:`OUTPUTS`.
 
     Notes
     -----
     The steps, each a function of this module: ``_plan`` (resolve the folders, refuse clashing names,
     fingerprint, ``_unchanged`` → skipped), ``_submit_prepare`` (validate in a worker), ``_stage`` (the
     private staging folder), ``_submit_analyses``, ``_submit_summary`` (with the analyses' merged
-    results), ``_publish_engagement`` (``_finish``: results.json, run.json, the atomic swap), ``_fail``
+    results), ``_publish_engagement`` (``_outputs``: the PDF, printed in the staging folder; ``_finish``:
+    results.json, run.json, the atomic swap), ``_fail``
     (log, drop the staging folder) and ``_report`` (the outcome and the ``on_done`` callback);
     ``_drain`` waits for tasks and ``_advance`` picks the next step of an engagement with nothing in flight.
 
@@ -537,8 +589,9 @@ def run(
     [('demo-retailer', 'ok'), ('demo-brokerage', 'ok')]
     """
     b = _Batch(Path(out).resolve(), list(notebooks) if notebooks is not None else discover_notebooks(), seed,
-               timeout, on_done=on_done, on_notebook=on_notebook)
-    with _locked(b.out):
+               timeout, on_done=on_done, on_notebook=on_notebook, skip=outputs_to_skip(skip))
+    with _locked(b.out), ExitStack() as resources:
+        b.resources = resources
         _recover(b.out)
         b.kernel = _kernel_name()
         states = _plan(b, engagements, force)
@@ -583,15 +636,25 @@ def _plan(b: _Batch, engagements: Sequence[str | Path], force: bool) -> list[_St
 
 
 def _unchanged(b: _Batch, st: _State) -> bool:
-    """The published report has this fingerprint and no failure was logged since (then ``st.client`` is set)."""
+    """The published report has this fingerprint, no failure was logged since, and it has the PDF if this run
+    wants one and can print it (then ``st.client`` is set)."""
     published = b.out / st.slug / "run.json"
     if not published.exists() or (b.logs / f"{st.slug}.log").exists():
         return False
     info = json.loads(published.read_text(encoding="utf-8"))
     if info.get("fingerprint") != st.fingerprint:
         return False
+    pdf = (info.get("outputs") or {}).get("pdf") or {}
+    if "pdf" not in b.skip and not pdf.get("made") and _find_chromium():
+        return False  # published without its PDF (skipped, or no Chromium then): make it now
     st.client = info.get("client")
     return True
+
+
+def _find_chromium() -> str | None:
+    from . import browser
+
+    return browser.find_chromium()
 
 
 def _submit_prepare(b: _Batch, st: _State) -> None:
@@ -648,16 +711,61 @@ def _fail(b: _Batch, st: _State, bad_input: bool = False) -> None:
 
 
 def _publish_engagement(b: _Batch, st: _State) -> None:
-    """Every notebook succeeded: write results.json and run.json, swap the report in, clear old logs."""
+    """Every notebook succeeded: make the PDF in the staging folder, write results.json and run.json, swap the
+    report in, clear old logs."""
+    outputs = _outputs(b, st)
     try:
-        _finish(st, b.notebooks, b.out, b.seed, b.kernel)
+        _finish(st, b.notebooks, b.out, b.seed, b.kernel, outputs=outputs)
     except OSError as exc:  # e.g. the disk filled up: the old report is still in place
         st.error, st.detail = f"could not publish: {exc}", traceback.format_exc()
         _fail(b, st)
         return
     for stale in [b.logs / f"{st.slug}.log", *b.logs.glob(f"{st.slug}.*.kernel.txt")]:
         stale.unlink(missing_ok=True)
-    _report(b, st, "ok", notebooks=[p.stem for p in b.notebooks])
+    _report(b, st, "ok", notebooks=[p.stem for p in b.notebooks], outputs=outputs)
+
+
+def _outputs(b: _Batch, st: _State) -> dict[str, Any]:
+    """The heavy outputs, made in the staging folder before it is published: ``{"pdf": record}``."""
+    return {"pdf": _pdf(b, st)}
+
+
+def _pdf(b: _Batch, st: _State) -> dict[str, Any]:
+    """Print every report of the engagement (00, 01, … in number order) as ``<slug>.pdf`` in the staging folder.
+
+    Returns run.json's record: ``{"made": True, "file", "pages", "sections", "too_wide", "seconds"}``, or
+    ``{"made": False, "reason"}`` when the PDF was skipped, Chromium is missing or would not start, or the
+    printing failed. A PDF that could not be made never fails the engagement: its reports are published
+    without it, and the reason is recorded.
+    """
+    from . import browser
+
+    if "pdf" in b.skip:
+        return {"made": False, "reason": "skipped for this run (cx run --skip pdf)"}
+    assert st.staging is not None
+    pages = [st.staging / f"{nb.stem}.html" for nb in sorted(b.notebooks, key=lambda p: p.name)]
+    pages = [p for p in pages if p.is_file()]
+    if not pages:
+        return {"made": False, "reason": "no report page to print"}
+    if b.chromium is None and b.chromium_error is None:
+        if not browser.find_chromium():
+            b.chromium_error = "Chromium is not installed on this machine (make browser installs it)"
+        else:
+            try:
+                assert b.resources is not None
+                b.chromium = b.resources.enter_context(browser.chromium())
+            except Exception as exc:  # noqa: BLE001 (whatever stops Chromium, the reports are still published)
+                b.chromium_error = f"Chromium did not start: {exc}"
+    if b.chromium is None:
+        return {"made": False, "reason": b.chromium_error}
+    target = st.staging / f"{st.slug}.pdf"
+    try:
+        printed = browser.print_pdf(pages, target, client=st.client or st.slug, address=b.chromium)
+    except Exception as exc:  # noqa: BLE001 (a browser that crashed or timed out)
+        target.unlink(missing_ok=True)
+        return {"made": False, "reason": f"Chromium could not print the PDF: {type(exc).__name__}: {exc}"}
+    return {"made": True, "file": target.name, "pages": printed.pages, "sections": printed.sections,
+            "too_wide": printed.overflow, "seconds": printed.seconds}
 
 
 def _advance(b: _Batch, st: _State) -> None:
@@ -729,8 +837,10 @@ def _merged(st: _State, notebooks: Sequence[Path]) -> dict[str, Any]:
     return merged
 
 
-def _finish(st: _State, notebooks: Sequence[Path], out: Path, seed: int, kernel: str) -> None:
-    """Write results.json and run.json into the staging folder and publish it."""
+def _finish(st: _State, notebooks: Sequence[Path], out: Path, seed: int, kernel: str, *,
+            outputs: dict[str, Any] | None = None) -> None:
+    """Write results.json and run.json (with ``outputs``: what was made besides the notebooks, and what was not
+    and why) into the staging folder and publish it."""
     if st.staging is None:
         raise RuntimeError(f"{st.slug}: nothing was staged")
     (st.staging / "results.json").write_text(
@@ -750,6 +860,7 @@ def _finish(st: _State, notebooks: Sequence[Path], out: Path, seed: int, kernel:
         "kernel": kernel,
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         "platform": platform.platform(),
+        "outputs": outputs or {},
     }
     (st.staging / "run.json").write_text(json.dumps(run_info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     _publish(st.staging, out / st.slug)
@@ -763,6 +874,7 @@ def run_engagement(
     seed: int = 0,
     timeout: int = 1800,
     force: bool = True,
+    skip: Iterable[str] = (),
 ) -> EngagementRun:
     """Execute every notebook for one engagement in this process and publish its report atomically.
 
@@ -778,7 +890,8 @@ def run_engagement(
     >>> res.status, sorted(res.notebooks)[:2]                              # doctest: +SKIP
     ('ok', ['00_executive_summary', '01_motivator_discovery'])
     """
-    return run([folder], out=out, notebooks=notebooks, seed=seed, timeout=timeout, jobs=1, force=force)[0]
+    return run([folder], out=out, notebooks=notebooks, seed=seed, timeout=timeout, jobs=1, force=force,
+               skip=skip)[0]
 
 
 def write_index(out: Path) -> Path:
@@ -806,6 +919,7 @@ def write_index(out: Path) -> Path:
             "finished": info.get("finished"),
             "notebooks": sorted(p.stem for p in folder.glob("*.html")),
             "results": json.loads(res_path.read_text(encoding="utf-8")) if res_path.exists() else None,
+            "pdf": (info.get("outputs") or {}).get("pdf"),  # the PDF's link, or why there is none
         }
     for log in sorted((out / ".logs").glob("*.log")):
         slug = log.stem

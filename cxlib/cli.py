@@ -106,13 +106,20 @@ def synth(kind: str, dest: Path, n_customers: int, seed: int, force: bool, respo
               help="Run on an existing Dask distributed cluster, e.g. tcp://10.0.0.5:8786.")
 @click.option("--force", is_flag=True, help="Re-run engagements that are unchanged since their last report.")
 @click.option("--timeout", default=1800, show_default=True, type=int, help="Seconds allowed per notebook cell.")
+@click.option("--skip", "skip", multiple=True, metavar="OUTPUTS",
+              help="Heavy outputs not to make, for a quick run, comma-separated: pdf.")
 def run(paths: tuple[Path, ...], out: Path, jobs: int | None, select: str | None, seed: int, scheduler: str | None,
-        force: bool, timeout: int) -> None:
-    """Execute the notebooks for each engagement and publish reports under OUT."""
+        force: bool, timeout: int, skip: tuple[str, ...]) -> None:
+    """Execute the notebooks for each engagement and publish reports under OUT (and each engagement's PDF)."""
     from tqdm import tqdm
 
     from . import batch
+    from .errors import ArgumentError
 
+    try:
+        skipped_outputs = batch.outputs_to_skip(skip, function="cx run", argument="--skip")
+    except ArgumentError as exc:
+        _fail(str(exc))
     try:
         notebooks = batch.discover_notebooks(select=select.split(",") if select else None)
     except ValueError as exc:
@@ -132,11 +139,15 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int | None, select: str | None
         line = f"{res.slug:<30} {mark:<8} {res.seconds:6.1f}s"
         if res.error:
             line += f"  {res.error.splitlines()[0]}  (log: {res.log})" if res.log else f"  {res.error.splitlines()[0]}"
+        pdf = res.outputs.get("pdf") or {}
+        if pdf and not pdf.get("made") and "pdf" not in skipped_outputs:
+            line += f"  (no PDF: {pdf.get('reason')})"
         bar.write(line, file=sys.stderr)
 
     try:
         results = batch.run(list(paths), out=out, notebooks=notebooks, seed=seed, timeout=timeout, jobs=jobs,
-                            scheduler=scheduler, force=force, on_done=done, on_notebook=notebook_done)
+                            scheduler=scheduler, force=force, skip=skipped_outputs, on_done=done,
+                            on_notebook=notebook_done)
     except batch.RunLocked as exc:
         bar.close()
         _fail(str(exc))

@@ -157,6 +157,28 @@ def _when(stamp: str | None) -> str:
     return f"{m.group(1)} {m.group(2)}" + (" UTC" if m.group(3) else "") if m else stamp
 
 
+def _pdf_link(entry: dict[str, Any]) -> str:
+    """The index's link to an engagement's printable PDF, or why it has none (``entry["pdf"]``: run.json's
+    ``outputs.pdf``; nothing for a report published before PDFs were made).
+
+    Examples
+    --------
+    >>> _pdf_link({"slug": "acme", "pdf": {"made": True, "file": "acme.pdf", "pages": 31}})
+    "<br><a href='acme/acme.pdf'>Printable PDF</a> <span class='ci'>(31 pages)</span>"
+    >>> _pdf_link({"slug": "acme", "pdf": {"made": False, "reason": "Chromium is not installed"}})
+    "<div class='err'>No PDF: Chromium is not installed</div>"
+    """
+    pdf = entry.get("pdf")
+    if not isinstance(pdf, dict):
+        return ""
+    e = html.escape
+    if pdf.get("made") and pdf.get("file"):
+        pages = pdf.get("pages")
+        return (f"<br><a href='{e(entry['slug'])}/{e(str(pdf['file']))}'>Printable PDF</a>"
+                + (f" <span class='ci'>({pages} pages)</span>" if isinstance(pages, int) else ""))
+    return f"<div class='err'>No PDF: {e(str(pdf.get('reason') or 'not made'))}</div>"
+
+
 def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
     """The reports index: one row per engagement with status, date, headline figures and links.
 
@@ -193,7 +215,7 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
             f"<td>{_fmt_estimate(fc, percent=True)}</td>"
             f"<td>{_fmt_estimate(res.get('value_multiplier'), suffix='×')}</td>"
             f"<td>{_fmt_estimate(hr) if isinstance(hr, dict) else '–'}</td>"
-            f"<td>{links}</td>"
+            f"<td>{links}{_pdf_link(entry)}</td>"
             "</tr>"
         )
     return f"""<!DOCTYPE html>
