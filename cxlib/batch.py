@@ -928,7 +928,13 @@ def write_index(out: Path) -> Path:
         entry["status"] = "failed" + (" (showing last good report)" if entry.get("results") else "")
         entry["error"] = first.removeprefix(f"{slug}: ")
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    # The portfolio view (reports/portfolio.html), refreshed with the index: every published report's results.
-    render.write_portfolio(out, {slug: entry["results"] for slug, entry in entries.items() if entry.get("results")},
-                           generated=generated)
+    # The portfolio view (reports/portfolio.html), refreshed with the index from every published report's results;
+    # rebuilt only when they (or cxlib) changed, so a run that changed nothing does not load the charting stack.
+    published = {slug: entry["results"] for slug, entry in entries.items() if entry.get("results")}
+    basis = _digest({"results": published, "cxlib_source": _source_hash(),
+                     "summaries": sorted(s for s in published if (out / s / "00_executive_summary.html").is_file())})
+    stamp = out / ".portfolio.fingerprint"
+    if not (out / "portfolio.html").is_file() or not stamp.is_file() or stamp.read_text(encoding="utf-8") != basis:
+        render.write_portfolio(out, published, generated=generated)
+        stamp.write_text(basis, encoding="utf-8")
     return render.write_index(out, list(entries.values()), generated=generated)

@@ -384,3 +384,27 @@ def rows_equal(cell: str, e: dict) -> bool:
     f = portfolio.figure_text
     return cell == f"{f('value_multiplier', e['estimate'])} ({f('value_multiplier', e['ci_low'])} to " \
                    f"{f('value_multiplier', e['ci_high'])})"
+
+
+def _publish(out: Path, slug: str, res: dict) -> None:
+    """A published report as write_index reads it: run.json and results.json."""
+    (out / slug).mkdir(parents=True, exist_ok=True)
+    (out / slug / "run.json").write_text(json.dumps({"client": res["client"], "finished": GENERATED}), encoding="utf-8")
+    (out / slug / "results.json").write_text(json.dumps(res), encoding="utf-8")
+
+
+def test_write_index_rebuilds_the_portfolio_only_when_the_published_results_change(tmp_path):
+    res = eight()
+    for slug in ("syn-1", "syn-2", "syn-3"):
+        _publish(tmp_path, slug, res[slug])
+    batch.write_index(tmp_path)
+    page = (tmp_path / "portfolio.html").read_bytes()
+    assert b"Northwind Grocers" in page and page.count(b"<img ") == len(portfolio.MEASURES)
+    batch.write_index(tmp_path)  # nothing changed: the page is not rebuilt (not even its time stamp)
+    assert (tmp_path / "portfolio.html").read_bytes() == page
+    _publish(tmp_path, "syn-5", res["syn-5"])  # a new engagement published: rebuilt with it
+    batch.write_index(tmp_path)
+    assert b"Meridian Invest" in (tmp_path / "portfolio.html").read_bytes()
+    (tmp_path / "portfolio.html").unlink()  # a page removed by hand comes back
+    batch.write_index(tmp_path)
+    assert b"Meridian Invest" in (tmp_path / "portfolio.html").read_bytes()
