@@ -33,6 +33,7 @@ __all__ = [
     "QUADRANTS",
     "EVIDENCE",
     "FDR_METHODS",
+    "ADJUST_METHODS",
     "IMPORTANCE_COLUMNS",
     "QuadrantRule",
     "adjust_p",
@@ -72,6 +73,8 @@ EVIDENCE: tuple[str, ...] = ("supported", "possible", "not tested")
 
 #: False-discovery-rate adjustments of :class:`QuadrantRule`: Benjamini–Hochberg, Benjamini–Yekutieli.
 FDR_METHODS: tuple[str, ...] = ("bh", "by")
+#: Every method :func:`adjust_p` knows: the false-discovery-rate ones and Holm's family-wise one.
+ADJUST_METHODS: tuple[str, ...] = FDR_METHODS + ("holm",)
 
 
 def _fail(function: str, argument: str, message: str) -> ArgumentError:
@@ -1038,26 +1041,29 @@ def _rescale(values: pd.Series, lo: float, hi: float) -> pd.Series:
 
 
 def adjust_p(p_values: Any, *, method: str = "bh") -> np.ndarray:
-    """False-discovery-rate adjusted p-values (q-values) of a family of tests, as R's ``p.adjust``.
+    """Adjusted p-values of a family of tests, as R's ``p.adjust``: false-discovery rate (BH, BY) or
+    family-wise error (Holm).
 
     Parameters
     ----------
     p_values : array of float
         One p-value per hypothesis of the family (NaN: not tested, left NaN and not counted).
-    method : {"bh", "by"}
-        Benjamini–Hochberg (``p.adjust(method = "BH")``) or Benjamini–Yekutieli (``"BY"``).
+    method : {"bh", "by", "holm"}
+        Benjamini–Hochberg (``p.adjust(method = "BH")``), Benjamini–Yekutieli (``"BY"``) or Holm's step-down
+        (``"holm"``), which keeps the chance of any false alarm in the family at the level.
 
     Returns
     -------
     array
-        Adjusted p-values: a hypothesis is rejected at false-discovery rate ``q`` when its adjusted p-value is
-        at most ``q``.
+        Adjusted p-values: a hypothesis is rejected at false-discovery rate (BH, BY) or family-wise error rate
+        (Holm) ``q`` when its adjusted p-value is at most ``q``.
 
     Notes
     -----
     ``q_(i) = min_{k ≥ i} min(1, c · m p_(k) / k)`` over the ``m`` ordered p-values, with ``c = 1`` (BH) or
-    ``c = Σ_{k=1}^{m} 1/k`` (BY). Computed with statsmodels' ``multipletests`` (``fdr_bh``, ``fdr_by``);
-    checked against R's ``p.adjust`` in tests/test_drivers.py.
+    ``c = Σ_{k=1}^{m} 1/k`` (BY); Holm: ``q_(i) = max_{k ≤ i} min(1, (m − k + 1) p_(k))``. Computed with
+    statsmodels' ``multipletests`` (``fdr_bh``, ``fdr_by``, ``holm``); checked against R's ``p.adjust`` in
+    tests/test_drivers.py.
 
     Examples
     --------
@@ -1065,11 +1071,13 @@ def adjust_p(p_values: Any, *, method: str = "bh") -> np.ndarray:
     [0.04, 0.0533, 0.0533, 0.5]
     >>> adjust_p([0.01, np.nan, 0.02], method="by").round(4).tolist()
     [0.03, nan, 0.03]
+    >>> adjust_p([0.01, 0.04, 0.03, 0.5], method="holm").round(4).tolist()
+    [0.04, 0.09, 0.09, 0.5]
     """
     from statsmodels.stats.multitest import multipletests
 
     fn = "drivers.adjust_p"
-    method = checks.choice(method, FDR_METHODS, fn, "method")
+    method = checks.choice(method, ADJUST_METHODS, fn, "method")
     try:
         p = np.asarray(p_values, dtype=float).ravel()
     except (TypeError, ValueError):
@@ -1079,7 +1087,7 @@ def adjust_p(p_values: Any, *, method: str = "bh") -> np.ndarray:
         raise _fail(fn, "p_values", "p_values must lie between 0 and 1")
     out = np.full(p.shape, np.nan)
     if ok.any():
-        out[ok] = multipletests(p[ok], method="fdr_bh" if method == "bh" else "fdr_by")[1]
+        out[ok] = multipletests(p[ok], method={"bh": "fdr_bh", "by": "fdr_by", "holm": "holm"}[method])[1]
     return out
 
 

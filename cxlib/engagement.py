@@ -388,7 +388,7 @@ class Engagement:
 
     def analysed_customer_columns(self) -> list[str]:
         """The customers columns that reach :meth:`frame`: those ``engagement.yaml`` names (value, attrition,
-        advocacy, consent, covariates, wave, the raking margins), in the file's order. Any other column of the
+        advocacy, consent, covariates, cuts, wave, the raking margins), in the file's order. Any other column of the
         extract is never analysed.
 
         Examples
@@ -400,7 +400,7 @@ class Engagement:
         """
         cfg = self.config
         att = cfg.get("attrition") or {}
-        named = set(cfg["value"]) | set(cfg.get("covariates") or []) | {cfg.get("wave")} \
+        named = set(cfg["value"]) | set(cfg.get("covariates") or []) | set(cfg.get("cuts") or []) | {cfg.get("wave")} \
             | {att.get("duration"), att.get("event"), att.get("start")} \
             | {(cfg.get("advocacy") or {}).get("column"), cfg["privacy"].get("consent")} \
             | set((cfg.get("weighting") or {}).get("rake") or [])

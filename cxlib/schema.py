@@ -34,7 +34,9 @@ as left out):
 - ``attrition.horizon``: 365 (days); ``attrition.start`` (optional): a customers-file column with the date
   follow-up starts (usually the survey date). With it, contacts after that date enter the attrition model
   as a time-varying experience score (notebook 03);
-- ``covariates``: ``[]``;
+- ``covariates``: ``[]``; ``cuts`` (business cuts: customers columns such as region or channel, each
+  headline reported by each of them): ``[]``; ``industry`` (optional text: groups engagements in the
+  portfolio view): none;
 - ``max_unmatched``: 0.05. The share of survey respondents allowed to have no row in the customers file.
   Up to it, those respondents are left out of the analysis and a warning is recorded
   (``Engagement.warnings``); above it, loading fails, because a bad join usually means the wrong id
@@ -85,7 +87,7 @@ PLACEHOLDER = "FILL_ME"
 
 REQUIRED_KEYS = ("client", "survey", "customers", "codebook", "id", "satisfaction", "connection", "value")
 OPTIONAL_KEYS = ("contacts", "wave", "waves", "respondents", "attrition", "advocacy", "privacy", "covariates",
-                 "weight", "weighting", "max_unmatched")
+                 "cuts", "weight", "weighting", "max_unmatched", "industry")
 # key -> (required entries, optional entries) of the nested mappings
 NESTED = {
     "satisfaction": ({"column", "top_box"}, set()),
@@ -94,7 +96,7 @@ NESTED = {
     "privacy": (set(), {"min_cell", "consent", "pii"}),
 }
 DEFAULTS: dict[str, Any] = {"privacy.min_cell": 30, "privacy.consent": None, "attrition.horizon": 365,
-                            "covariates": [], "max_unmatched": 0.05}
+                            "covariates": [], "cuts": [], "max_unmatched": 0.05}
 TRUE = {"true", "1", "1.0", "yes", "y", "t"}
 FALSE = {"false", "0", "0.0", "no", "n", "f"}
 from .errors import DataError  # noqa: E402  (re-exported: cxlib.schema.DataError)
@@ -634,7 +636,7 @@ def validate_config(raw: Any, file: str = "engagement.yaml") -> dict[str, Any]:
     ... except DataError as e:
     ...     print(e)
     3 problems:
-      1. engagement.yaml: unknown key(s) 'conection' (did you mean 'connection'?); allowed: client, survey, customers, codebook, id, satisfaction, connection, value, contacts, wave, waves, respondents, attrition, advocacy, privacy, covariates, weight, weighting, max_unmatched
+      1. engagement.yaml: unknown key(s) 'conection' (did you mean 'connection'?); allowed: client, survey, customers, codebook, id, satisfaction, connection, value, contacts, wave, waves, respondents, attrition, advocacy, privacy, covariates, cuts, weight, weighting, max_unmatched, industry
       2. engagement.yaml: missing required key(s) 'connection'
       3. engagement.yaml: satisfaction.top_box must be a number, found 'high'
     """
@@ -713,6 +715,20 @@ def validate_config(raw: Any, file: str = "engagement.yaml") -> dict[str, Any]:
         problems.add(_config_error(file, "covariates", "key 'covariates' must be a list of customers column names"))
         covariates = []
     cfg["covariates"] = covariates
+    cuts = cfg.get("cuts", [])
+    if isinstance(cuts, str):
+        cuts = [cuts]
+    if not isinstance(cuts, list) or not all(_column_name(c) for c in cuts):
+        problems.add(_config_error(file, "cuts", "key 'cuts' must be a list of customers column names (business "
+                                   "cuts such as region or channel), e.g. cuts: [region, channel]"))
+        cuts = []
+    elif len(set(cuts)) != len(cuts):
+        problems.add(_config_error(file, "cuts", f"key 'cuts' names a column twice: {cuts!r}"))
+        cuts = list(dict.fromkeys(cuts))
+    cfg["cuts"] = cuts
+    if "industry" in cfg and not (isinstance(cfg["industry"], str) and cfg["industry"].strip()):
+        problems.add(_config_error(file, "industry", f"key 'industry' must be text naming the client's industry "
+                                   f"(e.g. industry: Retail), found {cfg['industry']!r}"))
     for key, sub in (("satisfaction", "top_box"), ("connection", "threshold")):
         if key in cfg and cfg[key].get(sub) is not None and not _number(cfg[key][sub]) \
                 and not _placeholders(cfg[key][sub]):
@@ -1280,6 +1296,7 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
     if consent:
         needed.append((consent, "privacy.consent"))
     needed += [(c, "covariates") for c in cfg.get("covariates", [])]
+    needed += [(c, "cuts") for c in cfg.get("cuts", []) if c not in {n for n, _ in needed}]
     needed += [(c, "privacy.pii") for c in cfg["privacy"].get("pii") or []]
     needed += [(c, "weighting.rake") for c in (cfg.get("weighting") or {}).get("rake") or []
                if c not in {n for n, _ in needed}]
@@ -1339,6 +1356,14 @@ def validate_customers(customers: pd.DataFrame, cfg: dict[str, Any], *, file: st
         if out[col].map(is_missing).all():
             raise DataError(f"{file}: column {col!r} (a covariate in engagement.yaml) has no values", file=file,
                             column=col)
+    for col in cfg.get("cuts", []):
+        if out[col].map(is_missing).all():
+            raise DataError(f"{file}: column {col!r} (a business cut in engagement.yaml) has no values", file=file,
+                            column=col)
+        if col in (cfg["privacy"].get("pii") or []) or col == id_col:
+            raise DataError(f"{file}: column {col!r} is a business cut in engagement.yaml but it identifies "
+                            f"customers (the id or a privacy.pii column); cut by a grouping such as region",
+                            file=file, column=col)
     dup = out.index[out[id_col].duplicated(keep="first")]
     if len(dup):
         fail(file, id_col, ("duplicate customer id", "duplicate customer ids"), dup,

@@ -539,14 +539,17 @@ def test_quadrant_lists_and_lowering_match_the_table_and_a_planted_reversal():
 
 
 
-def test_adjust_p_equals_r_p_adjust_bh_and_by():
-    """Reference: R's ``p.adjust(method = "BH")`` and ``"BY"``."""
+def test_adjust_p_equals_r_p_adjust_bh_by_and_holm():
+    """Reference: R's ``p.adjust(method = "BH")``, ``"BY"`` and ``"holm"``."""
     rng = np.random.default_rng(17)
     p = np.concatenate([rng.uniform(0, 0.01, 8), rng.uniform(0, 1, 72), [1.0, 0.5, 0.5]])
-    ref = run_r('result <- data.frame(bh = p.adjust(d$p, "BH"), by = p.adjust(d$p, "BY"))', packages=(),
-                d=pd.DataFrame({"p": p}))
+    ref = run_r('result <- data.frame(bh = p.adjust(d$p, "BH"), by = p.adjust(d$p, "BY"), '
+                'holm = p.adjust(d$p, "holm"))', packages=(), d=pd.DataFrame({"p": p}))
     np.testing.assert_allclose(drivers.adjust_p(p), ref["bh"].astype(float), rtol=1e-12)
     np.testing.assert_allclose(drivers.adjust_p(p, method="by"), ref["by"].astype(float), rtol=1e-12)
+    np.testing.assert_allclose(drivers.adjust_p(p, method="holm"), ref["holm"].astype(float), rtol=1e-12)
+    with pytest.raises(ArgumentError, match="holm"):
+        drivers.adjust_p(p, method="holms")
     with pytest.raises(ArgumentError, match="between 0 and 1"):
         drivers.adjust_p([0.2, 1.5])
 

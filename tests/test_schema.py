@@ -122,9 +122,23 @@ def test_config_defaults_are_filled_and_input_untouched():
     assert yaml.safe_dump(raw) == before
     assert cfg["value"] == ["spend"] and cfg["privacy"] == {"min_cell": 30, "consent": None, "pii": []}
     assert cfg["attrition"]["horizon"] == 365 and cfg["covariates"] == [] and cfg["max_unmatched"] == 0.05
+    assert cfg["cuts"] == [] and "industry" not in cfg
     assert "contacts" not in cfg and "waves" not in cfg
     assert DEFAULTS == {"privacy.min_cell": 30, "privacy.consent": None, "attrition.horizon": 365, "covariates": [],
-                        "max_unmatched": 0.05}
+                        "cuts": [], "max_unmatched": 0.05}
+
+
+def test_cuts_and_industry_are_checked():
+    from cxlib.schema import DataError
+
+    cfg = validate_config({**MINIMAL, "cuts": "region", "industry": "Retail"})
+    assert cfg["cuts"] == ["region"] and cfg["industry"] == "Retail"
+    with pytest.raises(DataError, match="cuts: \\[region, channel\\]"):
+        validate_config({**MINIMAL, "cuts": {"region": 1}})
+    with pytest.raises(DataError, match="names a column twice"):
+        validate_config({**MINIMAL, "cuts": ["region", "region"]})
+    with pytest.raises(DataError, match="industry"):
+        validate_config({**MINIMAL, "industry": 3})
 
 
 def test_waves_default_to_the_order_of_appearance(valid_engagement):
