@@ -33,7 +33,7 @@ __all__ = ["SEGMENT_COLOURS", "set_theme", "segment_shares", "index_distribution
            "survival_curves", "forest", "GROUP_COLOURS", "wave_scorecard", "nps_by_segment", "word_frequency", "themes", "METRIC_LABELS", "estimates",
            "Chart", "chart", "PALETTE", "WAVE_COLOURS", "SUPPORTED_STYLE", "POSSIBLE_STYLE", "house_colours", "colour_of",
            "RATIO_TICKS", "ratio_axis", "text_artists", "text_overlaps", "legend_overlaps", "drawn_colours",
-           "layout_problems", "fit_title", "wave_trend"]
+           "layout_problems", "fit_title", "wave_trend", "cut_gaps"]
 
 #: Plain names of the wave-comparison metrics.
 METRIC_LABELS: dict[str, str] = {
@@ -74,13 +74,15 @@ WAVE_COLOURS: dict[str, str] = {
 
 #: Neutral roles: ``ink`` text and interval whiskers, ``reference`` reference lines and cuts (1 = same rate,
 #: 0 = no change), ``muted`` what is not highlighted or not shown, ``estimate`` the one colour of a chart whose
-#: bars carry no concept (a ranking, a roll-up, a list of figures), ``paper`` the face of hollow markers.
+#: bars carry no concept (a ranking, a roll-up, a list of figures), ``paper`` the face of hollow markers,
+#: ``lags`` (Tol's vibrant red) a part of the business that does worse than the rest once chance is allowed for.
 PALETTE: dict[str, str] = {
     "ink": "#222222",
     "reference": "#555555",
     "muted": "#BBBBBB",
     "estimate": "#607D8B",
     "paper": "#FFFFFF",
+    "lags": "#CC3311",
     **{f"segment: {k}": v for k, v in SEGMENT_COLOURS.items()},
     **{f"quadrant: {k}": v for k, v in QUADRANT_COLOURS.items()},
     **{f"wave: {k}": v for k, v in WAVE_COLOURS.items()},
@@ -1363,6 +1365,89 @@ def wave_trend(data, *, metric: str, ax: plt.Axes | None = None, title: str | No
                  if len(d) > 2 else f"{name} {moved} from {_minus(fmt(first))} to {_minus(fmt(last))}")
     n = int(d["n"].sum()) if len(d) else 0
     fit_title(ax, f"{title}\n(n={n:,})" if title and "n=" not in title else (title or ""))
+    return ax
+
+
+def cut_gaps(data, *, metric: str, cut: str | None = None, ax: plt.Axes | None = None, title: str | None = None,
+             alpha: float = 0.05) -> plt.Axes:
+    """Each group of a business cut against the rest of the customers on one metric: the difference with its
+    95% interval, a line at 0 (the same as the rest). Groups that lag once every group and measure of the cut
+    is allowed for (Holm-adjusted p below ``alpha``, in the worse direction) are drawn filled in the ``lags``
+    colour, the rest hollow; groups too small to show are named in the axis label.
+
+    Parameters
+    ----------
+    data : CutComparison
+        ``cxlib.cuts.compare``'s result.
+    metric : str
+        One of its metrics.
+    cut : str, optional
+        One of its cuts; default the first. Any grouping column the comparison was made for.
+    ax : Axes, optional
+    title : str, optional
+        Default: which groups lag (or that none does) and the base n.
+    alpha : float
+        Level for a group that lags (Holm-adjusted p-values).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import cxlib as cx, matplotlib.pyplot as plt
+    >>> eng, _ = cx.synth.make_engagement("retailer", 600, seed=0)
+    >>> set_theme()
+    >>> res = cx.cuts.compare(eng, cuts=["region"], metrics=["nps"])
+    >>> ax = cut_gaps(res, metric="nps", ax=plt.figure().gca())
+    >>> len(ax.get_yticklabels()) == len(res.table)
+    True
+    """
+    from . import checks
+    from .errors import ArgumentError
+
+    if not (hasattr(data, "lagging") and hasattr(data, "cuts")):
+        raise ArgumentError(f"cut_gaps: data must be cxlib.cuts.compare's result, not a {type(data).__name__}",
+                            function="plots.cut_gaps", argument="data")
+    t = data.table
+    if t.empty:
+        raise ArgumentError("plots.cut_gaps: the comparison has no group to draw (every group suppressed or no "
+                            "cut defined)", function="plots.cut_gaps", argument="data")
+    cut = checks.choice(cut, list(data.cuts), "plots.cut_gaps", "cut") if cut is not None else str(t["cut"].iloc[0])
+    metric = checks.choice(metric, list(dict.fromkeys(t.loc[t["cut"] == cut, "metric"])) or ["connected"],
+                           "plots.cut_gaps", "metric")
+    d = t[(t["cut"] == cut) & (t["metric"] == metric)].reset_index(drop=True)
+    lag = data.lagging(alpha)
+    lagging = set(lag.loc[(lag["cut"] == cut) & (lag["metric"] == metric), "group"].astype(str))
+    k = 100.0 if metric in ("connected", "highly_satisfied", "attrition", "advocacy") else 1.0
+    ax = ax or plt.gca()
+    d = d.iloc[::-1].reset_index(drop=True)
+    y = np.arange(len(d))
+    for i, r in d.iterrows():
+        strong = str(r["group"]) in lagging
+        colour = PALETTE["lags"] if strong else PALETTE["estimate"]
+        ax.errorbar([r["difference"] * k], [i], xerr=_error_bars([r["difference"] * k], [r["difference_ci_low"] * k],
+                                                                [r["difference_ci_high"] * k]),
+                    fmt="o", ms=7, color=colour, mfc=colour if strong else PALETTE["paper"], mew=1.6,
+                    ecolor=PALETTE["ink"], capsize=3, lw=1.2)
+    ax.axvline(0, color=PALETTE["reference"], lw=1, ls="--")
+    ax.set_yticks(y, [_mathtext_safe(str(g)) for g in d["group"]])  # each group's n is in the table beside it
+    ax.set_ylim(-0.6, len(d) - 0.4)
+    name = data.label(metric) if hasattr(data, "label") else str(metric)
+    unit = " (percentage points)" if k == 100 else " (points)" if metric == "nps" else ""
+    small = data.suppressed
+    small = small[(small["cut"] == cut) & small["metric"].isin(["all", metric])]
+    hidden = f"\nnot shown, fewer than {data.min_cell:,} customers: {', '.join(map(str, small['group']))}" if len(small) else ""
+    ax.set_xlabel(f"{name}: group minus the rest of the customers{unit}, 95% CI; dashed line = the same as the rest"
+                  + _mathtext_safe(hidden))
+    ax.grid(axis="x", color=PALETTE["muted"], lw=0.5, alpha=0.6)
+    where = str(cut).replace("_", " ").lower()
+    what = name if name[1:2].isupper() else name[:1].lower() + name[1:]  # "NPS" stays, "Promoters" -> "promoters"
+    if title is None:
+        names = [str(g) for g in d["group"][::-1] if str(g) in lagging]
+        title = (f"{', '.join(names)} {'lags' if len(names) == 1 else 'lag'} the rest on {what}" if names else
+                 f"No {where} does worse than the rest on {what} beyond chance")
+    fit_title(ax, _with_n(_mathtext_safe(title), int(d["n"].sum())))
     return ax
 
 
