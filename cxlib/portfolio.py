@@ -356,12 +356,14 @@ class Portfolio(Result):
         fmt = functools.partial(figure_text, measure)
         above = int((t["position"] == "above the middle").sum())
         below = int((t["position"] == "below the middle").sum())
-        spread = (f"{above} of the {len(t)} clients stand above the middle client and {below} below it; the others "
-                  "cannot be told apart from it" if above or below else
-                  f"No client of the {len(t)} can be told apart from the middle client: the intervals overlap too much")
-        return (f"Highest at {name(top.client)}, {_ci(top, fmt)}; lowest at "
-                f"{name(bottom.client)}, {_ci(bottom, fmt)}; the median client is at {fmt(float(t['estimate'].median()))}. "
-                f"{spread}.")
+        middle = fmt(float(t["estimate"].median()))
+        if not (above or below):
+            return (f"No client of the {len(t)} can be told apart from the middle client: the intervals overlap too "
+                    f"much. The figures run from {_ci(bottom, fmt)} at {name(bottom.client)} to {_ci(top, fmt)} at "
+                    f"{name(top.client)}; the median client is at {middle}.")
+        return (f"Highest at {name(top.client)}, {_ci(top, fmt)}; lowest at {name(bottom.client)}, {_ci(bottom, fmt)}; "
+                f"the median client is at {middle}. {above} of the {len(t)} clients stand above the middle client and "
+                f"{below} below it; the others cannot be told apart from it.")
 
     def headline(self) -> str:
         from . import report
@@ -370,7 +372,7 @@ class Portfolio(Result):
         if self.reason is not None:
             return report.Markdown(f"{len(self.clients)} engagements ({names}): {self.reason}.")
         return report.Markdown(f"{len(self.clients)} engagements compared ({names}). "
-                               + " ".join(f"{MEASURE_LABELS[m]}: {self.sentence(m, markdown=True)}" for m in self.measures))
+                               + " ".join(f"**{MEASURE_LABELS[m]}.** {self.sentence(m, markdown=True)}" for m in self.measures))
 
     def plot(self, ax: Any = None, *, measure: str = "connected_share", **kwargs: Any) -> Any:
         """Each client's estimate of ``measure`` with its 95% interval, largest first; dashed: the median client.
