@@ -410,8 +410,9 @@ its own report publishes them, each with its 95% confidence interval and n (cust
 largest figure, and tied clients share a rank. The percentile is the share of the other clients a client is above,
 ties counted half. Intervals overlap, so a rank is uncertain: "could be" gives the ranks its interval allows (only
 a client whose interval lies wholly above or below counts), and a client is said to be above or below the middle
-client only when even those ranks keep it there. These are associations measured in different businesses, not what
-connection causes; value columns, horizons and survey designs differ between clients.</p>"""
+client only when even those ranks keep it there. Each figure shows how connection goes with value, leaving or
+recommendation within one business; value columns, horizons and survey designs differ between clients, so a
+small difference between two clients means little.</p>"""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>cxlib portfolio: clients side by side</title>

@@ -324,6 +324,17 @@ def test_client_names_are_escaped_everywhere():
     assert "&lt;script&gt;" in p.headline()
 
 
+def test_page_words_make_no_causal_claim_and_use_no_jargon():
+    from wording import causal_phrases, jargon
+
+    page = render.portfolio_html(portfolio.compare(eight()), generated=GENERATED)
+    text = BeautifulSoup(page, "html.parser").get_text(" ")
+    assert causal_phrases(text) == []
+    assert jargon(text) == []
+    headline = portfolio.compare(eight()).headline()
+    assert causal_phrases(headline) == [] and jargon(headline, headline=True) == [], headline
+
+
 def test_the_index_links_to_the_portfolio():
     page = render.index_html([], generated=GENERATED)
     assert "<a href='portfolio.html'>" in page
