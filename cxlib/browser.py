@@ -423,7 +423,7 @@ _SHRINK = """(() => {
 })()"""
 
 # Each element wider than the printable width under the print style sheet (a table cut off at the page edge).
-_OVERFLOW = """(() => {
+_OVERFLOW = r"""(() => {
   const limit = document.documentElement.clientWidth + 1, out = [];
   for (const el of document.querySelectorAll('table, img, pre, svg, .jp-OutputArea-output, .jp-RenderedHTMLCommon')) {
     const r = el.getBoundingClientRect();
