@@ -81,7 +81,7 @@ def corpus_run(corpus_group, small_engagements, tmp_path_factory, request):
 
 
 QUICK_RESAMPLES = 100
-PAGES = {"00": "summary", "01": "value", "02": "drivers", "03": "attrition", "04": "programme"}
+PAGES = {"00": "summary", "01": "value", "02": "drivers", "03": "attrition", "04": "programme", "05": "tracker"}
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 

@@ -1,6 +1,6 @@
 """The notebooks are narrative plus calls (issue #15, docs/architecture.md): each is valid nbformat, committed
 without outputs or execution counts, opens with a code cell tagged `parameters`, asks for the `cxlib` kernel,
-and the five together hold at most 150 non-blank code lines outside their parameters cells."""
+and the six together hold at most 150 non-blank code lines outside their parameters cells."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,8 +22,8 @@ def _code_lines(nb: nbformat.NotebookNode) -> int:
                for line in cell.source.splitlines() if line.strip())
 
 
-def test_there_are_five_notebooks():
-    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04"]
+def test_there_are_six_notebooks():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -55,7 +55,7 @@ def test_asks_for_the_cxlib_kernel(path):
     assert spec.get("language") == "python"
 
 
-def test_the_five_hold_at_most_150_code_lines_outside_parameters():
+def test_the_six_hold_at_most_150_code_lines_outside_parameters():
     counts = {p.stem: _code_lines(_read(p)) for p in NOTEBOOKS}
     assert sum(counts.values()) <= CODE_LINE_BUDGET, f"{sum(counts.values())} code lines: {counts}"
 
@@ -63,7 +63,7 @@ def test_the_five_hold_at_most_150_code_lines_outside_parameters():
 @pytest.mark.slow
 def test_each_runs_in_place_from_the_notebooks_folder(tmp_path, slow):
     """Acceptance (#15): each notebook runs as it is, from `notebooks/`, with its default parameters and no
-    `cx run` before it (notebook 00 computes the analyses' figures itself). Quick form: 03; --slow: all five."""
+    `cx run` before it (notebook 00 computes the analyses' figures itself). Quick form: 03; --slow: all six."""
     import subprocess
     import sys
 

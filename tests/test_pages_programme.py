@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import cxlib as cx
+from cxlib import report
 from cxlib.pages import programme
 
 HOSTILE = "<img src=x> *x* <script>alert(1)</script>"
@@ -104,14 +105,14 @@ def test_names_from_the_data_are_escaped():
     assert "jo@example.com" not in " ".join(_texts(page))
     assert page.headline().startswith("### &lt;img src=x&gt; \\*x\\*")
     assert "&lt;img src=x&gt;" in page.scorecard_table().to_html()
-    assert page.results()["waves"]["after"] == HOSTILE  # data, not markup, in results.json
+    assert page.card.to_dict()["after"] == HOSTILE  # data, not markup, in the scorecard's dict
 
 
 def test_each_missing_input_gets_its_own_sentence():
     single = _page("single")
     assert "single wave, so there is no before/after comparison" in single.scorecard_chart()
     assert single.mix_table() == "Not available: the engagement has a single wave."
-    assert "waves" not in single.results() and "nps" in single.results()
+    assert set(single.results()) == {"nps"} and single.card.to_dict()["reason"] == "single_wave"
     no_att = _page("no-attrition")
     assert no_att.mix_table().startswith("Not available: the engagement does not define attrition data")
     assert "single wave" not in no_att.mix_table()
@@ -125,11 +126,11 @@ def test_each_missing_input_gets_its_own_sentence():
 def test_results_have_the_design_shapes():
     page = _page("plain")
     R = page.results()
-    assert set(R) == {"nps", "waves"}
+    assert set(R) == {"nps"}  # `waves` is the tracker's (notebook 05)
     for key, e in R["nps"].items():
         assert {"estimate", "ci_low", "ci_high", "n"} <= set(e) and "n_effective" in e, key
     assert R["nps"]["overall"]["n"] == _eng().sample.analysed  # overall NPS rests on every analysed respondent
-    w = R["waves"]
+    w = report.to_jsonable(page.card.to_dict())
     assert (w["before"], w["after"]) == ("pre", "post")
     for m in ("connected", "attrition", "advocacy", "nps", "value"):
         assert {"before", "after", "estimate", "ci_low", "ci_high", "n", "p_value", "p_adjusted", "n_before",
@@ -151,7 +152,7 @@ def test_attrition_by_wave_is_the_km_at_figure_page_03_states():
         d = f[f["wave"] == label]
         s, *_ = survival.km_at(d[att["duration"]].to_numpy(), d[att["event"]].to_numpy(), att["horizon"],
                                weights=d[eng.config["weight"]].to_numpy())
-        assert page.results()["waves"]["attrition"][key] == pytest.approx(1 - s, rel=1e-12)
+        assert page.card.to_dict()["attrition"][key] == pytest.approx(1 - s, rel=1e-12)
 
 
 def test_charts_are_figures_with_titles_stating_n():
@@ -165,7 +166,7 @@ def test_record_displays_each_key(monkeypatch):
     seen = []
     monkeypatch.setattr(programme.report, "record", lambda k, v: seen.append(k))
     _page("plain").record()
-    assert seen == ["nps", "waves"]
+    assert seen == ["nps"]
 
 
 def test_notebook_04_is_narrative_plus_calls():

@@ -12,6 +12,8 @@ module         notebook                        what it answers
 ``drivers``    02_driver_analysis              which elements go with connection
 ``attrition``  03_attrition_survival           how long each segment stays
 ``programme``  04_advocacy_programme           advocacy and the programme's change
+``tracker``    05_tracker                      every wave: what moved, what did not
+``cuts``       06_business_cuts                every headline by region, channel, unit: who lags
 =============  ==============================  ============================
 """
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["summary", "value", "drivers", "attrition", "programme", "common"]
+__all__ = ["summary", "value", "drivers", "attrition", "programme", "tracker", "cuts", "common"]
 
 
 def __getattr__(name: str) -> Any:

@@ -13,7 +13,7 @@ Examples
 >>> eng, _ = cx.synth.make_engagement("retailer", 600, seed=1)
 >>> page = build(eng, n_boot=50)
 >>> sorted(page.results())
-['nps', 'waves']
+['nps']
 >>> "Net Promoter Score is" in page.headline()
 True
 """
@@ -485,10 +485,9 @@ class ProgrammePage:
 
     # -- results.json -------------------------------------------------------------------------------------
     def results(self) -> dict[str, Any]:
-        """``nps``: ``{"overall": estimate, <segment>: estimate}`` (segments of at least min_cell); ``waves``:
-        ``{"before", "after", <metric>: {"before", "after", "estimate", "ci_low", "ci_high", "n", "p_value",
-        "p_adjusted", "n_before", "n_after"}}`` (+ ``n_effective`` with weights). Keys absent when not
-        available (no advocacy question, a single wave)."""
+        """``nps``: ``{"overall": estimate, <segment>: estimate}`` (segments of at least min_cell); absent
+        without an advocacy question. ``waves`` is the tracker's (notebook 05, :mod:`cxlib.pages.tracker`), which
+        carries this scorecard's shape too; ``self.card.to_dict()`` is the scorecard's own."""
         out: dict[str, Any] = {}
         if self.overall is not None:
             nps_out = {"overall": self.overall.estimate.to_dict()}
@@ -496,12 +495,10 @@ class ProgrammePage:
                 if r.n >= self.min_cell:
                     nps_out[str(g)] = r.estimate.to_dict()
             out["nps"] = {k: {f: v for f, v in e.items() if f not in ("method",)} for k, e in nps_out.items()}
-        if self.card.reason is None and self.card.metrics:
-            out["waves"] = self.card.to_dict()
         return report.to_jsonable(out)
 
     def record(self) -> None:
-        """Record ``nps`` and ``waves`` for ``results.json`` (shows nothing)."""
+        """Record ``nps`` for ``results.json`` (shows nothing)."""
         for key, value in self.results().items():
             report.record(key, value)
 

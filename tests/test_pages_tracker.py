@@ -1,0 +1,258 @@
+"""cxlib.pages.tracker (notebook 05): the words on synthetic engagements of two and three waves and of one —
+the changes said to hold are exactly the tracker's, CI and n given, no nan/None/inf, small groups suppressed (in
+the words and in results.json), no causal phrasing or unexplained jargon, one sentence when there is nothing to
+track; the notebook runs on three waves and on a single wave."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxlib as cx
+from cxlib import report, waves
+from cxlib.pages import tracker
+
+NOT_A_NUMBER = re.compile(r"(?<![\w.])(?:nan|NaN|-?inf|Infinity|None)(?![\w.])")
+FORBIDDEN = ("resp_weight", "analytics_consent", "tenure_days", "churned", "annual_spend", "cxlib", "first_to_last",
+             "wave_over_wave", "highly_satisfied")
+SECTIONS = ("headline", "levels_table", "changes_table", "trend_table", "within_segments", "drivers_text",
+            "drivers_table", "motivators_table", "limits", "methods")
+
+
+@functools.lru_cache(maxsize=1)
+def _eng():
+    eng, _ = cx.synth.make_engagement("retailer", 1500, seed=5)
+    return eng
+
+
+def _three_waves(survey: pd.DataFrame, customers: pd.DataFrame, seed: int = 0):
+    """The retailer's two waves made three: a random half of the ``post`` respondents relabelled ``mid`` (in
+    the survey and in the customers file alike), waves pre, mid, post."""
+    rng = np.random.default_rng(seed)
+    post = survey.index[survey["wave"] == "post"]
+    mid_ids = set(survey.loc[rng.choice(post, len(post) // 2, replace=False), "customer_id"])
+    survey, customers = survey.copy(), customers.copy()
+    survey.loc[survey["customer_id"].isin(mid_ids), "wave"] = "mid"
+    if "wave" in customers:
+        customers.loc[customers["customer_id"].isin(mid_ids), "wave"] = "mid"
+    return survey, customers
+
+
+def _variant(kind: str):
+    eng = _eng()
+    if kind == "three":
+        survey, customers = _three_waves(eng.survey, eng.customers)
+        return dataclasses.replace(eng, survey=survey, customers=customers,
+                                   config={**eng.config, "waves": ["pre", "mid", "post"]})
+    if kind == "single":
+        return dataclasses.replace(eng, config={k: v for k, v in eng.config.items() if k not in ("wave", "waves")})
+    if kind == "small":
+        return dataclasses.replace(eng, config={**eng.config, "privacy": {**eng.config["privacy"], "min_cell": 150}})
+    return eng
+
+
+@functools.lru_cache(maxsize=None)
+def _page(kind: str = "plain"):
+    return tracker.build(_variant(kind), n_boot=30, seed=0)
+
+
+def _as_text(out) -> str:
+    if hasattr(out, "data"):  # a Styler: its caption, columns and cells
+        data = out.data
+        return "\n".join([str(out.caption or ""), " | ".join(map(str, data.columns))]
+                         + [" | ".join(map(str, r)) for r in data.values.tolist()])
+    return str(out)
+
+
+def _texts(page) -> dict[str, str]:
+    return {name: _as_text(getattr(page, name)()) for name in SECTIONS}
+
+
+@pytest.mark.parametrize("kind", ["plain", "three"])
+def test_the_changes_said_to_hold_are_exactly_the_trackers(kind):
+    eng, page = _variant(kind), _page(kind)
+    tracked = waves.track(eng)
+    pd.testing.assert_frame_equal(page.tracked.table, tracked.table)
+    head = str(page.headline())
+    held = tracked.holds()
+    for r in held.itertuples():
+        assert f"from {r.from_wave} to {r.to_wave}" in head
+    k = len(tracked.table)
+    assert f"allowing for the {k} changes compared" in head or f"once the {k} changes compared are allowed for" in head
+    assert "95% CI" in head and "n=" in head and "not why" in head
+    table = page.changes_table().data
+    assert len(table) == k and (table["Holds"] == "yes").sum() == len(held)
+    if kind == "three":
+        assert set(table["Comparison"]) == {"wave over wave", "first to last"} and len(table) == 3 * len(page.metrics)
+        trend = page.trend_table().data
+        assert len(trend) == len(tracked.trend) and trend["Change per wave (95% CI)"].str.contains(r"\(").all()
+    else:
+        assert "needs three waves" in page.trend_table()
+
+
+def test_the_tracker_tracks_the_seven_measures_with_every_wave_in_the_levels_table():
+    page = _page("three")
+    assert page.metrics == list(waves.METRICS)
+    levels = page.levels_table().data
+    assert list(levels.columns) == ["Measure", "pre", "mid", "post"] and len(levels) == 7
+    assert levels[["pre", "mid", "post"]].apply(lambda c: c.str.contains(r"n=\d")).all().all()
+    assert levels["Measure"].tolist()[1] == "Highly satisfied share"
+
+
+@pytest.mark.parametrize("kind", ["plain", "three", "single", "small"])
+def test_the_words_are_honest_and_plain(kind):
+    from wording import causal_phrases, jargon
+
+    texts = _texts(_page(kind))
+    for name, text in texts.items():
+        assert not NOT_A_NUMBER.search(text), (kind, name, text)
+        assert not causal_phrases(text), (kind, name, causal_phrases(text))
+        assert not jargon(text), (kind, name, jargon(text))
+        assert not any(f in text for f in FORBIDDEN), (kind, name, [f for f in FORBIDDEN if f in text])
+        assert "significan" not in text.lower()
+    assert not jargon(texts["headline"].split("\n", 1)[-1], headline=True)
+    if kind != "single":
+        assert "(00_executive_summary.html#glossary)" in texts["methods"]
+
+
+def test_a_single_wave_or_no_wave_column_says_in_one_sentence_there_is_nothing_to_track():
+    page = _page("single")
+    head = str(page.headline()).split("\n\n")
+    assert head[1:] == ["There is nothing to track: this engagement has a single wave."]
+    assert all(getattr(page, s)() == "" for s in SECTIONS if s not in ("headline", "methods"))
+    assert page.trend_charts() == [] and page.results() == {}
+    listed = dataclasses.replace(_eng(), config={**_eng().config, "waves": ["pre"]})
+    assert str(tracker.build(listed, n_boot=0).headline()).endswith("this engagement has a single wave.")
+
+
+def test_small_groups_are_suppressed_in_words_charts_and_results():
+    eng, page = _variant("small"), _page("small")  # min_cell 150: the multiplier's segments are smaller in a wave
+    f = eng.frame()
+    expected = {("multiplier", str(w)) for w in ("pre", "post")
+                if min(int(((f["wave"] == w) & (f["segment"] == s)).sum()) for s in cx.segments.SEGMENTS[:2]) < 150}
+    assert expected and page.suppressed == frozenset(expected)
+    levels = page.levels_table().data.set_index("Measure")
+    mult = levels[levels.index.str.startswith("Value multiplier")].iloc[0]
+    for w in ("pre", "post"):
+        assert mult[w].startswith("suppressed (fewer than 150 customers)") == (("multiplier", w) in expected)
+    changes = page.changes_table().data
+    rows = changes[changes["Measure"].str.startswith("Value multiplier")]
+    assert (rows["Change (95% CI)"] == "suppressed (fewer than 150 customers)").all() and (rows["n"] == "–").all()
+    R = page.results()["waves"]
+    for e in R["levels"]:
+        assert (e["estimate"] is None) == ((e["metric"], e["wave"]) in expected), e
+        if e["estimate"] is None:
+            assert e["note"] == "suppressed: fewer than 150 customers"
+    assert R["multiplier"]["estimate"] is None and R["multiplier"]["p_adjusted"] is None
+    assert all(c["estimate"] is None for c in R["changes"] if c["metric"] == "multiplier")
+    assert all(c["estimate"] is not None for c in R["changes"] if c["metric"] != "multiplier")
+    charts = page.trend_charts()
+    alt = charts[-1].alt if hasattr(charts[-1], "alt") else str(charts[-1])
+    assert "fewer than 150 customers" in alt
+    assert "fewer than 150 customers" in str(page.headline())
+
+
+def test_results_are_the_trackers_dict_with_the_scorecards_shape_on_two_waves():
+    eng, page = _eng(), _page("plain")
+    R = page.results()
+    assert set(R) == {"waves"}
+    w = R["waves"]
+    assert w == report.to_jsonable(waves.track(eng).to_dict())  # nothing suppressed at min_cell 30
+    card = waves.compare_waves(eng).to_dict()  # the before/after scorecard: the same figures on two waves
+    for m in waves.SCORECARD:
+        for key in ("before", "after", "estimate", "ci_low", "ci_high", "n", "p_value", "n_before", "n_after"):
+            assert w[m][key] == pytest.approx(card[m][key], rel=1e-12), (m, key)
+    assert (w["before"], w["after"]) == ("pre", "post")
+    for change in w["changes"]:
+        assert {"metric", "from", "to", "estimate", "ci_low", "ci_high", "n", "p_value", "p_adjusted"} <= set(change)
+    assert {lv["metric"] for lv in w["levels"]} == set(waves.METRICS)
+
+
+def test_record_writes_waves_and_the_programme_page_no_longer_does(monkeypatch):
+    from cxlib.pages import programme
+
+    seen = []
+    monkeypatch.setattr(tracker.report, "record", lambda k, v: seen.append(k))
+    _page("plain").record()
+    assert seen == ["waves"]
+    assert "waves" not in programme.build(_eng(), n_boot=0).results()
+
+
+def test_trend_charts_are_house_charts_titled_with_their_finding_and_n():
+    from chartlint import problems
+
+    page = _page("three")
+    charts = page.trend_charts()
+    assert len(charts) == len(page.metrics)
+    for chart in charts:
+        assert not problems(chart), problems(chart)
+        assert "n=" in chart.figure.axes[0].get_title(loc="left") or "n=" in chart.figure.axes[0].get_title()
+
+
+def test_drivers_and_motivators_across_waves_are_compared_or_say_why():
+    page = _page("three")
+    assert page.drivers is not None and len(page.drivers.table) == 2
+    text = str(page.drivers_text())
+    assert "rank correlation" in text and "95% CI" in text and "elements)" in text
+    claimed = page.drivers.shifted()
+    assert (f"{len(claimed)} element" in text) if claimed else ("none is claimed" in text or "No element" in text)
+    assert page.motivators is not None and set(page.motivators["from_wave"]) == {"pre", "mid"}
+    tiny = tracker.build(dataclasses.replace(_variant("three"), config={**_variant("three").config,
+                                                                           "privacy": {"min_cell": 200,
+                                                                                       "consent": "analytics_consent"}}),
+                         n_boot=0)
+    assert tiny.drivers is None and "at least 1,000 needed" in str(tiny.drivers_text())
+    assert "not compared across waves" in str(tiny.motivators_table())
+
+
+def test_build_checks_its_arguments():
+    with pytest.raises(cx.ArgumentError, match="n_boot"):
+        tracker.build(_eng(), n_boot=1)
+    with pytest.raises(cx.ArgumentError, match="seed"):
+        tracker.build(_eng(), seed=-1)
+
+
+def test_notebook_05_runs_on_three_waves_and_on_a_single_wave(tmp_path):
+    """The notebook as ``cx run`` executes it (papermill, the cxlib kernel): on a three-wave engagement it
+    shows the trend charts and records ``waves``; without a wave column it says there is nothing to track."""
+    import nbformat
+    import papermill as pm
+    import yaml
+
+    from cxlib import batch
+
+    nb = batch.NOTEBOOKS_DIR / "05_tracker.ipynb"
+    three = tmp_path / "three"
+    cx.synth.make_engagement("retailer", n_customers=900, seed=9, path=three)
+    survey, customers = _three_waves(pd.read_csv(three / "survey.csv", dtype=str, keep_default_na=False),
+                                     pd.read_csv(three / "customers.csv", dtype=str, keep_default_na=False))
+    survey.to_csv(three / "survey.csv", index=False)
+    customers.to_csv(three / "customers.csv", index=False)
+    cfg = yaml.safe_load((three / "engagement.yaml").read_text())
+    (three / "engagement.yaml").write_text(yaml.safe_dump({**cfg, "waves": ["pre", "mid", "post"]}, sort_keys=False))
+    single = tmp_path / "single"
+    cx.synth.make_engagement("retailer", n_customers=300, seed=9, path=single)
+    for name in ("survey.csv", "customers.csv"):  # no wave column at all
+        table = pd.read_csv(single / name, dtype=str, keep_default_na=False)
+        table.drop(columns="wave").to_csv(single / name, index=False)
+    (single / "engagement.yaml").write_text(yaml.safe_dump({k: v for k, v in cfg.items() if k not in ("wave", "waves")},
+                                                           sort_keys=False))
+    for folder in (three, single):
+        executed = tmp_path / f"{folder.name}.ipynb"
+        pm.execute_notebook(str(nb), str(executed), parameters={"engagement": str(folder), "n_boot": 20},
+                            kernel_name=batch._kernel_name(), progress_bar=False, cwd=str(nb.parent))
+        out = nbformat.read(str(executed), as_version=4)
+        outputs = [o for c in out.cells if c.cell_type == "code" for o in c.outputs]
+        assert not [o for o in outputs if o.output_type == "error"]
+        text = " ".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+        images = [o for o in outputs if "image/png" in o.get("data", {})]
+        recorded = [o for o in outputs if report.MIME_TYPE in o.get("data", {})]
+        if folder is three:
+            assert len(images) == 7 and "the tracker" in text and len(recorded) == 1
+        else:
+            assert "There is nothing to track: this engagement has a single wave." in text
+            assert not images and not recorded
