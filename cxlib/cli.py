@@ -77,7 +77,7 @@ def init(dest: Path, survey: Path, customers: Path, client: str | None, qsf: Pat
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["retailer", "brokerage"]))
+@click.argument("kind", type=click.Choice(["retailer", "brokerage", "tracker"]))  # synth.KINDS (not imported here: slow)
 @click.argument("dest", type=click.Path(path_type=Path))
 @click.option("--customers", "n_customers", default=5000, show_default=True, type=click.IntRange(min=50))
 @click.option("--seed", default=0, show_default=True, type=int)

@@ -1,7 +1,8 @@
 """Synthetic engagements with a planted truth, for tests, benchmarks and demos.
 
-``make_engagement(kind, n_customers, seed, path)`` draws a realistic retailer or brokerage engagement and
-returns it validated, with ``truth``: the answers the analyses must recover. Same seed, same bytes.
+``make_engagement(kind, n_customers, seed, path)`` draws a realistic retailer or brokerage engagement, or a
+tracker (a retail-like client measured in six quarterly waves), and returns it validated, with ``truth``: the
+answers the analyses must recover. Same seed, same bytes.
 
 The generative model (per respondent)
 -------------------------------------
@@ -42,6 +43,30 @@ The generative model (per respondent)
   engagement rakes to those three columns (``weighting:``); ``truth["response"]`` holds the planted share
   of fully connected customers in the customer base.
 
+The tracker (``kind="tracker"``)
+--------------------------------
+The retailer's elements, motivators, value, attrition and contacts (no given weights, element loadings 0.3,
+0.12), measured in six quarterly waves ``2025Q1`` … ``2026Q2`` with the same number of respondents in each
+(survey dates mid-quarter, data cut 2027-06-30), and four plants:
+
+- **A step at wave 4.** The waves form two phases, waves 1–3 and 4–6; the connection shift and the baseline
+  hazard are calibrated per phase, not per wave, so every wave of a phase has the same population truth: 20%
+  fully connected before, 30% from ``2025Q4`` on (12-month attrition 30% → 27%). The change from wave 3 to
+  wave 4 (and first to last) is real; every other consecutive change is exactly zero.
+- **A flat metric.** Likelihood to recommend follows each respondent's latent connection but not the waves'
+  shift, with one intercept for all waves (calibrated to 26% promoters): its distribution, so NPS and the
+  promoter share, is identical in every wave by construction (``truth["waves"]`` holds one value for all).
+- **A lagging region.** ``C`` is 0.45 standard deviations lower in the North in every wave (so are its
+  connection, satisfaction and NPS; its attrition is higher); the other three regions are alike. A customers
+  ``channel`` column (store 50%, online 30%, app 20%, drawn from a generator of its own) has no planted
+  difference. engagement.yaml lists ``cuts: [region, channel]``.
+- **Drivers that shift.** From wave 4 on, two key drivers (``Fast refunds``, ``Easy online checkout``) lose
+  their effect (they become overrated: customers still call them important) and one overrated element
+  (``Loyalty offers that fit me``, of a stage without other drivers) gains a key driver's; the drivers' part of ``C`` is rescaled in each phase so it
+  explains the same 60%. Stated importance does not change. Only key driver ↔ overrated moves are planted:
+  a hidden driver that lost its effect would become *secondary*, a quadrant the classification never tests,
+  so its move could never be claimed.
+
 Truths that emerge from the model (shares, multipliers, attrition, advocacy) are population quantities:
 expectations over a 400,000-respondent draw of the same generator (fixed seed, cached per kind in memory
 and on disk: ``$CXLIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/cxlib`` or ``~/.cache/cxlib``; set it empty to not
@@ -59,6 +84,13 @@ value}} for ``connected``, ``attrition``, ``advocacy`` (promoter share) and ``np
 ``consent_share``; with ``response=``, ``response`` {rate, responded, population_connected (the share of
 fully connected customers among all ``n_customers`` customers with a segment, had they answered),
 respondent_connected, margins}.
+
+A tracker also has ``step`` {metric, from_wave, to_wave, before, after}; ``flat_metric`` (``"nps"``) and
+``flat_metrics`` (NPS and the promoter share); ``cuts``; ``channels`` {channel: share}; ``lagging`` {cut,
+group}; ``by_region`` {metric: {region: value}} for ``connected`` and ``nps``; ``shifted_elements``;
+``shift_waves`` (the last wave before the shift and the first after); ``shifts`` {element: quadrant_before,
+quadrant_after, effect_before, effect_after}; ``drivers_by_wave`` {wave: key_drivers, hidden_drivers,
+overrated}. Its top-level quadrants and ``element_effects`` are the latest wave's.
 """
 from __future__ import annotations
 
@@ -212,17 +244,26 @@ class Spec:
     hidden_drivers: tuple[str, ...]
     overrated: tuple[str, ...]
     top_motivators: tuple[str, ...]
-    waves: tuple[str, str]
-    connected: tuple[float, float]
-    attrition_target: tuple[float, float]
-    advocacy: tuple[float, float]
+    waves: tuple[str, ...]
+    connected: tuple[float, ...]  # per wave: planted fully connected share
+    attrition_target: tuple[float, ...]  # per wave: planted 12-month attrition
+    advocacy: tuple[float, ...]  # per wave: planted promoter share
     value_columns: tuple[str, str]
     value_multiplier: float
     binary_rate_ratio: float | None
     weighted: bool
-    survey_dates: tuple[str, str]
+    survey_dates: tuple[str, ...]  # per wave
     data_cut: str
     loadings: tuple[float, float] = (0.4, 0.25)  # general and journey-stage factor loadings of elements
+    design_seed: int = 11  # seed of the elements' stated-importance means (a fixed, seed-independent design)
+    # The tracker's plants (the defaults leave the two-wave kinds exactly as they were):
+    phases: tuple[int, ...] | None = None  # wave -> calibration phase (waves of a phase share their truth)
+    flat_advocacy: bool = False  # likelihood to recommend the same in every wave (not moved by the waves' shift)
+    region_effect: tuple[float, ...] | None = None  # shift of the latent connection per region (REGIONS order)
+    shifted: tuple[str, ...] = ()  # from wave `shift_from` on: key drivers lose their effect, overrated gain one
+    shift_from: int | None = None  # index of the first wave with the shifted effects
+    channels: tuple[tuple[str, float], ...] = ()  # a customers `channel` column: (name, share), no planted effect
+    cuts: tuple[str, ...] = ()  # engagement.yaml's business cuts
 
 
 SPECS = {
@@ -236,7 +277,7 @@ SPECS = {
         top_motivators=("feel a sense of belonging", "enjoy a sense of well-being", "feel a sense of freedom"),
         waves=("pre", "post"), connected=(0.21, 0.26), attrition_target=(0.37, 0.33), advocacy=(0.24, 0.30),
         value_columns=("annual_spend", "visits"), value_multiplier=2.0, binary_rate_ratio=None, weighted=True,
-        survey_dates=("2024-03-01", "2025-03-01"), data_cut="2026-06-30",
+        survey_dates=("2024-03-01", "2025-03-01"), data_cut="2026-06-30", design_seed=7,
     ),
     "brokerage": Spec(
         kind="brokerage", client="Demo Brokerage", id_prefix="B", stages=BROKERAGE_STAGES,
@@ -251,6 +292,23 @@ SPECS = {
         value_columns=("annual_revenue", "consolidated_assets"), value_multiplier=1.8, binary_rate_ratio=6.0,
         weighted=False, survey_dates=("2025-02-01", "2026-02-01"), data_cut="2027-04-30",
         loadings=(0.3, 0.12),
+    ),
+    "tracker": Spec(
+        kind="tracker", client="Demo Tracker", id_prefix="T", stages=RETAILER_STAGES,
+        key_drivers=("Knowledgeable staff advice", "Fast refunds", "Delivery on the promised day",
+                     "Welcoming store atmosphere", "Easy online checkout"),
+        hidden_drivers=("Staff remember me", "Handwritten note in the parcel", "Community events in store",
+                        "Personal thank-you at the till"),
+        overrated=("Free parking", "Price match promise", "Free delivery threshold", "Loyalty offers that fit me"),
+        top_motivators=("feel a sense of belonging", "enjoy a sense of well-being", "feel a sense of freedom"),
+        waves=("2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2"),
+        connected=(0.20, 0.20, 0.20, 0.30, 0.30, 0.30), attrition_target=(0.30, 0.30, 0.30, 0.27, 0.27, 0.27),
+        advocacy=(0.26,) * 6, value_columns=("annual_spend", "visits"), value_multiplier=2.0,
+        binary_rate_ratio=None, weighted=False,
+        survey_dates=("2025-02-15", "2025-05-15", "2025-08-15", "2025-11-15", "2026-02-15", "2026-05-15"),
+        data_cut="2027-06-30", loadings=(0.3, 0.12), design_seed=19, phases=(0, 0, 0, 1, 1, 1), flat_advocacy=True,
+        region_effect=(-0.45, 0.0, 0.0, 0.0), shifted=("Fast refunds", "Easy online checkout", "Loyalty offers that fit me"),
+        shift_from=3, channels=(("store", 0.5), ("online", 0.3), ("app", 0.2)), cuts=("region", "channel"),
     ),
 }
 KINDS = tuple(SPECS)
@@ -267,17 +325,29 @@ def _slug(name: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_").replace("__", "_")
 
 
+def _late(spec: Spec) -> Spec:
+    """The spec as it is from wave ``shift_from`` on: each shifted key driver loses its effect (it is overrated:
+    customers still call it important) and each shifted overrated element gains a key driver's. Stated
+    importance is unchanged (the same groups draw the same means)."""
+    gone = [e for e in spec.key_drivers if e in spec.shifted]
+    new = [e for e in spec.overrated if e in spec.shifted]
+    return replace(spec, key_drivers=tuple(e for e in spec.key_drivers if e not in gone) + tuple(new),
+                   overrated=tuple(e for e in spec.overrated if e not in new) + tuple(gone), shifted=(), shift_from=None)
+
+
 def _elements(spec: Spec) -> pd.DataFrame:
     rows = [{"element": name, "stage": stage, "dimension": dim} for stage, items in spec.stages.items()
             for name, dim in items]
     el = pd.DataFrame(rows)
     drivers = set(spec.key_drivers) | set(spec.hidden_drivers)
-    missing = (drivers | set(spec.overrated)) - set(el["element"])
+    missing = (drivers | set(spec.overrated) | set(spec.shifted)) - set(el["element"])
     if missing:
         raise ValueError(f"synth spec {spec.kind}: planted elements {sorted(missing)} are not in its element list")
+    if not set(spec.shifted) <= set(spec.key_drivers) | set(spec.overrated):
+        raise ValueError(f"synth spec {spec.kind}: only key drivers and overrated elements can shift")
     # Planted effects: a fixed, seed-independent pattern so the truth does not move with the seed.
     el["beta"] = [0.0 if e not in drivers else (1.0 if e in spec.key_drivers else 0.9) for e in el["element"]]
-    design = np.random.default_rng(7 if spec.kind == "retailer" else 11)
+    design = np.random.default_rng(spec.design_seed)
     stated = []
     for e in el["element"]:
         if e in spec.key_drivers or e in spec.overrated:
@@ -289,6 +359,11 @@ def _elements(spec: Spec) -> pd.DataFrame:
             # high ones are overrated too (important to customers, no effect on connection).
             stated.append(design.uniform(3.7, 4.4) if design.random() < 0.1 else design.uniform(1.7, 2.4))
     el["stated_mean"] = stated
+    if spec.shifted:
+        late = _elements(_late(spec))
+        if not np.array_equal(late["stated_mean"].to_numpy(), el["stated_mean"].to_numpy()):
+            raise RuntimeError(f"synth {spec.kind}: the shifted elements' stated importance would change")
+        el["beta_after"] = late["beta"].to_numpy()  # the effects from wave shift_from on
     return el
 
 
@@ -315,7 +390,9 @@ class _Draw:
 
 def _latents(spec: Spec, el: pd.DataFrame, n: int, rng: np.random.Generator) -> _Draw:
     p = len(el)
-    wave = (rng.random(n) < 0.5).astype(int)
+    k = len(spec.waves)
+    # Two waves: each respondent's at random; more (a tracker): the same number in every wave, as quotas give.
+    wave = (rng.random(n) < 0.5).astype(int) if k == 2 else rng.permutation(n) % k
     if spec.weighted:
         q = np.array([0.45, 0.35, 0.20])
         age = rng.choice(3, size=n, p=q)
@@ -332,7 +409,13 @@ def _latents(spec: Spec, el: pd.DataFrame, n: int, rng: np.random.Generator) -> 
     beta = el["beta"].to_numpy()
     corr = g**2 + st**2 * (stage_codes[:, None] == stage_codes[None, :]) + (1 - g**2 - st**2) * np.eye(p)
     scale = np.sqrt(beta @ corr @ beta)
-    C = np.sqrt(0.6) * (E @ beta) / scale + np.sqrt(0.4) * rng.standard_normal(n) + np.array([-0.1, 0.0, 0.1])[age]
+    drive = np.sqrt(0.6) * (E @ beta) / scale
+    if "beta_after" in el:  # the drivers shift: from wave shift_from on, the late effects (the same 60% share)
+        after = el["beta_after"].to_numpy()
+        drive = np.where(wave >= spec.shift_from, np.sqrt(0.6) * (E @ after) / np.sqrt(after @ corr @ after), drive)
+    C = drive + np.sqrt(0.4) * rng.standard_normal(n) + np.array([-0.1, 0.0, 0.1])[age]
+    if spec.region_effect is not None:
+        C = C + np.asarray(spec.region_effect, dtype=float)[region]
     u = rng.standard_normal((n, 10))
     return _Draw(wave=wave, age=age, region=region, weight=weight, E=E, C=C, u=u,
                  item_noise=rng.standard_normal((n, 30)), sat_noise=rng.standard_normal(n),
@@ -513,34 +596,44 @@ def _calibrate(kind: str) -> dict[str, Any]:
         m = np.ones(len(x), bool) if mask is None else mask
         return float(np.average(x[m], weights=pop_w[m]))
 
-    shift = np.zeros(2)
-    for w in (0, 1):
-        def fc_gap(s, w=w):
+    # Waves of one phase share their calibrated constants (and so their truth); without phases each wave is
+    # its own. Advocacy in a tracker is flat: one phase of every wave, not moved by the waves' shift.
+    k = len(spec.waves)
+    phase = np.asarray(spec.phases if spec.phases is not None else range(k))
+    groups = [np.flatnonzero(phase == p) for p in range(int(phase.max()) + 1)]
+    adv_groups = [np.arange(k)] if spec.flat_advocacy else groups
+    shift = np.zeros(k)
+    for ws in groups:
+        def fc_gap(s, ws=ws):
             trial = shift.copy()
-            trial[w] = s
+            trial[ws] = s
             seg = _segments(_items(d, trial), _satisfaction(d, trial))
-            inw = (d.wave == w) & pd.notna(seg)
-            return wmean((seg == "fully connected").astype(float), inw) - spec.connected[w]
-        shift[w] = brentq(fc_gap, -1.5, 1.5, xtol=1e-4)
+            inw = np.isin(d.wave, ws) & pd.notna(seg)
+            return wmean((seg == "fully connected").astype(float), inw) - spec.connected[ws[0]]
+        shift[ws] = brentq(fc_gap, -1.5, 1.5, xtol=1e-4)
     items, sat = _items(d, shift), _satisfaction(d, shift)
     seg = _segments(items, sat)
     has = pd.notna(seg)
     shares = {s: wmean((seg == s).astype(float), has) for s in segments.SEGMENTS}
 
-    intercept = np.zeros(2)
-    for w in (0, 1):
-        def promo_gap(a, w=w):
+    ltr_shift = np.zeros(k) if spec.flat_advocacy else shift
+    intercept = np.zeros(k)
+    for ws in adv_groups:
+        def promo_gap(a, ws=ws):
             trial = intercept.copy()
-            trial[w] = a
-            return wmean((_ltr(d, shift, trial) >= 9).astype(float), d.wave == w) - spec.advocacy[w]
-        intercept[w] = brentq(promo_gap, 0, 12, xtol=1e-4)
-    ltr = _ltr(d, shift, intercept)
+            trial[ws] = a
+            return wmean((_ltr(d, ltr_shift, trial) >= 9).astype(float), np.isin(d.wave, ws)) - spec.advocacy[ws[0]]
+        intercept[ws] = brentq(promo_gap, 0, 12, xtol=1e-4)
+    ltr = _ltr(d, ltr_shift, intercept)
+    group_of = {w: g for g in groups for w in g}
+    adv_group_of = {w: g for g in adv_groups for w in g}
     waves_truth: dict[str, dict[str, float]] = {"connected": {}, "attrition": {}, "advocacy": {}, "nps": {}}
     for w, name in enumerate(spec.waves):
-        inw = d.wave == w
+        inw, inw_adv = np.isin(d.wave, group_of[w]), np.isin(d.wave, adv_group_of[w])
         waves_truth["connected"][name] = wmean((seg == "fully connected").astype(float), inw & has)
-        waves_truth["advocacy"][name] = wmean((ltr >= 9).astype(float), inw)
-        waves_truth["nps"][name] = 100 * (wmean((ltr >= 9).astype(float), inw) - wmean((ltr <= 6).astype(float), inw))
+        waves_truth["advocacy"][name] = wmean((ltr >= 9).astype(float), inw_adv)
+        waves_truth["nps"][name] = 100 * (wmean((ltr >= 9).astype(float), inw_adv)
+                                          - wmean((ltr <= 6).astype(float), inw_adv))
 
     # Value: calibrate the fully-connected effect so the population mean ratio hits the planted multiplier.
     base = _log_value_base(spec, d, seg)
@@ -566,19 +659,27 @@ def _calibrate(kind: str) -> dict[str, Any]:
     # Attrition: calibrate the baseline hazard of each wave to its 12-month target.
     _, _, _, score = _contacts(d, rng)
     lh = _log_hazard(d, seg, score)
-    lam0 = np.zeros(2)
-    for w in (0, 1):
-        inw = d.wave == w
-        lam0[w] = np.exp(brentq(lambda a: wmean(1 - np.exp(-np.exp(a + lh) * 365), inw) - spec.attrition_target[w],
-                                -15, 0, xtol=1e-8))
-        waves_truth["attrition"][spec.waves[w]] = wmean(1 - np.exp(-lam0[d.wave] * np.exp(lh) * 365), inw)
+    lam0 = np.zeros(k)
+    for ws in groups:
+        inw = np.isin(d.wave, ws)
+        lam0[ws] = np.exp(brentq(lambda a: wmean(1 - np.exp(-np.exp(a + lh) * 365), inw)
+                                 - spec.attrition_target[ws[0]], -15, 0, xtol=1e-8))
+    for w, name in enumerate(spec.waves):
+        waves_truth["attrition"][name] = wmean(1 - np.exp(-lam0[d.wave] * np.exp(lh) * 365), np.isin(d.wave, group_of[w]))
     att_by_seg = {s: wmean(1 - np.exp(-lam0[d.wave] * np.exp(lh) * 365), seg == s) for s in segments.SEGMENTS}
 
     stated = {e: float((np.clip(np.round(m + 0.9 * rng.standard_normal(200_000)), 1, 5).mean() - 1) / 4 * 100)
               for e, m in zip(el["element"], el["stated_mean"])}
-    return {"shift": shift, "intercept": intercept, "b_value": b_value, "b_binary": b_binary, "lam0": lam0,
-            "segment_shares": shares, "multipliers": multipliers, "waves": waves_truth, "attrition": att_by_seg,
-            "stated": stated}
+    out = {"shift": shift, "intercept": intercept, "b_value": b_value, "b_binary": b_binary, "lam0": lam0,
+           "segment_shares": shares, "multipliers": multipliers, "waves": waves_truth, "attrition": att_by_seg,
+           "stated": stated}
+    if spec.region_effect is not None:  # the regions' population figures (every wave: the lag is the same in each)
+        out["by_region"] = {
+            "connected": {r: wmean((seg == "fully connected").astype(float), has & (d.region == i))
+                          for i, r in enumerate(REGIONS)},
+            "nps": {r: 100 * (wmean((ltr >= 9).astype(float), d.region == i) - wmean((ltr <= 6).astype(float), d.region == i))
+                    for i, r in enumerate(REGIONS)}}
+    return out
 
 
 def _verbatims(seg: np.ndarray, rng: np.random.Generator, n: int) -> list[str]:
@@ -635,7 +736,7 @@ def _draw_sample(spec: Spec, n: int, seed: int,
     shift, intercept = pop["shift"], pop["intercept"]
     items, sat = _items(d, shift), _satisfaction(d, shift)
     seg = _segments(items, sat)
-    ltr = _ltr(d, shift, intercept)
+    ltr = _ltr(d, np.zeros_like(shift) if spec.flat_advocacy else shift, intercept)
     ids = np.array([f"{spec.id_prefix}{i:06d}" for i in rng.permutation(n) + 1])
     wave = np.array(spec.waves)[d.wave]
 
@@ -700,6 +801,10 @@ def _draw_sample(spec: Spec, n: int, seed: int,
         spec.value_columns[0]: value1, spec.value_columns[1]: value2,
         "tenure_days": duration, "churned": churned, "analytics_consent": rng.random(n) >= 0.05,
     })
+    if spec.channels:  # a business cut with no planted difference, from a generator of its own
+        names, p = zip(*spec.channels)
+        customers.insert(3, "channel", np.array(names)[np.random.default_rng([seed, 20_260_019]).choice(
+            len(names), size=n, p=np.array(p) / sum(p))])
     stamp = start[owner] - pd.to_timedelta(np.round(ages * 24 * 60), unit="min")
     channels = np.array(["store", "web", "app", "phone", "chat"])
     stages = np.array(list(spec.stages))
@@ -736,6 +841,8 @@ def _config(spec: Spec, response: float | None = None) -> dict[str, Any]:
         "advocacy": {"column": "ltr"}, "privacy": {"min_cell": 30, "consent": "analytics_consent"},
         "covariates": ["region", "age_band"],
     }
+    if spec.cuts:
+        cfg["cuts"] = list(spec.cuts)
     if spec.weighted:
         cfg["weight"] = "resp_weight"
     if response is not None:
@@ -753,14 +860,17 @@ VALUE_LABELS = {"annual_spend": ("Annual spend", "EUR"), "visits": ("Visits", "v
 
 
 def _truth(spec: Spec, pop: dict[str, Any], n: int, seed: int) -> dict[str, Any]:
-    el = _elements(spec)
-    return {
+    # With shifted drivers the quadrants and effects are those of the latest wave (the client as it is now);
+    # the earlier ones are in drivers_by_wave and shifts.
+    now = _late(spec) if spec.shifted else spec
+    el = _elements(now)
+    truth = {
         "kind": spec.kind, "seed": seed, "n_customers": n,
         "segment_shares": pop["segment_shares"],
         "value_multiplier": pop["multipliers"][spec.value_columns[0]],
         "value_multipliers": pop["multipliers"],
         "top_motivators": list(spec.top_motivators),
-        **_quadrant_truth(spec, el, pop["stated"]),
+        **_quadrant_truth(now, el, pop["stated"]),
         "element_effects": dict(zip(el["element"], el["beta"].astype(float))),
         "stated_importance": pop["stated"],
         "quadrant_rule": "derived high: share of R² above 100/p; stated high: above the mean over elements",
@@ -771,6 +881,46 @@ def _truth(spec: Spec, pop: dict[str, Any], n: int, seed: int) -> dict[str, Any]
         "waves": pop["waves"],
         "consent_share": 0.95,
     }
+    if len(spec.waves) > 2:
+        truth.update(_tracker_truth(spec, pop))
+    return truth
+
+
+def _tracker_truth(spec: Spec, pop: dict[str, Any]) -> dict[str, Any]:
+    """What a tracker plants: the step, the flat metric, the lagging region, the drivers that shift."""
+    waves = list(spec.waves)
+    phase = list(spec.phases) if spec.phases is not None else list(range(len(waves)))
+    at = next(i for i in range(1, len(waves)) if phase[i] != phase[i - 1])  # the first wave of the programme
+    before, after = waves[at - 1], waves[at]
+    out: dict[str, Any] = {
+        "step": {"metric": "connected", "from_wave": before, "to_wave": after,
+                 "before": pop["waves"]["connected"][before], "after": pop["waves"]["connected"][after]},
+        "flat_metric": "nps", "flat_metrics": ["advocacy", "nps"] if spec.flat_advocacy else [],
+        "cuts": list(spec.cuts), "channels": {c: float(p) for c, p in spec.channels},
+    }
+    if spec.region_effect is not None:
+        out["lagging"] = {"cut": "region", "group": REGIONS[int(np.argmin(spec.region_effect))]}
+        out["by_region"] = pop["by_region"]
+    if spec.shifted:
+        early, late = _elements(spec), _elements(_late(spec))
+        q_early = _quadrant_truth(spec, early, pop["stated"])
+        q_late = _quadrant_truth(_late(spec), late, pop["stated"])
+
+        def quadrant(q: dict[str, list[str]], e: str) -> str:
+            return next(name for key, name in (("key_drivers", "key driver"), ("hidden_drivers", "hidden driver"),
+                                               ("overrated", "overrated"), ("secondary", "secondary")) if e in q[key])
+
+        shift_wave = waves[spec.shift_from]
+        effect_before = dict(zip(early["element"], early["beta"].astype(float)))
+        effect_after = dict(zip(late["element"], late["beta"].astype(float)))
+        out["shifted_elements"] = list(spec.shifted)
+        out["shift_waves"] = [waves[spec.shift_from - 1], shift_wave]
+        out["shifts"] = {e: {"quadrant_before": quadrant(q_early, e), "quadrant_after": quadrant(q_late, e),
+                             "effect_before": effect_before[e], "effect_after": effect_after[e]} for e in spec.shifted}
+        out["drivers_by_wave"] = {w: {key: list((q_late if i >= spec.shift_from else q_early)[key])
+                                      for key in ("key_drivers", "hidden_drivers", "overrated")}
+                                  for i, w in enumerate(waves)}
+    return out
 
 
 def _quadrant_truth(spec: Spec, el: pd.DataFrame, stated: dict[str, float]) -> dict[str, list[str]]:
@@ -806,10 +956,12 @@ def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int =
 
     Parameters
     ----------
-    kind : {"retailer", "brokerage"}
+    kind : {"retailer", "brokerage", "tracker"}
         Retailer: ~60 elements over five journey stages, weights, pre/post waves 21%→26% connected,
         37%→33% 12-month attrition, 24%→30% promoters. Brokerage: 100 elements, a 0/1 consolidated-assets
-        outcome ~6× likelier among the connected, waves 2025/2026 with small changes.
+        outcome ~6× likelier among the connected, waves 2025/2026 with small changes. Tracker: the retailer's
+        elements in six quarterly waves, a step in the connected share at wave 4 (20% → 30%), a flat NPS, a
+        lagging region (North) and three elements that change quadrant at wave 4 (module docstring).
     n_customers : int
         Respondents (each is also a customer row); with ``response``, customers (the whole customer base).
     seed : int
@@ -837,6 +989,11 @@ def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int =
     (600, True, ['region', 'age_band', 'tenure_band'])
     >>> truth["response"]["respondent_connected"] > truth["response"]["population_connected"]
     True
+    >>> eng, truth = make_engagement("tracker", n_customers=600, seed=1)
+    >>> eng.config["waves"][0], eng.config["waves"][-1], eng.config["cuts"], truth["step"]["to_wave"]
+    ('2025Q1', '2026Q2', ['region', 'channel'], '2025Q4')
+    >>> len(set(truth["waves"]["nps"].values())), truth["lagging"]["group"], truth["shift_waves"]
+    (1, 'North', ['2025Q3', '2025Q4'])
     """
     if kind not in SPECS:
         raise ValueError(f"make_engagement: kind must be one of {KINDS}, not {kind!r}")

@@ -119,3 +119,89 @@ def test_the_calibration_read_from_the_disk_cache_equals_a_fresh_one(tmp_path, m
         assert synth._calibration_cache("retailer")[0] is None
     finally:
         synth._population.cache_clear()  # the next test calibrates the shipped population, not this one
+
+
+# -- the tracker (issue 19) ---------------------------------------------------------------------------------
+
+def test_tracker_same_seed_same_bytes_via_the_cli_and_the_api(tmp_path):
+    subprocess.run([sys.executable, "-m", "cxlib.cli", "synth", "tracker", str(tmp_path / "a"), "--customers",
+                    "300", "--seed", "4"], check=True, capture_output=True, timeout=300)
+    cx.synth.make_engagement("tracker", 300, seed=4, path=tmp_path / "b")
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == ["codebook.csv", "contacts.csv", "customers.csv", "engagement.yaml", "survey.csv", "truth.json"]
+    match, mismatch, errors = filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", files, shallow=False)
+    assert mismatch == [] and errors == []
+    c, _ = cx.synth.make_engagement("tracker", 300, seed=5)
+    a = cx.load_engagement(tmp_path / "a")
+    assert not a.survey["ltr"].equals(c.survey["ltr"])  # another seed, other data
+
+
+def test_the_cli_offers_every_kind():
+    from cxlib import cli, synth
+
+    kind = next(p for p in cli.synth.params if p.name == "kind")
+    assert tuple(kind.type.choices) == synth.KINDS
+
+
+def test_tracker_waves_cuts_and_truth_keys():
+    eng, truth = cx.synth.make_engagement("tracker", 1200, seed=0)
+    waves = ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2"]
+    assert eng.config["waves"] == waves and eng.config["wave"] == "wave"
+    assert eng.config["cuts"] == ["region", "channel"] and "weight" not in eng.config
+    counts = eng.survey["wave"].value_counts()
+    assert sorted(counts.index) == waves and set(counts) == {200}  # the same quota in every wave
+    assert set(eng.customers["region"]) == {"North", "South", "East", "West"}
+    assert set(eng.customers["channel"]) == {"store", "online", "app"}
+    for key in ("waves", "step", "flat_metric", "lagging", "shifted_elements", "shift_waves", "shifts",
+                "drivers_by_wave", "by_region", "cuts", "channels"):
+        assert key in truth, key
+    assert truth["step"] == {"metric": "connected", "from_wave": "2025Q3", "to_wave": "2025Q4",
+                             "before": truth["waves"]["connected"]["2025Q3"],
+                             "after": truth["waves"]["connected"]["2025Q4"]}
+    assert truth["flat_metric"] == "nps" and truth["lagging"] == {"cut": "region", "group": "North"}
+    assert truth["shift_waves"] == ["2025Q3", "2025Q4"]
+    assert len(truth["shifted_elements"]) == 3
+    assert set(truth["drivers_by_wave"]) == set(waves)
+
+
+def test_tracker_planted_truths_at_population_level():
+    """The step is 20% -> 30% and flat on either side (identical floats within a phase); NPS and the promoter
+    share have one value for all six waves; the North lags on connection and NPS; each shifted element moves
+    between key driver and overrated, the others keep their quadrant."""
+    _, truth = cx.synth.make_engagement("tracker", 300, seed=0)
+    w = truth["waves"]
+    waves = list(w["connected"])
+    before, after = waves[:3], waves[3:]
+    for metric in ("connected", "attrition"):
+        assert len({w[metric][x] for x in before}) == 1 and len({w[metric][x] for x in after}) == 1
+    assert w["connected"]["2025Q1"] == pytest.approx(0.20, abs=1e-3)
+    assert w["connected"]["2026Q2"] == pytest.approx(0.30, abs=1e-3)
+    assert w["attrition"]["2025Q1"] == pytest.approx(0.30, abs=1e-3)
+    assert w["attrition"]["2026Q2"] == pytest.approx(0.27, abs=1e-3)
+    assert len(set(w["nps"].values())) == 1 and len(set(w["advocacy"].values())) == 1
+    assert w["advocacy"]["2025Q1"] == pytest.approx(0.26, abs=1e-3)
+    region = truth["by_region"]
+    for metric, gap in (("connected", 0.08), ("nps", 10)):
+        north = region[metric].pop("North")
+        assert max(region[metric].values()) - min(region[metric].values()) < gap / 4  # the others alike
+        assert north < min(region[metric].values()) - gap, (metric, north, region[metric])
+    w3, w4 = (truth["drivers_by_wave"][x] for x in truth["shift_waves"])
+    moved = {e for q in ("key_drivers", "hidden_drivers", "overrated") for e in set(w3[q]) ^ set(w4[q])}
+    assert moved == set(truth["shifted_elements"])
+    for e, s in truth["shifts"].items():
+        assert {s["quadrant_before"], s["quadrant_after"]} == {"key driver", "overrated"}
+        assert {s["effect_before"], s["effect_after"]} == {0.0, 1.0}
+        assert truth["element_effects"][e] == s["effect_after"]  # the top level is the latest wave
+    assert set(w4["key_drivers"]) == set(truth["key_drivers"])
+
+
+def test_tracker_sample_shows_the_step_the_flat_nps_and_the_lag():
+    """In a sample, against the truth: the connected share per wave within 4 points, NPS per wave within its
+    interval's reach, the North's connected share below every other region's."""
+    eng, truth = cx.synth.make_engagement("tracker", 6000, seed=2)
+    f = eng.frame().dropna(subset=["segment"])
+    share = f.groupby("wave")["segment"].apply(lambda s: (s == "fully connected").mean())
+    for wave, planted in truth["waves"]["connected"].items():
+        assert abs(share[wave] - planted) < 0.04, (wave, share[wave], planted)
+    region = f.groupby("region")["segment"].apply(lambda s: (s == "fully connected").mean())
+    assert region.idxmin() == "North" and region.drop("North").min() - region["North"] > 0.05
