@@ -146,7 +146,96 @@ def _fmt_estimate(est: Any, percent: bool = False, suffix: str = "") -> str:
 
 #: What each notebook is called on the reports index.
 REPORT_NAMES = {"00": "Summary", "01": "Motivators and value", "02": "Drivers", "03": "Attrition",
-                "04": "Advocacy and programme"}
+                "04": "Advocacy and programme", "05": "Tracker"}
+
+
+#: The headline figures the index shows as a trend, for an engagement with three waves or more:
+#: (results.json ``waves`` metric, label, scale, number format).
+TREND_FIGURES = (("connected", "Fully connected", 100.0, "{:.0f}%"), ("nps", "NPS", 1.0, "{:+.0f}"))
+
+
+def _sparkline(points: Sequence[tuple[str, float, float | None, float | None, int | None]], *, label: str,
+               fmt: str, scale: float, width: int = 120, height: int = 30) -> str:
+    """A compact inline SVG of one figure over the waves: each wave's 95% interval as a thin grey bar, the
+    estimates joined by a line, a dot per wave; its ``<title>`` (what a screen reader and a hover show) lists
+    every wave's figure with its interval and n. No script, no external resource.
+
+    ``points``: ``(wave, estimate, ci_low, ci_high, n)`` in wave order (interval bounds may be None).
+
+    Examples
+    --------
+    >>> svg = _sparkline([("q1", 0.21, 0.19, 0.23, 900), ("q2", 0.22, 0.2, 0.24, 910), ("q3", 0.26, 0.24, 0.28, 905)],
+    ...                  label="Fully connected", fmt="{:.0f}%", scale=100)
+    >>> svg.startswith("<svg") and svg.count("<circle") == 3 and "q3 26% (95% CI 24%–28%; n=905)" in svg
+    True
+    """
+    e = html.escape
+    values = [v for _, est, lo, hi, _ in points for v in (est, lo, hi) if v is not None]
+    top, bottom = max(values), min(values)
+    span = (top - bottom) or 1.0
+    pad = 3.0
+    step = (width - 2 * pad) / max(len(points) - 1, 1)
+
+    def y(v: float) -> float:
+        return round(pad + (top - v) / span * (height - 2 * pad), 1)
+
+    def word(v: float) -> str:
+        return fmt.format(v * scale).replace("-", "−")
+
+    parts, said = [], []
+    for i, (wave, est, lo, hi, n) in enumerate(points):
+        x = round(pad + i * step, 1)
+        if lo is not None and hi is not None:
+            parts.append(f"<line x1='{x}' y1='{y(hi)}' x2='{x}' y2='{y(lo)}' stroke='#BBBBBB' stroke-width='2'/>")
+        ci = f" (95% CI {word(lo)}–{word(hi)}" if lo is not None and hi is not None else " (no interval"
+        said.append(f"{wave} {word(est)}{ci}" + (f"; n={n:,})" if isinstance(n, int) else ")"))
+    line = " ".join(f"{round(pad + i * step, 1)},{y(est)}" for i, (_, est, *_rest) in enumerate(points))
+    parts.append(f"<polyline points='{line}' fill='none' stroke='#222222' stroke-width='1.5'/>")
+    parts += [f"<circle cx='{round(pad + i * step, 1)}' cy='{y(est)}' r='2.2' fill='#222222'/>"
+              for i, (_, est, *_rest) in enumerate(points)]
+    title = f"{label} per wave: " + "; ".join(said)
+    return (f"<svg class='spark' width='{width}' height='{height}' viewBox='0 0 {width} {height}' role='img' "
+            f"aria-label='{e(title)}'><title>{e(title)}</title>{''.join(parts)}</svg>")
+
+
+def _trend_cell(res: dict[str, Any]) -> str:
+    """The index's trend of an engagement's headline figures (:data:`TREND_FIGURES`) over its waves, from
+    ``results.json``'s ``waves`` (the tracker's levels): a sparkline and the first and last wave's figures for
+    each; ``–`` with fewer than three waves. Figures suppressed in the results (fewer than min_cell customers)
+    are left out and said to be.
+
+    Examples
+    --------
+    >>> lv = [{"metric": "nps", "wave": w, "estimate": v, "ci_low": v - 4, "ci_high": v + 4, "n": 800}
+    ...       for w, v in (("q1", -3.0), ("q2", 1.0), ("q3", 6.0))]
+    >>> cell = _trend_cell({"waves": {"waves": ["q1", "q2", "q3"], "levels": lv}})
+    >>> "NPS" in cell and "−3 → +6" in cell and "<svg" in cell
+    True
+    >>> _trend_cell({"waves": {"waves": ["pre", "post"], "levels": lv}})
+    '–'
+    """
+    e = html.escape
+    w = res.get("waves") if isinstance(res, dict) else None
+    order = [str(x) for x in (w.get("waves") or [])] if isinstance(w, dict) else []
+    if len(order) < 3 or not isinstance(w.get("levels"), list):
+        return "–"
+    rows = []
+    for metric, label, scale, fmt in TREND_FIGURES:
+        got = {str(lv.get("wave")): lv for lv in w["levels"] if isinstance(lv, dict) and lv.get("metric") == metric}
+        points = [(wave, float(got[wave]["estimate"]),
+                   None if got[wave].get("ci_low") is None else float(got[wave]["ci_low"]),
+                   None if got[wave].get("ci_high") is None else float(got[wave]["ci_high"]),
+                   got[wave].get("n") if isinstance(got[wave].get("n"), int) else None)
+                  for wave in order if wave in got and isinstance(got[wave].get("estimate"), (int, float))]
+        missing = [wave for wave in order if wave not in {p[0] for p in points}]
+        if len(points) < 2:
+            continue
+        first, last = (fmt.format(p[1] * scale).replace("-", "−") for p in (points[0], points[-1]))
+        note = f" <span class='ci'>(not shown: {e(', '.join(missing))})</span>" if missing else ""
+        rows.append(f"<div class='trend'><span class='what'>{e(label)}</span> "
+                    f"{_sparkline(points, label=label, fmt=fmt, scale=scale)} "
+                    f"<span class='ci'>{e(first)} → {e(last)}</span>{note}</div>")
+    return "".join(rows) or "–"
 
 
 def _when(stamp: str | None) -> str:
@@ -215,6 +304,7 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
             f"<td>{_fmt_estimate(fc, percent=True)}</td>"
             f"<td>{_fmt_estimate(res.get('value_multiplier'), suffix='×')}</td>"
             f"<td>{_fmt_estimate(hr) if isinstance(hr, dict) else '–'}</td>"
+            f"<td>{_trend_cell(res)}</td>"
             f"<td>{links}{_pdf_link(entry)}</td>"
             "</tr>"
         )
@@ -225,6 +315,7 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
 body {{ font-family: system-ui, sans-serif; max-width: 1080px; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }}
 .slug, .ci, .err {{ color: #666; font-size: .85em; }} .status.ok {{ color: #1a7f37; }} .status.failed {{ color: #b42318; }}
+.trend {{ white-space: nowrap; }} .trend .what {{ display: inline-block; min-width: 7.5em; font-size: .85em; }} svg.spark {{ vertical-align: middle; }}
 </style></head><body>
 <h1>Customer connection reports</h1>
 <p><a href='portfolio.html'>All clients side by side</a> (the portfolio view).</p>
@@ -232,9 +323,10 @@ table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; 
 share of fully connected customers; the value multiplier (mean value of fully connected over highly satisfied
 customers, a ratio of averages: it shows how the two go together, not what connection causes); and the rate at
 which fully connected customers leave relative to highly satisfied ones (the hazard ratio: 0.5 means they leave
-at about half the rate). Start with the summary. Generated {e(_when(generated))}.</p>
+at about half the rate). With three waves or more, the trend of the fully connected share and the Net Promoter
+Score over the waves (each wave's figure with its 95% interval; hover for the figures). Start with the summary. Generated {e(_when(generated))}.</p>
 <table><thead><tr><th>Client</th><th>Status</th><th>Finished</th><th>Respondents</th><th>Fully connected</th>
-<th>Value multiplier</th><th>Rate of leaving (hazard ratio)</th><th>Reports</th></tr></thead>
+<th>Value multiplier</th><th>Rate of leaving (hazard ratio)</th><th>Trend over the waves</th><th>Reports</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
 </body></html>
 """

@@ -99,3 +99,65 @@ def test_engagement_repr_html_renders_and_escapes_a_hostile_client_name():
     assert cells["Survey responses"] == f"{s.survey_rows:,}" and cells["Customers"] == f"{s.customers:,}"
     assert f"{s.analysed:,}" in cells["Analysed"] and "hostile-client" in soup.caption.get_text()
     assert not re.search(r"\b(nan|None|inf)\b", soup.get_text())
+
+
+# -- the index's trend of each engagement's headline figures (issue 19) ------------------------------------------
+
+def _tracked_entry(slug="tracker-co", waves=("q1", "q2", "q3", "q4")):
+    levels = []
+    for i, w in enumerate(waves):
+        levels.append({"metric": "connected", "wave": w, "estimate": 0.20 + 0.02 * i, "ci_low": 0.18 + 0.02 * i,
+                       "ci_high": 0.22 + 0.02 * i, "n": 900 + i})
+        levels.append({"metric": "nps", "wave": w, "estimate": -5.0 + 3 * i, "ci_low": -9.0 + 3 * i,
+                       "ci_high": -1.0 + 3 * i, "n": 950 + i})
+    return {"slug": slug, "client": "Tracker <Co>", "status": "ok", "finished": "2026-12-02T14:00:00+00:00",
+            "notebooks": ["00_executive_summary", "05_tracker"],
+            "results": {"n_respondents": 3800, "waves": {"waves": list(waves), "levels": levels, "changes": []}}}
+
+
+def test_index_shows_a_trend_of_the_headline_figures_for_three_waves_or_more(tmp_path):
+    import re
+
+    from bs4 import BeautifulSoup
+
+    from cxlib import render
+
+    two = _tracked_entry("two-waves", waves=("pre", "post"))
+    page = render.index_html([_tracked_entry(), two], generated="2026-12-02T14:05:00+00:00")
+    soup = BeautifulSoup(page, "html.parser")
+    rows = soup.find("tbody").find_all("tr")
+    assert "Trend over the waves" in soup.find("thead").get_text()
+    cells = [r.find_all("td") for r in rows]
+    trend = cells[0][7]
+    svgs = trend.find_all("svg")
+    assert len(svgs) == 2 and all(len(s.find_all("circle")) == 4 for s in svgs)
+    titles = [s.find("title").get_text() for s in svgs]
+    assert titles[0] == ("Fully connected per wave: q1 20% (95% CI 18%–22%; n=900); q2 22% (95% CI 20%–24%; n=901); "
+                         "q3 24% (95% CI 22%–26%; n=902); q4 26% (95% CI 24%–28%; n=903)")
+    assert titles[1].startswith("NPS per wave: q1 −5 (95% CI −9–−1; n=950)")
+    assert "20% → 26%" in trend.get_text() and "−5 → +4" in trend.get_text()
+    assert cells[1][7].get_text() == "–"  # two waves: no trend
+    assert cells[0][-1].find("a", string="Tracker")["href"] == "tracker-co/05_tracker.html"
+    assert "<script" not in page and not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "Tracker &lt;Co&gt;" in page
+    # higher on the page is a larger figure: the last wave's dot sits above the first's for a rising share
+    dots = [float(c["cy"]) for c in svgs[0].find_all("circle")]
+    assert dots == sorted(dots, reverse=True)
+    # a suppressed wave (null estimate in results.json) is left out and said to be
+    entry = _tracked_entry()
+    entry["results"]["waves"]["levels"][0].update(estimate=None, ci_low=None, ci_high=None, note="suppressed")
+    cell = BeautifulSoup(render.index_html([entry], generated="x"), "html.parser").find("tbody").find_all("td")[7]
+    assert len(cell.find_all("svg")[0].find_all("circle")) == 3 and "not shown: q1" in cell.get_text()
+
+
+def test_index_with_a_trend_is_clean_in_chromium(tmp_path):
+    import pytest
+
+    from cxlib import browser, render
+
+    binary = browser.find_chromium()
+    if not binary:
+        pytest.skip("Chromium not installed (make browser)")
+    target = render.write_index(tmp_path, [_tracked_entry()], generated="2026-12-02T14:05:00+00:00")
+    (result,) = browser.check_pages([target], binary=binary)
+    assert result.ok, result.problems
