@@ -7,7 +7,7 @@ import pytest
 
 import cxlib as cx
 from cxlib import report
-from cxlib.pages import attrition, drivers, programme, summary, value
+from cxlib.pages import attrition, drivers, programme, summary, tracker, value
 
 NOT_A_NUMBER = re.compile(r"(?<![\w.])(?:nan|NaN|-?inf|Infinity|None)(?![\w.])")
 
@@ -15,7 +15,8 @@ NOT_A_NUMBER = re.compile(r"(?<![\w.])(?:nan|NaN|-?inf|Infinity|None)(?![\w.])")
 def _merged(eng, seed=0):
     merged = {"client": eng.client}
     for page in (value.build(eng, seed=seed, n_boot=60), drivers.build(eng, seed=seed, n_boot=60),
-                 attrition.build(eng, seed=seed), programme.build(eng, seed=seed, n_boot=60)):
+                 attrition.build(eng, seed=seed), programme.build(eng, seed=seed, n_boot=60),
+                 tracker.build(eng, seed=seed, n_boot=0)):  # `waves` is the tracker's (notebook 05)
         merged.update(report.to_jsonable(page.results()))
     return merged
 
