@@ -31,7 +31,7 @@ from .segments import SEGMENTS
 from .stats import kish_effective_n, weighted_mean_se
 from .survival import km_at
 
-__all__ = ["METRICS", "LAG_DIRECTION", "CutComparison", "compare", "drivers_by_cut", "level_and_variance"]
+__all__ = ["METRICS", "LAG_DIRECTION", "METRIC_LABELS", "SHARES", "CutComparison", "compare", "drivers_by_cut", "level_and_variance"]
 
 #: The metrics :func:`compare` reports, in the report's order.
 METRICS: tuple[str, ...] = ("connected", "highly_satisfied", "attrition", "advocacy", "nps", "value", "multiplier")
@@ -39,8 +39,10 @@ METRICS: tuple[str, ...] = ("connected", "highly_satisfied", "attrition", "advoc
 #: The highly satisfied share and the multiplier have no worse direction (more highly satisfied customers can
 #: mean fewer connected ones; the multiplier describes a relationship, not a performance).
 LAG_DIRECTION: dict[str, int] = {"connected": -1, "attrition": 1, "advocacy": -1, "nps": -1, "value": -1}
-_SHARES = ("connected", "highly_satisfied", "attrition", "advocacy")
-_LABELS = {"connected": "Fully connected share", "highly_satisfied": "Highly satisfied share",
+#: The metrics that are shares (proportions 0–1; their differences are percentage points).
+SHARES: tuple[str, ...] = ("connected", "highly_satisfied", "attrition", "advocacy")
+#: Each metric's name in a sentence or a table heading.
+METRIC_LABELS: dict[str, str] = {"connected": "Fully connected share", "highly_satisfied": "Highly satisfied share",
            "attrition": "Attrition at the horizon", "advocacy": "Promoters", "nps": "NPS", "value": "Mean value",
            "multiplier": "Value multiplier"}
 _COLUMNS = ["cut", "group", "metric", "estimate", "ci_low", "ci_high", "n", "rest", "n_rest", "difference",
@@ -262,7 +264,7 @@ def _compare_one(g: pd.DataFrame, r: pd.DataFrame, metric: str, cfg: dict, weigh
         t = float(_st.t.ppf(0.5 + ci / 2, dof))
         dlo, dhi = diff - t * se, diff + t * se
         p = float(2 * _st.t.sf(abs(diff) / se, dof)) if se > 0 else math.nan
-    if metric in _SHARES:
+    if metric in SHARES:
         lo, hi = max(lo, 0.0), min(hi, 1.0)
     out = {"estimate": eg, "ci_low": lo, "ci_high": hi, "n": int(ng), "rest": er, "n_rest": int(nr),
            "difference": diff, "difference_ci_low": float(dlo), "difference_ci_high": float(dhi), "p_value": p,
@@ -354,18 +356,18 @@ class CutComparison(Result):
     def label(self, metric: str) -> str:
         if metric == "value" and self.value_label:
             return f"Mean {self.value_label[:1].lower() + self.value_label[1:]}"
-        return _LABELS.get(metric, metric)
+        return METRIC_LABELS.get(metric, metric)
 
     def figure_text(self, metric: str, value: float, *, change: bool = False) -> str:
         """A figure in the metric's unit: percent or percentage points for shares, points for NPS."""
         from . import report
 
-        if metric in _SHARES:
-            return f"{value * 100:+.1f} points" if change else f"{value * 100:.1f}%"
+        if metric in SHARES:
+            return report.number(value * 100, "{:+.1f}") + " points" if change else report.number(value * 100, "{:.1f}") + "%"
         if metric == "nps":
-            return f"{value:+.0f} points" if change else f"{value:+.0f}"
+            return report.number(value, "{:+.0f}") + (" points" if change else "")
         if metric == "multiplier":
-            return f"{value:+.2f}" if change else f"{value:.2f}×"
+            return report.number(value, "{:+.2f}") if change else report.number(value, "{:.2f}") + "×"
         return report.number(value, "{:+,.1f}" if change else "{:,.1f}")
 
     def headline(self) -> str:
@@ -376,21 +378,22 @@ class CutComparison(Result):
         lag = self.lagging()
         said = []
         for r in lag.itertuples():
-            said.append(f"{report.text(r.group)} ({report.text(r.cut)}) on {self.label(r.metric).lower()}: "
+            said.append(f"{report.text(r.group)} ({report.text(report.pretty(r.cut).lower())}) on {self.label(r.metric).lower()}: "
                         f"{self.figure_text(r.metric, r.estimate)} against {self.figure_text(r.metric, r.rest)} for "
                         f"the rest, {self.figure_text(r.metric, r.difference, change=True)} "
                         f"(95% CI {self.figure_text(r.metric, r.difference_ci_low, change=True)} to "
                         f"{self.figure_text(r.metric, r.difference_ci_high, change=True)}; n={int(r.n):,})")
-        cuts = report.listing([report.text(c) for c in self.cuts], limit=10)
+        cuts = report.listing([report.text(report.pretty(c).lower()) for c in self.cuts], limit=10)
         small = self._suppressed
         tail = (f" {len(small[small['metric'] == 'all']):,} group(s) with fewer than {self.min_cell:,} customers are "
                 f"not shown." if (small["metric"] == "all").any() else "")
+        k = len(self._table)
         if not said:
             return report.Markdown(f"No part of the business by {cuts} does worse than the rest of the customers "
-                                   f"by more than chance would give, once every group and measure of each cut is "
-                                   f"allowed for (Holm).{tail}")
+                                   f"by more than chance would give, allowing for the {k:,} comparisons made."
+                                   f"{tail}")
         return report.Markdown(f"Where the business lags, by {cuts} (each group against the rest of the customers, "
-                               f"every group and measure of a cut allowed for): " + "; ".join(said) + "." + tail)
+                               f"allowing for the {k:,} comparisons made): " + "; ".join(said) + "." + tail)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         from . import plots

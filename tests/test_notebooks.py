@@ -22,8 +22,8 @@ def _code_lines(nb: nbformat.NotebookNode) -> int:
                for line in cell.source.splitlines() if line.strip())
 
 
-def test_there_are_six_notebooks():
-    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05"]
+def test_there_are_seven_notebooks():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05", "06"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -55,7 +55,7 @@ def test_asks_for_the_cxlib_kernel(path):
     assert spec.get("language") == "python"
 
 
-def test_the_six_hold_at_most_150_code_lines_outside_parameters():
+def test_the_seven_hold_at_most_150_code_lines_outside_parameters():
     counts = {p.stem: _code_lines(_read(p)) for p in NOTEBOOKS}
     assert sum(counts.values()) <= CODE_LINE_BUDGET, f"{sum(counts.values())} code lines: {counts}"
 
@@ -63,7 +63,7 @@ def test_the_six_hold_at_most_150_code_lines_outside_parameters():
 @pytest.mark.slow
 def test_each_runs_in_place_from_the_notebooks_folder(tmp_path, slow):
     """Acceptance (#15): each notebook runs as it is, from `notebooks/`, with its default parameters and no
-    `cx run` before it (notebook 00 computes the analyses' figures itself). Quick form: 03; --slow: all six."""
+    `cx run` before it (notebook 00 computes the analyses' figures itself). Quick form: 03; --slow: all seven."""
     import subprocess
     import sys
 

@@ -25,7 +25,8 @@ __all__ = ["SummaryPage", "Finding", "build", "gather", "stated"]
 
 #: The detail report of each finding.
 LINKS = {"value": "01_motivator_discovery.html", "drivers": "02_driver_analysis.html",
-         "attrition": "03_attrition_survival.html", "programme": "04_advocacy_programme.html"}
+         "attrition": "03_attrition_survival.html", "programme": "04_advocacy_programme.html",
+         "cuts": "06_business_cuts.html"}
 
 
 def _ok(e: Any) -> bool:
@@ -233,6 +234,59 @@ def _advocacy(R: Mapping[str, Any], min_cell: int) -> Finding | None:
     return Finding("Advocacy.", text + ".", LINKS["programme"], (("nps.overall", overall["estimate"]),))
 
 
+def _cut_figure(metric: str, value: Any, *, change: bool = False) -> str:
+    """A business-cut figure as the cuts report words it (shares in %, gaps in points)."""
+    from ..cuts import SHARES
+
+    if metric in SHARES:
+        return report.number(value * 100, "{:+.1f}") + " points" if change else report.number(value * 100, "{:.1f}") + "%"
+    if metric == "nps":
+        return report.number(value, "{:+.0f}") + (" points" if change else "")
+    if metric == "multiplier":
+        return report.number(value, "{:+.2f}") if change else report.number(value, "{:.2f}") + "×"
+    return report.number(value, "{:+,.1f}" if change else "{:,.1f}")
+
+
+def lagging_rows(R: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The business cuts' groups that lag (``results.json`` ``cuts``), each with its figures, worst first."""
+    cuts = R.get("cuts")
+    if not isinstance(cuts, Mapping):
+        return []
+    lagging = {(x["cut"], x["group"], x["metric"]) for x in cuts.get("lagging") or []}
+    rows = [g for g in cuts.get("groups") or [] if (g["cut"], g["group"], g["metric"]) in lagging]
+    order = [(x["cut"], x["group"], x["metric"]) for x in cuts.get("lagging") or []]
+    return sorted(rows, key=lambda g: order.index((g["cut"], g["group"], g["metric"])))
+
+
+def _cuts(R: Mapping[str, Any], value_label: str = "value") -> Finding | None:
+    from ..cuts import METRIC_LABELS
+
+    cuts = R.get("cuts")
+    if not isinstance(cuts, Mapping) or not cuts.get("cuts"):
+        return None
+    names = report.listing([report.text(report.pretty(c).lower()) for c in cuts["cuts"]], limit=6)
+    rows = lagging_rows(R)
+    if not rows:
+        return Finding("No part of the business lags.", f"By {names}, no group does worse than the rest of the "
+                       "customers on any headline measure by more than chance would give, once every group and measure "
+                       "of a cut is allowed for.", LINKS["cuts"])
+    parts, figures = [], []
+    for g in rows[:4]:
+        label = (f"mean {value_label.lower()}" if g["metric"] == "value" else METRIC_LABELS[g["metric"]].lower()
+                 if g["metric"] != "nps" else "Net Promoter Score")
+        d = g["difference"]
+        parts.append(f"{report.text(g['group'])} ({report.text(report.pretty(g['cut']).lower())}) on {label}: "
+                     f"{_cut_figure(g['metric'], g['estimate'])} against {_cut_figure(g['metric'], g['rest'])} for the "
+                     f"rest, {_cut_figure(g['metric'], d['estimate'], change=True)} (95% CI "
+                     f"{_cut_figure(g['metric'], d['ci_low'], change=True)} to "
+                     f"{_cut_figure(g['metric'], d['ci_high'], change=True)}; n={int(g['n']):,})")
+        figures.append((f"cuts.{g['cut']}.{g['group']}.{g['metric']}", d["estimate"]))
+    more = f"; and {len(rows) - 4:,} more in the cuts report" if len(rows) > 4 else ""
+    return Finding("Where the business lags.", f"By {names}, against the rest of the customers and allowing for every "
+                   "group and measure compared: " + "; ".join(parts) + more + ". A gap can come from who the customers "
+                   "of a part of the business are as well as from how they are served.", LINKS["cuts"], tuple(figures))
+
+
 #: Wave metrics as the summary words them: (label, scale, unit).
 WAVE_METRICS = {"connected": ("fully connected share", 100, " points"), "attrition": ("attrition", 100, " points"),
                 "advocacy": ("promoters", 100, " points"), "nps": ("Net Promoter Score", 1, " points"),
@@ -268,15 +322,15 @@ def _programme(R: Mapping[str, Any], value_label: str = "value") -> Finding | No
 
 
 def gather(eng: Any, *, seed: int = 0) -> dict[str, Any]:
-    """The four analyses' headline figures, computed in place (what ``cx run`` passes to the summary).
+    """Every analysis's headline figures (notebooks 01 to 06), computed in place (what ``cx run`` passes to the summary).
 
     Each analysis page computes exactly what its notebook records, with the notebooks' default
     parameters, so a summary run by hand states the same numbers as the published reports.
     """
-    from . import attrition, drivers, programme, value
+    from . import attrition, cuts, drivers, programme, tracker, value
 
     merged: dict[str, Any] = {"client": eng.client}
-    for module in (value, drivers, attrition, programme):
+    for module in (value, drivers, attrition, programme, tracker, cuts):
         merged.update(report.to_jsonable(module.build(eng, seed=seed).results()))
     return merged
 
@@ -522,6 +576,67 @@ class SummaryPage:
                                                                 and e["p_adjusted"] < 0.05 else "no") if _ok(e) else "–",
                          "n": f"{int(e.get('n', 0)):,}"})
         return pd.DataFrame(rows).style.hide(axis="index").format(escape="html")
+
+    # -- which part of the business lags ----------------------------------------------------------------
+    def lagging_table(self) -> Any:
+        """The groups of the business cuts that do worse than the rest of the customers, with the gap's interval
+        and n (from the cuts report); a sentence when none does or no cut is defined."""
+        import pandas as pd
+
+        from ..cuts import METRIC_LABELS
+
+        cuts = self.figures.get("cuts")
+        if not isinstance(cuts, Mapping) or not cuts.get("cuts"):
+            return Markdown("The engagement defines no business cuts (regions, channels or business units), so no "
+                            "part of the business is compared with the rest.")
+        rows = lagging_rows(self.figures)
+        small = [s for s in cuts.get("suppressed") or [] if s.get("metric") == "all"]
+        note = (f" {len(small):,} group(s) with fewer than {int(cuts.get('min_cell', self.min_cell)):,} customers are "
+                f"not shown." if small else "")
+        if not rows:
+            return Markdown(f"No group of {report.listing([report.text(report.pretty(c).lower()) for c in cuts['cuts']])} "
+                            f"does worse than the rest of the customers on any headline measure, once every group and "
+                            f"measure of a cut is allowed for.{note}")
+        out = []
+        for g in rows:
+            d = g["difference"]
+            label = (f"Mean {self.value_label.lower()}" if g["metric"] == "value" else METRIC_LABELS[g["metric"]])
+            out.append({"Part of the business": f"{g['group']} ({report.pretty(g['cut']).lower()})", "Measure": label,
+                        "Its figure (95% CI)": f"{_cut_figure(g['metric'], g['estimate'])} "
+                                               f"({_cut_figure(g['metric'], g['ci_low'])} to {_cut_figure(g['metric'], g['ci_high'])})",
+                        "The rest": _cut_figure(g["metric"], g["rest"]),
+                        "Gap (95% CI)": f"{_cut_figure(g['metric'], d['estimate'], change=True)} "
+                                        f"({_cut_figure(g['metric'], d['ci_low'], change=True)} to "
+                                        f"{_cut_figure(g['metric'], d['ci_high'], change=True)})",
+                        "n": f"{int(g['n']):,}", "p (adjusted)": report.p_value(d.get("p_adjusted"))})
+        styled = pd.DataFrame(out).style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
+        return styled.set_caption(note.strip()) if note else styled
+
+    def lagging_chart(self) -> Any:
+        """The first lagging measure: every group of its cut against the rest, with 95% intervals."""
+        from ..cuts import METRIC_LABELS, SHARES
+
+        rows = lagging_rows(self.figures)
+        if not rows:
+            return None
+        first = rows[0]
+        cut, metric = first["cut"], first["metric"]
+        groups = [g for g in self.figures["cuts"].get("groups") or [] if g["cut"] == cut and g["metric"] == metric]
+        k = 100 if metric in SHARES else 1
+        label = f"mean {self.value_label.lower()}" if metric == "value" else (
+            "Net Promoter Score" if metric == "nps" else METRIC_LABELS[metric].lower())
+        data = [{"label": str(g["group"]), "estimate": g["difference"]["estimate"], "ci_low": g["difference"]["ci_low"],
+                 "ci_high": g["difference"]["ci_high"], "n": g["n"]} for g in groups]
+        lag_groups = [str(g["group"]) for g in rows if g["cut"] == cut and g["metric"] == metric]
+        title = (f"{report.listing(lag_groups)} {'lags' if len(lag_groups) == 1 else 'lag'} the rest of the customers on "
+                 f"{label}")
+        unit = "percentage points" if k == 100 else "points" if metric == "nps" else self.value_unit or "the value's unit"
+        alt = f"{title}. Gap from the rest by {report.pretty(cut).lower()}, with 95% CI: " + "; ".join(
+            f"{r['label']}: {_cut_figure(metric, r['estimate'], change=True)} ({_cut_figure(metric, r['ci_low'], change=True)} "
+            f"to {_cut_figure(metric, r['ci_high'], change=True)}; n={int(r['n']):,})" for r in data) + "."
+        return self._chart(data, height=0.45 * len(data) + 1.6, scale=k, fmt="{:+.1f}" if k == 100 else "{:+,.1f}",
+                           reference=0, n=sum(int(r["n"]) for r in data),
+                           xlabel=f"Gap from the rest of the customers ({unit}), 95% CI", title=title, alt=alt)
 
     # -- value at stake ------------------------------------------------------------------------
     def _unit(self) -> str:
@@ -846,7 +961,8 @@ def build(eng: Any, *, seed: int = 0, results: str | Path | Mapping[str, Any] | 
     figures = _load(results, eng, seed)
     min_cell = int(eng.config["privacy"]["min_cell"])
     findings = tuple(f for f in (_connection(figures), _motivators(figures), _drivers(figures), _attrition(figures),
-                                 _advocacy(figures, min_cell), _programme(figures, _value_label(eng)))
+                                 _advocacy(figures, min_cell), _programme(figures, _value_label(eng)),
+                                 _cuts(figures, _value_label(eng)))
                      if f is not None)
     stake = _scenarios(eng, figures, seed=seed, n_boot=n_boot, shares=scenario_shares, element_points=element_points)
     return SummaryPage(client=eng.client, figures=figures, findings=findings, scenarios=stake["scenarios"],
