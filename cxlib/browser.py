@@ -424,7 +424,8 @@ _SHRINK = """(() => {
 
 # Each element wider than the printable width under the print style sheet (a table cut off at the page edge).
 _OVERFLOW = r"""(() => {
-  const limit = document.documentElement.clientWidth + 1, out = [];
+  // The layout's width: the window's, as on paper (a screen's scroll bar narrows clientWidth, not the layout).
+  const limit = Math.max(document.documentElement.clientWidth, window.innerWidth) + 1, out = [];
   for (const el of document.querySelectorAll('table, img, pre, svg, .jp-OutputArea-output, .jp-RenderedHTMLCommon')) {
     const r = el.getBoundingClientRect();
     if (r.width > 0 && (r.right > limit || el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')) {

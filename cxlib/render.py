@@ -272,7 +272,8 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
     """The reports index: one row per engagement with status, date, headline figures and links.
 
     Each entry: ``slug, client, status ("ok" | "failed" | "skipped"), finished, error, notebooks
-    (list of notebook names with an HTML page), results (the results.json dict or None)``.
+    (list of notebook names with an HTML page), results (the results.json dict or None)``, and optionally
+    ``pdf`` (run.json's ``outputs.pdf``: the PDF's link, or why there is none).
 
     Examples
     --------

@@ -77,6 +77,8 @@ def test_no_planted_identifier_in_the_demo_reports(slug):
 #: Published files read as text, and office files (zip archives of XML) whose XML text is read.
 TEXT_SUFFIXES = {".html", ".htm", ".ipynb", ".json", ".csv", ".txt", ".md", ".svg", ".xml"}
 OFFICE_SUFFIXES = {".xlsx", ".pptx", ".docx", ".odt", ".ods", ".odp"}
+#: Printed files whose text is read with pypdf (the engagement's PDF, cxlib.browser.print_pdf).
+PDF_SUFFIXES = {".pdf"}
 #: pii-column values that are one common word: scrub keeps them on purpose ("A one-word value that is a
 #: common word ('Will', 'May', 'Best') is not removed", cxlib.privacy.scrub), so "I will be back" keeps its
 #: words. The full name they make ("Will Best", a planted string) is searched for.
@@ -115,6 +117,12 @@ def _normalise(text: str) -> str:
 def _published_text(path: Path) -> str:
     """The text of one published file (figures' base64 data left out: they are pictures, not text)."""
     suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        import pypdf
+
+        # NFKC undoes the ligatures a PDF's text carries ('ﬁ' -> 'fi'); line breaks are white space.
+        text = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages)
+        return _EPONYMS.sub(" ", _normalise(unicodedata.normalize("NFKC", text)))
     if suffix in OFFICE_SUFFIXES:
         with zipfile.ZipFile(path) as z:
             xml = " ".join(z.read(n).decode("utf-8", errors="replace") for n in z.namelist()
@@ -198,9 +206,7 @@ def test_nothing_of_the_pii_corpus_is_published_and_ordinary_comments_keep_their
 
     needles = _needles(PII_COMMENTS, values)
     files = [p for p in (out / "small-retailer").rglob("*") if p.is_file()] + [out / "index.html"]
-    pdfs = [p.name for p in files if p.suffix.lower() == ".pdf"]
-    assert not pdfs, f"a PDF was published and this scan cannot read it: {pdfs}"
-    scanned = [p for p in files if p.suffix.lower() in TEXT_SUFFIXES | OFFICE_SUFFIXES]
+    scanned = [p for p in files if p.suffix.lower() in TEXT_SUFFIXES | OFFICE_SUFFIXES | PDF_SUFFIXES]
     leaks = []
     for path in scanned:
         text = _Text(_published_text(path))
