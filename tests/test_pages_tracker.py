@@ -256,3 +256,20 @@ def test_notebook_05_runs_on_three_waves_and_on_a_single_wave(tmp_path):
         else:
             assert "There is nothing to track: this engagement has a single wave." in text
             assert not images and not recorded
+
+
+@pytest.mark.parametrize("folder", ["demo-retailer", "demo-brokerage"])
+def test_on_the_two_wave_demos_the_tracker_equals_the_before_after_scorecard(folder):
+    """Acceptance (#19): on a two-wave engagement the tracker's comparison is the scorecard's, p_adjusted included
+    (the scorecard's five measures: the family is then the same)."""
+    from pathlib import Path
+
+    eng = cx.load_engagement(Path(__file__).resolve().parents[1] / "data" / folder)
+    card, tracked = waves.compare_waves(eng), waves.track(eng, metrics=waves.SCORECARD)
+    cols = ["metric", "before", "after", "change", "ci_low", "ci_high", "p_value", "p_adjusted", "n_before", "n_after",
+            "n", "method"]
+    pd.testing.assert_frame_equal(tracked.table[cols], card.table[cols], rtol=0, atol=1e-12)
+    everything = waves.track(eng).table.set_index("metric")
+    for r in card.table.itertuples():  # all seven: the same figures, p adjusted over the larger family
+        assert everything.loc[r.metric, "change"] == pytest.approx(r.change, abs=1e-12)
+        assert everything.loc[r.metric, "p_adjusted"] >= r.p_adjusted - 1e-12

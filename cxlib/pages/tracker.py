@@ -222,7 +222,7 @@ class TrackerPage:
                 continue
             fig, (ax,) = common.figure(8, 3.4)
             label = (f"{report.pretty(self.value_label)} (mean)" if m == "value" else
-                     "Value multiplier (×)" if m == "multiplier" else None)
+                     "Value multiplier" if m == "multiplier" else None)
             plots.wave_trend(shown, metric=m, ax=ax, alpha=ALPHA, label=label)
             held = shown.holds(ALPHA)
             held = held[(held["metric"] == m) & (held["comparison"] == "wave_over_wave")]
