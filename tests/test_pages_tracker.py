@@ -273,3 +273,25 @@ def test_on_the_two_wave_demos_the_tracker_equals_the_before_after_scorecard(fol
     for r in card.table.itertuples():  # all seven: the same figures, p adjusted over the larger family
         assert everything.loc[r.metric, "change"] == pytest.approx(r.change, abs=1e-12)
         assert everything.loc[r.metric, "p_adjusted"] >= r.p_adjusted - 1e-12
+
+
+def test_on_the_synthetic_tracker_the_page_names_the_planted_step_and_not_the_flat_score():
+    """``cx synth tracker``: six quarters, the connected share stepping from 20% to 30% at wave 4, NPS flat by
+    construction, three elements moving between key driver and overrated at wave 4."""
+    eng, truth = cx.synth.make_engagement("tracker", 4000, seed=2)
+    page = tracker.build(eng, n_boot=50, seed=0)
+    step = truth["step"]
+    head = str(page.headline())
+    held = page.tracked.holds()
+    assert ((held["metric"] == "connected") & (held["from_wave"] == step["from_wave"])
+            & (held["to_wave"] == step["to_wave"])).any()
+    moved = head.split("**")[2].split("Within what chance")[0]  # the sentence of the changes that hold
+    assert "fully connected share" in moved and f"from {step['from_wave']} to {step['to_wave']}" in moved
+    assert "Net Promoter Score" not in moved and not (held["metric"] == "nps").any()
+    assert len(page.tracked.table) == 7 * 6 and f"allowing for the {7 * 6} changes compared" in head
+    trend = page.trend_table().data.set_index("Measure")
+    assert trend.loc["Fully connected share", "Clear trend"] == "rising"
+    assert trend.loc["Net Promoter Score", "Clear trend"] == "no"
+    claimed = set(page.drivers.shifted())
+    assert claimed <= set(truth["shifted_elements"]), claimed - set(truth["shifted_elements"])
+    assert len(page.trend_charts()) == 7 and len(page.within_segments().data.columns) == 1 + 5
