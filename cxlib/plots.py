@@ -1169,8 +1169,12 @@ def survival_curves(
         still = {g: float(d.loc[d["time"] <= at, "survival"].iloc[-1]) if (d["time"] <= at).any() else 1.0
                  for g, d in curves.items()}
         hi, lo = max(still, key=still.get), min(still, key=still.get)
-        title = (f"{still[hi] * 100:.0f}% of {hi.lower()} customers are still active after {at:,.0f} days"
-                 + (f", {still[lo] * 100:.0f}% of {lo.lower()} ones" if lo != hi else ""))
+        # Segment names read in lower case in a sentence; any other group (a region, a wave) as the data spell it.
+        def who(g: str) -> str:
+            return g.lower() if g.lower() in SEGMENT_COLOURS else _mathtext_safe(g)
+
+        title = (f"{still[hi] * 100:.0f}% of {who(hi)} customers are still active after {at:,.0f} days"
+                 + (f", {still[lo] * 100:.0f}% of {who(lo)} ones" if lo != hi else ""))
     fit_title(ax, _with_n(title, n_total))
     _legend_outside(ax, title=f"Not shown (fewer than {min_cell}):\n{', '.join(suppressed)}" if suppressed else None)
     table_ = ax.table(cellText=[[f"{v:,}" for v in at] for _, at in rows], rowLabels=[r for r, _ in rows],
