@@ -307,3 +307,34 @@ def test_kernel_chatter_stays_out_of_the_terminal(batch_run):
     kernels' own output goes to .logs (kept only when a notebook fails), not to the person running the batch."""
     proc, _ = batch_run
     assert "IPKernelApp" not in proc.stderr + proc.stdout and "KeyboardInterrupt" not in proc.stderr
+
+
+def test_a_new_waves_rows_appended_to_the_survey_make_the_engagement_run_again(tmp_path):
+    """Issue 19: adding a wave is routine. Appending a new wave's rows to survey.csv (and its customers to
+    customers.csv) and naming it in engagement.yaml changes the engagement's fingerprint, so `cx run` re-runs it
+    instead of skipping it, and the engagement loads with the new wave for the tracker."""
+    import pandas as pd
+    import yaml
+
+    folder = tmp_path / "tracked"
+    cx.synth.make_engagement("retailer", 600, seed=2, path=folder)
+    notebooks = batch.discover_notebooks()
+    before = batch.fingerprint(folder, notebooks, seed=0)
+    assert batch.fingerprint(folder, notebooks, seed=0) == before  # unchanged input: the run would skip it
+    survey = pd.read_csv(folder / "survey.csv", dtype=str)
+    customers = pd.read_csv(folder / "customers.csv", dtype=str)
+    # The new wave: the "post" wave's respondents asked again as new customers (new ids), appended at the end.
+    new_ids = {i: f"N{k:05d}" for k, i in enumerate(customers.loc[customers["wave"] == "post", "customer_id"])}
+    extra_s = survey[survey["customer_id"].isin(new_ids)].assign(wave="later",
+                                                                 customer_id=lambda d: d["customer_id"].map(new_ids))
+    extra_c = customers[customers["customer_id"].isin(new_ids)].assign(
+        wave="later", customer_id=lambda d: d["customer_id"].map(new_ids))
+    pd.concat([survey, extra_s]).to_csv(folder / "survey.csv", index=False)
+    pd.concat([customers, extra_c]).to_csv(folder / "customers.csv", index=False)
+    cfg = yaml.safe_load((folder / "engagement.yaml").read_text())
+    cfg["waves"] = ["pre", "post", "later"]
+    (folder / "engagement.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    assert batch.fingerprint(folder, notebooks, seed=0) != before
+    eng = cx.load_engagement(folder)
+    assert eng.config["waves"] == ["pre", "post", "later"]
+    assert cx.waves.track(eng, metrics=["nps"]).waves == ("pre", "post", "later")
