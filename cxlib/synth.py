@@ -57,7 +57,8 @@ The retailer's elements, motivators, value, attrition and contacts (no given wei
   shift, with one intercept for all waves (calibrated to 26% promoters): its distribution, so NPS and the
   promoter share, is identical in every wave by construction (``truth["waves"]`` holds one value for all).
 - **A lagging region.** ``C`` is 0.45 standard deviations lower in the North in every wave (so are its
-  connection, satisfaction and NPS; its attrition is higher); the other three regions are alike. A customers
+  connection, satisfaction and NPS; its attrition is higher); the other three regions are alike (the regions'
+  own hazard ratios, ``β_region``, are all 1 here, so no other region differs on attrition). A customers
   ``channel`` column (store 50%, online 30%, app 20%, drawn from a generator of its own) has no planted
   difference. engagement.yaml lists ``cuts: [region, channel]``.
 - **Drivers that shift.** From wave 4 on, two key drivers (``Fast refunds``, ``Easy online checkout``) lose
@@ -256,10 +257,12 @@ class Spec:
     data_cut: str
     loadings: tuple[float, float] = (0.4, 0.25)  # general and journey-stage factor loadings of elements
     design_seed: int = 11  # seed of the elements' stated-importance means (a fixed, seed-independent design)
+    driven: float = 0.6  # share of the latent connection's variance that the elements drive
     # The tracker's plants (the defaults leave the two-wave kinds exactly as they were):
     phases: tuple[int, ...] | None = None  # wave -> calibration phase (waves of a phase share their truth)
     flat_advocacy: bool = False  # likelihood to recommend the same in every wave (not moved by the waves' shift)
     region_effect: tuple[float, ...] | None = None  # shift of the latent connection per region (REGIONS order)
+    region_log_hr: tuple[float, ...] | None = None  # the regions' log hazard ratios (default REGION_LOG_HR)
     shifted: tuple[str, ...] = ()  # from wave `shift_from` on: key drivers lose their effect, overrated gain one
     shift_from: int | None = None  # index of the first wave with the shifted effects
     channels: tuple[tuple[str, float], ...] = ()  # a customers `channel` column: (name, share), no planted effect
@@ -307,7 +310,7 @@ SPECS = {
         binary_rate_ratio=None, weighted=False,
         survey_dates=("2025-02-15", "2025-05-15", "2025-08-15", "2025-11-15", "2026-02-15", "2026-05-15"),
         data_cut="2027-06-30", loadings=(0.3, 0.12), design_seed=19, phases=(0, 0, 0, 1, 1, 1), flat_advocacy=True,
-        region_effect=(-0.45, 0.0, 0.0, 0.0), shifted=("Fast refunds", "Easy online checkout", "Loyalty offers that fit me"),
+        region_effect=(-0.45, 0.0, 0.0, 0.0), region_log_hr=(0.0, 0.0, 0.0, 0.0), shifted=("Fast refunds", "Easy online checkout", "Loyalty offers that fit me"),
         shift_from=3, channels=(("store", 0.5), ("online", 0.3), ("app", 0.2)), cuts=("region", "channel"),
     ),
 }
@@ -409,11 +412,12 @@ def _latents(spec: Spec, el: pd.DataFrame, n: int, rng: np.random.Generator) -> 
     beta = el["beta"].to_numpy()
     corr = g**2 + st**2 * (stage_codes[:, None] == stage_codes[None, :]) + (1 - g**2 - st**2) * np.eye(p)
     scale = np.sqrt(beta @ corr @ beta)
-    drive = np.sqrt(0.6) * (E @ beta) / scale
-    if "beta_after" in el:  # the drivers shift: from wave shift_from on, the late effects (the same 60% share)
+    drive = np.sqrt(spec.driven) * (E @ beta) / scale
+    if "beta_after" in el:  # the drivers shift: from wave shift_from on, the late effects (the same driven share)
         after = el["beta_after"].to_numpy()
-        drive = np.where(wave >= spec.shift_from, np.sqrt(0.6) * (E @ after) / np.sqrt(after @ corr @ after), drive)
-    C = drive + np.sqrt(0.4) * rng.standard_normal(n) + np.array([-0.1, 0.0, 0.1])[age]
+        drive = np.where(wave >= spec.shift_from, np.sqrt(spec.driven) * (E @ after) / np.sqrt(after @ corr @ after),
+                         drive)
+    C = drive + np.sqrt(1 - spec.driven) * rng.standard_normal(n) + np.array([-0.1, 0.0, 0.1])[age]
     if spec.region_effect is not None:
         C = C + np.asarray(spec.region_effect, dtype=float)[region]
     u = rng.standard_normal((n, 10))
@@ -477,10 +481,14 @@ def _contacts(d: _Draw, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarra
     return owner, ages, ratings, score
 
 
-def _log_hazard(d: _Draw, seg: np.ndarray, score: np.ndarray) -> np.ndarray:
+def _log_hazard(d: _Draw, seg: np.ndarray, score: np.ndarray, region_log_hr: np.ndarray = REGION_LOG_HR) -> np.ndarray:
     seg_hr = np.select([seg == "fully connected", seg == "other"], [np.log(HR["fully connected"]), np.log(HR["other"])],
                        default=0.0)
-    return seg_hr + REGION_LOG_HR[d.region] + AGE_LOG_HR[d.age] + BETA_S * score
+    return seg_hr + region_log_hr[d.region] + AGE_LOG_HR[d.age] + BETA_S * score
+
+
+def _region_log_hr(spec: Spec) -> np.ndarray:
+    return REGION_LOG_HR if spec.region_log_hr is None else np.asarray(spec.region_log_hr, dtype=float)
 
 
 #: The modules whose code the calibration runs (synth's generator, segments' index and assignment and what
@@ -658,7 +666,7 @@ def _calibrate(kind: str) -> dict[str, Any]:
 
     # Attrition: calibrate the baseline hazard of each wave to its 12-month target.
     _, _, _, score = _contacts(d, rng)
-    lh = _log_hazard(d, seg, score)
+    lh = _log_hazard(d, seg, score, _region_log_hr(spec))
     lam0 = np.zeros(k)
     for ws in groups:
         inw = np.isin(d.wave, ws)
@@ -788,7 +796,7 @@ def _draw_sample(spec: Spec, n: int, seed: int,
     else:
         value2 = rng.poisson(np.exp(np.log(14) + 0.45 * fc + 0.5 * (base - base.mean())))
     owner, ages, ratings, score = _contacts(d, rng)
-    hazard = pop["lam0"][d.wave] * np.exp(_log_hazard(d, seg, score))
+    hazard = pop["lam0"][d.wave] * np.exp(_log_hazard(d, seg, score, _region_log_hr(spec)))
     t_churn = rng.exponential(1 / hazard)
     start = pd.to_datetime(np.array(spec.survey_dates)[d.wave])
     admin = (pd.Timestamp(spec.data_cut) - start).days.to_numpy()
