@@ -14,7 +14,7 @@ from typing import Any
 from . import report
 
 __all__ = ["sanitize_page", "notebook_html", "write_notebook_html", "index_html", "write_index", "portfolio_html",
-           "write_portfolio"]
+           "write_portfolio", "write_workbook"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -541,3 +541,42 @@ def write_portfolio(out: Path, results: dict[str, dict[str, Any]], *, generated:
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(target)
     return target
+
+
+# -- The workbook of tables (reports/<slug>/<slug>-tables.xlsx) ----------------------------------------------
+
+def write_workbook(ipynbs: Sequence[Path], target: Path, *, client: str,
+                   results: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Write the workbook of every table of the executed notebooks ``ipynbs`` to ``target`` (see
+    :func:`cxlib.workbook.build`), atomically (a temporary file in the same folder, then renamed).
+
+    Returns run.json's record of it: ``{"made": True, "file", "sheets", "tables"}`` (``sheets`` counts the
+    Contents and Methods sheets too).
+
+    Examples
+    --------
+    >>> import nbformat, tempfile, pathlib
+    >>> html = "<table><thead><tr><th>n</th></tr></thead><tbody><tr><td>1,234</td></tr></tbody></table>"
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Report\\n\\n## Sample"),
+    ...     nbformat.v4.new_code_cell("t", outputs=[nbformat.v4.new_output("display_data", data={"text/html": html})])])
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> nbformat.write(nb, d / "01_motivator_discovery.ipynb")
+    >>> write_workbook([d / "01_motivator_discovery.ipynb"], d / "acme-tables.xlsx", client="Acme")
+    {'made': True, 'file': 'acme-tables.xlsx', 'sheets': 3, 'tables': 1}
+    """
+    import nbformat
+
+    from . import workbook
+
+    notebooks = [(Path(p).stem, nbformat.read(str(p), as_version=4)) for p in ipynbs]
+    book = workbook.build(notebooks, client=client, results=results)
+    target = Path(target)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        book.save(tmp)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    names = book.sheetnames
+    return {"made": True, "file": target.name, "sheets": len(names),
+            "tables": len([n for n in names if n not in (workbook.CONTENTS, workbook.METHODS)])}
