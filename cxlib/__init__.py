@@ -20,7 +20,7 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 #: Every public module and package, as ``cx.<name>`` (tests/test_packaging.py checks that none is missing).
-_MODULES = ("advocacy", "batch", "browser", "checks", "cli", "contacts", "coxph", "cuts", "diagnostics", "drivers",
+_MODULES = ("advocacy", "batch", "browser", "checks", "cli", "contacts", "coxph", "cuts", "deck", "diagnostics", "drivers",
             "engagement", "errors", "glossary", "init", "motivators", "pages", "plots", "portfolio", "preparation", "privacy", "readers",
             "render", "report", "results", "schema", "segments", "simulate", "stats", "survival", "synth",
             "verbatims", "waves", "weighting")
