@@ -17,6 +17,9 @@ Before publishing, every report of the engagement is printed as one PDF, ``<slug
 Chromium of ``cxlib.browser`` (one browser for the whole run, started when the first PDF is due). The heavy
 outputs can be left out (``skip=("pdf",)``, ``cx run --skip pdf``); where Chromium is missing or cannot print,
 the report is published without the PDF, and ``run.json`` (``outputs.pdf``) says why.
+Every table of the reports is also put in one Excel workbook, ``<slug>-tables.xlsx``
+(``render.write_workbook``; ``outputs.workbook``; ``--skip workbook``), made like the PDF: in the staging
+folder, never failing the engagement.
 """
 from __future__ import annotations
 
@@ -62,10 +65,11 @@ NOTEBOOKS_DIR = _notebooks_dir()
 
 #: The heavy outputs made for every engagement besides its notebooks, which ``skip=`` (``cx run --skip``) can
 #: leave out for a quick run: ``pdf`` is every report as one printable PDF (``<slug>.pdf``).
-OUTPUTS = ("pdf",)
+#: ``workbook`` is every table of the reports in one Excel workbook, a sheet each (``<slug>-tables.xlsx``).
+OUTPUTS = ("pdf", "workbook")
 
 PROVENANCE_PACKAGES = ("cxlib", "numpy", "pandas", "scipy", "statsmodels", "lifelines", "pingouin",
-                       "pandera", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel")
+                       "pandera", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel", "openpyxl")
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def outputs_to_skip(names: Iterable[str] | str | None, *, function: str = "batch
     >>> outputs_to_skip(["pfd"])
     Traceback (most recent call last):
     ...
-    cxlib.errors.ArgumentError: batch.run: skip must be one of 'pdf', not 'pfd'; did you mean 'pdf'?
+    cxlib.errors.ArgumentError: batch.run: skip must be one of 'pdf', 'workbook', not 'pfd'; did you mean 'pdf'?
     """
     from . import checks
 
@@ -647,6 +651,8 @@ def _unchanged(b: _Batch, st: _State) -> bool:
     pdf = (info.get("outputs") or {}).get("pdf") or {}
     if "pdf" not in b.skip and not pdf.get("made") and _find_chromium():
         return False  # published without its PDF (skipped, or no Chromium then): make it now
+    if "workbook" not in b.skip and not ((info.get("outputs") or {}).get("workbook") or {}).get("made"):
+        return False  # published without its workbook of tables (skipped, or made before it existed)
     st.client = info.get("client")
     return True
 
@@ -727,7 +733,7 @@ def _publish_engagement(b: _Batch, st: _State) -> None:
 
 def _outputs(b: _Batch, st: _State) -> dict[str, Any]:
     """The heavy outputs, made in the staging folder before it is published: ``{"pdf": record}``."""
-    return {"pdf": _pdf(b, st)}
+    return {"pdf": _pdf(b, st), "workbook": _workbook(b, st)}
 
 
 def _pdf(b: _Batch, st: _State) -> dict[str, Any]:
@@ -766,6 +772,31 @@ def _pdf(b: _Batch, st: _State) -> dict[str, Any]:
         return {"made": False, "reason": f"Chromium could not print the PDF: {type(exc).__name__}: {exc}"}
     return {"made": True, "file": target.name, "pages": printed.pages, "sections": printed.sections,
             "too_wide": printed.overflow, "seconds": printed.seconds}
+
+
+def _workbook(b: _Batch, st: _State) -> dict[str, Any]:
+    """Every table of the engagement's reports (00, 01, … in number order) as ``<slug>-tables.xlsx`` in the
+    staging folder (:func:`cxlib.render.write_workbook`).
+
+    Returns run.json's record: ``{"made": True, "file", "sheets", "tables", "seconds"}``, or ``{"made": False,
+    "reason"}`` when it was skipped or could not be made. Like the PDF, a workbook that could not be made never
+    fails the engagement: its reports are published without it, and the reason is recorded.
+    """
+    if "workbook" in b.skip:
+        return {"made": False, "reason": "skipped for this run (cx run --skip workbook)"}
+    assert st.staging is not None
+    executed = [st.staging / nb.name for nb in sorted(b.notebooks, key=lambda p: p.name)]
+    executed = [p for p in executed if p.is_file()]
+    if not executed:
+        return {"made": False, "reason": "no executed report to read tables from"}
+    target = st.staging / f"{st.slug}-tables.xlsx"
+    t0 = time.perf_counter()
+    try:
+        made = render.write_workbook(executed, target, client=st.client or st.slug, results=_merged(st, b.notebooks))
+    except Exception as exc:  # noqa: BLE001 (whatever went wrong, the reports are still published)
+        target.unlink(missing_ok=True)
+        return {"made": False, "reason": f"the workbook could not be made: {type(exc).__name__}: {exc}"}
+    return {**made, "seconds": round(time.perf_counter() - t0, 3)}
 
 
 def _advance(b: _Batch, st: _State) -> None:

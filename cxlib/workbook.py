@@ -43,16 +43,18 @@ _PART = rf"{_NUM}(?:%|×)?"
 _SEP = r"(?:\s*–\s*|\s+to\s+)"
 _INTERVAL = re.compile(rf"^(?P<est>{_PART}(?: (?:{'|'.join(_UNITS)}))?) \((?:95% CI )?"
                        rf"(?:(?P<lo>{_PART}(?: (?:{'|'.join(_UNITS)}))?){_SEP}(?P<hi>{_PART}(?: (?:{'|'.join(_UNITS)}))?)"
-                       rf"|(?P<none>no interval))\)$")
+                       rf"|(?P<none>no interval))(?:; n=(?P<n>{_NUM}))?\)$")
 _RANGE = re.compile(rf"^(?P<lo>{_PART}){_SEP}(?P<hi>{_PART})$")
 _COUNT_OF = re.compile(rf"^(?P<k>{_NUM}) of (?P<n>{_NUM}) \((?P<p>{_NUM}%)\)$")
 _RATIO = re.compile(rf"^(?P<k>{_NUM})/(?P<n>{_NUM})$")
 _PAIR = re.compile(rf"^(?P<a>{_NUM}) / (?P<b>{_NUM})$")
+_ARROW = re.compile(rf"^(?P<a>{_PART}) → (?P<b>{_PART})$")
 #: Each compound kind's parts: the suffix each part's column name gets.
-_PARTS = {"interval": ("", " CI low", " CI high"), "range": (" low", " high"),
+_PARTS = {"interval": ("", " CI low", " CI high", " n"), "range": (" low", " high"), "arrow": (", from", ", to"),
           "count": ("", " out of", " share"), "ratio": ("", " out of"), "pair": (", first", ", second")}
 _CI_IN_NAME = re.compile(r"(?:,\s*|\s*\()95% (?:CI|interval)\)?$")
 _LEAD = re.compile(r"^\*\*([^*\n]{1,60})\*\*\s*[:.]")
+_MARKS = "▲/▼"
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -74,7 +76,7 @@ def _format(decimals: int, *, thousands: bool, signed: bool, suffix: str = "", u
     if prefix:
         body = f'"{prefix}"' + body
     if signed:
-        return f'+{body};"{_MINUS}"{body};+{body}'
+        return f'+{body};"{_MINUS}"{body};{body}'  # zero reads "0" (cxlib.report.number)
     return f'{body};"{_MINUS}"{body}'
 
 
@@ -114,7 +116,7 @@ def cell_value(text: Any) -> tuple[Any, str | None]:
     >>> cell_value("−9")
     (-9, '#,##0;"−"#,##0')
     >>> cell_value("+4.4 points")
-    (4.4, '+#,##0.0" points";"−"#,##0.0" points";+#,##0.0" points"')
+    (4.4, '+#,##0.0" points";"−"#,##0.0" points";#,##0.0" points"')
     >>> cell_value("suppressed (n < 30)"), cell_value("–")
     (('suppressed (n < 30)', None), (None, None))
     """
@@ -150,14 +152,16 @@ def _compound(text: str) -> tuple[str, list[str]] | None:
     """``(kind, part texts)`` of a compound cell, else None."""
     m = _INTERVAL.match(text)
     if m:
+        n = m.group("n") or ""
         if m.group("none"):
-            return "interval", [m.group("est"), "", ""]
+            return "interval", [m.group("est"), "", "", n]
         est, lo, hi = m.group("est"), m.group("lo"), m.group("hi")
         # A bound written without the estimate's % or × or unit ("1.91× (95% CI 1.75–2.07)") has them.
         tail = re.match(rf"^{_NUM}(?P<t>.*)$", est).group("t")  # type: ignore[union-attr]
         lo, hi = (b if re.match(rf"^{_NUM}$", b) is None else b + tail for b in (lo, hi))
-        return "interval", [est, lo, hi]
-    for kind, pattern in (("range", _RANGE), ("count", _COUNT_OF), ("ratio", _RATIO), ("pair", _PAIR)):
+        return "interval", [est, lo, hi, n]
+    for kind, pattern in (("range", _RANGE), ("count", _COUNT_OF), ("ratio", _RATIO), ("pair", _PAIR),
+                          ("arrow", _ARROW)):
         m = pattern.match(text)
         if m:
             return kind, list(m.groups())
@@ -179,11 +183,14 @@ def spread_column(name: str, texts: Sequence[Any]) -> list[Column]:
 
     A column whose cells read ``x (lo to hi)``, ``x (95% CI lo–hi)`` or ``x (lo – hi)`` becomes three:
     ``<name>``, ``<name> CI low``, ``<name> CI high`` (a ``(95% CI)`` at the end of the name is dropped
-    first); ``lo–hi`` alone becomes ``<name> low``, ``<name> high``; ``k of n (p%)`` becomes ``<name>``,
+    first), and a fourth, ``<name> n``, when its cells give their n (``x (lo–hi; n=1,234)``); ``lo–hi``
+    alone becomes ``<name> low``, ``<name> high``; ``a → b`` becomes ``<name>, from``, ``<name>, to``; ``k of n (p%)`` becomes ``<name>``,
     ``<name> out of``, ``<name> share``; ``k/n`` becomes ``<name>``, ``<name> out of``; two figures ``a / b``
     (the scorecard's n before / after) become ``<name>, first``, ``<name>, second``. A column is split
-    when every cell with a figure is of one such kind; a cell without one (``suppressed (n < 30)``, ``–``)
-    keeps its text in the first column and leaves the others empty. Every part is read by
+    when its compound cells are all of one such kind; any other cell (``suppressed (n < 30)``, ``–``, a
+    single number such as a banner's n) goes in the first column, read by :func:`cell_value`, and leaves the
+    others empty. A trailing ``▲`` / ``▼`` (a business cut's group above / below the rest) goes in a column of
+    its own, ``<name> ▲/▼``. Every part is read by
     :func:`cell_value`.
 
     Parameters
@@ -213,15 +220,19 @@ def spread_column(name: str, texts: Sequence[Any]) -> list[Column]:
         raise ArgumentError(f"{fn}: texts must be a sequence of cell texts, not {type(texts).__name__}",
                             function=fn, argument="texts")
     cells = [_clean(t) if t is not None else "" for t in texts]
+    # The business-cut banners mark a group above / below the rest: the mark gets a column of its own.
+    marks = [c[-1] if c[-2:] in (" ▲", " ▼") else None for c in cells]
+    cells = [c[:-2] if m else c for c, m in zip(cells, marks)]
+    marked = [Column(f"{name} {_MARKS}", tuple((m, None) for m in marks))] if any(marks) else []
     notes = tuple(NO_FIGURE_NOTE if c in ("–", "—") else None for c in cells)
     parsed = [_compound(c) for c in cells]
     kinds = {p[0] for p in parsed if p is not None}
-    figures = [c for c, p in zip(cells, parsed) if p is None and not isinstance(cell_value(c)[0], str)
-               and cell_value(c)[0] is not None]
-    if len(kinds) != 1 or figures:
-        return [Column(name, tuple(cell_value(c) for c in cells), notes)]
+    if len(kinds) != 1:
+        return [Column(name, tuple(cell_value(c) for c in cells), notes)] + marked
     kind = kinds.pop()
     suffixes = _PARTS[kind]
+    if kind == "interval" and not any(p[1][3] for p in parsed if p is not None):
+        suffixes = suffixes[:3]  # no cell gives its n
     base = (_CI_IN_NAME.sub("", name).strip() or name) if kind == "interval" else name
     columns = []
     for i, suffix in enumerate(suffixes):
@@ -232,7 +243,7 @@ def spread_column(name: str, texts: Sequence[Any]) -> list[Column]:
             else:
                 col.append(cell_value(p[1][i]))
         columns.append(Column(base + suffix, tuple(col), notes if i == 0 else (None,) * len(cells)))
-    return columns
+    return columns + marked
 
 
 @dataclass(frozen=True)
