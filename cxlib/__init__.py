@@ -23,7 +23,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 _MODULES = ("advocacy", "batch", "browser", "checks", "cli", "contacts", "coxph", "cuts", "deck", "diagnostics", "drivers",
             "engagement", "errors", "glossary", "init", "motivators", "pages", "plots", "portfolio", "preparation", "privacy", "readers",
             "render", "report", "results", "schema", "segments", "simulate", "stats", "survival", "synth",
-            "verbatims", "waves", "weighting")
+            "verbatims", "waves", "weighting", "workbook")
 _NAMES = {"Engagement": "engagement", "from_frames": "engagement", "load_engagement": "engagement",
           "DataError": "schema", "ArgumentError": "errors", "Estimate": "results", "Reason": "results"}
 
