@@ -1019,10 +1019,8 @@ class WaveTrack(Result):
         "p_value", "p_adjusted", "n_before", "n_after"}``; ``levels``: ``{"metric", "wave", "estimate",
         "ci_low", "ci_high", "n"}`` per metric and wave; ``trend`` (three waves or more): ``{"metric",
         "estimate" (slope per wave), "ci_low", "ci_high", "n" (waves), "p_value", "p_adjusted"}``;
-        ``not_estimable`` when some metric could not be compared. For readers of the before/after scorecard's
-        shape it also carries ``before`` and ``after`` (the first and last wave) and, per metric, the first to
-        last change in the scorecard's fields (``p_adjusted`` over this whole family; on two waves that is the
-        scorecard's own)."""
+        ``not_estimable`` when some metric could not be compared. (``cxlib.pages.tracker`` adds the before/after
+        scorecard's own keys, :meth:`WaveComparison.to_dict`, beside these in ``results.json``.)"""
         from .report import estimate_dict, to_jsonable
 
         if self.reason is not None:
@@ -1032,11 +1030,7 @@ class WaveTrack(Result):
                     **estimate_dict(r.change, r.ci_low, r.ci_high, int(r.n), p_value=r.p_value,
                                     p_adjusted=r.p_adjusted, n_before=int(r.n_before), n_after=int(r.n_after))}
                    for r in self._table.itertuples()]
-        out: dict[str, Any] = {"waves": [str(w) for w in self.waves], "changes": changes,
-                               "before": str(self.waves[0]), "after": str(self.waves[-1])}
-        for c in changes:
-            if c["comparison"] == "first_to_last":
-                out[c["metric"]] = {k: v for k, v in c.items() if k not in ("metric", "comparison", "from", "to")}
+        out: dict[str, Any] = {"waves": [str(w) for w in self.waves], "changes": changes}
         if self._levels is not None:
             out["levels"] = [{"metric": r.metric, "wave": str(r.wave),
                               **estimate_dict(r.estimate, r.ci_low, r.ci_high, int(r.n))}

@@ -508,7 +508,7 @@ def test_multiplier_level_and_change_equal_a_brute_force_bootstrap_and_cover_the
     assert se == pytest.approx(np.std(boot["post"] - boot["pre"], ddof=1), rel=0.10)
     assert row["ci_low"] < -0.5 < row["ci_high"] and row["p_adjusted"] < 0.05  # the planted fall of 0.5 holds
     d = tracked.to_dict()
-    assert d["multiplier"]["estimate"] == pytest.approx(row["change"]) and (d["before"], d["after"]) == ("pre", "post")
+    assert d["changes"][0]["estimate"] == pytest.approx(row["change"]) and d["waves"] == ["pre", "post"]
 
 
 def test_multiplier_does_not_hold_when_nothing_was_planted_and_small_segments_are_a_reason():

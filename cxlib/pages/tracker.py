@@ -72,6 +72,7 @@ class TrackerPage:
     seed: int
     tracked: WaveTrack
     labeller: WaveComparison  # names and formats the metrics (the scorecard's words)
+    scorecard: Any = None  # compare_waves(eng): notebook 04's before/after scorecard, first wave against last
     suppressed: frozenset = frozenset()  # (metric, wave) pairs below min_cell
     standardised: tuple = ()  # one WaveComparison per consecutive pair (standardise=True)
     drivers: Any = None  # DriverStability, or None
@@ -450,13 +451,18 @@ class TrackerPage:
 
     # -- results.json ---------------------------------------------------------------------------------------
     def results(self) -> dict[str, Any]:
-        """``waves``: :meth:`cxlib.waves.WaveTrack.to_dict` (every wave's levels, every change with ``p_value``
-        and ``p_adjusted``, the trend, and the first-to-last change per metric in the scorecard's shape), with
+        """``waves``: :meth:`cxlib.waves.WaveTrack.to_dict` (``waves``; every wave's ``levels``; every change
+        with ``p_value`` and ``p_adjusted`` over the whole family; the ``trend``) beside the before/after
+        scorecard's keys (:meth:`cxlib.waves.WaveComparison.to_dict`: ``before``, ``after`` and per scorecard
+        metric the first-to-last change, Holm across the scorecard's measures, exactly notebook 04's), with
         figures on fewer than min_cell customers replaced by ``{"estimate": null, ..., "note"}``. Absent with a
         single wave."""
         if not self.estimable:
             return {}
         d = self.tracked.to_dict()
+        card = self.scorecard.to_dict() if self.scorecard is not None and self.scorecard.reason is None else {}
+        excluded = {**card.pop("not_estimable", {}), **d.get("not_estimable", {})}
+        d = {**card, **d, **({"not_estimable": excluded} if excluded else {})}
         note = f"suppressed: fewer than {self.min_cell} customers"
         blank = {"estimate": None, "ci_low": None, "ci_high": None, "reason": "below_min_cell", "note": note}
 
@@ -592,6 +598,7 @@ def build(eng: Any, *, seed: int = 0, n_boot: int = 200) -> TrackerPage:
         motivator_notes = tuple(notes)
         if len(ranks) >= 2:
             ranking = motivator_stability(ranks, sure=SURE)
-    return TrackerPage(tracked=tracked, suppressed=suppressed, standardised=standardised, drivers=stability,
+    return TrackerPage(tracked=tracked, scorecard=compare_waves(eng), suppressed=suppressed,
+                       standardised=standardised, drivers=stability,
                        driver_notes=driver_notes, driver_need=need, motivators=ranking,
                        motivator_notes=motivator_notes, **common_kw)
