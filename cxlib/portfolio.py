@@ -338,8 +338,8 @@ class Portfolio(Result):
         return t.sort_values("estimate", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
 
     def sentence(self, measure: str, *, markdown: bool = False) -> str:
-        """What the portfolio shows for ``measure``, in plain words: the highest and lowest client with their
-        figures, the median client, and how many clients stand apart from the middle one.
+        """What the portfolio shows for ``measure``, in plain words: the clients that stand above or below the
+        middle client (or that none does), then the lowest and highest figures and the median client's.
 
         Plain text (names as they are, for a page that escapes them), or Markdown with ``markdown=True``.
         """
@@ -354,16 +354,24 @@ class Portfolio(Result):
             return f"{why[:1].upper()}{why[1:]}."
         top, bottom = t.iloc[0], t.iloc[-1]
         fmt = functools.partial(figure_text, measure)
-        above = int((t["position"] == "above the middle").sum())
-        below = int((t["position"] == "below the middle").sum())
+        above = [name(c) for c in t.loc[t["position"] == "above the middle", "client"]]
+        below = [name(c) for c in t.loc[t["position"] == "below the middle", "client"]]
         middle = fmt(float(t["estimate"].median()))
+        span = (f"The figures run from {_ci(bottom, fmt)} at {name(bottom.client)} to {_ci(top, fmt)} at "
+                f"{name(top.client)}; the median client is at {middle}.")
         if not (above or below):
             return (f"No client of the {len(t)} can be told apart from the middle client: the intervals overlap too "
-                    f"much. The figures run from {_ci(bottom, fmt)} at {name(bottom.client)} to {_ci(top, fmt)} at "
-                    f"{name(top.client)}; the median client is at {middle}.")
-        return (f"Highest at {name(top.client)}, {_ci(top, fmt)}; lowest at {name(bottom.client)}, {_ci(bottom, fmt)}; "
-                f"the median client is at {middle}. {above} of the {len(t)} clients stand above the middle client and "
-                f"{below} below it; the others cannot be told apart from it.")
+                    f"much. {span}")
+        verb = {True: "stands", False: "stand"}
+        parts = []
+        if above:
+            parts.append(f"{report.listing(above, limit=4)} {verb[len(above) == 1]} above the middle client")
+        if below:
+            parts.append(f"{report.listing(below, limit=4)} {verb[len(below) == 1]} below it" if above else
+                         f"{report.listing(below, limit=4)} {verb[len(below) == 1]} below the middle client")
+        rest = len(t) - len(above) - len(below)
+        others = (f"; the other {'one' if rest == 1 else rest} cannot be told apart from it" if rest else "")
+        return f"{' and '.join(parts)}{others}. {span}"
 
     def headline(self) -> str:
         from . import report
@@ -390,7 +398,7 @@ class Portfolio(Result):
         scale = 100.0 if measure in ("connected_share", "attrition_gap") else 1.0
         est, lo, hi = (t[c].to_numpy(float) * scale for c in ("estimate", "ci_low", "ci_high"))
         y = np.arange(len(t))
-        distinct = t["position"] != "not distinguishable from the middle"
+        distinct = t["position"].isin(["above the middle", "below the middle"])
         for yi, e, l, h, strong in zip(y, est, lo, hi, distinct):
             ax.errorbar([e], [yi], xerr=np.array([[max(e - l, 0) if np.isfinite(l) else 0],
                                                   [max(h - e, 0) if np.isfinite(h) else 0]]),
@@ -411,8 +419,15 @@ class Portfolio(Result):
             ax.axvline(median, color=plots.PALETTE["reference"], ls=":", lw=1.0, zorder=1)
             fmt = functools.partial(figure_text, measure)
             label, middle = MEASURE_LABELS[measure], fmt(float(t["estimate"].median()))
-            if distinct.any() and len(t) >= MIN_ENGAGEMENTS:
-                title = f"{label}: highest at {t.loc[0, 'client']}, {fmt(t.loc[0, 'estimate'])}; median client {middle}"
+            apart = int((t["position"].isin(["above the middle", "below the middle"])).sum())
+            if t.loc[0, "position"] == "above the middle":
+                title = (f"{label}: {t.loc[0, 'client']} stands above the median client, "
+                         f"{fmt(t.loc[0, 'estimate'])} against {middle}")
+            elif t["position"].iloc[-1] == "below the middle":
+                title = (f"{label}: {t['client'].iloc[-1]} stands below the median client, "
+                         f"{fmt(t['estimate'].iloc[-1])} against {middle}")
+            elif apart:
+                title = f"{label}: {apart} of {len(t)} clients stand apart from the median client, {middle}"
             else:
                 title = f"{label}: no client stands apart from the median client, {middle}"
             title += f"\n{len(t)} clients, n={int(t['n'].sum()):,} customers"

@@ -165,6 +165,9 @@ def test_position_against_the_middle_is_claimed_only_when_intervals_keep_clients
     assert t["position"].tolist() == ["above the middle", "above the middle", "not distinguishable from the middle",
                                       "below the middle", "below the middle"]
     assert (t["rank_low"] == t["rank_high"]).all()
+    assert portfolio.compare(apart).sentence("connected_share").startswith(
+        "C0 and C1 stand above the middle client and C3 and C4 stand below it; the other one cannot be told apart from it. "
+        "The figures run from 10% (95% CI 10% to 10%; n=900) at C4 to 40% (95% CI 40% to 40%; n=900) at C0")
     # The same estimates with wide, overlapping intervals: nothing is claimed, ranks could be anything.
     wide = {f"c{i}": results_json(f"C{i}", share=s, half=5) for i, s in enumerate([0.40, 0.33, 0.25, 0.17, 0.10])}
     t = portfolio.compare(wide).table.query("measure == 'connected_share'")
