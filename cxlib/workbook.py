@@ -55,6 +55,9 @@ _PARTS = {"interval": ("", " CI low", " CI high", " n"), "range": (" low", " hig
 _CI_IN_NAME = re.compile(r"(?:,\s*|\s*\()95% (?:CI|interval)\)?$")
 _LEAD = re.compile(r"^\*\*([^*\n]{1,60})\*\*\s*[:.]")
 _MARKS = "▲/▼"
+#: Words a sheet name cut to 31 characters does not end on.
+_DANGLING = {"a", "an", "and", "are", "as", "at", "between", "by", "for", "from", "in", "is", "of", "on", "or",
+             "the", "to", "with"}
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -474,7 +477,11 @@ def sheet_name(name: str, taken: Sequence[str] = ()) -> str:
         if len(base) <= limit:
             return base
         head = base[:limit + 1].rsplit(" ", 1)[0] if " " in base[:limit + 1] else ""
-        return (head if len(head) > limit // 2 else base[:limit]).rstrip(" ,;-–")
+        words = head.split(" ")
+        while len(words) > 2 and words[-1].lower() in _DANGLING:  # "before and", "between the"
+            words.pop()
+        head = " ".join(words)
+        return (head if len(head) > 8 else base[:limit]).rstrip(" ,;-–")
 
     candidate, k = cut(31), 1
     while candidate.lower() in lowered:
