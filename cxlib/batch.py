@@ -16,7 +16,8 @@ a lock file says who holds it.
 Before publishing, every report of the engagement is printed as one PDF, ``<slug>.pdf``, by the headless
 Chromium of ``cxlib.browser`` (one browser for the whole run, started when the first PDF is due). The heavy
 outputs can be left out (``skip=("pdf",)``, ``cx run --skip pdf``); where Chromium is missing or cannot print,
-the report is published without the PDF, and ``run.json`` (``outputs.pdf``) says why.
+the report is published without the PDF, and ``run.json`` (``outputs.pdf``) says why. The executive summary is
+also made into a slide deck, ``<slug>-summary.pptx`` (``outputs.deck``; ``--skip deck``).
 Every table of the reports is also put in one Excel workbook, ``<slug>-tables.xlsx``
 (``render.write_workbook``; ``outputs.workbook``; ``--skip workbook``), made like the PDF: in the staging
 folder, never failing the engagement.
@@ -64,9 +65,10 @@ def _notebooks_dir() -> Path:
 NOTEBOOKS_DIR = _notebooks_dir()
 
 #: The heavy outputs made for every engagement besides its notebooks, which ``skip=`` (``cx run --skip``) can
-#: leave out for a quick run: ``pdf`` is every report as one printable PDF (``<slug>.pdf``).
+#: leave out for a quick run: ``pdf`` is every report as one printable PDF (``<slug>.pdf``), ``deck`` the executive
+#: summary as a slide deck (``<slug>-summary.pptx``).
 #: ``workbook`` is every table of the reports in one Excel workbook, a sheet each (``<slug>-tables.xlsx``).
-OUTPUTS = ("pdf", "workbook")
+OUTPUTS = ("pdf", "deck", "workbook")
 
 PROVENANCE_PACKAGES = ("cxlib", "numpy", "pandas", "scipy", "statsmodels", "lifelines", "pingouin",
                        "pandera", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel", "openpyxl")
@@ -143,7 +145,7 @@ def outputs_to_skip(names: Iterable[str] | str | None, *, function: str = "batch
     >>> outputs_to_skip(["pfd"])
     Traceback (most recent call last):
     ...
-    cxlib.errors.ArgumentError: batch.run: skip must be one of 'pdf', 'workbook', not 'pfd'; did you mean 'pdf'?
+    cxlib.errors.ArgumentError: batch.run: skip must be one of 'pdf', 'deck', 'workbook', not 'pfd'; did you mean 'pdf'?
     """
     from . import checks
 
@@ -651,6 +653,9 @@ def _unchanged(b: _Batch, st: _State) -> bool:
     pdf = (info.get("outputs") or {}).get("pdf") or {}
     if "pdf" not in b.skip and not pdf.get("made") and _find_chromium():
         return False  # published without its PDF (skipped, or no Chromium then): make it now
+    deck = (info.get("outputs") or {}).get("deck") or {}
+    if "deck" not in b.skip and b.summaries and not deck.get("made"):
+        return False  # published without its deck (skipped, or made before decks): make it now
     if "workbook" not in b.skip and not ((info.get("outputs") or {}).get("workbook") or {}).get("made"):
         return False  # published without its workbook of tables (skipped, or made before it existed)
     st.client = info.get("client")
@@ -732,8 +737,8 @@ def _publish_engagement(b: _Batch, st: _State) -> None:
 
 
 def _outputs(b: _Batch, st: _State) -> dict[str, Any]:
-    """The heavy outputs, made in the staging folder before it is published: ``{"pdf": record}``."""
-    return {"pdf": _pdf(b, st), "workbook": _workbook(b, st)}
+    """The heavy outputs, made in the staging folder before it is published: ``{"pdf": record, "deck": record}``."""
+    return {"pdf": _pdf(b, st), "deck": _deck(b, st), "workbook": _workbook(b, st)}
 
 
 def _pdf(b: _Batch, st: _State) -> dict[str, Any]:
@@ -772,6 +777,32 @@ def _pdf(b: _Batch, st: _State) -> dict[str, Any]:
         return {"made": False, "reason": f"Chromium could not print the PDF: {type(exc).__name__}: {exc}"}
     return {"made": True, "file": target.name, "pages": printed.pages, "sections": printed.sections,
             "too_wide": printed.overflow, "seconds": printed.seconds}
+
+
+def _deck(b: _Batch, st: _State) -> dict[str, Any]:
+    """The executive summary as a slide deck, ``<slug>-summary.pptx`` in the staging folder
+    (:func:`cxlib.render.write_deck`: the summary page re-built from this run's results, charts at 200 dpi).
+
+    Returns run.json's record: ``{"made": True, "file", "slides", "charts", "seconds"}``, or ``{"made": False,
+    "reason"}`` when it was skipped, the run has no executive summary, or making it failed. Like the PDF, a deck
+    that could not be made never fails the engagement.
+    """
+    if "deck" in b.skip:
+        return {"made": False, "reason": "skipped for this run (cx run --skip deck)"}
+    assert st.staging is not None
+    merged = _merged(st, b.notebooks)
+    if "executive_summary" not in merged:
+        return {"made": False, "reason": "the run has no executive summary (notebook 00) to make it from"}
+    target = st.staging / f"{st.slug}-summary.pptx"
+    started = (st.started_at or "")[:10] or None
+    try:
+        from datetime import date
+
+        return render.write_deck(st.folder, merged, target, seed=b.seed,
+                                 date=date.fromisoformat(started) if started else None)
+    except Exception as exc:  # noqa: BLE001 (whatever stops the deck, the reports are still published)
+        target.unlink(missing_ok=True)
+        return {"made": False, "reason": f"the deck could not be made: {type(exc).__name__}: {exc}"}
 
 
 def _workbook(b: _Batch, st: _State) -> dict[str, Any]:

@@ -630,7 +630,7 @@ def build(page: Any, *, date: _date | str | None = None) -> Deck:
     # 2. The answer first.
     answer = str(page.answer())
     b.text_slides(_title_of(answer) or f"{client}: what to do", paragraphs(answer), kind="answer",
-                  chart=page.actions_chart(), size=16)
+                  chart=page.actions_chart(), size=16, chart_side=5.6)
 
     # 3. One slide per finding.
     for f in page.findings:

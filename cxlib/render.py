@@ -580,3 +580,46 @@ def write_workbook(ipynbs: Sequence[Path], target: Path, *, client: str,
     names = book.sheetnames
     return {"made": True, "file": target.name, "sheets": len(names),
             "tables": len([n for n in names if n not in (workbook.CONTENTS, workbook.METHODS)])}
+
+
+# -- The executive summary as a slide deck (reports/<slug>/<slug>-summary.pptx) -------------------------------
+
+def write_deck(engagement: Any, results: Any, target: Path, *, seed: int = 0, date: Any = None) -> dict[str, Any]:
+    """Write the executive summary of ``engagement`` as a slide deck to ``target`` (see :func:`cxlib.deck.build`),
+    atomically (a temporary file in the same folder, then renamed).
+
+    The summary page is built again from ``results`` (the engagement's ``results.json``, a path or a dict)
+    with the notebook's defaults and the run's ``seed``, so its sentences and charts are the report's own;
+    the charts are re-drawn at :data:`cxlib.deck.DPI` dpi (the notebook keeps them at screen resolution).
+
+    Returns run.json's record of it: ``{"made": True, "file", "slides", "charts", "seconds"}``.
+
+    Examples
+    --------
+    Builds the summary's scenarios (seconds to minutes), so not run as a test:
+
+    >>> write_deck("data/demo-retailer", "reports/demo-retailer/results.json",
+    ...            Path("reports/demo-retailer/demo-retailer-summary.pptx"))          # doctest: +SKIP
+    {'made': True, 'file': 'demo-retailer-summary.pptx', 'slides': 19, 'charts': 7, 'seconds': 41.2}
+    """
+    import json
+    import time
+
+    from . import deck
+    from .engagement import Engagement, load_engagement
+    from .pages import summary
+
+    t0 = time.perf_counter()
+    eng = engagement if isinstance(engagement, Engagement) else load_engagement(engagement)
+    figures = results if isinstance(results, dict) else json.loads(Path(results).read_text(encoding="utf-8"))
+    page = summary.build(eng, seed=seed, results=figures)
+    made = deck.build(page, date=date)
+    target = Path(target)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_bytes(made.to_bytes())
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return {"made": True, "file": target.name, "slides": len(made), "charts": made.charts,
+            "seconds": round(time.perf_counter() - t0, 1)}
