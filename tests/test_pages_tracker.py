@@ -298,3 +298,26 @@ def test_on_the_synthetic_tracker_the_page_names_the_planted_step_and_not_the_fl
     claimed = set(page.drivers.shifted())
     assert claimed <= set(truth["shifted_elements"]), claimed - set(truth["shifted_elements"])
     assert len(page.trend_charts()) == 7 and len(page.within_segments().data.columns) == 1 + 5
+
+
+def test_the_index_shows_the_trend_the_tracker_recorded(tmp_path):
+    """results.json as notebook 05 records it, through batch.write_index: the index's trend cell draws each wave's
+    connected share and NPS from the tracker's levels."""
+    import json
+
+    from bs4 import BeautifulSoup
+
+    from cxlib import batch
+
+    page = _page("three")
+    folder = tmp_path / "three-waves"
+    folder.mkdir()
+    (folder / "run.json").write_text(json.dumps({"client": "Demo Retailer", "finished": "2026-12-02T14:00:00+00:00"}))
+    (folder / "results.json").write_text(json.dumps(report.to_jsonable({"client": "Demo Retailer", **page.results()})))
+    soup = BeautifulSoup(batch.write_index(tmp_path).read_text(encoding="utf-8"), "html.parser")
+    svgs = soup.find("tbody").find_all("svg")
+    assert len(svgs) == 2 and all(len(s.find_all("circle")) == 3 for s in svgs)
+    levels = page.tracked.levels.set_index(["metric", "wave"])
+    first = levels.loc[("connected", "pre")]
+    assert f"pre {100 * first['estimate']:.0f}% (95% CI {100 * first['ci_low']:.0f}%–" in svgs[0].find("title").get_text()
+    assert f"n={int(first['n']):,})" in svgs[0].find("title").get_text()
