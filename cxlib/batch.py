@@ -737,7 +737,8 @@ def _publish_engagement(b: _Batch, st: _State) -> None:
 
 
 def _outputs(b: _Batch, st: _State) -> dict[str, Any]:
-    """The heavy outputs, made in the staging folder before it is published: ``{"pdf": record, "deck": record}``."""
+    """The heavy outputs, made in the staging folder before it is published: ``{"pdf": record, "deck": record,
+    "workbook": record}``."""
     return {"pdf": _pdf(b, st), "deck": _deck(b, st), "workbook": _workbook(b, st)}
 
 

@@ -107,7 +107,7 @@ def synth(kind: str, dest: Path, n_customers: int, seed: int, force: bool, respo
 @click.option("--force", is_flag=True, help="Re-run engagements that are unchanged since their last report.")
 @click.option("--timeout", default=1800, show_default=True, type=int, help="Seconds allowed per notebook cell.")
 @click.option("--skip", "skip", multiple=True, metavar="OUTPUTS",
-              help="Heavy outputs not to make, for a quick run, comma-separated: pdf, workbook.")
+              help="Heavy outputs not to make, for a quick run, comma-separated: pdf, deck, workbook.")
 def run(paths: tuple[Path, ...], out: Path, jobs: int | None, select: str | None, seed: int, scheduler: str | None,
         force: bool, timeout: int, skip: tuple[str, ...]) -> None:
     """Execute the notebooks for each engagement and publish reports under OUT (and each engagement's PDF)."""
@@ -142,6 +142,9 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int | None, select: str | None
         pdf = res.outputs.get("pdf") or {}
         if pdf and not pdf.get("made") and "pdf" not in skipped_outputs:
             line += f"  (no PDF: {pdf.get('reason')})"
+        slides = res.outputs.get("deck") or {}
+        if slides and not slides.get("made") and "deck" not in skipped_outputs:
+            line += f"  (no deck: {slides.get('reason')})"
         tables = res.outputs.get("workbook") or {}
         if tables and not tables.get("made") and "workbook" not in skipped_outputs:
             line += f"  (no workbook: {tables.get('reason')})"

@@ -389,7 +389,7 @@ class _Builder:
         """Text (and a chart on the first slide), continued on further slides while it does not fit."""
         body_h = _BODY_BOTTOM - _BODY_TOP
         full_w = SLIDE_WIDTH - 2 * _MARGIN
-        first = True
+        first, continuing = True, False
         rest = list(paras)
         while first or rest:
             with_chart = chart is not None and first
@@ -397,14 +397,18 @@ class _Builder:
             if not rest:  # a chart without words
                 width = 0.0
             box_w, box_h = (width - 2 * INSET) * 72, (body_h - 2 * INSET) * 72
-            s_size, kept, rest = _fit(rest, width=box_w, height=box_h, size=size) if rest else (size, [], [])
-            if rest:
-                # Continued: every slide of the text at one readable size, not the smallest then a larger one.
-                size = max(MIN_SIZE, min(size, CONTINUED_SIZE))
+            if continuing:  # every slide of a continued text at the one size of its first
+                kept, rest = _split(rest, width=box_w, height=box_h, size=size)
                 s_size = size
+            else:
+                s_size, kept, rest = _fit(rest, width=box_w, height=box_h, size=size) if rest else (size, [], [])
+            if rest and not continuing:
+                # Continued: every slide of the text at one readable size, not the smallest then a larger one.
+                continuing = True
+                size = s_size = max(MIN_SIZE, min(size, CONTINUED_SIZE))
                 kept, rest = _split(kept + rest, width=box_w, height=box_h, size=size)
-                if not kept:
-                    kept, rest = rest[:1], rest[1:]
+            if not kept and rest:
+                kept, rest = rest[:1], rest[1:]
             s = self.slide(title, kind=kind, chart=chart.alt if with_chart else None, continued=not first,
                            size=s_size if kept else None)
             if kept:
