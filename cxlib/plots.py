@@ -1284,7 +1284,7 @@ _WAVE_UNITS = {"connected": ("percentage points", 100.0), "attrition": ("percent
 
 _TREND_LABELS = {"connected": "Fully connected share", "attrition": "Attrition at the horizon",
                  "advocacy": "Promoter share", "nps": "Net Promoter Score", "value": "Mean value",
-                 "highly_satisfied": "Highly satisfied share", "multiplier": "Value multiplier (×)"}
+                 "highly_satisfied": "Highly satisfied share", "multiplier": "Value multiplier"}
 
 
 def wave_trend(data, *, metric: str, ax: plt.Axes | None = None, title: str | None = None,
