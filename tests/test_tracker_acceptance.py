@@ -11,10 +11,16 @@ tracker report runs on it; the four planted truths must be recovered at the rate
 - the shifted elements: ``waves.driver_stability`` of each shift wave's ``drivers.importance`` claims the
   planted shifted elements with precision and recall at least 0.8, pooled over the seeds.
 
-Full form (``--slow``): 20 seeds. Quick form (``make test``): the first two seeds; the same assertions, so a
-seed that misses fails it.
+Full form (``--slow``): 20 seeds. Quick form (``make test``): the first two seeds, the same engagements and
+assertions (so one missed step, one flagged flat metric, a missed or wrongly named region, or two missed
+shifted elements fail it). One test computes all four, so that pytest-xdist never draws a seed twice.
 
-Measured (full form, 20 seeds; see docs/notes-synth-tracker.md): MEASURED
+Measured (full form, 20 seeds of 20,000 respondents, 200 resamples; docs/notes-synth-tracker.md): the step
+flagged in 20 of 20 seeds (largest Holm-adjusted p 6.1e-14); NPS or the promoter share flagged in 0 of 20
+(smallest Holm-adjusted p 0.18); the North named for the region cut in 20 of 20, no other group named in any
+seed; the shifted elements claimed with precision 1.00 (60 of 60 claims) and recall 1.00 (60 of 60 planted).
+Cost per seed about 15 s of CPU (synthesis 7 s, the tracker 2 s, the cuts 1 s, two driver analyses 5 s): the
+quick form about 30 s of CPU, the full form about 5 minutes.
 """
 from __future__ import annotations
 
@@ -79,52 +85,45 @@ def _outcome(seed: int) -> dict:
     return out
 
 
-def _report(name: str, text: str) -> None:
-    print(f"\n[tracker acceptance] {name}: {text}")
-
-
 @pytest.mark.slow
-def test_the_planted_step_is_flagged(slow):
-    seeds = _seeds(slow)
-    p = [_outcome(s)["step_p"] for s in seeds]
-    flagged = sum(x < ALPHA for x in p)
-    _report("step", f"flagged in {flagged} of {len(seeds)} seeds (largest Holm-adjusted p {max(p):.2g})")
-    assert flagged >= 0.9 * len(seeds)
-
-
-@pytest.mark.slow
-def test_the_flat_metric_is_rarely_flagged(slow):
-    seeds = _seeds(slow)
-    p = [_outcome(s)["flat_min_p"] for s in seeds]
-    flagged = sum(x < ALPHA for x in p)
-    _report("flat", f"NPS or promoters flagged in {flagged} of {len(seeds)} seeds (smallest adjusted p {min(p):.2g})")
-    assert flagged <= 0.1 * len(seeds)
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not _has_cuts(), reason="cxlib.cuts (cuts.compare(...).lagging()) has not landed yet")
-def test_the_lagging_region_is_named(slow):
+def test_issue_19_acceptance_over_seeds(slow):
+    """The four rates of issue 19, all from the same engagements (one test, so that pytest-xdist never draws
+    and analyses a seed twice in two workers); every rate is printed, and every criterion that fails is named."""
     seeds = _seeds(slow)
     found = [_outcome(s) for s in seeds]
-    named = sum(o["lag_named"] for o in found)
-    false = sum(bool(o["lag_false"]) for o in found)
-    _report("lagging", f"North named in {named} of {len(seeds)} seeds; a group without a planted lag named in "
-                       f"{false} ({sorted({g for o in found for g in o['lag_false']})})")
-    assert named >= 0.9 * len(seeds)
-    assert false <= 0.1 * len(seeds)
+    k = len(seeds)
+    failed, said = [], []
 
+    step = sum(o["step_p"] < ALPHA for o in found)
+    said.append(f"step flagged in {step} of {k} seeds (largest Holm-adjusted p {max(o['step_p'] for o in found):.2g})")
+    if step < 0.9 * k:
+        failed.append("step")
 
-@pytest.mark.slow
-def test_the_shifted_elements_are_detected(slow):
-    seeds = _seeds(slow)
-    tp = fp = fn = 0
-    for s in seeds:
-        o = _outcome(s)
-        tp += len(o["shifted"] & o["planted"])
-        fp += len(o["shifted"] - o["planted"])
-        fn += len(o["planted"] - o["shifted"])
+    flat = sum(o["flat_min_p"] < ALPHA for o in found)
+    said.append(f"flat NPS or promoter share flagged in {flat} of {k} seeds (smallest Holm-adjusted p "
+                f"{min(o['flat_min_p'] for o in found):.2g})")
+    if flat > 0.1 * k:
+        failed.append("flat metric")
+
+    if all("lag_named" in o for o in found):
+        named = sum(o["lag_named"] for o in found)
+        false = sum(bool(o["lag_false"]) for o in found)
+        said.append(f"North named lagging in {named} of {k} seeds; a group without a planted lag named in {false} "
+                    f"({sorted({g for o in found for g in o['lag_false']})})")
+        if named < 0.9 * k or false > 0.1 * k:
+            failed.append("lagging region")
+    else:
+        said.append("lagging region not checked: cxlib.cuts.compare has not landed")
+
+    tp = sum(len(o["shifted"] & o["planted"]) for o in found)
+    fp = sum(len(o["shifted"] - o["planted"]) for o in found)
+    fn = sum(len(o["planted"] - o["shifted"]) for o in found)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn)
-    _report("shifted", f"precision {precision:.2f} ({tp} of {tp + fp} claimed), recall {recall:.2f} "
-                       f"({tp} of {tp + fn} planted) over {len(seeds)} seeds")
-    assert precision >= 0.8 and recall >= 0.8
+    said.append(f"shifted elements: precision {precision:.2f} ({tp} of {tp + fp} claimed), recall {recall:.2f} "
+                f"({tp} of {tp + fn} planted)")
+    if precision < 0.8 or recall < 0.8:
+        failed.append("shifted elements")
+
+    print("\n[tracker acceptance] " + "; ".join(said))
+    assert not failed, f"not recovered: {', '.join(failed)} ({'; '.join(said)})"
