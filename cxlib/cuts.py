@@ -304,6 +304,14 @@ class CutComparison(Result):
         Whether respondent weights were used.
     wave : str or None
         The wave compared, or None when every wave's respondents are pooled.
+
+    Examples
+    --------
+    >>> import cxlib as cx
+    >>> eng, _ = cx.synth.make_engagement("retailer", 300, seed=0)
+    >>> res = compare(eng, cuts=["region"], metrics=["nps"])
+    >>> res.cuts, res.table.columns.tolist()[:4], res.min_cell
+    (('region',), ['cut', 'group', 'metric', 'estimate'], 30)
     """
 
     cuts: tuple = ()

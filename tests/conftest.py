@@ -157,6 +157,9 @@ def small_engagements(tmp_path_factory):
         good = root / "small-retailer"
         cxlib.synth.make_engagement("retailer", n_customers=900, seed=3, path=good)
         _plant_pii_corpus(good)
+        # Business cuts as a client names them (notebook 06 and the summary's lagging parts of the business).
+        config = good / "engagement.yaml"
+        config.write_text(config.read_text(encoding="utf-8") + "cuts:\n- region\n- age_band\n", encoding="utf-8")
         broken = root / "broken-one"
         shutil.copytree(good, broken)
         (broken / "customers.csv").write_text("customer_id\n", encoding="utf-8")  # a customers file with no rows

@@ -54,7 +54,7 @@ def test_results_and_provenance(batch_run, small_engagements):
         assert {"estimate", "ci_low", "ci_high", "n"} <= set(est)
     assert {"estimate", "ci_low", "ci_high", "n"} <= set(results["value_multiplier"])
     assert len(results["top_motivators"]) == 3
-    for key in ("hidden_drivers", "overrated", "attrition", "hazard_ratio", "nps", "waves"):
+    for key in ("hidden_drivers", "overrated", "attrition", "hazard_ratio", "nps", "waves", "cuts"):
         assert key in results, key
     assert {"estimate", "ci_low", "ci_high", "n"} <= set(results["hazard_ratio"])
     run = json.loads((out / "small-retailer" / "run.json").read_text())
