@@ -45,6 +45,13 @@ def chromium_binary():
 
 
 @pytest.fixture(scope="module")
+def chromium_address(chromium_binary):
+    """One Chromium for the hand-made pages of this module (each print a new tab, as in a batch)."""
+    with browser.chromium(chromium_binary) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
 def pdftoppm():
     return _require(shutil.which("pdftoppm"), "pdftoppm (Debian poppler-utils)")
 
@@ -235,7 +242,7 @@ def test_the_demo_pdfs(slug, pdftoppm, tmp_path):
 
 # -- the checks can fail; a wide table shrinks to the page ----------------------------------------------
 
-def test_the_split_check_finds_an_image_taller_than_a_page(tmp_path, chromium_binary):
+def test_the_split_check_finds_an_image_taller_than_a_page(tmp_path, chromium_address):
     """Without the report's print style sheet, an image 1.5 pages tall is drawn on two pages: the check sees it."""
     import base64
     import io
@@ -248,13 +255,13 @@ def test_the_split_check_finds_an_image_taller_than_a_page(tmp_path, chromium_bi
     src = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
     page = tmp_path / "tall.html"
     page.write_text(f"<html><body><h1>Tall</h1><img src='{src}' style='width:100px;height:1500px'></body></html>")
-    printed = browser.print_pdf([page], tmp_path / "tall.pdf", client="Test", binary=chromium_binary)
+    printed = browser.print_pdf([page], tmp_path / "tall.pdf", client="Test", address=chromium_address)
     where = _images_by_page(pypdf.PdfReader(tmp_path / "tall.pdf"))
     assert printed.pages >= 2 and printed.images == 1
     assert [len(pages) for pages in where.values()] == [2], where
 
 
-def test_a_wide_table_shrinks_to_the_page_and_a_wide_block_is_reported(tmp_path, chromium_binary):
+def test_a_wide_table_shrinks_to_the_page_and_a_wide_block_is_reported(tmp_path, chromium_address):
     import nbformat
     import pypdf
 
@@ -269,14 +276,14 @@ def test_a_wide_table_shrinks_to_the_page_and_a_wide_block_is_reported(tmp_path,
     ])
     page = tmp_path / "01_wide.html"
     page.write_text(render.notebook_html(nb, provenance="test"), encoding="utf-8")
-    printed = browser.print_pdf([page], tmp_path / "wide.pdf", client="Test", binary=chromium_binary)
+    printed = browser.print_pdf([page], tmp_path / "wide.pdf", client="Test", address=chromium_address)
     text = _plain(" ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "wide.pdf").pages))
     assert printed.overflow == [] and printed.sections == ["A wide table"]
     assert "Column 27 heading" in text and "r3c27 value" in text  # the last column is printed, not cut off
 
     bad = tmp_path / "bad.html"
     bad.write_text("<html><body><h1>Wide</h1><pre style='width:1400px;overflow:auto'>x</pre></body></html>")
-    printed = browser.print_pdf([bad], tmp_path / "bad.pdf", client="Test", binary=chromium_binary)
+    printed = browser.print_pdf([bad], tmp_path / "bad.pdf", client="Test", address=chromium_address)
     assert printed.overflow and "pre" in printed.overflow[0], printed.overflow
 
 
@@ -292,13 +299,13 @@ def test_print_pdf_checks_its_arguments(tmp_path):
         browser.print_pdf([tmp_path / "a.html"], tmp_path / "x.pdf", client=None)
 
 
-def test_the_footer_prints_the_client_name_as_text(tmp_path, chromium_binary):
+def test_the_footer_prints_the_client_name_as_text(tmp_path, chromium_address):
     """The client's name is the client's own text: HTML-escaped in the footer, so it prints as written."""
     import pypdf
 
     page = tmp_path / "a.html"
     page.write_text("<html><body><h1>One page</h1></body></html>")
-    browser.print_pdf([page], tmp_path / "a.pdf", client="<b>Acme</b> & Co", binary=chromium_binary)
+    browser.print_pdf([page], tmp_path / "a.pdf", client="<b>Acme</b> & Co", address=chromium_address)
     (text,) = [_plain(p.extract_text()) for p in pypdf.PdfReader(tmp_path / "a.pdf").pages]
     assert text.startswith("One page") and text.endswith("<b>Acme</b> & Co page 1 of 1"), text
 
@@ -320,6 +327,10 @@ def tiny_notebook(tmp_path_factory):
     return path
 
 
+#: The other heavy outputs (the deck, the workbook), left out of the publishing test below: it checks the PDF.
+OTHERS = [name for name in batch.OUTPUTS if name != "pdf"]
+
+
 def _run_record(out: Path) -> dict:
     return json.loads((out / SLUG / "run.json").read_text(encoding="utf-8"))["outputs"]["pdf"]
 
@@ -330,7 +341,7 @@ def test_without_chromium_the_run_succeeds_and_says_why_and_a_later_run_makes_th
     out = tmp_path / "reports"
     with monkeypatch.context() as m:
         m.setattr(browser, "find_chromium", lambda: None)
-        (res,) = batch.run([good], out=out, notebooks=[tiny_notebook], jobs=1, force=True)
+        (res,) = batch.run([good], out=out, notebooks=[tiny_notebook], jobs=1, force=True, skip=OTHERS)
     record = _run_record(out)
     assert res.status == "ok" and res.outputs["pdf"] == record
     assert record["made"] is False and "Chromium is not installed" in record["reason"]
@@ -339,19 +350,19 @@ def test_without_chromium_the_run_succeeds_and_says_why_and_a_later_run_makes_th
     assert "No PDF" in index and "Chromium is not installed" in index
 
     # Nothing changed, but the published report lacks its PDF and Chromium is here now: the run makes it.
-    (res,) = batch.run([good], out=out, notebooks=[tiny_notebook], jobs=1)
+    (res,) = batch.run([good], out=out, notebooks=[tiny_notebook], jobs=1, skip=OTHERS)
     record = _run_record(out)
     assert res.status == "ok" and record["made"] is True and record["pages"] >= 1
     assert record["sections"] == ["Tiny report"] and (out / SLUG / f"{SLUG}.pdf").is_file()
     assert f"{SLUG}/{SLUG}.pdf" in (out / "index.html").read_text(encoding="utf-8")
-    (res,) = batch.run([good], out=out, notebooks=[tiny_notebook], jobs=1)
+    (res,) = batch.run([good], out=out, notebooks=[tiny_notebook], jobs=1, skip=OTHERS)
     assert res.status == "skipped"  # now it has its PDF: unchanged
 
-    (res,) = batch.run([good], out=out, notebooks=[tiny_notebook], jobs=1, force=True, skip=["pdf"])
+    (res,) = batch.run([good], out=out, notebooks=[tiny_notebook], jobs=1, force=True, skip=["pdf", *OTHERS])
     record = _run_record(out)
     assert res.status == "ok" and record == {"made": False, "reason": "skipped for this run (cx run --skip pdf)"}
     assert not (out / SLUG / f"{SLUG}.pdf").exists()
-    (res,) = batch.run([good], out=out, notebooks=[tiny_notebook], jobs=1, skip=["pdf"])
+    (res,) = batch.run([good], out=out, notebooks=[tiny_notebook], jobs=1, skip=["pdf", *OTHERS])
     assert res.status == "skipped"  # a quick run does not re-run a report for a PDF it does not want
 
 
