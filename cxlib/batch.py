@@ -555,9 +555,9 @@ def run(
     force : bool
         Re-run engagements whose inputs, notebooks, seed and packages are unchanged.
     skip : iterable of str
-        Heavy outputs not to make (each one of :data:`OUTPUTS`: ``"pdf"``), for a quick run. A report
-        published without its PDF (skipped, or Chromium missing) is re-run for the PDF by a later run that
-        wants it and can print it, even when nothing else changed.
+        Heavy outputs not to make (each one of :data:`OUTPUTS`: ``"pdf"``, ``"deck"``, ``"workbook"``), for a
+        quick run. A report published without its PDF (skipped, or Chromium missing) is re-run for the PDF by a
+        later run that wants it and can print it, even when nothing else changed.
     on_done : callable, optional
         Called with each engagement's :class:`EngagementRun` as it finishes (the CLI prints a line).
     on_notebook : callable, optional
