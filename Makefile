@@ -45,6 +45,17 @@ browser: ## install Debian's headless Chromium (report checks, the PDF), poppler
 	         DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq fonts-wqy-microhei >/dev/null; } \
 	       || echo "could not install fonts-wqy-microhei: CJK characters will show as boxes in figures"; }
 
+# The executive summary's deck as LibreOffice draws it (issue 20): each deck converted to PDF by headless
+# LibreOffice Impress, then to PNG by pdftoppm, and every slide's chart region checked for ink. Its own target,
+# not part of `make test` (LibreOffice is large): the session's small batch, and the demos `make demo` published.
+.PHONY: deck-check
+deck-check: $(STAMP) browser ## the decks rendered by LibreOffice (installs Debian's libreoffice-impress where missing): every slide shows its chart
+	@command -v soffice >/dev/null \
+	  || { echo "installing libreoffice-impress (Debian package) for the deck check"; \
+	       $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	       DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends libreoffice-impress >/dev/null; }
+	CXLIB_DECK_CHECK=1 $(BIN)/python -m pytest -p no:xdist -q -s -m libreoffice tests/test_deck.py
+
 # R is the field's reference for survival and survey statistics: tests compare cxlib with R's `survival`
 # (survfit's robust variance, cox.zph) and `survey` (rake, svymean, svyciprop), run through Rscript.
 R_PACKAGES := r-base-core r-cran-survival r-cran-survey

@@ -1,5 +1,5 @@
 """Acceptance (#10, privacy): no customer id, e-mail address or phone number from the inputs appears in any
-generated output (ipynb, html, json) of a batch run or of the demo reports.
+generated output (ipynb, html, json, the deck's pptx) of a batch run or of the demo reports.
 
 Acceptance (#16, privacy at the door): the session's small batch (tests/conftest.py, ``small_engagements``)
 carries the PII corpus of tests/pii_corpus.py: its verbatim column holds every PII comment and every ordinary
@@ -32,13 +32,13 @@ def test_no_planted_identifier_reaches_any_report_file(batch_run, small_engageme
     planted_emails = set(EMAIL.findall(survey_text))
     planted_phones = set(PHONE.findall(survey_text))
     assert ids and planted_emails and planted_phones  # the input really carries them
-    files = [p for p in (out / "small-retailer").rglob("*") if p.suffix in (".ipynb", ".html", ".json")]
+    files = [p for p in (out / "small-retailer").rglob("*") if p.suffix in (".ipynb", ".html", ".json", ".pptx")]
     files.append(out / "index.html")
-    assert len(files) >= 10
+    assert len(files) >= 10 and any(p.suffix == ".pptx" for p in files)  # the deck is scanned too
     id_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(ids))) + r")\b")
     leaks = []
     for path in files:
-        text = path.read_text(encoding="utf-8")
+        text = _published_text(path) if path.suffix == ".pptx" else path.read_text(encoding="utf-8")
         leaks += [f"{path.name}: id {m}" for m in set(id_pattern.findall(text))]
         leaks += [f"{path.name}: e-mail {e}" for e in planted_emails if e in text]
         leaks += [f"{path.name}: phone {p}" for p in planted_phones if p in text]
@@ -51,8 +51,8 @@ def _scan(report_dir, data_dir):
     emails, phones = set(EMAIL.findall(survey_text)), set(PHONE.findall(survey_text))
     id_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(ids))) + r")\b")
     leaks = []
-    for path in [p for p in report_dir.rglob("*") if p.suffix in (".ipynb", ".html", ".json")]:
-        text = path.read_text(encoding="utf-8")
+    for path in [p for p in report_dir.rglob("*") if p.suffix in (".ipynb", ".html", ".json", ".pptx")]:
+        text = _published_text(path) if path.suffix == ".pptx" else path.read_text(encoding="utf-8")
         leaks += [f"{path.name}: id {m}" for m in set(id_pattern.findall(text))]
         leaks += [f"{path.name}: {x}" for x in emails | phones if x in text]
     return leaks, len(ids), len(emails) + len(phones)
@@ -79,6 +79,8 @@ TEXT_SUFFIXES = {".html", ".htm", ".ipynb", ".json", ".csv", ".txt", ".md", ".sv
 OFFICE_SUFFIXES = {".xlsx", ".pptx", ".docx", ".odt", ".ods", ".odp"}
 #: Printed files whose text is read with pypdf (the engagement's PDF, cxlib.browser.print_pdf).
 PDF_SUFFIXES = {".pdf"}
+#: Slide decks (the executive summary's, cxlib.deck), read with python-pptx as well as as XML.
+DECK_SUFFIXES = {".pptx"}
 #: pii-column values that are one common word: scrub keeps them on purpose ("A one-word value that is a
 #: common word ('Will', 'May', 'Best') is not removed", cxlib.privacy.scrub), so "I will be back" keeps its
 #: words. The full name they make ("Will Best", a planted string) is searched for.
@@ -123,6 +125,10 @@ def _published_text(path: Path) -> str:
         # NFKC undoes the ligatures a PDF's text carries ('ﬁ' -> 'fi'); line breaks are white space.
         text = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages)
         return _EPONYMS.sub(" ", _normalise(unicodedata.normalize("NFKC", text)))
+    if suffix in DECK_SUFFIXES:
+        # The slides' text as python-pptx reads it (each paragraph's runs joined, each table cell, each
+        # picture's alt text), and the archive's XML text as for any office file.
+        return _deck_text(path) + "\n" + _published_text_of_office(path)
     if suffix in OFFICE_SUFFIXES:
         with zipfile.ZipFile(path) as z:
             xml = " ".join(z.read(n).decode("utf-8", errors="replace") for n in z.namelist()
@@ -135,6 +141,26 @@ def _published_text(path: Path) -> str:
         _strings(json.loads(raw), parts)
         raw = "\n".join(parts)
     return _EPONYMS.sub(" ", _normalise(_STYLE.sub(" ", _BASE64.sub(" ", raw))))
+
+
+def _deck_text(path: Path) -> str:
+    from pptx import Presentation
+
+    parts: list[str] = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            parts.append(shape._element.xpath("string(.//p:cNvPr/@descr)") or "")
+            if shape.has_text_frame:
+                parts += [p.text for p in shape.text_frame.paragraphs]
+            if getattr(shape, "has_table", False) and shape.has_table:
+                parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return _EPONYMS.sub(" ", _normalise("\n".join(parts)))
+
+
+def _published_text_of_office(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        xml = " ".join(z.read(n).decode("utf-8", errors="replace") for n in z.namelist() if n.endswith((".xml", ".rels")))
+    return _EPONYMS.sub(" ", _normalise(re.sub(r"<[^>]+>", " ", xml)))
 
 
 class _Text:
@@ -232,7 +258,7 @@ def test_nothing_of_the_pii_corpus_is_published_and_ordinary_comments_keep_their
           f"values kept by design) and {len(pii_columns)} pii column names in {len(scanned)} published files: "
           f"{len(leaks)} found; verbatims page: {len(quotes)} quotes, {len(ordinary)} ordinary word for word, "
           f"{len(from_pii)} scrubbed, {len(unplanted)} not planted")
-    assert len(scanned) >= 10 and page in scanned
+    assert len(scanned) >= 10 and page in scanned and any(p.suffix == ".pptx" for p in scanned)
     assert not leaks, leaks[:20]
     assert len(quotes) >= 3 and not unplanted, unplanted[:5]
     assert ordinary and from_pii, quotes
