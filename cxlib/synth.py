@@ -63,8 +63,8 @@ The retailer's elements, motivators, value, attrition and contacts (no given wei
   difference. engagement.yaml lists ``cuts: [region, channel]``.
 - **Drivers that shift.** From wave 4 on, two key drivers (``Fast refunds``, ``Easy online checkout``) lose
   their effect (they become overrated: customers still call them important) and one overrated element
-  (``Loyalty offers that fit me``, of a stage without other drivers) gains a key driver's; the drivers' part of ``C`` is rescaled in each phase so it
-  explains the same 60%. Stated importance does not change. Only key driver ↔ overrated moves are planted:
+  (``Loyalty offers that fit me``, of a stage without other drivers) gains a key driver's; the drivers' part
+  of ``C`` is rescaled in each phase so it explains the same 60%. Stated importance does not change. Only key driver ↔ overrated moves are planted:
   a hidden driver that lost its effect would become *secondary*, a quadrant the classification never tests,
   so its move could never be claimed.
 
@@ -310,7 +310,8 @@ SPECS = {
         binary_rate_ratio=None, weighted=False,
         survey_dates=("2025-02-15", "2025-05-15", "2025-08-15", "2025-11-15", "2026-02-15", "2026-05-15"),
         data_cut="2027-06-30", loadings=(0.3, 0.12), design_seed=19, phases=(0, 0, 0, 1, 1, 1), flat_advocacy=True,
-        region_effect=(-0.45, 0.0, 0.0, 0.0), region_log_hr=(0.0, 0.0, 0.0, 0.0), shifted=("Fast refunds", "Easy online checkout", "Loyalty offers that fit me"),
+        region_effect=(-0.45, 0.0, 0.0, 0.0), region_log_hr=(0.0, 0.0, 0.0, 0.0),
+        shifted=("Fast refunds", "Easy online checkout", "Loyalty offers that fit me"),
         shift_from=3, channels=(("store", 0.5), ("online", 0.3), ("app", 0.2)), cuts=("region", "channel"),
     ),
 }
@@ -335,7 +336,8 @@ def _late(spec: Spec) -> Spec:
     gone = [e for e in spec.key_drivers if e in spec.shifted]
     new = [e for e in spec.overrated if e in spec.shifted]
     return replace(spec, key_drivers=tuple(e for e in spec.key_drivers if e not in gone) + tuple(new),
-                   overrated=tuple(e for e in spec.overrated if e not in new) + tuple(gone), shifted=(), shift_from=None)
+                   overrated=tuple(e for e in spec.overrated if e not in new) + tuple(gone), shifted=(),
+                   shift_from=None)
 
 
 def _elements(spec: Spec) -> pd.DataFrame:
@@ -673,7 +675,8 @@ def _calibrate(kind: str) -> dict[str, Any]:
         lam0[ws] = np.exp(brentq(lambda a: wmean(1 - np.exp(-np.exp(a + lh) * 365), inw)
                                  - spec.attrition_target[ws[0]], -15, 0, xtol=1e-8))
     for w, name in enumerate(spec.waves):
-        waves_truth["attrition"][name] = wmean(1 - np.exp(-lam0[d.wave] * np.exp(lh) * 365), np.isin(d.wave, group_of[w]))
+        waves_truth["attrition"][name] = wmean(1 - np.exp(-lam0[d.wave] * np.exp(lh) * 365),
+                                               np.isin(d.wave, group_of[w]))
     att_by_seg = {s: wmean(1 - np.exp(-lam0[d.wave] * np.exp(lh) * 365), seg == s) for s in segments.SEGMENTS}
 
     stated = {e: float((np.clip(np.round(m + 0.9 * rng.standard_normal(200_000)), 1, 5).mean() - 1) / 4 * 100)
@@ -685,8 +688,8 @@ def _calibrate(kind: str) -> dict[str, Any]:
         out["by_region"] = {
             "connected": {r: wmean((seg == "fully connected").astype(float), has & (d.region == i))
                           for i, r in enumerate(REGIONS)},
-            "nps": {r: 100 * (wmean((ltr >= 9).astype(float), d.region == i) - wmean((ltr <= 6).astype(float), d.region == i))
-                    for i, r in enumerate(REGIONS)}}
+            "nps": {r: 100 * (wmean((ltr >= 9).astype(float), d.region == i)
+                              - wmean((ltr <= 6).astype(float), d.region == i)) for i, r in enumerate(REGIONS)}}
     return out
 
 
