@@ -548,6 +548,7 @@ def build(notebooks: Sequence[tuple[str, Any]], *, client: str, results: dict[st
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     fn = "workbook.build"
     if isinstance(notebooks, (str, bytes)) or not isinstance(notebooks, Sequence):
@@ -613,7 +614,7 @@ def build(notebooks: Sequence[tuple[str, Any]], *, client: str, results: dict[st
         for j, v in enumerate(row, start=1):
             _text_cell(contents.cell(row=i, column=j), v)
         link = contents.cell(row=i, column=1)
-        link.hyperlink = f"#'{row[0]}'!A1"
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{row[0]}'!A1", display=row[0])
         link.style = "Hyperlink"
     contents.freeze_panes = "A5"
     _widths(contents, [[h] + [r[j] for r in listed] for j, h in enumerate(header)])

@@ -89,7 +89,7 @@ _BASE64 = re.compile(r"data:[\w.+\-]+/[\w.+\-]+;base64,[A-Za-z0-9+/=\s]+")
 # The notebook template's stylesheet (it has a `mark` selector) and the methods' own eponyms, which the
 # corpus's names share ("Wilson score intervals", "Kaplan–Meier"): the workbook's words, not the data's.
 _STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
-_EPONYMS = re.compile(r"\bwilson(?=\s+score\b)|\bkaplan\s*[–-]\s*meier\b", re.IGNORECASE)
+_EPONYMS = re.compile(r"\bwilson(?=\s+(?:score|interval)\b)|\bkaplan\s*[–-]\s*meier\b", re.IGNORECASE)
 _MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
 _WORD = re.compile(r"\w+")
 
@@ -292,3 +292,50 @@ def test_every_comment_of_the_corpus_quoted_by_the_verbatims_page_code_leaks_not
     assert len(corpus & analysed) >= 0.95 * len(corpus)   # three rows each: nearly all are analysed
     assert not leaks, leaks[:20]
     assert not changed, changed
+
+
+# -- #20: the workbook of tables ---------------------------------------------------------------------------
+
+def test_nothing_planted_is_in_the_workbook_of_tables(batch_run, small_engagements):
+    """The small retailer's published workbook (``<slug>-tables.xlsx``, cxlib.workbook) read as a spreadsheet
+    user reads it (every sheet name, cell and comment, with openpyxl) and as its XML text: no customer id, no
+    planted e-mail or phone number, no planted string of a PII comment, no pii-column value or name. (The scan of
+    every published file above reads the workbook's XML too.)"""
+    from openpyxl import load_workbook
+    from pii_corpus import PII_COMMENTS
+
+    good, _ = small_engagements
+    _, out = batch_run
+    path = out / "small-retailer" / "small-retailer-tables.xlsx"
+    assert path.is_file(), "cx run published no workbook of tables"
+    book = load_workbook(path)
+    parts = list(book.sheetnames)
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    parts.append(str(cell.value))
+                if cell.comment is not None:
+                    parts.append(cell.comment.text)
+    cells = "\n".join(parts)
+    text = _Text(_EPONYMS.sub(" ", _normalise(cells)) + "\n" + _published_text(path))
+
+    ids = set(pd.read_csv(good / "customers.csv", dtype=str)["customer_id"])
+    survey_text = (good / "survey.csv").read_text(encoding="utf-8")
+    contacts = set(EMAIL.findall(survey_text)) | set(PHONE.findall(survey_text))
+    survey = pd.read_csv(good / "survey.csv", dtype=str, keep_default_na=False)
+    codebook = pd.read_csv(good / "codebook.csv", dtype=str, keep_default_na=False)
+    pii_columns = codebook.loc[codebook["role"] == "pii", "column"].tolist()
+    values = {v.strip() for c in pii_columns for v in survey[c] if v.strip()}
+    needles = _needles(PII_COMMENTS, values)
+    assert ids and contacts and len(pii_columns) >= 5 and len(parts) > 500  # the input carries them; a full workbook
+
+    id_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(ids))) + r")\b")
+    leaks = [f"id {m}" for m in sorted(set(id_pattern.findall(text.exact)))]
+    leaks += [f"contact {x}" for x in sorted(contacts) if x in text.exact]
+    leaks += [f"{kind} {n!r}" for (n, fold), kind in needles.items() if text.has(n, fold=fold)]
+    leaks += [f"pii column name {c!r}" for c in pii_columns if text.has(c, fold=False)]
+    print(f"\nworkbook: {len(book.sheetnames)} sheets, {len(parts):,} cells, names and comments; scanned for "
+          f"{len(ids):,} ids, {len(contacts)} planted e-mails/phones, {len(needles):,} PII strings and "
+          f"{len(pii_columns)} pii column names: {len(leaks)} found")
+    assert not leaks, leaks[:20]
