@@ -35,7 +35,7 @@ DPI = 200
 #: Slide size in inches (16:9).
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5
 #: Smallest body text size (points) before text moves to a continuation slide.
-MIN_SIZE = 11
+MIN_SIZE = 12
 #: Body text size (points) of a text that continues over several slides.
 CONTINUED_SIZE = 14
 #: Line height as a multiple of the font size (set on every paragraph as an exact spacing).
