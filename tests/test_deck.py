@@ -336,20 +336,10 @@ OTHER = ("Methods", "Value at stake: the scenarios", "Value at stake: the assump
 def test_the_actions_on_the_answer_slide_are_results_json_s(published):
     """Each recommended action's value at stake, 95% CI and n, parsed from the answer slide, equals
     ``results.json`` ``executive_summary.actions`` formatted as the report does."""
-    from cxlib.pages.summary import amount
-
     folder, prs, _ = published
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
-    actions = results["executive_summary"]["actions"]
-    answer = "\n".join(s["Body"] for s in _slides(prs) if "recommended action" in s["Title"])
-    found = re.findall(r"^(\d)\. (.+?): ([+\-−][\d,.]+)(?: \w+)? \(95% CI ([+\-−][\d,.]+) to ([+\-−][\d,.]+); "
-                       r"n=([\d,]+)\)", answer, flags=re.M)
-    assert len(found) == len(actions) >= 1, answer[:500]
-    for (rank, title, est, lo, hi, n), a in zip(found, actions):
-        v = a["value_at_stake"]
-        assert int(rank) == a["rank"] and title == a["action"]
-        assert (est, lo, hi) == (amount(v["estimate"]), amount(v["ci_low"]), amount(v["ci_high"]))
-        assert n == f"{v['n']:,}"
+    assert results["executive_summary"]["actions"]
+    assert not _actions_problems(results, prs)
 
 
 def test_every_number_on_a_slide_is_a_number_of_the_html_summary(published):
@@ -368,6 +358,68 @@ def test_every_number_on_a_slide_is_a_number_of_the_html_summary(published):
     assert not missing, missing[:20]
     date = set(_tokens(slides[0]["Body"].splitlines()[-1]))  # "Executive summary, 2 December 2026"
     assert not set(_tokens(slides[0]["Body"])) - html_numbers - WORDS - date
+
+
+def _actions_problems(results, prs) -> list[str]:
+    from cxlib.pages.summary import amount
+
+    actions = results["executive_summary"]["actions"]
+    answer = "\n".join(s["Body"] for s in _slides(prs) if "recommended action" in s["Title"])
+    found = re.findall(r"^(\d)\. (.+?): ([+\-−][\d,.]+)(?: \w+)? \(95% CI ([+\-−][\d,.]+) to ([+\-−][\d,.]+); "
+                       r"n=([\d,]+)\)", answer, flags=re.M)
+    if len(found) != len(actions):
+        return [f"{len(found)} actions on the answer slide, {len(actions)} in results.json"]
+    problems = []
+    for (rank, title, est, lo, hi, n), a in zip(found, actions):
+        v = a["value_at_stake"]
+        if (int(rank), title, est, lo, hi, n) != (a["rank"], a["action"], amount(v["estimate"]), amount(v["ci_low"]),
+                                                 amount(v["ci_high"]), f"{v['n']:,}"):
+            problems.append(f"action {rank}: {title} {est} ({lo} to {hi}; n={n})")
+    return problems
+
+
+@pytest.mark.parametrize("slug", ["demo-retailer", "demo-brokerage"])
+def test_the_demo_decks(slug):
+    """Acceptance (#20) on both demos as `make demo` publishes them (or under ``CXLIB_DECK_REPORTS``): the deck
+    opens, nothing overflows or leaves the slide, every figure equals results.json and the HTML summary's, the
+    actions are results.json's, every chart at 200 dpi or more."""
+    import inspect
+    import io
+
+    from bs4 import BeautifulSoup
+    from PIL import Image
+
+    from cxlib.pages import summary
+
+    root = Path(os.environ.get("CXLIB_DECK_REPORTS") or Path(__file__).resolve().parents[1] / "reports")
+    folder = root / slug
+    path = folder / f"{slug}-summary.pptx"
+    if not path.is_file():
+        pytest.skip("run `make demo` first to publish the demo reports and their decks")
+    prs = pptx.Presentation(str(path))
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    slides = _slides(prs)
+    problems = overflows(prs)
+    allowed = _formatted(results) | {f"{inspect.signature(summary.build).parameters['n_boot'].default:,}"}
+    checked = [s["Title"] + "\n" + s["Body"] for s in slides[1:] if not s["Title"].startswith(OTHER)]
+    problems += [f"not in results.json: {t}" for t in numbers_not_in(checked, allowed)]
+    soup = BeautifulSoup((folder / "00_executive_summary.html").read_text(encoding="utf-8"), "html.parser")
+    for tag in soup(["style", "script"]):
+        tag.decompose()
+    html_numbers = set(_tokens(soup.get_text(" ") + " " + " ".join(i.get("alt", "") for i in soup.find_all("img"))))
+    problems += [f"not in the HTML: {t}" for t in
+                 numbers_not_in([s["Title"] + "\n" + s["Body"] for s in slides[1:]], html_numbers)]
+    problems += _actions_problems(results, prs)
+    pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
+    for pic in pictures:
+        with Image.open(io.BytesIO(pic.image.blob)) as im:
+            if im.size[0] / (pic.width / EMU_PER_IN) < 199.5:
+                problems.append(f"a chart under 200 dpi: {pic.name}")
+    boxes = sum(1 for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    n_numbers = sum(len(_tokens(t)) for t in checked)
+    print(f"\n{slug}: {len(slides)} slides, {len(pictures)} charts, {boxes} text boxes; {n_numbers} numbers on "
+          f"{len(checked)} slides against results.json: {len(problems)} problems")
+    assert len(pictures) >= 5 and not problems, problems[:20]
 
 
 def test_the_number_check_can_fail(published):
