@@ -341,8 +341,9 @@ def combined_document(pages: Sequence[Path], *, title: str = "Reports") -> tuple
         if i == 0:
             head = "".join(str(t) for t in (soup.head.find_all("style") if soup.head else []))
             if soup.body:
+                tag = soup.body  # a BeautifulSoup tag's attributes (tag.attrs), not pandas' DataFrame.attrs
                 body_attrs = "".join(f' {k}="{html.escape(" ".join(v) if isinstance(v, list) else str(v))}"'
-                                     for k, v in soup.body.attrs.items())
+                                     for k, v in tag.attrs.items())
         titles.append(_section_title(soup, page.stem))
         inner = soup.body.decode_contents() if soup.body else soup.decode_contents()
         sections.append(f'<section class="cx-report" data-report="{html.escape(page.stem)}">{inner}</section>')
