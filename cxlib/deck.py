@@ -57,7 +57,14 @@ _BODY_BOTTOM = SLIDE_HEIGHT - 0.45
 @dataclass(frozen=True)
 class SlideInfo:
     """What one slide holds: its ``kind``, its title, the alt text of its chart (or None), whether it continues
-    the slide before (``continued``), and the text size its body was set at."""
+    the slide before (``continued``), and the text size its body was set at.
+
+    Examples
+    --------
+    >>> s = SlideInfo("finding", "Connected customers stay", chart="18% of fully connected customers left.", size=18)
+    >>> s.kind, s.continued, bool(s.chart)
+    ('finding', False, True)
+    """
 
     kind: str
     title: str

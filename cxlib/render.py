@@ -14,7 +14,7 @@ from typing import Any
 from . import report
 
 __all__ = ["sanitize_page", "notebook_html", "write_notebook_html", "index_html", "write_index", "portfolio_html",
-           "write_portfolio", "write_workbook"]
+           "write_portfolio", "write_workbook", "write_deck"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -596,7 +596,14 @@ def write_deck(engagement: Any, results: Any, target: Path, *, seed: int = 0, da
 
     Examples
     --------
-    Builds the summary's scenarios (seconds to minutes), so not run as a test:
+    An engagement folder that is not there is the loader's clear error, before anything is written:
+
+    >>> write_deck("no-such-folder", {}, Path("no-such-folder-summary.pptx"))
+    Traceback (most recent call last):
+    ...
+    cxlib.errors.DataError: no-such-folder: not an engagement folder (no such directory)
+
+    Making a deck builds the summary's scenarios (seconds to minutes), so it is not run as a test:
 
     >>> write_deck("data/demo-retailer", "reports/demo-retailer/results.json",
     ...            Path("reports/demo-retailer/demo-retailer-summary.pptx"))          # doctest: +SKIP
