@@ -1000,7 +1000,7 @@ def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int =
     (600, True, ['region', 'age_band', 'tenure_band'])
     >>> truth["response"]["respondent_connected"] > truth["response"]["population_connected"]
     True
-    >>> eng, truth = make_engagement("tracker", n_customers=600, seed=1)
+    >>> eng, truth = make_engagement("tracker", n_customers=300, seed=1)
     >>> eng.config["waves"][0], eng.config["waves"][-1], eng.config["cuts"], truth["step"]["to_wave"]
     ('2025Q1', '2026Q2', ['region', 'channel'], '2025Q4')
     >>> len(set(truth["waves"]["nps"].values())), truth["lagging"]["group"], truth["shift_waves"]
