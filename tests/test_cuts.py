@@ -124,9 +124,13 @@ def test_holm_runs_over_every_group_and_metric_of_one_cut():
     assert "n_effective" in t  # the retailer is weighted
 
 
-def _planted(tmp_path, shift: int = 3):
-    """A retailer whose North region answers the recommendation question ``shift`` points lower."""
-    folder = tmp_path / "lag"
+@functools.lru_cache(maxsize=None)
+def _planted_engagement(shift: int = 3):
+    """A retailer whose North region answers the recommendation question ``shift`` points lower (built once)."""
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="cxlib-cuts-")) / "lag"
     cx.synth.make_engagement("retailer", 2400, seed=5, path=folder)
     customers = pd.read_csv(folder / "customers.csv", dtype=str)
     survey = pd.read_csv(folder / "survey.csv", dtype=str)
@@ -138,6 +142,10 @@ def _planted(tmp_path, shift: int = 3):
     cfg["cuts"] = ["region", "age_band"]
     (folder / "engagement.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     return cx.load_engagement(folder)
+
+
+def _planted(tmp_path=None, shift: int = 3):
+    return _planted_engagement(shift)
 
 
 def test_a_planted_lagging_region_is_named_and_no_other(tmp_path):
