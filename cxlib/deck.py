@@ -408,12 +408,14 @@ class _Builder:
                 kept, rest = _split(rest, width=box_w, height=box_h, size=size)
                 s_size = size
             else:
+                pending = rest
                 s_size, kept, rest = _fit(rest, width=box_w, height=box_h, size=size) if rest else (size, [], [])
-            if rest and not continuing:
-                # Continued: every slide of the text at one readable size, not the smallest then a larger one.
-                continuing = True
-                size = s_size = max(MIN_SIZE, min(size, CONTINUED_SIZE))
-                kept, rest = _split(kept + rest, width=box_w, height=box_h, size=size)
+                if rest:
+                    # Continued: every slide of the text at one readable size, not the smallest then a larger
+                    # one; split from the paragraphs as they were (not from _fit's split at the smallest size).
+                    continuing = True
+                    size = s_size = max(MIN_SIZE, min(size, CONTINUED_SIZE))
+                    kept, rest = _split(pending, width=box_w, height=box_h, size=size)
             if not kept and rest:
                 kept, rest = rest[:1], rest[1:]
             s = self.slide(title, kind=kind, chart=chart.alt if with_chart else None, continued=not first,
@@ -428,7 +430,6 @@ class _Builder:
     def picture(self, slide: Any, chart: Any, *, left: float, top: float, width: float, height: float) -> Any:
         from pptx.util import Inches
 
-        fig_w, fig_h = chart.figure.get_size_inches()
         png = chart.png(dpi=DPI)
         from PIL import Image
 

@@ -261,6 +261,7 @@ def _tokens(text: str) -> list[str]:
 
 def _formatted(results) -> set[str]:
     """Every number of ``results`` as the reports format it, and every number written in its strings."""
+    from cxlib import report
     from cxlib.pages.summary import amount
 
     out: set[str] = set()
@@ -275,6 +276,8 @@ def _formatted(results) -> set[str]:
         out.add(f"{v:.0%}".rstrip("%"))
         for a in (amount(v), amount(v, count=True), amount(v, signed=False)):
             out.add(a.replace("−", "-"))
+        if 0 <= v <= 1:  # a p-value as the report writes it ("0.048", "<0.001")
+            out.update(_tokens(report.p_value(v)))
         if 0 < v < 1:
             out.add(f"{round(1 / v):,}")
 
@@ -465,6 +468,17 @@ def test_text_too_long_for_a_slide_shrinks_then_continues_and_never_overflows(pa
     assert not overflows(prs)
     titles = [s["Title"] for s in _slides(prs)]
     assert sum(t.endswith("(continued)") for t in titles) >= len(findings) - 1
+    # One paragraph, cut between lines only where a slide ends: each slide holds one piece, and the pieces
+    # joined are the sentence.
+    pieces = []
+    for slide, info in zip(prs.slides, d.slides):
+        if info.kind == "finding":
+            (body,) = [sh for sh in slide.shapes if sh.name == "Body"]
+            paras = [p.text for p in body.text_frame.paragraphs]
+            assert len(paras) == 1, paras
+            pieces.append(paras[0])
+    plain = "".join(t for t, _, _ in deck.paragraphs(long.sentence)[0])
+    assert " ".join(" ".join(p.split()) for p in pieces) == " ".join(plain.split())
 
 
 #: The business cuts of a synthetic tracker (cx synth tracker, 1,500 customers, seed 2: results.json ``cuts``,
@@ -497,7 +511,8 @@ def test_the_lagging_business_cuts_get_their_chart_and_table_with_the_suppressio
 
     figures = {**page.figures, "cuts": CUTS}
     finding = summary.Finding("Where the business lags.", "North (region) lags on two measures.", summary.LINKS["cuts"])
-    with_cuts = dataclasses.replace(page, figures=figures, findings=page.findings + (finding,))
+    others = tuple(f for f in page.findings if f.link != summary.LINKS["cuts"])
+    with_cuts = dataclasses.replace(page, figures=figures, findings=others + (finding,))
     d = deck.build(with_cuts, date="1 January 2026")
     kinds = [s.kind for s in d.slides]
     lags = [s for s in d.slides if s.title == "Where the business lags"]
