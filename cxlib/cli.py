@@ -84,13 +84,20 @@ def init(dest: Path, survey: Path, customers: Path, client: str | None, qsf: Pat
 @click.option("--force", is_flag=True, help="Overwrite an existing engagement folder.")
 @click.option("--response", default=None, type=click.FloatRange(0, 1, min_open=True, max_open=True),
               help="Response rate: only some customers respond, connected ones more readily (raked to the base).")
-def synth(kind: str, dest: Path, n_customers: int, seed: int, force: bool, response: float | None) -> None:
+@click.option("--waves", default=None, type=click.IntRange(2, 6),
+              help="Retailer and brokerage: 3 adds a third wave and names the cuts region and age band (the demos).")
+def synth(kind: str, dest: Path, n_customers: int, seed: int, force: bool, response: float | None,
+          waves: int | None) -> None:
     """Write a synthetic engagement with a planted truth (truth.json beside the data)."""
     from . import synth as _synth
 
     if (dest / "engagement.yaml").exists() and not force:
         _fail(f"{dest} already holds an engagement; use --force to overwrite it")
-    _, truth = _synth.make_engagement(kind=kind, n_customers=n_customers, seed=seed, path=dest, response=response)
+    try:
+        _, truth = _synth.make_engagement(kind=kind, n_customers=n_customers, seed=seed, path=dest, response=response,
+                                          waves=waves)
+    except ValueError as exc:
+        _fail(str(exc))
     click.echo(f"Wrote {kind} engagement to {dest} ({n_customers:,} customers, seed {seed}); "
                f"planted value multiplier {truth['value_multiplier']:.2f}")
 

@@ -317,6 +317,33 @@ SPECS = {
 }
 KINDS = tuple(SPECS)
 
+#: The two-wave kinds with a third wave (``make_engagement(..., waves=3)``, the demos): the retailer's programme
+#: gain continues a little, the brokerage stays flat (its last two waves are one calibration phase, so their
+#: truths are the same floats). Survey dates a further year on; the data cut a year later too, so every wave
+#: keeps at least 16 (retailer) or 14 (brokerage) months of follow-up, as the last wave has in two waves.
+#: engagement.yaml names the business cuts region and age band.
+THREE_WAVES = {
+    "retailer": replace(
+        SPECS["retailer"], waves=("pre", "post", "later"), connected=(0.21, 0.26, 0.28),
+        attrition_target=(0.37, 0.33, 0.32), advocacy=(0.24, 0.30, 0.31),
+        survey_dates=("2024-03-01", "2025-03-01", "2026-03-01"), data_cut="2027-06-30", cuts=("region", "age_band")),
+    "brokerage": replace(
+        SPECS["brokerage"], waves=("2025", "2026", "2027"), connected=(0.18, 0.20, 0.20),
+        attrition_target=(0.22, 0.21, 0.21), advocacy=(0.30, 0.31, 0.31),
+        survey_dates=("2025-02-01", "2026-02-01", "2027-02-01"), data_cut="2028-04-30", phases=(0, 1, 1),
+        cuts=("region", "age_band")),
+}
+
+
+def _spec(kind: str, waves: int | None = None) -> Spec:
+    """``kind``'s spec; ``waves=3``: its three-wave form (:data:`THREE_WAVES`)."""
+    return SPECS[kind] if waves is None else THREE_WAVES[kind]
+
+
+def _variant(spec: Spec) -> int | None:
+    """The ``waves`` argument of :func:`_spec` that gives ``spec``'s calibration (None: the kind as it is)."""
+    return None if spec.waves == SPECS[spec.kind].waves else len(spec.waves)
+
 HR = {"fully connected": 0.55, "highly satisfied": 1.0, "other": 1.3}
 HALF_LIFE = 90.0
 BETA_S = -0.35
@@ -498,8 +525,8 @@ def _region_log_hr(spec: Spec) -> np.ndarray:
 _CALIBRATION_SOURCES = ("synth.py", "segments.py", "stats.py", "checks.py", "results.py", "errors.py")
 
 
-@lru_cache(maxsize=4)
-def _population(kind: str) -> dict[str, Any]:
+@lru_cache(maxsize=8)
+def _population(kind: str, waves: int | None = None) -> dict[str, Any]:
     """The calibrated constants and population truths of ``kind`` (:func:`_calibrate`).
 
     Calibrating takes several seconds, and every process that synthesises data (each ``cx synth``, each test
@@ -507,28 +534,31 @@ def _population(kind: str) -> dict[str, Any]:
     everything it depends on, and read back only when the key matches. What is read back equals what
     :func:`_calibrate` returns (the same floats, the same arrays: tests/test_synth.py checks).
     """
-    path, key = _calibration_cache(kind)
+    path, key = _calibration_cache(kind, waves)
     if path is not None:
         cached = _read_calibration(path, key)
         if cached is not None:
             return cached
-    pop = _calibrate(kind)
+    pop = _calibrate(kind, waves)
     if path is not None:
         _write_calibration(path, key, pop)
     return pop
 
 
-def _calibration_cache(kind: str) -> tuple[Path | None, str]:
+def _calibration_cache(kind: str, waves: int | None = None) -> tuple[Path | None, str]:
     """(file, key) of ``kind``'s calibration cache; no file when ``CXLIB_CACHE_DIR`` is set empty.
 
     The folder is ``$CXLIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/cxlib``, else ``~/.cache/cxlib``. The key
     hashes the kind, the population size, the source of the modules the calibration runs and the versions
-    of Python, numpy, scipy and pandas (whose random streams and root finder it depends on).
+    of Python, numpy, scipy and pandas (whose random streams and root finder it depends on); a three-wave form
+    (``waves=3``) also its number of waves and has a file of its own.
     """
     root = Path(__file__).resolve().parent
-    h = hashlib.sha256(json.dumps({"kind": kind, "population": POPULATION, "python": platform.python_version(),
-                                   "numpy": np.__version__, "pandas": pd.__version__,
-                                   "scipy": _scipy_version()}, sort_keys=True).encode())
+    what: dict[str, Any] = {"kind": kind, "population": POPULATION, "python": platform.python_version(),
+                            "numpy": np.__version__, "pandas": pd.__version__, "scipy": _scipy_version()}
+    if waves is not None:
+        what["waves"] = waves
+    h = hashlib.sha256(json.dumps(what, sort_keys=True).encode())
     for name in _CALIBRATION_SOURCES:
         h.update(name.encode())
         h.update((root / name).read_bytes())
@@ -538,7 +568,8 @@ def _calibration_cache(kind: str) -> tuple[Path | None, str]:
         folder = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cxlib")
     if not folder:
         return None, key
-    return Path(folder) / f"synth-calibration-{kind}-{key[:20]}.json", key
+    name = kind if waves is None else f"{kind}-{waves}waves"
+    return Path(folder) / f"synth-calibration-{name}-{key[:20]}.json", key
 
 
 def _scipy_version() -> str:
@@ -594,9 +625,9 @@ def _write_calibration(path: Path, key: str, pop: dict[str, Any]) -> None:
         pass
 
 
-def _calibrate(kind: str) -> dict[str, Any]:
+def _calibrate(kind: str, waves: int | None = None) -> dict[str, Any]:
     """Calibrate the generator on a large population draw and compute the population truths."""
-    spec = SPECS[kind]
+    spec = _spec(kind, waves)
     el = _elements(spec)
     rng = np.random.default_rng(20_260_000 + KINDS.index(kind))
     d = _latents(spec, el, POPULATION, rng)
@@ -741,7 +772,7 @@ def _respond(d: _Draw, rate: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def _draw_sample(spec: Spec, n: int, seed: int,
                  response: float | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     el = _elements(spec)
-    pop = _population(spec.kind)
+    pop = _population(spec.kind, _variant(spec))
     rng = np.random.default_rng(seed)
     d = _latents(spec, el, n, rng)
     shift, intercept = pop["shift"], pop["intercept"]
@@ -892,7 +923,7 @@ def _truth(spec: Spec, pop: dict[str, Any], n: int, seed: int) -> dict[str, Any]
         "waves": pop["waves"],
         "consent_share": 0.95,
     }
-    if len(spec.waves) > 2:
+    if spec.kind == "tracker":
         truth.update(_tracker_truth(spec, pop))
     return truth
 
@@ -962,7 +993,7 @@ def _write(folder: Path, tables: dict[str, pd.DataFrame], config: dict[str, Any]
 
 def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int = 0,
                     path: str | Path | None = None, *,
-                    response: float | None = None) -> tuple[Engagement, dict[str, Any]]:
+                    response: float | None = None, waves: int | None = None) -> tuple[Engagement, dict[str, Any]]:
     """Draw a synthetic engagement with a planted truth.
 
     Parameters
@@ -983,7 +1014,14 @@ def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int =
         A response rate (between 0 and 1): only some customers respond, with a planted propensity of their
         tenure band, age band and region, so respondents over-represent connected customers (module
         docstring); the engagement rakes to those columns and ``truth["response"]`` holds the customer
-        base's share of fully connected customers. Default: every customer responds (the demos' data).
+        base's share of fully connected customers. Default: every customer responds.
+    waves : {2, 3}, optional
+        Retailer and brokerage only: ``3`` adds a third wave (the demos' data). The retailer's waves are
+        ``pre, post, later`` (21% → 26% → 28% connected, 37% → 33% → 32% attrition, 24% → 30% → 31% promoters:
+        the programme's gain continues a little), the brokerage's ``2025, 2026, 2027`` (2027 the same as
+        2026: its last two waves share one calibration, so their truths are equal); survey dates a year
+        apart and the data cut a year later than with two waves. engagement.yaml then lists ``cuts: [region,
+        age_band]``. Default (or ``2``): the kind's two waves, exactly the data it always gave.
 
     Returns
     -------
@@ -1000,6 +1038,9 @@ def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int =
     (600, True, ['region', 'age_band', 'tenure_band'])
     >>> truth["response"]["respondent_connected"] > truth["response"]["population_connected"]
     True
+    >>> eng, truth = make_engagement("brokerage", n_customers=300, seed=1, waves=3)
+    >>> eng.config["waves"], eng.config["cuts"], truth["waves"]["connected"]["2027"] == truth["waves"]["connected"]["2026"]
+    (['2025', '2026', '2027'], ['region', 'age_band'], True)
     >>> eng, truth = make_engagement("tracker", n_customers=300, seed=1)
     >>> eng.config["waves"][0], eng.config["waves"][-1], eng.config["cuts"], truth["step"]["to_wave"]
     ('2025Q1', '2026Q2', ['region', 'channel'], '2025Q4')
@@ -1010,7 +1051,11 @@ def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int =
         raise ValueError(f"make_engagement: kind must be one of {KINDS}, not {kind!r}")
     if n_customers < 50:
         raise ValueError("make_engagement: n_customers must be at least 50")
-    spec = SPECS[kind]
+    if waves is not None and (isinstance(waves, bool) or not isinstance(waves, (int, np.integer))
+                              or int(waves) not in (len(SPECS[kind].waves),) + ((3,) if kind in THREE_WAVES else ())):
+        allowed = "2 or 3" if kind in THREE_WAVES else str(len(SPECS[kind].waves))
+        raise ValueError(f"make_engagement: waves of a {kind} must be {allowed}, not {waves!r}")
+    spec = SPECS[kind] if waves is None or int(waves) == len(SPECS[kind].waves) else THREE_WAVES[kind]
     if response is not None:
         if isinstance(response, bool) or not isinstance(response, (int, float)) or not 0 < response < 1:
             raise ValueError(f"make_engagement: response must be a response rate between 0 and 1, not {response!r}")
