@@ -983,6 +983,8 @@ def write_index(out: Path) -> Path:
             "notebooks": sorted(p.stem for p in folder.glob("*.html")),
             "results": json.loads(res_path.read_text(encoding="utf-8")) if res_path.exists() else None,
             "pdf": (info.get("outputs") or {}).get("pdf"),  # the PDF's link, or why there is none
+            "deck": (info.get("outputs") or {}).get("deck"),  # the slide deck's link, or why there is none
+            "workbook": (info.get("outputs") or {}).get("workbook"),  # the workbook's link, or why there is none
         }
     for log in sorted((out / ".logs").glob("*.log")):
         slug = log.stem

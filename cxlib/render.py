@@ -246,26 +246,40 @@ def _when(stamp: str | None) -> str:
     return f"{m.group(1)} {m.group(2)}" + (" UTC" if m.group(3) else "") if m else stamp
 
 
-def _pdf_link(entry: dict[str, Any]) -> str:
-    """The index's link to an engagement's printable PDF, or why it has none (``entry["pdf"]``: run.json's
-    ``outputs.pdf``; nothing for a report published before PDFs were made).
+#: The deliverables linked from the index, in order: (run.json ``outputs`` key, link text, what a count is of,
+#: the short name said when it is missing).
+DELIVERABLES = (("pdf", "Printable PDF", "pages", "PDF"), ("deck", "Slide deck", "slides", "deck"),
+                ("workbook", "Workbook of tables", "sheets", "workbook"))
+
+
+def _deliverable_links(entry: dict[str, Any]) -> str:
+    """The index's links to an engagement's printable PDF, slide deck and workbook of tables, or why one is
+    missing (``entry["pdf"]``, ``entry["deck"]``, ``entry["workbook"]``: run.json's ``outputs``; nothing for a
+    report published before they were made, or one skipped with ``--skip``).
 
     Examples
     --------
-    >>> _pdf_link({"slug": "acme", "pdf": {"made": True, "file": "acme.pdf", "pages": 31}})
+    >>> _deliverable_links({"slug": "acme", "pdf": {"made": True, "file": "acme.pdf", "pages": 31}})
     "<br><a href='acme/acme.pdf'>Printable PDF</a> <span class='ci'>(31 pages)</span>"
-    >>> _pdf_link({"slug": "acme", "pdf": {"made": False, "reason": "Chromium is not installed"}})
+    >>> _deliverable_links({"slug": "acme", "pdf": {"made": False, "reason": "Chromium is not installed"}})
     "<div class='err'>No PDF: Chromium is not installed</div>"
+    >>> _deliverable_links({"slug": "acme", "deck": {"made": True, "file": "acme-summary.pptx", "slides": 18},
+    ...                     "workbook": {"made": False, "reason": "skipped for this run"}})
+    "<br><a href='acme/acme-summary.pptx'>Slide deck</a> <span class='ci'>(18 slides)</span><div class='err'>No workbook: skipped for this run</div>"
     """
-    pdf = entry.get("pdf")
-    if not isinstance(pdf, dict):
-        return ""
     e = html.escape
-    if pdf.get("made") and pdf.get("file"):
-        pages = pdf.get("pages")
-        return (f"<br><a href='{e(entry['slug'])}/{e(str(pdf['file']))}'>Printable PDF</a>"
-                + (f" <span class='ci'>({pages} pages)</span>" if isinstance(pages, int) else ""))
-    return f"<div class='err'>No PDF: {e(str(pdf.get('reason') or 'not made'))}</div>"
+    out = []
+    for key, text, unit, short in DELIVERABLES:
+        record = entry.get(key)
+        if not isinstance(record, dict):
+            continue
+        if record.get("made") and record.get("file"):
+            count = record.get(unit)
+            out.append(f"<br><a href='{e(entry['slug'])}/{e(str(record['file']))}'>{text}</a>"
+                       + (f" <span class='ci'>({count} {unit})</span>" if isinstance(count, int) else ""))
+        else:
+            out.append(f"<div class='err'>No {short}: {e(str(record.get('reason') or 'not made'))}</div>")
+    return "".join(out)
 
 
 def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
@@ -273,7 +287,7 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
 
     Each entry: ``slug, client, status ("ok" | "failed" | "skipped"), finished, error, notebooks
     (list of notebook names with an HTML page), results (the results.json dict or None)``, and optionally
-    ``pdf`` (run.json's ``outputs.pdf``: the PDF's link, or why there is none).
+    ``pdf``, ``deck`` and ``workbook`` (run.json's ``outputs``: each deliverable's link, or why there is none).
 
     Examples
     --------
@@ -306,7 +320,7 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
             f"<td>{_fmt_estimate(res.get('value_multiplier'), suffix='×')}</td>"
             f"<td>{_fmt_estimate(hr) if isinstance(hr, dict) else '–'}</td>"
             f"<td>{_trend_cell(res)}</td>"
-            f"<td>{links}{_pdf_link(entry)}</td>"
+            f"<td>{links}{_deliverable_links(entry)}</td>"
             "</tr>"
         )
     return f"""<!DOCTYPE html>

@@ -174,7 +174,13 @@ def _compound(text: str) -> tuple[str, list[str]] | None:
 @dataclass(frozen=True)
 class Column:
     """One column of a workbook sheet: its header, its cells (each ``(value, number_format)``) and each
-    cell's note (:data:`NO_FIGURE_NOTE` where the report shows ``–``, else None)."""
+    cell's note (:data:`NO_FIGURE_NOTE` where the report shows ``–``, else None).
+
+    Examples
+    --------
+    >>> [c.name for c in spread_column("Share (95% CI)", ["20.5% (17.4% to 23.7%)"])]
+    ['Share', 'Share CI low', 'Share CI high']
+    """
 
     name: str
     cells: tuple[tuple[Any, str | None], ...]
@@ -268,6 +274,12 @@ class ReportTable:
     subtitle : str
         The bold lead-in of the paragraph above it within its section (``**Overrated**: ...``), when a
         section shows several tables that way; "" otherwise.
+
+    Examples
+    --------
+    >>> t = ReportTable(title="Who is connected", caption="", columns=("Segment", "Share"), rows=(("Other", "57%"),))
+    >>> t.title, t.rows[0][1]
+    ('Who is connected', '57%')
     """
 
     title: str
