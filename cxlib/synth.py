@@ -43,6 +43,14 @@ The generative model (per respondent)
   engagement rakes to those three columns (``weighting:``); ``truth["response"]`` holds the planted share
   of fully connected customers in the customer base.
 
+Three waves (``waves=3``, the demos)
+------------------------------------
+The retailer and the brokerage with a third wave a year after the second: ``pre, post, later`` (connected
+21% → 26% → 28%: the programme's gain continues a little) and ``2025, 2026, 2027`` (2027 as 2026: the last two
+waves are one calibration phase, so their truths are the same floats). The data cut is a year later, so every
+wave keeps more than a year of follow-up; engagement.yaml names the cuts region and age band. Each has a
+calibration of its own; without ``waves`` the two-wave data are byte for byte what they always were.
+
 The tracker (``kind="tracker"``)
 --------------------------------
 The retailer's elements, motivators, value, attrition and contacts (no given weights, element loadings 0.3,
@@ -1039,7 +1047,8 @@ def make_engagement(kind: str = "retailer", n_customers: int = 5000, seed: int =
     >>> truth["response"]["respondent_connected"] > truth["response"]["population_connected"]
     True
     >>> eng, truth = make_engagement("brokerage", n_customers=300, seed=1, waves=3)
-    >>> eng.config["waves"], eng.config["cuts"], truth["waves"]["connected"]["2027"] == truth["waves"]["connected"]["2026"]
+    >>> connected = truth["waves"]["connected"]
+    >>> eng.config["waves"], eng.config["cuts"], connected["2027"] == connected["2026"]
     (['2025', '2026', '2027'], ['region', 'age_band'], True)
     >>> eng, truth = make_engagement("tracker", n_customers=300, seed=1)
     >>> eng.config["waves"][0], eng.config["waves"][-1], eng.config["cuts"], truth["step"]["to_wave"]
