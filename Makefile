@@ -89,7 +89,7 @@ lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
 
 data: $(STAMP) ## regenerate the committed demo engagements from their seeds
-	$(BIN)/cx synth retailer data/demo-retailer --customers 20000 --response 0.3 --seed 11 --waves 3 --force
+	$(BIN)/cx synth retailer data/demo-retailer --customers 30000 --response 0.3 --seed 11 --waves 3 --force
 	$(BIN)/cx synth brokerage data/demo-brokerage --customers 16500 --response 0.3 --seed 2 --waves 3 --force
 
 lock: ## re-pin constraints.txt from a clean resolve (then update environment.yml to match)
