@@ -282,9 +282,9 @@ def test_three_waves_config_truth_and_follow_up(kind):
 
 def test_the_demo_retailer_shows_its_tracker_and_cuts():
     """The committed demo (make data): raked per-wave connected shares within 3 points (about 2 standard
-    errors) of the planted population truth (the respondents' own share is far above it, so this can fail); the tracker holds the
-    programme's gain from pre to later; the cuts name the planted age gradient (the youngest band
-    lags)."""
+    errors) of the planted population truth (the respondents' own share is far above it, so this can
+    fail); the tracker holds the programme's gain from pre to later; the cuts name the planted age gradient
+    (the youngest band lags)."""
     import json
     from pathlib import Path
 
