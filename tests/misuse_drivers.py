@@ -93,5 +93,5 @@ CASES = [
     ("importance_possible_secondary", lambda: _importance().possible("secondary"), "quadrant"),
     ("importance_elements_unknown_evidence", lambda: _importance().elements("hidden driver", "likely"), "evidence"),
     ("adjust_p_out_of_range", lambda: _d().adjust_p([0.5, 2.0]), "p_values"),
-    ("adjust_p_method", lambda: _d().adjust_p([0.5], method="holm"), "method"),
+    ("adjust_p_method", lambda: _d().adjust_p([0.5], method="hochberg"), "method"),
 ]

@@ -474,7 +474,13 @@ class SummaryPage:
         lines = sum(max(1, str(v).count("\n") + 1) for v in d["label"])
         height = max(height, 0.3 * lines + 0.25 * len(d) + 0.4 * (kwargs["title"].count("\n") + 1) + 1.0)
         fig, ax = plt.subplots(figsize=(9, height))
+        max_ticks = kwargs.pop("max_ticks", None)
         plots.estimates(d, label="label", ax=ax, **kwargs)
+        if max_ticks and ax.get_xscale() == "linear":
+            # Totals in the millions print wide: fewer ticks, so their labels never run into each other.
+            from matplotlib.ticker import MaxNLocator
+
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=max_ticks))
         return plots.chart(fig, alt=alt)
 
     @staticmethod
@@ -696,7 +702,7 @@ class SummaryPage:
         alt = (f"{title}. Change in {self.value_label.lower()} across the {self.scenario_base:,} customers, with 95% CI: "
                + "; ".join(f"{r['label']}: {amount(r['estimate'])} ({amount(r['ci_low'])} to {amount(r['ci_high'])})"
                            for r in rows) + f"; n={rows[0]['n']:,} respondents.")
-        return self._chart(rows, height=0.6 * len(rows) + 1.2, fmt=amount, title=title, alt=alt,
+        return self._chart(rows, height=0.6 * len(rows) + 1.2, fmt=amount, title=title, alt=alt, max_ticks=4,
                            xlabel=f"Change in {self.value_label.lower()}{self._unit()} across the {self.scenario_base:,} "
                                   f"customers at the survey date, with 95% CI (n={rows[0]['n']:,} respondents)")
 
