@@ -420,6 +420,8 @@ class CutComparison(Result):
                                   "difference": estimate_dict(r.difference, r.difference_ci_low,
                                                               r.difference_ci_high, int(r.n) + int(r.n_rest),
                                                               p_value=r.p_value, p_adjusted=r.p_adjusted)})
+        # Each group's gap from the rest by one name, "<cut>|<group>|<metric>" (what the summary's figures cite).
+        out["gaps"] = {f"{g['cut']}|{g['group']}|{g['metric']}": g["difference"] for g in out["groups"]}
         lag = self.lagging()
         out["lagging"] = [{"cut": str(r.cut), "group": str(r.group), "metric": r.metric} for r in lag.itertuples()]
         out["suppressed"] = [{"cut": str(r.cut), "group": str(r.group), "metric": r.metric, "n": int(r.n),

@@ -219,10 +219,9 @@ def _summary_agrees_with_results(report_dir: Path) -> list[str]:
     problems = []
 
     def lookup(source, key):
-        head, _, tail = key.partition(".")
-        value = source[head]
-        if tail:
-            value = value[tail]
+        value = source
+        for part in key.split("."):  # "nps.overall", "cuts.gaps.region|North|nps"
+            value = value[part]
         if isinstance(value, dict):
             value = value["estimate"]
         if isinstance(value, list):

@@ -86,7 +86,8 @@ def test_results_and_the_summary_state_the_same_figures():
     if rows:
         assert finding.lead == "Where the business lags."
         lag = page.comparison.lagging().iloc[0]
-        assert dict(finding.figures)[f"cuts.{lag.cut}.{lag.group}.{lag.metric}"] == lag.difference
+        assert dict(finding.figures)[f"cuts.gaps.{lag.cut}|{lag.group}|{lag.metric}"] == lag.difference
+        assert res["cuts"]["gaps"][f"{lag.cut}|{lag.group}|{lag.metric}"]["estimate"] == lag.difference
     else:
         assert finding.lead == "No part of the business lags."
     assert summary._cuts({"client": "X"}) is None

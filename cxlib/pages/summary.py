@@ -280,7 +280,7 @@ def _cuts(R: Mapping[str, Any], value_label: str = "value") -> Finding | None:
                      f"rest, {_cut_figure(g['metric'], d['estimate'], change=True)} (95% CI "
                      f"{_cut_figure(g['metric'], d['ci_low'], change=True)} to "
                      f"{_cut_figure(g['metric'], d['ci_high'], change=True)}; n={int(g['n']):,})")
-        figures.append((f"cuts.{g['cut']}.{g['group']}.{g['metric']}", d["estimate"]))
+        figures.append((f"cuts.gaps.{g['cut']}|{g['group']}|{g['metric']}", d["estimate"]))
     more = f"; and {len(rows) - 4:,} more in the cuts report" if len(rows) > 4 else ""
     return Finding("Where the business lags.", f"By {names}, against the rest of the customers and allowing for every "
                    "group and measure compared: " + "; ".join(parts) + more + ". A gap can come from who the customers "
