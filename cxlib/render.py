@@ -146,7 +146,7 @@ def _fmt_estimate(est: Any, percent: bool = False, suffix: str = "") -> str:
 
 #: What each notebook is called on the reports index.
 REPORT_NAMES = {"00": "Summary", "01": "Motivators and value", "02": "Drivers", "03": "Attrition",
-                "04": "Advocacy and programme", "05": "Tracker"}
+                "04": "Advocacy and programme", "05": "Tracker", "06": "Business cuts"}
 
 
 #: The headline figures the index shows as a trend, for an engagement with three waves or more:
@@ -330,7 +330,7 @@ def index_html(entries: Sequence[dict[str, Any]], *, generated: str) -> str:
 body {{ font-family: system-ui, sans-serif; max-width: 1080px; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }}
 .slug, .ci, .err {{ color: #666; font-size: .85em; }} .status.ok {{ color: #1a7f37; }} .status.failed {{ color: #b42318; }}
-.trend {{ white-space: nowrap; }} .trend .what {{ display: inline-block; min-width: 7.5em; font-size: .85em; }} svg.spark {{ vertical-align: middle; }}
+.trend {{ white-space: nowrap; margin-bottom: .3em; }} .trend .what {{ display: block; font-size: .85em; }} svg.spark {{ vertical-align: middle; }}
 </style></head><body>
 <h1>Customer connection reports</h1>
 <p><a href='portfolio.html'>All clients side by side</a> (the portfolio view).</p>

@@ -446,7 +446,7 @@ class SummaryPage:
         alt = ("Recommended actions by value at stake: " + "; ".join(
             f"{a.rank}. {_plain(a.title)}, {_plain(a.value_words(self.value_unit, self.value_label))}"
             for a in self.actions) + f"; n={first.value['n']:,} respondents.")
-        return self._chart(rows, height=0.7 * len(rows) + 1.4, fmt=amount, title=title, alt=alt,
+        return self._chart(rows, height=0.7 * len(rows) + 1.4, fmt=amount, title=title, alt=alt, max_ticks=4,
                            xlabel=f"Change in {self.value_label.lower()}{unit} across the {self.scenario_base:,} "
                                   f"customers, with 95% CI (n={first.value['n']:,} respondents)")
 
