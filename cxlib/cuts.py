@@ -31,7 +31,7 @@ from .segments import SEGMENTS
 from .stats import kish_effective_n, weighted_mean_se
 from .survival import km_at
 
-__all__ = ["METRICS", "LAG_DIRECTION", "METRIC_LABELS", "SHARES", "CutComparison", "compare", "drivers_by_cut", "level_and_variance"]
+__all__ = ["METRICS", "LAG_DIRECTION", "METRIC_LABELS", "SHARES", "figure_text", "CutComparison", "compare", "drivers_by_cut", "level_and_variance"]
 
 #: The metrics :func:`compare` reports, in the report's order.
 METRICS: tuple[str, ...] = ("connected", "highly_satisfied", "attrition", "advocacy", "nps", "value", "multiplier")
@@ -190,6 +190,26 @@ def _multiplier(d: pd.DataFrame, value: str, weight: str | None) -> tuple[float,
         parts.append((m, v, len(x)))
     (m1, v1, n1), (m2, v2, n2) = parts
     return m1 / m2, v1 / m1**2 + v2 / m2**2, n1, n2
+
+
+def figure_text(metric: str, value: float, *, change: bool = False) -> str:
+    """A cut's figure as the reports word it: shares in percent (their gaps in percentage points), NPS in points,
+    the multiplier as a ratio, value in its unit; a true minus sign, never −0.
+
+    Examples
+    --------
+    >>> figure_text("connected", 0.205), figure_text("connected", -0.046, change=True), figure_text("nps", -9.2)
+    ('20.5%', '−4.6 points', '−9')
+    """
+    from . import report
+
+    if metric in SHARES:
+        return report.number(value * 100, "{:+.1f}") + " points" if change else report.number(value * 100, "{:.1f}") + "%"
+    if metric == "nps":
+        return report.number(value, "{:+.0f}") + (" points" if change else "")
+    if metric == "multiplier":
+        return report.number(value, "{:+.2f}") if change else report.number(value, "{:.2f}") + "×"
+    return report.number(value, "{:+,.1f}" if change else "{:,.1f}")
 
 
 @dataclass(frozen=True)
@@ -367,16 +387,8 @@ class CutComparison(Result):
         return METRIC_LABELS.get(metric, metric)
 
     def figure_text(self, metric: str, value: float, *, change: bool = False) -> str:
-        """A figure in the metric's unit: percent or percentage points for shares, points for NPS."""
-        from . import report
-
-        if metric in SHARES:
-            return report.number(value * 100, "{:+.1f}") + " points" if change else report.number(value * 100, "{:.1f}") + "%"
-        if metric == "nps":
-            return report.number(value, "{:+.0f}") + (" points" if change else "")
-        if metric == "multiplier":
-            return report.number(value, "{:+.2f}") if change else report.number(value, "{:.2f}") + "×"
-        return report.number(value, "{:+,.1f}" if change else "{:,.1f}")
+        """A figure in the metric's unit (:func:`figure_text`)."""
+        return figure_text(metric, value, change=change)
 
     def headline(self) -> str:
         from . import report

@@ -235,16 +235,10 @@ def _advocacy(R: Mapping[str, Any], min_cell: int) -> Finding | None:
 
 
 def _cut_figure(metric: str, value: Any, *, change: bool = False) -> str:
-    """A business-cut figure as the cuts report words it (shares in %, gaps in points)."""
-    from ..cuts import SHARES
+    """A business-cut figure as the cuts report words it (:func:`cxlib.cuts.figure_text`)."""
+    from ..cuts import figure_text
 
-    if metric in SHARES:
-        return report.number(value * 100, "{:+.1f}") + " points" if change else report.number(value * 100, "{:.1f}") + "%"
-    if metric == "nps":
-        return report.number(value, "{:+.0f}") + (" points" if change else "")
-    if metric == "multiplier":
-        return report.number(value, "{:+.2f}") if change else report.number(value, "{:.2f}") + "×"
-    return report.number(value, "{:+,.1f}" if change else "{:,.1f}")
+    return figure_text(metric, value, change=change)
 
 
 def lagging_rows(R: Mapping[str, Any]) -> list[dict[str, Any]]:
